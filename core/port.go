@@ -1,0 +1,74 @@
+package core
+
+import "io"
+
+// Store is the storage port core needs; store.Bolt implements it and
+// store/storetest checks any implementation.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(fn func(Tx) error) error
+	// Update runs fn in one read-write transaction: all of fn's writes land, or none.
+	Update(fn func(Tx) error) error
+	// Backup writes a consistent copy of the whole database to w.
+	Backup(w io.Writer) (int64, error)
+	// Close releases the database.
+	Close() error
+}
+
+// Tx is one storage transaction. Put methods assign an ID to records whose ID is zero
+// and keep every secondary index in step with the record. Getters return an error
+// matching ErrNotFound when a record is missing. Returned values are copies: they stay
+// valid after the transaction ends.
+type Tx interface {
+	PutUser(u *User) error
+	User(id ID) (User, error)
+	UserByLogin(login string) (User, error)
+	Users() ([]User, error)
+
+	PutAccount(a *Account) error
+	Account(id ID) (Account, error)
+	AccountByName(name string) (Account, error) // case-insensitive
+	Accounts() ([]Account, error)
+
+	PutContact(c *Contact) error
+	Contact(id ID) (Contact, error)
+	ContactsByPhone(phone string) ([]Contact, error) // normalized phone
+	ContactsByEmail(email string) ([]Contact, error) // normalized email
+	Contacts() ([]Contact, error)
+
+	PutTerminalUser(t *TerminalUser) error
+	TerminalUser(id ID) (TerminalUser, error)
+	TerminalUsersByPhone(phone string) ([]TerminalUser, error)
+	TerminalUsersByEmail(email string) ([]TerminalUser, error)
+
+	PutProvider(p *Provider) error
+	Provider(id ID) (Provider, error)
+	Providers() ([]Provider, error)
+
+	PutEngineer(e *Engineer) error
+	Engineer(id ID) (Engineer, error)
+	Engineers() ([]Engineer, error)
+
+	// NextWorkOrderNumber returns the next human number (1, 2, 3, …); numbers are never reused.
+	NextWorkOrderNumber() (uint64, error)
+	// PutWorkOrder inserts (ID zero) or replaces a work order and its index entries.
+	// It stores the record as given: version checks are the service's job.
+	PutWorkOrder(w *WorkOrder) error
+	WorkOrder(id ID) (WorkOrder, error)
+	WorkOrderByNumber(number string) (WorkOrder, error)
+	// QueryWorkOrders returns one page of rows matching q, and the number of matches.
+	QueryWorkOrders(q WorkOrderQuery) (WorkOrderPage, error)
+	// CountWorkOrders returns how many work orders exist.
+	CountWorkOrders() (int, error)
+
+	// AppendEvent adds an event to a work order's history; history is never rewritten.
+	AppendEvent(wo ID, e Event) error
+	// Events returns a work order's history, oldest first.
+	Events(wo ID) ([]Event, error)
+	// LastEvent returns the newest history event of a work order.
+	LastEvent(wo ID) (Event, error)
+
+	// Setting reads a small named setting (nil, nil when unset); PutSetting writes it.
+	Setting(name string) ([]byte, error)
+	PutSetting(name string, value []byte) error
+}

@@ -1,0 +1,434 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// NewWorkOrder is the input of CreateWorkOrder (R-IN-1, R-IN-2).
+type NewWorkOrder struct {
+	Subject     string
+	Description string
+	RecordType  string   // default Repair
+	Priority    Priority // default normal
+	ContactID   ID
+	Phone       string
+	Email       string
+	Region      string
+	Address     string
+	DeviceCode  string
+	Channel     Channel // default internal
+	DueAt       *time.Time
+}
+
+// CreateWorkOrder validates in, numbers the work order, resolves its external owner
+// (R-WO-4), places it at the dispatch node and records its first history events —
+// all in one transaction.
+func (s *Service) CreateWorkOrder(as Actor, in NewWorkOrder) (WorkOrder, error) {
+	if as.Kind == SubmitterInternal {
+		if err := require(as, "create work orders", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
+			return WorkOrder{}, err
+		}
+	}
+	if in.Channel == "" {
+		in.Channel = ChannelInternal
+	}
+	var w WorkOrder
+	now := s.Now()
+	err := s.store.Update(func(tx Tx) error {
+		var err error
+		w, err = s.insertWorkOrder(tx, as, in, now, nil)
+		return err
+	})
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return w, nil
+}
+
+// validateNewWorkOrder checks and normalizes in; every problem is reported at once.
+func validateNewWorkOrder(in NewWorkOrder) (NewWorkOrder, ValidationErrors) {
+	var errs ValidationErrors
+	add := func(v *ValidationError) {
+		if v != nil {
+			errs = append(errs, v)
+		}
+	}
+	var v *ValidationError
+	in.Subject, v = oneLine("subject", "Subject", in.Subject, true, 200)
+	add(v)
+	in.Description, v = cleanText("description", "Description", in.Description, false, 10000)
+	add(v)
+	if strings.TrimSpace(in.RecordType) == "" {
+		in.RecordType = DefaultRecordTypes[0]
+	} else if i := slices.IndexFunc(DefaultRecordTypes, func(t string) bool { return strings.EqualFold(t, strings.TrimSpace(in.RecordType)) }); i >= 0 {
+		in.RecordType = DefaultRecordTypes[i]
+	} else {
+		add(Invalid("type", "Record type %q is unknown: use one of %s.", in.RecordType, strings.Join(DefaultRecordTypes, ", ")))
+	}
+	if in.Priority == "" {
+		in.Priority = PriorityNormal
+	} else if p := Priority(strings.ToLower(strings.TrimSpace(string(in.Priority)))); slices.Contains(AllPriorities, p) {
+		in.Priority = p
+	} else {
+		add(Invalid("priority", "Priority %q is unknown: use low, normal, high or urgent.", in.Priority))
+	}
+	if !slices.Contains(AllChannels, in.Channel) {
+		names := make([]string, len(AllChannels))
+		for i, c := range AllChannels {
+			names[i] = string(c)
+		}
+		add(Invalid("channel", "Channel %q is unknown: use %s.", in.Channel, strings.Join(names, ", ")))
+	}
+	if p, err := NormalizePhone(in.Phone); err != nil {
+		add(err.(*ValidationError))
+	} else {
+		in.Phone = p
+	}
+	if e, err := NormalizeEmail(in.Email); err != nil {
+		add(err.(*ValidationError))
+	} else {
+		in.Email = e
+	}
+	in.Region, v = oneLine("region", "Region", in.Region, false, 60)
+	add(v)
+	in.Address, v = oneLine("address", "Address", in.Address, false, 300)
+	add(v)
+	in.DeviceCode, v = oneLine("device", "Device code", in.DeviceCode, false, 64)
+	add(v)
+	return in, errs
+}
+
+// insertWorkOrder is the body shared by CreateWorkOrder and ImportWorkOrders.
+// extra, when set, supplies fields and history for imported records.
+func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Time, extra *ImportedWorkOrder) (WorkOrder, error) {
+	in, errs := validateNewWorkOrder(in)
+	var contact *Contact
+	var account Account
+	if in.ContactID != 0 {
+		c, err := tx.Contact(in.ContactID)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			errs = append(errs, Invalid("contact", "There is no contact %d: find the contact's id with the phone lookup, or leave the contact empty.", in.ContactID))
+		case err != nil:
+			return WorkOrder{}, err
+		default:
+			contact = &c
+			if c.AccountID != 0 {
+				if account, err = tx.Account(c.AccountID); err != nil && !errors.Is(err, ErrNotFound) {
+					return WorkOrder{}, err
+				}
+			}
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return WorkOrder{}, err
+	}
+	n, err := tx.NextWorkOrderNumber()
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	w := WorkOrder{
+		Number: FormatNumber(n), Subject: in.Subject, Description: in.Description,
+		RecordType: in.RecordType, Priority: in.Priority, Status: StatusNew, Node: NodeDispatch,
+		Channel: in.Channel, Phone: in.Phone, Email: in.Email, Region: in.Region,
+		Address: in.Address, DeviceCode: in.DeviceCode, CreatedBy: as.Label(),
+		CreatedAt: now, UpdatedAt: now, DueAt: in.DueAt, Version: 1,
+	}
+	if contact != nil {
+		w.ContactID, w.ContactName = contact.ID, contact.Name
+		if w.Phone == "" && w.Email == "" {
+			w.Phone, w.Email = contact.Phone, contact.Email
+		}
+		w.AccountID, w.AccountName = account.ID, account.Name
+		if w.Region == "" {
+			w.Region = account.Region
+		}
+		if w.Address == "" {
+			w.Address = account.Address
+		}
+	}
+	own := OwnerInput{Submitter: as.Kind, TerminalUserID: as.TerminalUserID, Contact: contact, Phone: in.Phone, Email: in.Email}
+	if as.Kind == "" {
+		own.Submitter = SubmitterInternal
+	}
+	phone, email := in.Phone, in.Email
+	if contact != nil {
+		if phone == "" {
+			phone = contact.Phone
+		}
+		if email == "" {
+			email = contact.Email
+		}
+	}
+	if phone != "" {
+		if own.ByPhone, err = tx.TerminalUsersByPhone(phone); err != nil {
+			return WorkOrder{}, err
+		}
+	}
+	if email != "" {
+		if own.ByEmail, err = tx.TerminalUsersByEmail(email); err != nil {
+			return WorkOrder{}, err
+		}
+	}
+	res := ResolveOwner(own)
+	w.OutOwner, w.OutOwnerRule = res.OutOwner, res.Rule
+	if res.Case > 0 {
+		w.OutOwnerRule = fmt.Sprintf("R-WO-4 case %d: %s", res.Case, res.Rule)
+	}
+
+	events := []Event{
+		{At: now, By: as.Label(), Channel: in.Channel, Kind: EventCreated, Detail: fmt.Sprintf("created %s (%s, %s priority) at the dispatch node", w.Number, w.RecordType, w.Priority)},
+		{At: now, By: "system", Channel: ChannelSystem, Kind: EventOwner, Detail: "external owner: " + ownerText(w.OutOwner) + " — " + w.OutOwnerRule},
+	}
+	if extra != nil {
+		extra.apply(&w)
+		events = append(events, extra.History...)
+	}
+	if err := tx.PutWorkOrder(&w); err != nil {
+		return WorkOrder{}, err
+	}
+	for _, e := range events {
+		if err := tx.AppendEvent(w.ID, e); err != nil {
+			return WorkOrder{}, err
+		}
+	}
+	w.History = events
+	return w, nil
+}
+
+func ownerText(id ID) string {
+	if id == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("terminal user %d", id)
+}
+
+// ImportedWorkOrder is a work order brought in whole — by the demo company or a
+// data import — with a later state and history than a new one has.
+type ImportedWorkOrder struct {
+	NewWorkOrder
+	CreatedAt time.Time
+	Status    Status
+	Node      Node
+	// Dispatch fields (R-WO-2), applied as given.
+	AssignUser string
+	AssignWay  string
+	AssignTime *time.Time
+	Provider   *Provider
+	Engineer   *Engineer
+	History    []Event
+}
+
+func (x *ImportedWorkOrder) apply(w *WorkOrder) {
+	if x.Status != "" {
+		w.Status = x.Status
+	}
+	if x.Node != "" {
+		w.Node = x.Node
+	}
+	w.AssignUser, w.AssignWay, w.AssignTime = x.AssignUser, x.AssignWay, x.AssignTime
+	if x.Provider != nil {
+		w.FieldPartner, w.FieldFwssf = x.Provider.ID, x.Provider.ID
+		w.FieldDownstreamOuterTenantName, w.FieldDownstreamOuterTenantID = x.Provider.Name, x.Provider.TenantID
+	}
+	if x.Engineer != nil {
+		w.FieldOutDealUser, w.EngineerName = x.Engineer.ID, x.Engineer.Name
+	}
+	if len(x.History) > 0 {
+		w.UpdatedAt = x.History[len(x.History)-1].At
+		w.Version += uint64(len(x.History))
+	}
+}
+
+// ImportWorkOrders writes many work orders in one transaction (all or none), for the
+// demo company and data imports. Each gets the next number and a resolved owner.
+func (s *Service) ImportWorkOrders(as Actor, items []ImportedWorkOrder) ([]WorkOrder, error) {
+	if err := require(as, "import work orders", RoleAdmin); err != nil {
+		return nil, err
+	}
+	out := make([]WorkOrder, 0, len(items))
+	err := s.store.Update(func(tx Tx) error {
+		out = out[:0]
+		for i := range items {
+			it := &items[i]
+			at := it.CreatedAt
+			if at.IsZero() {
+				at = s.Now()
+			}
+			if it.Channel == "" {
+				it.Channel = ChannelInternal
+			}
+			w, err := s.insertWorkOrder(tx, as, it.NewWorkOrder, at.UTC(), it)
+			if err != nil {
+				return fmt.Errorf("item %d (%q): %w", i+1, it.Subject, err)
+			}
+			w.History = nil
+			out = append(out, w)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.broker.publish(Change{Kind: "work-order"})
+	return out, nil
+}
+
+// WorkOrder reads one work order by number ("WO-000123" or "123") with its history.
+func (s *Service) WorkOrder(number string) (WorkOrder, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	num := FormatNumber(n)
+	var w WorkOrder
+	err = s.store.View(func(tx Tx) error {
+		var err error
+		if w, err = tx.WorkOrderByNumber(num); err != nil {
+			return err
+		}
+		w.History, err = tx.Events(w.ID)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return WorkOrder{}, NotFoundf("There is no work order %s: list work orders with `switchboard wo list`.", num)
+	}
+	return w, err
+}
+
+// ListWorkOrders returns one page of work-order rows for q.
+func (s *Service) ListWorkOrders(q WorkOrderQuery) (WorkOrderPage, error) {
+	if q.Status != "" && !slices.Contains(AllStatuses, q.Status) {
+		return WorkOrderPage{}, Invalid("status", "Status %q is unknown: use new, assigned, in-progress, completed or terminated.", q.Status)
+	}
+	if q.Node != "" && !slices.Contains(AllNodes, q.Node) {
+		return WorkOrderPage{}, Invalid("node", "Node %q is unknown: use dispatch, service, terminal-task, evaluation, follow-up, end or terminated.", q.Node)
+	}
+	if q.Offset < 0 || q.Limit < 0 {
+		return WorkOrderPage{}, Invalid("limit", "Offset and limit cannot be negative.")
+	}
+	var p WorkOrderPage
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		p, err = tx.QueryWorkOrders(q)
+		return err
+	})
+	return p, err
+}
+
+// Counts returns the number of work orders per status (for the console's header).
+func (s *Service) CountWorkOrders() (int, error) {
+	var n int
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		n, err = tx.CountWorkOrders()
+		return err
+	})
+	return n, err
+}
+
+// WorkOrderPatch changes some editable fields of a work order; nil means unchanged.
+type WorkOrderPatch struct {
+	Subject     *string
+	Description *string
+	Priority    *Priority
+	Region      *string
+	Address     *string
+}
+
+// UpdateWorkOrder applies patch to the work order if it is still at version; if
+// someone changed it since, it fails with a *ConflictError saying who and what.
+func (s *Service) UpdateWorkOrder(as Actor, number string, version uint64, patch WorkOrderPatch) (WorkOrder, error) {
+	if err := require(as, "edit work orders", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
+		return WorkOrder{}, err
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	var w WorkOrder
+	now := s.Now()
+	err = s.store.Update(func(tx Tx) error {
+		var err error
+		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
+			return err
+		}
+		var changes []string
+		var errs ValidationErrors
+		setText := func(dst *string, p *string, field, label string, max int, multi bool) {
+			if p == nil {
+				return
+			}
+			var v string
+			var verr *ValidationError
+			if multi {
+				v, verr = cleanText(field, label, *p, field == "subject", max)
+			} else {
+				v, verr = oneLine(field, label, *p, field == "subject", max)
+			}
+			if verr != nil {
+				errs = append(errs, verr)
+				return
+			}
+			if v != *dst {
+				changes = append(changes, fmt.Sprintf("%s: %q → %q", field, *dst, v))
+				*dst = v
+			}
+		}
+		setText(&w.Subject, patch.Subject, "subject", "Subject", 200, false)
+		setText(&w.Description, patch.Description, "description", "Description", 10000, true)
+		setText(&w.Region, patch.Region, "region", "Region", 60, false)
+		setText(&w.Address, patch.Address, "address", "Address", 300, false)
+		if patch.Priority != nil {
+			p := Priority(strings.ToLower(string(*patch.Priority)))
+			if !slices.Contains(AllPriorities, p) {
+				errs = append(errs, Invalid("priority", "Priority %q is unknown: use low, normal, high or urgent.", *patch.Priority))
+			} else if p != w.Priority {
+				changes = append(changes, fmt.Sprintf("priority: %s → %s", w.Priority, p))
+				w.Priority = p
+			}
+		}
+		if err := errs.Err(); err != nil {
+			return err
+		}
+		if len(changes) == 0 {
+			return nil
+		}
+		w.Version++
+		w.UpdatedAt = now
+		if err := tx.PutWorkOrder(&w); err != nil {
+			return err
+		}
+		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventUpdated, Detail: strings.Join(changes, "; ")})
+	})
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return s.WorkOrder(w.Number)
+}
+
+// loadForChange reads a work order inside a write transaction and checks that the
+// caller's version is current (version 0 skips the check).
+func loadForChange(tx Tx, number string, version uint64) (WorkOrder, error) {
+	w, err := tx.WorkOrderByNumber(number)
+	if errors.Is(err, ErrNotFound) {
+		return w, NotFoundf("There is no work order %s.", number)
+	}
+	if err != nil {
+		return w, err
+	}
+	if version != 0 && w.Version != version {
+		last, err := tx.LastEvent(w.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return w, err
+		}
+		return w, &ConflictError{Number: number, Have: version, Current: w.Version, By: last.By, What: last.Detail, At: last.At.Local().Format("15:04:05")}
+	}
+	return w, nil
+}

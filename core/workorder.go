@@ -1,0 +1,296 @@
+package core
+
+import (
+	"slices"
+	"strings"
+	"time"
+)
+
+// Status is where a work order stands for the customer.
+type Status string
+
+// Work-order statuses.
+const (
+	StatusNew        Status = "new"         // waiting for dispatch
+	StatusAssigned   Status = "assigned"    // an engineer has it
+	StatusInProgress Status = "in-progress" // past service, in later nodes
+	StatusCompleted  Status = "completed"
+	StatusTerminated Status = "terminated"
+)
+
+// AllStatuses lists statuses in lifecycle order.
+var AllStatuses = []Status{StatusNew, StatusAssigned, StatusInProgress, StatusCompleted, StatusTerminated}
+
+// Open reports whether work remains on a work order in this status.
+func (s Status) Open() bool { return s != StatusCompleted && s != StatusTerminated }
+
+// Node is a process node a work order sits at (R-FLOW-1).
+type Node string
+
+// Process nodes.
+const (
+	NodeDispatch     Node = "dispatch"
+	NodeService      Node = "service"
+	NodeTerminalTask Node = "terminal-task"
+	NodeEvaluation   Node = "evaluation"
+	NodeFollowUp     Node = "follow-up"
+	NodeEnd          Node = "end"
+	NodeTerminated   Node = "terminated"
+)
+
+// AllNodes lists the process nodes in their usual order.
+var AllNodes = []Node{NodeDispatch, NodeService, NodeTerminalTask, NodeEvaluation, NodeFollowUp, NodeEnd, NodeTerminated}
+
+// Priority orders work; Rank gives its sort weight (higher is more urgent).
+type Priority string
+
+// Priorities.
+const (
+	PriorityLow    Priority = "low"
+	PriorityNormal Priority = "normal"
+	PriorityHigh   Priority = "high"
+	PriorityUrgent Priority = "urgent"
+)
+
+// AllPriorities lists priorities from least to most urgent.
+var AllPriorities = []Priority{PriorityLow, PriorityNormal, PriorityHigh, PriorityUrgent}
+
+// Rank is the priority's position in AllPriorities (0 for unknown).
+func (p Priority) Rank() int { return slices.Index(AllPriorities, p) + 1 }
+
+// Channel is how a work order was accepted (SPEC §3).
+type Channel string
+
+// Acceptance channels.
+const (
+	ChannelInternal    Channel = "internal"     // R-IN-1
+	ChannelCallCenter  Channel = "call-center"  // R-IN-2
+	ChannelWeb         Channel = "web"          // R-IN-3
+	ChannelDeviceCode  Channel = "device-code"  // R-IN-4
+	ChannelEmail       Channel = "email"        // R-IN-5
+	ChannelAPI         Channel = "api"          // R-IN-6
+	ChannelSmartForm   Channel = "smart-form"   // R-IN-7
+	ChannelWeChat      Channel = "wechat"       // official account
+	ChannelMiniProgram Channel = "mini-program" // WeChat mini program
+	ChannelSystem      Channel = "system"       // timers, rules
+)
+
+// AllChannels lists the acceptance channels.
+var AllChannels = []Channel{ChannelInternal, ChannelCallCenter, ChannelWeb, ChannelDeviceCode, ChannelEmail, ChannelAPI, ChannelSmartForm, ChannelWeChat, ChannelMiniProgram, ChannelSystem}
+
+// DefaultRecordTypes are the work-order record types a new database starts with.
+var DefaultRecordTypes = []string{"Repair", "Installation", "Maintenance", "Inspection"}
+
+// Assignment ways for assign_way__c.
+const (
+	AssignAuto   = "auto"
+	AssignManual = "manual"
+)
+
+// WorkOrder is the central record (R-WO-1, R-WO-2). JSON keys are the SPEC's.
+type WorkOrder struct {
+	ID          ID       `json:"id"`
+	Number      string   `json:"number"`
+	Subject     string   `json:"subject"`
+	Description string   `json:"description"`
+	RecordType  string   `json:"record_type"`
+	Priority    Priority `json:"priority"`
+	Status      Status   `json:"status"`
+	Node        Node     `json:"node"`
+	Channel     Channel  `json:"channel"`
+	AccountID   ID       `json:"account_id"`
+	AccountName string   `json:"account_name"`
+	ContactID   ID       `json:"contact_id"`
+	ContactName string   `json:"contact_name"`
+	Phone       string   `json:"phone"`
+	Email       string   `json:"email"`
+	Region      string   `json:"region"`
+	Address     string   `json:"address"`
+	DeviceCode  string   `json:"device_code"`
+	OutOwner    ID       `json:"out_owner"`
+	// OutOwnerRule says which R-WO-4 case produced OutOwner, in words.
+	OutOwnerRule string     `json:"out_owner_rule"`
+	CreatedBy    string     `json:"created_by"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	DueAt        *time.Time `json:"due_at"`
+	Version      uint64     `json:"version"`
+
+	// Dispatch fields, named as the manual names them (R-WO-2).
+	AssignUser                     string     `json:"assign_user"`
+	AssignWay                      string     `json:"assign_way__c"`
+	AssignTime                     *time.Time `json:"assign_time__c"`
+	FieldPartner                   ID         `json:"field_partner__c"`
+	FieldFwssf                     ID         `json:"field_fwssf__c"`
+	FieldOutDealUser               ID         `json:"field_outDealUser__c"`
+	FieldDownstreamOuterTenantName string     `json:"field_downstreamOuterTenantName__c"`
+	FieldDownstreamOuterTenantID   string     `json:"field_downstreamOuterTenantId__c"`
+	EngineerName                   string     `json:"engineer_name"`
+
+	// History is filled when a single work order is read; it is stored apart,
+	// append-only (R-WO-3).
+	History []Event `json:"history"`
+}
+
+// Event is one entry of a work order's history (R-WO-3).
+type Event struct {
+	At      time.Time `json:"at"`
+	By      string    `json:"by"`
+	Channel Channel   `json:"channel"`
+	Kind    string    `json:"kind"`
+	Detail  string    `json:"detail"`
+}
+
+// Event kinds.
+const (
+	EventCreated = "created"
+	EventUpdated = "updated"
+	EventOwner   = "owner"
+)
+
+// Row returns the compact summary of w that lists and search use.
+func (w *WorkOrder) Row() WorkOrderRow {
+	return WorkOrderRow{
+		ID: w.ID, Number: w.Number, Subject: w.Subject, RecordType: w.RecordType,
+		Priority: w.Priority, Status: w.Status, Node: w.Node, Channel: w.Channel,
+		AccountName: w.AccountName, ContactName: w.ContactName, EngineerName: w.EngineerName,
+		Phone: w.Phone, Region: w.Region, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
+		Version: w.Version,
+	}
+}
+
+// WorkOrderRow is the summary of a work order shown in lists.
+type WorkOrderRow struct {
+	ID           ID        `json:"id"`
+	Number       string    `json:"number"`
+	Subject      string    `json:"subject"`
+	RecordType   string    `json:"record_type"`
+	Priority     Priority  `json:"priority"`
+	Status       Status    `json:"status"`
+	Node         Node      `json:"node"`
+	Channel      Channel   `json:"channel"`
+	AccountName  string    `json:"account_name"`
+	ContactName  string    `json:"contact_name"`
+	EngineerName string    `json:"engineer_name"`
+	Phone        string    `json:"phone"`
+	Region       string    `json:"region"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Version      uint64    `json:"version"`
+}
+
+// SortKey names a column a work-order list can be sorted by.
+type SortKey string
+
+// Sort keys.
+const (
+	SortCreated  SortKey = "created" // newest first unless Asc
+	SortPriority SortKey = "priority"
+	SortStatus   SortKey = "status"
+	SortSubject  SortKey = "subject"
+	SortAccount  SortKey = "account"
+	SortUpdated  SortKey = "updated"
+)
+
+// WorkOrderQuery selects a page of work orders.
+type WorkOrderQuery struct {
+	Status Status
+	Node   Node
+	// Text matches, case-insensitively, number, subject, account, contact,
+	// engineer, phone and region.
+	Text   string
+	Sort   SortKey
+	Asc    bool
+	Offset int
+	Limit  int // 0 means no limit
+}
+
+// Plain reports whether q needs no text match and uses the natural order
+// (newest first), so a backend can page by cursor without a full scan.
+func (q WorkOrderQuery) Plain() bool {
+	return strings.TrimSpace(q.Text) == "" && (q.Sort == "" || q.Sort == SortCreated) && !q.Asc
+}
+
+// WorkOrderPage is one page of a query plus the total number of matches.
+type WorkOrderPage struct {
+	Rows  []WorkOrderRow `json:"rows"`
+	Total int            `json:"total"`
+}
+
+// Matches reports whether r passes q's status, node and text filters.
+// needle must be strings.ToLower(strings.TrimSpace(q.Text)).
+func (q WorkOrderQuery) Matches(r *WorkOrderRow, needle string) bool {
+	if q.Status != "" && r.Status != q.Status {
+		return false
+	}
+	if q.Node != "" && r.Node != q.Node {
+		return false
+	}
+	if needle == "" {
+		return true
+	}
+	return containsFold(r.Number, needle) || containsFold(r.Subject, needle) ||
+		containsFold(r.AccountName, needle) || containsFold(r.ContactName, needle) ||
+		containsFold(r.EngineerName, needle) || strings.Contains(r.Phone, needle) ||
+		containsFold(r.Region, needle)
+}
+
+// Less orders rows for q's sort key; ties fall back to newest first.
+func (q WorkOrderQuery) Less(a, b *WorkOrderRow) bool {
+	c := 0
+	switch q.Sort {
+	case SortPriority:
+		c = b.Priority.Rank() - a.Priority.Rank() // most urgent first
+	case SortStatus:
+		c = slices.Index(AllStatuses, a.Status) - slices.Index(AllStatuses, b.Status)
+	case SortSubject:
+		c = strings.Compare(strings.ToLower(a.Subject), strings.ToLower(b.Subject))
+	case SortAccount:
+		c = strings.Compare(strings.ToLower(a.AccountName), strings.ToLower(b.AccountName))
+	case SortUpdated:
+		c = b.UpdatedAt.Compare(a.UpdatedAt)
+	}
+	if q.Asc {
+		c = -c
+	}
+	if c != 0 {
+		return c < 0
+	}
+	if q.Asc && (q.Sort == "" || q.Sort == SortCreated) {
+		return a.ID < b.ID
+	}
+	return a.ID > b.ID
+}
+
+// containsFold is a case-insensitive substring test where needle is already lower case.
+func containsFold(s, needle string) bool {
+	if len(s) < len(needle) {
+		return false
+	}
+	// Fast path for ASCII haystacks.
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if !ascii {
+		return strings.Contains(strings.ToLower(s), needle)
+	}
+	n := len(needle)
+outer:
+	for i := 0; i+n <= len(s); i++ {
+		for j := 0; j < n; j++ {
+			c := s[i+j]
+			if 'A' <= c && c <= 'Z' {
+				c += 'a' - 'A'
+			}
+			if c != needle[j] {
+				continue outer
+			}
+		}
+		return true
+	}
+	return false
+}
