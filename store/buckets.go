@@ -1,0 +1,48 @@
+package store
+
+// Every bucket name in one place (DESIGN.md). Index buckets hold keys only; their
+// values are empty unless noted.
+var (
+	bucketMeta     = []byte("meta")     // schema_version and other small facts
+	bucketSettings = []byte("settings") // name → value
+
+	bucketUsers        = []byte("users")          // id → User JSON
+	bucketUsersByLogin = []byte("users_by_login") // login → id
+
+	bucketAccounts       = []byte("accounts")         // id → Account JSON
+	bucketAccountsByName = []byte("accounts_by_name") // lower(name) → id
+
+	bucketContacts        = []byte("contacts")          // id → Contact JSON
+	bucketContactsByPhone = []byte("contacts_by_phone") // phone 0x00 id
+	bucketContactsByEmail = []byte("contacts_by_email") // email 0x00 id
+
+	bucketTerminalUsers   = []byte("terminal_users")    // id → TerminalUser JSON
+	bucketTerminalByPhone = []byte("terminal_by_phone") // phone 0x00 id
+	bucketTerminalByEmail = []byte("terminal_by_email") // email 0x00 id
+
+	bucketProviders = []byte("providers") // id → Provider JSON
+	bucketEngineers = []byte("engineers") // id → Engineer JSON
+
+	bucketWorkOrders  = []byte("work_orders")   // id → WorkOrder JSON (without history)
+	bucketWORows      = []byte("wo_rows")       // id → compact binary row (rowcodec.go)
+	bucketWOByNumber  = []byte("wo_by_number")  // number → id
+	bucketWOByStatus  = []byte("wo_by_status")  // status 0x00 id
+	bucketWOByNode    = []byte("wo_by_node")    // node 0x00 id
+	bucketWONumberSeq = []byte("wo_number_seq") // empty; its sequence numbers work orders
+	bucketEvents      = []byte("events")        // wo id ‖ event seq → Event JSON
+)
+
+// Keys in bucketMeta.
+var keySchemaVersion = []byte("schema_version")
+
+// allBuckets are created by the first migration.
+var allBuckets = [][]byte{
+	bucketMeta, bucketSettings,
+	bucketUsers, bucketUsersByLogin,
+	bucketAccounts, bucketAccountsByName,
+	bucketContacts, bucketContactsByPhone, bucketContactsByEmail,
+	bucketTerminalUsers, bucketTerminalByPhone, bucketTerminalByEmail,
+	bucketProviders, bucketEngineers,
+	bucketWorkOrders, bucketWORows, bucketWOByNumber, bucketWOByStatus, bucketWOByNode,
+	bucketWONumberSeq, bucketEvents,
+}

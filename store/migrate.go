@@ -1,0 +1,66 @@
+package store
+
+import (
+	"fmt"
+	"strconv"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// migration moves the schema from version i to i+1 (its index in migrations + 1).
+type migration struct {
+	name string
+	up   func(*bolt.Tx) error
+}
+
+// migrations run in order; each runs in one Update that also bumps schema_version.
+// Append only: never edit or reorder a migration that has shipped.
+var migrations = []migration{
+	{"create buckets", func(t *bolt.Tx) error {
+		for _, name := range allBuckets {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return fmt.Errorf("create bucket %s: %w", name, err)
+			}
+		}
+		return nil
+	}},
+}
+
+// SchemaVersionCurrent is the schema version this build writes.
+var SchemaVersionCurrent = len(migrations)
+
+func schemaVersion(t *bolt.Tx) int {
+	m := t.Bucket(bucketMeta)
+	if m == nil {
+		return 0
+	}
+	v, _ := strconv.Atoi(string(m.Get(keySchemaVersion)))
+	return v
+}
+
+func (b *Bolt) migrate() error {
+	var have int
+	if err := b.db.View(func(t *bolt.Tx) error { have = schemaVersion(t); return nil }); err != nil {
+		return err
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("the database %s was written by a newer switchboard (schema %d; this one knows up to %d): upgrade switchboard", b.path, have, len(migrations))
+	}
+	for i := have; i < len(migrations); i++ {
+		m := migrations[i]
+		err := b.db.Update(func(t *bolt.Tx) error {
+			if err := m.up(t); err != nil {
+				return err
+			}
+			meta, err := t.CreateBucketIfNotExists(bucketMeta)
+			if err != nil {
+				return err
+			}
+			return meta.Put(keySchemaVersion, []byte(strconv.Itoa(i+1)))
+		})
+		if err != nil {
+			return fmt.Errorf("migration %d (%s) failed: %w", i+1, m.name, err)
+		}
+	}
+	return nil
+}

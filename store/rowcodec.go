@@ -1,0 +1,78 @@
+package store
+
+import (
+	"encoding/binary"
+	"errors"
+	"time"
+
+	"switchboard/core"
+)
+
+// Work-order rows are stored in a compact binary form because list and search scan
+// all of them: decoding this is several times cheaper than JSON at 100,000 rows.
+// Layout (version 1): version byte, then uvarint id, version, varint created and
+// updated unix nanos, then length-prefixed strings in rowStrings order.
+
+const rowCodecVersion = 1
+
+func rowStrings(r *core.WorkOrderRow) []*string {
+	return []*string{
+		&r.Number, &r.Subject, &r.RecordType, (*string)(&r.Priority), (*string)(&r.Status),
+		(*string)(&r.Node), (*string)(&r.Channel), &r.AccountName, &r.ContactName,
+		&r.EngineerName, &r.Phone, &r.Region,
+	}
+}
+
+func encodeRow(r core.WorkOrderRow) []byte {
+	b := make([]byte, 0, 128)
+	b = append(b, rowCodecVersion)
+	b = binary.AppendUvarint(b, uint64(r.ID))
+	b = binary.AppendUvarint(b, r.Version)
+	b = binary.AppendVarint(b, r.CreatedAt.UnixNano())
+	b = binary.AppendVarint(b, r.UpdatedAt.UnixNano())
+	for _, s := range rowStrings(&r) {
+		b = binary.AppendUvarint(b, uint64(len(*s)))
+		b = append(b, *s...)
+	}
+	return b
+}
+
+var errBadRow = errors.New("store: corrupt work-order row")
+
+func decodeRow(b []byte, r *core.WorkOrderRow) error {
+	if len(b) == 0 || b[0] != rowCodecVersion {
+		return errBadRow
+	}
+	b = b[1:]
+	u := func() uint64 {
+		v, n := binary.Uvarint(b)
+		if n <= 0 {
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	i := func() int64 {
+		v, n := binary.Varint(b)
+		if n <= 0 {
+			b = nil
+			return 0
+		}
+		b = b[n:]
+		return v
+	}
+	r.ID = core.ID(u())
+	r.Version = u()
+	r.CreatedAt = time.Unix(0, i()).UTC()
+	r.UpdatedAt = time.Unix(0, i()).UTC()
+	for _, s := range rowStrings(r) {
+		n := u()
+		if b == nil || uint64(len(b)) < n {
+			return errBadRow
+		}
+		*s = string(b[:n])
+		b = b[n:]
+	}
+	return nil
+}

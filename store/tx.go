@@ -1,0 +1,249 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"switchboard/core"
+)
+
+// tx adapts a bbolt transaction to core.Tx.
+type tx struct{ tx *bolt.Tx }
+
+func (t *tx) b(name []byte) *bolt.Bucket { return t.tx.Bucket(name) }
+
+// get decodes the JSON record id of bucket into v.
+func get[T any](t *tx, bucket []byte, id core.ID, kind string) (T, error) {
+	var v T
+	raw := t.b(bucket).Get(itob(id))
+	if raw == nil {
+		return v, core.NotFoundf("There is no %s %d.", kind, id)
+	}
+	if err := json.Unmarshal(raw, &v); err != nil {
+		return v, fmt.Errorf("store: %s %d is unreadable: %w", kind, id, err)
+	}
+	return v, nil
+}
+
+// put assigns *id from the bucket's sequence when zero and stores v as JSON.
+func put(t *tx, bucket []byte, id *core.ID, v any) error {
+	bk := t.b(bucket)
+	if *id == 0 {
+		n, err := bk.NextSequence()
+		if err != nil {
+			return err
+		}
+		*id = core.ID(n)
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return err
+	}
+	return bk.Put(itob(*id), raw)
+}
+
+// all decodes every record of bucket in id order.
+func all[T any](t *tx, bucket []byte) ([]T, error) {
+	var out []T
+	err := t.b(bucket).ForEach(func(k, raw []byte) error {
+		var v T
+		if err := json.Unmarshal(raw, &v); err != nil {
+			return fmt.Errorf("store: record %d of %s is unreadable: %w", btoi(k), bucket, err)
+		}
+		out = append(out, v)
+		return nil
+	})
+	return out, err
+}
+
+// byIndex returns the records whose index key starts with value.
+func byIndex[T any](t *tx, index, bucket []byte, value, kind string) ([]T, error) {
+	if value == "" {
+		return nil, nil
+	}
+	p := indexPrefix(value)
+	var out []T
+	c := t.b(index).Cursor()
+	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
+		v, err := get[T](t, bucket, btoi(k[len(p):]), kind)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// reindex moves a non-unique index entry from old to new value.
+func reindex(t *tx, index []byte, old, new string, id core.ID) error {
+	if old == new {
+		return nil
+	}
+	b := t.b(index)
+	if old != "" {
+		if err := b.Delete(indexKey(old, id)); err != nil {
+			return err
+		}
+	}
+	if new != "" {
+		return b.Put(indexKey(new, id), nil)
+	}
+	return nil
+}
+
+// --- users
+
+func (t *tx) PutUser(u *core.User) error {
+	var old core.User
+	if u.ID != 0 {
+		old, _ = t.User(u.ID)
+	}
+	if err := put(t, bucketUsers, &u.ID, u); err != nil {
+		return err
+	}
+	idx := t.b(bucketUsersByLogin)
+	if old.Login != "" && old.Login != u.Login {
+		if err := idx.Delete([]byte(old.Login)); err != nil {
+			return err
+		}
+	}
+	return idx.Put([]byte(u.Login), itob(u.ID))
+}
+
+func (t *tx) User(id core.ID) (core.User, error) { return get[core.User](t, bucketUsers, id, "user") }
+
+func (t *tx) UserByLogin(login string) (core.User, error) {
+	id := t.b(bucketUsersByLogin).Get([]byte(login))
+	if id == nil {
+		return core.User{}, core.NotFoundf("There is no user %q.", login)
+	}
+	return t.User(btoi(id))
+}
+
+func (t *tx) Users() ([]core.User, error) { return all[core.User](t, bucketUsers) }
+
+// --- accounts
+
+func (t *tx) PutAccount(a *core.Account) error {
+	var old core.Account
+	if a.ID != 0 {
+		old, _ = t.Account(a.ID)
+	}
+	if err := put(t, bucketAccounts, &a.ID, a); err != nil {
+		return err
+	}
+	idx := t.b(bucketAccountsByName)
+	if old.Name != "" && !strings.EqualFold(old.Name, a.Name) {
+		if err := idx.Delete([]byte(strings.ToLower(old.Name))); err != nil {
+			return err
+		}
+	}
+	return idx.Put([]byte(strings.ToLower(a.Name)), itob(a.ID))
+}
+
+func (t *tx) Account(id core.ID) (core.Account, error) {
+	return get[core.Account](t, bucketAccounts, id, "account")
+}
+
+func (t *tx) AccountByName(name string) (core.Account, error) {
+	id := t.b(bucketAccountsByName).Get([]byte(strings.ToLower(strings.TrimSpace(name))))
+	if id == nil {
+		return core.Account{}, core.NotFoundf("There is no account named %q.", name)
+	}
+	return t.Account(btoi(id))
+}
+
+func (t *tx) Accounts() ([]core.Account, error) { return all[core.Account](t, bucketAccounts) }
+
+// --- contacts
+
+func (t *tx) PutContact(c *core.Contact) error {
+	var old core.Contact
+	if c.ID != 0 {
+		old, _ = t.Contact(c.ID)
+	}
+	if err := put(t, bucketContacts, &c.ID, c); err != nil {
+		return err
+	}
+	if err := reindex(t, bucketContactsByPhone, old.Phone, c.Phone, c.ID); err != nil {
+		return err
+	}
+	return reindex(t, bucketContactsByEmail, old.Email, c.Email, c.ID)
+}
+
+func (t *tx) Contact(id core.ID) (core.Contact, error) {
+	return get[core.Contact](t, bucketContacts, id, "contact")
+}
+
+func (t *tx) ContactsByPhone(phone string) ([]core.Contact, error) {
+	return byIndex[core.Contact](t, bucketContactsByPhone, bucketContacts, phone, "contact")
+}
+
+func (t *tx) ContactsByEmail(email string) ([]core.Contact, error) {
+	return byIndex[core.Contact](t, bucketContactsByEmail, bucketContacts, email, "contact")
+}
+
+func (t *tx) Contacts() ([]core.Contact, error) { return all[core.Contact](t, bucketContacts) }
+
+// --- terminal users
+
+func (t *tx) PutTerminalUser(u *core.TerminalUser) error {
+	var old core.TerminalUser
+	if u.ID != 0 {
+		old, _ = t.TerminalUser(u.ID)
+	}
+	if err := put(t, bucketTerminalUsers, &u.ID, u); err != nil {
+		return err
+	}
+	if err := reindex(t, bucketTerminalByPhone, old.Phone, u.Phone, u.ID); err != nil {
+		return err
+	}
+	return reindex(t, bucketTerminalByEmail, old.Email, u.Email, u.ID)
+}
+
+func (t *tx) TerminalUser(id core.ID) (core.TerminalUser, error) {
+	return get[core.TerminalUser](t, bucketTerminalUsers, id, "terminal user")
+}
+
+func (t *tx) TerminalUsersByPhone(phone string) ([]core.TerminalUser, error) {
+	return byIndex[core.TerminalUser](t, bucketTerminalByPhone, bucketTerminalUsers, phone, "terminal user")
+}
+
+func (t *tx) TerminalUsersByEmail(email string) ([]core.TerminalUser, error) {
+	return byIndex[core.TerminalUser](t, bucketTerminalByEmail, bucketTerminalUsers, email, "terminal user")
+}
+
+// --- providers and engineers
+
+func (t *tx) PutProvider(p *core.Provider) error { return put(t, bucketProviders, &p.ID, p) }
+
+func (t *tx) Provider(id core.ID) (core.Provider, error) {
+	return get[core.Provider](t, bucketProviders, id, "provider")
+}
+
+func (t *tx) Providers() ([]core.Provider, error) { return all[core.Provider](t, bucketProviders) }
+
+func (t *tx) PutEngineer(e *core.Engineer) error { return put(t, bucketEngineers, &e.ID, e) }
+
+func (t *tx) Engineer(id core.ID) (core.Engineer, error) {
+	return get[core.Engineer](t, bucketEngineers, id, "engineer")
+}
+
+func (t *tx) Engineers() ([]core.Engineer, error) { return all[core.Engineer](t, bucketEngineers) }
+
+// --- settings
+
+func (t *tx) Setting(name string) ([]byte, error) {
+	v := t.b(bucketSettings).Get([]byte(name))
+	if v == nil {
+		return nil, nil
+	}
+	return append([]byte(nil), v...), nil
+}
+
+func (t *tx) PutSetting(name string, value []byte) error {
+	return t.b(bucketSettings).Put([]byte(name), value)
+}

@@ -1,0 +1,237 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+
+	"switchboard/core"
+)
+
+func (t *tx) NextWorkOrderNumber() (uint64, error) {
+	return t.b(bucketWONumberSeq).NextSequence()
+}
+
+// PutWorkOrder writes the record, its compact row and its index entries together.
+func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
+	var old core.WorkOrder
+	if w.ID != 0 {
+		var err error
+		if old, err = t.WorkOrder(w.ID); err != nil {
+			return err
+		}
+		if old.Number != w.Number {
+			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, old.Number, w.Number)
+		}
+	}
+	hist := w.History
+	w.History = nil
+	err := put(t, bucketWorkOrders, &w.ID, w)
+	w.History = hist
+	if err != nil {
+		return err
+	}
+	id := itob(w.ID)
+	if err := t.b(bucketWORows).Put(id, encodeRow(w.Row())); err != nil {
+		return err
+	}
+	if old.Number == "" {
+		byNum := t.b(bucketWOByNumber)
+		if byNum.Get([]byte(w.Number)) != nil {
+			return fmt.Errorf("store: work-order number %s is already taken", w.Number)
+		}
+		if err := byNum.Put([]byte(w.Number), id); err != nil {
+			return err
+		}
+	}
+	if err := reindex(t, bucketWOByStatus, string(old.Status), string(w.Status), w.ID); err != nil {
+		return err
+	}
+	return reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID)
+}
+
+func (t *tx) WorkOrder(id core.ID) (core.WorkOrder, error) {
+	return get[core.WorkOrder](t, bucketWorkOrders, id, "work order")
+}
+
+func (t *tx) WorkOrderByNumber(number string) (core.WorkOrder, error) {
+	id := t.b(bucketWOByNumber).Get([]byte(number))
+	if id == nil {
+		return core.WorkOrder{}, core.NotFoundf("There is no work order %s.", number)
+	}
+	return t.WorkOrder(btoi(id))
+}
+
+// CountWorkOrders is the work_orders bucket's sequence: work orders are never
+// deleted, so the last id assigned is the count, read in O(1).
+func (t *tx) CountWorkOrders() (int, error) {
+	return int(t.b(bucketWorkOrders).Sequence()), nil
+}
+
+// QueryWorkOrders pages by cursor when the query is plain (no text, newest first):
+// it walks the status or node index (or the rows) backwards and decodes only the
+// rows on the page. Otherwise it scans the compact rows, filters, sorts and slices.
+func (t *tx) QueryWorkOrders(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	if q.Plain() {
+		return t.queryPlain(q)
+	}
+	return t.queryScan(q)
+}
+
+func (t *tx) row(id []byte) (core.WorkOrderRow, error) {
+	var r core.WorkOrderRow
+	raw := t.b(bucketWORows).Get(id)
+	if raw == nil {
+		return r, fmt.Errorf("store: index names work order %d but it has no row", btoi(id))
+	}
+	return r, decodeRow(raw, &r)
+}
+
+func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	var page core.WorkOrderPage
+	take := func(id []byte) error {
+		if page.Total >= q.Offset && (q.Limit == 0 || len(page.Rows) < q.Limit) {
+			r, err := t.row(id)
+			if err != nil {
+				return err
+			}
+			page.Rows = append(page.Rows, r)
+		}
+		page.Total++
+		return nil
+	}
+	// Pick the index that narrows most; the other filter (if any) is checked per key.
+	var index []byte
+	var value string
+	switch {
+	case q.Status != "":
+		index, value = bucketWOByStatus, string(q.Status)
+	case q.Node != "":
+		index, value = bucketWOByNode, string(q.Node)
+	default:
+		n, _ := t.CountWorkOrders()
+		page.Total = n
+		c := t.b(bucketWORows).Cursor()
+		i := 0
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			if i >= q.Offset {
+				if q.Limit != 0 && len(page.Rows) >= q.Limit {
+					break
+				}
+				var r core.WorkOrderRow
+				if err := decodeRow(v, &r); err != nil {
+					return page, err
+				}
+				page.Rows = append(page.Rows, r)
+			}
+			i++
+		}
+		return page, nil
+	}
+	p := indexPrefix(value)
+	c := t.b(index).Cursor()
+	// Seek past the last key with this prefix, then walk back.
+	end := append(append([]byte(nil), p[:len(p)-1]...), 1)
+	k, _ := c.Seek(end)
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && hasPrefix(k, p); k, _ = c.Prev() {
+		id := k[len(p):]
+		if q.Status != "" && q.Node != "" {
+			r, err := t.row(id)
+			if err != nil {
+				return page, err
+			}
+			if r.Node != q.Node {
+				continue
+			}
+		}
+		if err := take(id); err != nil {
+			return page, err
+		}
+	}
+	return page, nil
+}
+
+func (t *tx) queryScan(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	needle := strings.ToLower(strings.TrimSpace(q.Text))
+	var rows []core.WorkOrderRow
+	var r core.WorkOrderRow
+	err := t.b(bucketWORows).ForEach(func(_, v []byte) error {
+		if err := decodeRow(v, &r); err != nil {
+			return err
+		}
+		if q.Matches(&r, needle) {
+			rows = append(rows, r)
+		}
+		return nil
+	})
+	if err != nil {
+		return core.WorkOrderPage{}, err
+	}
+	slices.SortFunc(rows, func(a, b core.WorkOrderRow) int {
+		if q.Less(&a, &b) {
+			return -1
+		}
+		if q.Less(&b, &a) {
+			return 1
+		}
+		return 0
+	})
+	page := core.WorkOrderPage{Total: len(rows)}
+	lo := min(q.Offset, len(rows))
+	hi := len(rows)
+	if q.Limit > 0 {
+		hi = min(lo+q.Limit, len(rows))
+	}
+	page.Rows = slices.Clone(rows[lo:hi])
+	return page, nil
+}
+
+// --- history
+
+func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
+	b := t.b(bucketEvents)
+	seq, err := b.NextSequence()
+	if err != nil {
+		return err
+	}
+	raw, err := json.Marshal(e)
+	if err != nil {
+		return err
+	}
+	return b.Put(eventKey(wo, seq), raw)
+}
+
+func (t *tx) Events(wo core.ID) ([]core.Event, error) {
+	p := itob(wo)
+	var out []core.Event
+	c := t.b(bucketEvents).Cursor()
+	for k, v := c.Seek(p); k != nil && hasPrefix(k, p); k, v = c.Next() {
+		var e core.Event
+		if err := json.Unmarshal(v, &e); err != nil {
+			return nil, fmt.Errorf("store: history of work order %d is unreadable: %w", wo, err)
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+func (t *tx) LastEvent(wo core.ID) (core.Event, error) {
+	var e core.Event
+	c := t.b(bucketEvents).Cursor()
+	k, v := c.Seek(itob(wo + 1))
+	if k == nil {
+		k, v = c.Last()
+	} else {
+		k, v = c.Prev()
+	}
+	if k == nil || !hasPrefix(k, itob(wo)) {
+		return e, core.NotFoundf("Work order %d has no history.", wo)
+	}
+	return e, json.Unmarshal(v, &e)
+}
