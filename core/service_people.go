@@ -401,4 +401,3 @@ func (s *Service) TerminalUser(id ID) (TerminalUser, error) {
 	}
 	return t, err
 }
-

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 )
 
 // Status is where a work order stands for the customer.
@@ -235,31 +236,67 @@ func (q WorkOrderQuery) Matches(r *WorkOrderRow, needle string) bool {
 		containsFold(r.Region, needle)
 }
 
-// Less orders rows for q's sort key; ties fall back to newest first.
-func (q WorkOrderQuery) Less(a, b *WorkOrderRow) bool {
-	c := 0
+// RowKey is the part of a row a sort needs, small enough to sort 100,000 of them.
+type RowKey struct {
+	ID ID
+	N  int64
+	S  string
+}
+
+// Key returns r's sort key for q. S is set only for text sorts (subject, account)
+// and is a fresh copy, so it may outlive r.
+func (q WorkOrderQuery) Key(r *WorkOrderRow) RowKey {
+	k := RowKey{ID: r.ID}
 	switch q.Sort {
 	case SortPriority:
-		c = b.Priority.Rank() - a.Priority.Rank() // most urgent first
+		k.N = -int64(r.Priority.Rank()) // most urgent first
 	case SortStatus:
-		c = slices.Index(AllStatuses, a.Status) - slices.Index(AllStatuses, b.Status)
+		k.N = int64(slices.Index(AllStatuses, r.Status))
 	case SortSubject:
-		c = strings.Compare(strings.ToLower(a.Subject), strings.ToLower(b.Subject))
+		k.S = strings.ToLower(r.Subject)
 	case SortAccount:
-		c = strings.Compare(strings.ToLower(a.AccountName), strings.ToLower(b.AccountName))
+		k.S = strings.ToLower(r.AccountName)
 	case SortUpdated:
-		c = b.UpdatedAt.Compare(a.UpdatedAt)
+		k.N = -r.UpdatedAt.UnixNano() // most recent first
+	}
+	return k
+}
+
+// Compare orders two keys for q: by the sort column (reversed when Asc), then newest
+// first — or oldest first for an ascending sort by creation.
+func (q WorkOrderQuery) Compare(a, b RowKey) int {
+	c := 0
+	switch {
+	case a.N != b.N:
+		c = cmpInt(a.N, b.N)
+	case a.S != b.S:
+		c = strings.Compare(a.S, b.S)
 	}
 	if q.Asc {
 		c = -c
 	}
 	if c != 0 {
-		return c < 0
+		return c
 	}
 	if q.Asc && (q.Sort == "" || q.Sort == SortCreated) {
-		return a.ID < b.ID
+		return cmpInt(int64(a.ID), int64(b.ID))
 	}
-	return a.ID > b.ID
+	return cmpInt(int64(b.ID), int64(a.ID))
+}
+
+func cmpInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// Less reports whether a sorts before b for q.
+func (q WorkOrderQuery) Less(a, b *WorkOrderRow) bool {
+	return q.Compare(q.Key(a), q.Key(b)) < 0
 }
 
 // containsFold is a case-insensitive substring test where needle is already lower case.
@@ -276,7 +313,16 @@ func containsFold(s, needle string) bool {
 		}
 	}
 	if !ascii {
-		return strings.Contains(strings.ToLower(s), needle)
+		if strings.Contains(s, needle) {
+			return true
+		}
+		// Lower-case a copy only when s has letters with case (not for CJK text).
+		for _, r := range s {
+			if unicode.IsUpper(r) || unicode.IsTitle(r) {
+				return strings.Contains(strings.ToLower(s), needle)
+			}
+		}
+		return false
 	}
 	n := len(needle)
 outer:

@@ -30,6 +30,9 @@ var (
 	bucketWOByNode    = []byte("wo_by_node")    // node 0x00 id
 	bucketWONumberSeq = []byte("wo_number_seq") // empty; its sequence numbers work orders
 	bucketEvents      = []byte("events")        // wo id ‖ event seq → Event JSON
+	// bucketWOByStatusNode (schema 2): status 0x00 node 0x00 id, so a status+node
+	// filter walks exactly its matches.
+	bucketWOByStatusNode = []byte("wo_by_status_node")
 )
 
 // Keys in bucketMeta.

@@ -40,3 +40,8 @@ func eventKey(wo core.ID, seq uint64) []byte {
 	binary.BigEndian.PutUint64(k[8:], seq)
 	return k
 }
+
+// statusNodeKey is the key of the combined status/node index.
+func statusNodeKey(s core.Status, n core.Node, id core.ID) []byte {
+	return indexKey(string(s)+"\x00"+string(n), id)
+}

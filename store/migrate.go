@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	bolt "go.etcd.io/bbolt"
+
+	"switchboard/core"
 )
 
 // migration moves the schema from version i to i+1 (its index in migrations + 1).
@@ -23,6 +25,19 @@ var migrations = []migration{
 			}
 		}
 		return nil
+	}},
+	{"index work orders by status and node", func(t *bolt.Tx) error {
+		idx, err := t.CreateBucketIfNotExists(bucketWOByStatusNode)
+		if err != nil {
+			return err
+		}
+		var r core.WorkOrderRow
+		return t.Bucket(bucketWORows).ForEach(func(k, v []byte) error {
+			if err := viewRow(v, &r); err != nil {
+				return fmt.Errorf("work order %d: %w", btoi(k), err)
+			}
+			return idx.Put(statusNodeKey(r.Status, r.Node, r.ID), nil)
+		})
 	}},
 }
 

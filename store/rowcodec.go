@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"time"
+	"unsafe"
 
 	"switchboard/core"
 )
@@ -15,8 +16,8 @@ import (
 
 const rowCodecVersion = 1
 
-func rowStrings(r *core.WorkOrderRow) []*string {
-	return []*string{
+func rowStrings(r *core.WorkOrderRow) [12]*string {
+	return [12]*string{
 		&r.Number, &r.Subject, &r.RecordType, (*string)(&r.Priority), (*string)(&r.Status),
 		(*string)(&r.Node), (*string)(&r.Channel), &r.AccountName, &r.ContactName,
 		&r.EngineerName, &r.Phone, &r.Region,
@@ -39,7 +40,14 @@ func encodeRow(r core.WorkOrderRow) []byte {
 
 var errBadRow = errors.New("store: corrupt work-order row")
 
-func decodeRow(b []byte, r *core.WorkOrderRow) error {
+func decodeRow(b []byte, r *core.WorkOrderRow) error { return decodeRowInto(b, r, false) }
+
+// viewRow decodes b into r without copying its strings: r's strings alias b, which
+// for a bbolt value is the memory-mapped file, valid only inside the transaction.
+// Scans use it so that 100,000 rows cost no allocations; nothing viewed may escape.
+func viewRow(b []byte, r *core.WorkOrderRow) error { return decodeRowInto(b, r, true) }
+
+func decodeRowInto(b []byte, r *core.WorkOrderRow, alias bool) error {
 	if len(b) == 0 || b[0] != rowCodecVersion {
 		return errBadRow
 	}
@@ -71,7 +79,14 @@ func decodeRow(b []byte, r *core.WorkOrderRow) error {
 		if b == nil || uint64(len(b)) < n {
 			return errBadRow
 		}
-		*s = string(b[:n])
+		switch {
+		case n == 0:
+			*s = ""
+		case alias:
+			*s = unsafe.String(&b[0], int(n))
+		default:
+			*s = string(b[:n])
+		}
 		b = b[n:]
 	}
 	return nil

@@ -48,7 +48,19 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	if err := reindex(t, bucketWOByStatus, string(old.Status), string(w.Status), w.ID); err != nil {
 		return err
 	}
-	return reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID)
+	if err := reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID); err != nil {
+		return err
+	}
+	if old.Status != w.Status || old.Node != w.Node {
+		sn := t.b(bucketWOByStatusNode)
+		if old.Status != "" {
+			if err := sn.Delete(statusNodeKey(old.Status, old.Node, w.ID)); err != nil {
+				return err
+			}
+		}
+		return sn.Put(statusNodeKey(w.Status, w.Node, w.ID), nil)
+	}
+	return nil
 }
 
 func (t *tx) WorkOrder(id core.ID) (core.WorkOrder, error) {
@@ -105,6 +117,8 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 	var index []byte
 	var value string
 	switch {
+	case q.Status != "" && q.Node != "":
+		index, value = bucketWOByStatusNode, string(q.Status)+"\x00"+string(q.Node)
 	case q.Status != "":
 		index, value = bucketWOByStatus, string(q.Status)
 	case q.Node != "":
@@ -141,15 +155,6 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 	}
 	for ; k != nil && hasPrefix(k, p); k, _ = c.Prev() {
 		id := k[len(p):]
-		if q.Status != "" && q.Node != "" {
-			r, err := t.row(id)
-			if err != nil {
-				return page, err
-			}
-			if r.Node != q.Node {
-				continue
-			}
-		}
 		if err := take(id); err != nil {
 			return page, err
 		}
@@ -157,38 +162,39 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 	return page, nil
 }
 
+// queryScan views every row in place (no allocation), keeps only the sort keys of
+// matches, sorts those and decodes just the rows of the requested page.
 func (t *tx) queryScan(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 	needle := strings.ToLower(strings.TrimSpace(q.Text))
-	var rows []core.WorkOrderRow
+	var keys []core.RowKey
 	var r core.WorkOrderRow
 	err := t.b(bucketWORows).ForEach(func(_, v []byte) error {
-		if err := decodeRow(v, &r); err != nil {
+		if err := viewRow(v, &r); err != nil {
 			return err
 		}
 		if q.Matches(&r, needle) {
-			rows = append(rows, r)
+			keys = append(keys, q.Key(&r))
 		}
 		return nil
 	})
 	if err != nil {
 		return core.WorkOrderPage{}, err
 	}
-	slices.SortFunc(rows, func(a, b core.WorkOrderRow) int {
-		if q.Less(&a, &b) {
-			return -1
-		}
-		if q.Less(&b, &a) {
-			return 1
-		}
-		return 0
-	})
-	page := core.WorkOrderPage{Total: len(rows)}
-	lo := min(q.Offset, len(rows))
-	hi := len(rows)
+	slices.SortFunc(keys, q.Compare)
+	page := core.WorkOrderPage{Total: len(keys)}
+	lo := min(q.Offset, len(keys))
+	hi := len(keys)
 	if q.Limit > 0 {
-		hi = min(lo+q.Limit, len(rows))
+		hi = min(lo+q.Limit, len(keys))
 	}
-	page.Rows = slices.Clone(rows[lo:hi])
+	page.Rows = make([]core.WorkOrderRow, 0, hi-lo)
+	for _, k := range keys[lo:hi] {
+		row, err := t.row(itob(k.ID))
+		if err != nil {
+			return page, err
+		}
+		page.Rows = append(page.Rows, row)
+	}
 	return page, nil
 }
 

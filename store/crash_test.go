@@ -1,0 +1,138 @@
+package store_test
+
+import (
+	"bufio"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"switchboard/core"
+	"switchboard/store"
+)
+
+const crashEnv = "SWITCHBOARD_CRASH_CHILD_DB"
+
+// TestCrashChild is the writer the crash test kills; it does nothing unless the
+// parent test started it.
+func TestCrashChild(t *testing.T) {
+	path := os.Getenv(crashEnv)
+	if path == "" {
+		t.Skip("only runs as the child of TestCrashKill9")
+	}
+	st, err := store.Open(path, store.Options{LockTimeout: 10 * time.Second})
+	if err != nil {
+		fmt.Println("open:", err)
+		os.Exit(3)
+	}
+	svc := core.NewService(st)
+	if err := svc.Bootstrap(); err != nil {
+		fmt.Println("bootstrap:", err)
+		os.Exit(3)
+	}
+	admin, _ := svc.Login(core.BuiltinAdmin)
+	for i := 0; ; i++ {
+		w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: fmt.Sprintf("crash %d 电梯", i), Description: strings.Repeat("x", i%500), Phone: "13800138000"})
+		if err != nil {
+			fmt.Println("create:", err)
+			os.Exit(3)
+		}
+		// Acknowledged only after CreateWorkOrder returned (the commit is fsynced).
+		fmt.Println("ok", w.Number)
+	}
+}
+
+// TestCrashKill9: a child writing work orders is killed with SIGKILL again and
+// again; after every reopen bbolt's Check is clean, every work order whose create
+// returned is there with its history, and the indexes agree with the records.
+func TestCrashKill9(t *testing.T) {
+	if testing.Short() {
+		t.Skip("crash test is slow")
+	}
+	path := filepath.Join(t.TempDir(), "crash.db")
+	rng := rand.New(rand.NewPCG(1, 2))
+	acked := map[string]bool{}
+	for round := 0; round < 8; round++ {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v=false")
+		cmd.Env = append(os.Environ(), crashEnv+"="+path)
+		out, err := cmd.StdoutPipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		lines := make(chan string)
+		go func() {
+			sc := bufio.NewScanner(out)
+			for sc.Scan() {
+				lines <- sc.Text()
+			}
+			close(lines)
+		}()
+		// Let it acknowledge a few writes, then kill it at a random moment.
+		deadline := time.After(time.Duration(50+rng.IntN(250)) * time.Millisecond)
+		got := 0
+	wait:
+		for {
+			select {
+			case l, ok := <-lines:
+				if !ok {
+					t.Fatalf("round %d: child exited early", round)
+				}
+				if num, ok := strings.CutPrefix(l, "ok "); ok {
+					acked[num] = true
+					got++
+				} else if l != "" {
+					t.Fatalf("round %d: child said %q", round, l)
+				}
+			case <-deadline:
+				if got > 0 {
+					break wait
+				}
+				deadline = time.After(20 * time.Millisecond)
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		for l := range lines {
+			if num, ok := strings.CutPrefix(l, "ok "); ok {
+				acked[num] = true
+			}
+		}
+		_ = cmd.Wait()
+
+		st, err := store.Open(path, store.Options{})
+		if err != nil {
+			t.Fatalf("round %d: reopen: %v", round, err)
+		}
+		if errs := st.Check(); len(errs) > 0 {
+			t.Fatalf("round %d: bbolt check: %v", round, errs)
+		}
+		svc := core.NewService(st)
+		for num := range acked {
+			w, err := svc.WorkOrder(num)
+			if err != nil || len(w.History) < 2 {
+				t.Fatalf("round %d: acknowledged %s lost: %v", round, num, err)
+			}
+		}
+		n, _ := svc.CountWorkOrders()
+		page, err := svc.ListWorkOrders(core.WorkOrderQuery{})
+		if err != nil || page.Total != n || n < len(acked) {
+			t.Fatalf("round %d: count %d, listed %d, acknowledged %d (%v)", round, n, page.Total, len(acked), err)
+		}
+		for i := 1; i <= n; i++ {
+			if _, err := svc.WorkOrder(fmt.Sprint(i)); err != nil {
+				t.Fatalf("round %d: committed work order %d has no number index: %v", round, i, err)
+			}
+		}
+		st.Close()
+	}
+	t.Logf("%d acknowledged work orders survived 8 SIGKILLs", len(acked))
+}

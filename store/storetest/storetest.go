@@ -1,0 +1,405 @@
+// Package storetest is the conformance suite every implementation of core.Store
+// must pass. The bbolt store runs it in store/bolt_test.go; a second backend
+// would call Run with its own constructor.
+package storetest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"switchboard/core"
+)
+
+// Opener returns a fresh, empty, migrated store. The suite closes it.
+type Opener func(t *testing.T) core.Store
+
+// Run runs every conformance test against stores made by open.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(*testing.T, core.Store)
+	}{
+		{"Users", testUsers},
+		{"AccountsByName", testAccounts},
+		{"ContactIndexes", testContactIndexes},
+		{"TerminalUserIndexes", testTerminalUserIndexes},
+		{"ProvidersEngineers", testProvidersEngineers},
+		{"WorkOrderNumbers", testNumbers},
+		{"WorkOrderIndexes", testWorkOrderIndexes},
+		{"QueryPlainMatchesScan", testQueryPlainMatchesScan},
+		{"History", testHistory},
+		{"Atomicity", testAtomicity},
+		{"Settings", testSettings},
+		{"Backup", testBackup},
+		{"NotFound", testNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			st := open(t)
+			defer st.Close()
+			tt.fn(t, st)
+		})
+	}
+}
+
+var t0 = time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+
+func update(t *testing.T, st core.Store, fn func(core.Tx) error) {
+	t.Helper()
+	if err := st.Update(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func view(t *testing.T, st core.Store, fn func(core.Tx) error) {
+	t.Helper()
+	if err := st.View(fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func testUsers(t *testing.T, st core.Store) {
+	u := core.User{Login: "dina", Name: "Dina", Roles: []core.Role{core.RoleDispatcher}, CreatedAt: t0}
+	update(t, st, func(tx core.Tx) error { return tx.PutUser(&u) })
+	if u.ID == 0 {
+		t.Fatal("PutUser assigned no id")
+	}
+	u.Login = "dina2"
+	update(t, st, func(tx core.Tx) error { return tx.PutUser(&u) })
+	view(t, st, func(tx core.Tx) error {
+		if _, err := tx.UserByLogin("dina"); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("old login still resolves: %v", err)
+		}
+		got, err := tx.UserByLogin("dina2")
+		if err != nil || got.ID != u.ID || !got.CreatedAt.Equal(t0) {
+			t.Errorf("UserByLogin = %+v, %v", got, err)
+		}
+		all, _ := tx.Users()
+		if len(all) != 1 {
+			t.Errorf("Users = %d", len(all))
+		}
+		return nil
+	})
+}
+
+func testAccounts(t *testing.T, st core.Store) {
+	a := core.Account{Name: "上海华东制冷 Co", CreatedAt: t0}
+	update(t, st, func(tx core.Tx) error { return tx.PutAccount(&a) })
+	view(t, st, func(tx core.Tx) error {
+		got, err := tx.AccountByName("上海华东制冷 CO")
+		if err != nil || got.ID != a.ID {
+			t.Errorf("AccountByName is not case-insensitive: %+v %v", got, err)
+		}
+		return nil
+	})
+	a.Name = "Renamed"
+	update(t, st, func(tx core.Tx) error { return tx.PutAccount(&a) })
+	view(t, st, func(tx core.Tx) error {
+		if _, err := tx.AccountByName("上海华东制冷 Co"); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("old name still resolves")
+		}
+		return nil
+	})
+}
+
+func testContactIndexes(t *testing.T, st core.Store) {
+	c1 := core.Contact{Name: "A", Phone: "13800138000", Email: "a@x.cn"}
+	c2 := core.Contact{Name: "B", Phone: "13800138000"}
+	c3 := core.Contact{Name: "C", Phone: "138001380001"} // longer number sharing a prefix
+	update(t, st, func(tx core.Tx) error {
+		for _, c := range []*core.Contact{&c1, &c2, &c3} {
+			if err := tx.PutContact(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		got, _ := tx.ContactsByPhone("13800138000")
+		if len(got) != 2 || got[0].ID != c1.ID || got[1].ID != c2.ID {
+			t.Errorf("ContactsByPhone = %+v", got)
+		}
+		got, _ = tx.ContactsByEmail("a@x.cn")
+		if len(got) != 1 {
+			t.Errorf("ContactsByEmail = %+v", got)
+		}
+		return nil
+	})
+	c1.Phone, c1.Email = "13900000000", ""
+	update(t, st, func(tx core.Tx) error { return tx.PutContact(&c1) })
+	view(t, st, func(tx core.Tx) error {
+		got, _ := tx.ContactsByPhone("13800138000")
+		if len(got) != 1 || got[0].ID != c2.ID {
+			t.Errorf("index not moved on change: %+v", got)
+		}
+		got, _ = tx.ContactsByEmail("a@x.cn")
+		if len(got) != 0 {
+			t.Errorf("email index not cleared: %+v", got)
+		}
+		got, _ = tx.ContactsByPhone("")
+		if len(got) != 0 {
+			t.Errorf("empty phone matched %d", len(got))
+		}
+		return nil
+	})
+}
+
+func testTerminalUserIndexes(t *testing.T, st core.Store) {
+	u := core.TerminalUser{Name: "T", Phone: "13800138000", Email: "t@x.cn"}
+	update(t, st, func(tx core.Tx) error { return tx.PutTerminalUser(&u) })
+	view(t, st, func(tx core.Tx) error {
+		a, _ := tx.TerminalUsersByPhone("13800138000")
+		b, _ := tx.TerminalUsersByEmail("t@x.cn")
+		if len(a) != 1 || len(b) != 1 || a[0].ID != u.ID {
+			t.Errorf("terminal indexes: %v %v", a, b)
+		}
+		return nil
+	})
+	u.Email = "new@x.cn"
+	update(t, st, func(tx core.Tx) error { return tx.PutTerminalUser(&u) })
+	view(t, st, func(tx core.Tx) error {
+		if b, _ := tx.TerminalUsersByEmail("t@x.cn"); len(b) != 0 {
+			t.Errorf("stale email index")
+		}
+		return nil
+	})
+}
+
+func testProvidersEngineers(t *testing.T, st core.Store) {
+	p := core.Provider{Name: "FixIt", TenantID: "T-1"}
+	update(t, st, func(tx core.Tx) error {
+		if err := tx.PutProvider(&p); err != nil {
+			return err
+		}
+		e := core.Engineer{Name: "E", ProviderID: p.ID}
+		return tx.PutEngineer(&e)
+	})
+	view(t, st, func(tx core.Tx) error {
+		es, _ := tx.Engineers()
+		ps, _ := tx.Providers()
+		if len(es) != 1 || len(ps) != 1 || es[0].ProviderID != p.ID {
+			t.Errorf("providers/engineers: %v %v", ps, es)
+		}
+		return nil
+	})
+}
+
+func testNumbers(t *testing.T, st core.Store) {
+	var got []uint64
+	for i := 0; i < 3; i++ {
+		update(t, st, func(tx core.Tx) error {
+			n, err := tx.NextWorkOrderNumber()
+			got = append(got, n)
+			return err
+		})
+	}
+	// A rolled-back transaction may or may not consume a number, but numbers
+	// that were committed are strictly increasing and never reused.
+	if !slices.Equal(got, []uint64{1, 2, 3}) {
+		t.Fatalf("numbers %v", got)
+	}
+}
+
+func newWO(n int, status core.Status, node core.Node) *core.WorkOrder {
+	return &core.WorkOrder{
+		Number: core.FormatNumber(uint64(n)), Subject: fmt.Sprintf("subject %d", n),
+		Status: status, Node: node, Priority: core.PriorityNormal,
+		CreatedAt: t0.Add(time.Duration(n) * time.Minute), Version: 1,
+	}
+}
+
+func testWorkOrderIndexes(t *testing.T, st core.Store) {
+	w := newWO(1, core.StatusNew, core.NodeDispatch)
+	update(t, st, func(tx core.Tx) error { return tx.PutWorkOrder(w) })
+	w.Status, w.Node, w.Version = core.StatusAssigned, core.NodeService, 2
+	update(t, st, func(tx core.Tx) error { return tx.PutWorkOrder(w) })
+	view(t, st, func(tx core.Tx) error {
+		for _, q := range []core.WorkOrderQuery{{Status: core.StatusNew}, {Node: core.NodeDispatch}} {
+			if p, _ := tx.QueryWorkOrders(q); p.Total != 0 {
+				t.Errorf("stale index entry for %+v", q)
+			}
+		}
+		p, _ := tx.QueryWorkOrders(core.WorkOrderQuery{Status: core.StatusAssigned, Node: core.NodeService})
+		if p.Total != 1 || p.Rows[0].Version != 2 {
+			t.Errorf("moved index: %+v", p)
+		}
+		got, err := tx.WorkOrderByNumber("WO-000001")
+		if err != nil || got.ID != w.ID || got.Status != core.StatusAssigned {
+			t.Errorf("by number: %+v %v", got, err)
+		}
+		if n, _ := tx.CountWorkOrders(); n != 1 {
+			t.Errorf("count %d", n)
+		}
+		return nil
+	})
+	// A second record may not take an existing number.
+	dup := newWO(1, core.StatusNew, core.NodeDispatch)
+	if err := st.Update(func(tx core.Tx) error { return tx.PutWorkOrder(dup) }); err == nil {
+		t.Error("duplicate number accepted")
+	}
+}
+
+// testQueryPlainMatchesScan: the cursor path (plain queries) and the scan path
+// must agree on every filter, offset and limit.
+func testQueryPlainMatchesScan(t *testing.T, st core.Store) {
+	statuses := []core.Status{core.StatusNew, core.StatusAssigned, core.StatusCompleted}
+	nodes := []core.Node{core.NodeDispatch, core.NodeService}
+	update(t, st, func(tx core.Tx) error {
+		for i := 1; i <= 47; i++ {
+			if err := tx.PutWorkOrder(newWO(i, statuses[i%3], nodes[i%2])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		for _, s := range append([]core.Status{""}, statuses...) {
+			for _, n := range append([]core.Node{""}, nodes...) {
+				for _, lim := range [][2]int{{0, 0}, {0, 5}, {3, 4}, {40, 50}} {
+					q := core.WorkOrderQuery{Status: s, Node: n, Offset: lim[0], Limit: lim[1]}
+					plain, err := tx.QueryWorkOrders(q)
+					if err != nil {
+						return err
+					}
+					// "subject" matches every row and forces the scan path.
+					q.Text = "subject"
+					scan, err := tx.QueryWorkOrders(q)
+					if err != nil {
+						return err
+					}
+					if plain.Total != scan.Total || !slices.EqualFunc(plain.Rows, scan.Rows, func(a, b core.WorkOrderRow) bool { return a.ID == b.ID }) {
+						t.Errorf("%+v: plain %d %v, scan %d %v", q, plain.Total, ids(plain.Rows), scan.Total, ids(scan.Rows))
+					}
+				}
+			}
+		}
+		return nil
+	})
+}
+
+func ids(rs []core.WorkOrderRow) []core.ID {
+	out := make([]core.ID, len(rs))
+	for i, r := range rs {
+		out[i] = r.ID
+	}
+	return out
+}
+
+func testHistory(t *testing.T, st core.Store) {
+	a, b := newWO(1, core.StatusNew, core.NodeDispatch), newWO(2, core.StatusNew, core.NodeDispatch)
+	update(t, st, func(tx core.Tx) error {
+		if err := tx.PutWorkOrder(a); err != nil {
+			return err
+		}
+		return tx.PutWorkOrder(b)
+	})
+	for i := 0; i < 5; i++ {
+		update(t, st, func(tx core.Tx) error {
+			if err := tx.AppendEvent(a.ID, core.Event{At: t0, Kind: "k", Detail: fmt.Sprint("a", i)}); err != nil {
+				return err
+			}
+			return tx.AppendEvent(b.ID, core.Event{At: t0, Kind: "k", Detail: fmt.Sprint("b", i)})
+		})
+	}
+	view(t, st, func(tx core.Tx) error {
+		ev, _ := tx.Events(a.ID)
+		if len(ev) != 5 || ev[0].Detail != "a0" || ev[4].Detail != "a4" {
+			t.Errorf("events of a: %+v", ev)
+		}
+		last, err := tx.LastEvent(b.ID)
+		if err != nil || last.Detail != "b4" {
+			t.Errorf("LastEvent(b) = %+v %v", last, err)
+		}
+		if _, err := tx.LastEvent(99); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("LastEvent of unknown: %v", err)
+		}
+		return nil
+	})
+}
+
+func testAtomicity(t *testing.T, st core.Store) {
+	boom := errors.New("boom")
+	err := st.Update(func(tx core.Tx) error {
+		if err := tx.PutWorkOrder(newWO(1, core.StatusNew, core.NodeDispatch)); err != nil {
+			return err
+		}
+		c := core.Contact{Name: "x", Phone: "13800138000"}
+		if err := tx.PutContact(&c); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Update returned %v", err)
+	}
+	view(t, st, func(tx core.Tx) error {
+		if n, _ := tx.CountWorkOrders(); n != 0 {
+			t.Errorf("rolled-back work order counted")
+		}
+		if p, _ := tx.QueryWorkOrders(core.WorkOrderQuery{}); p.Total != 0 {
+			t.Errorf("rolled-back work order listed")
+		}
+		if c, _ := tx.ContactsByPhone("13800138000"); len(c) != 0 {
+			t.Errorf("rolled-back contact indexed")
+		}
+		return nil
+	})
+}
+
+func testSettings(t *testing.T, st core.Store) {
+	view(t, st, func(tx core.Tx) error {
+		v, err := tx.Setting("x")
+		if v != nil || err != nil {
+			t.Errorf("unset setting = %q %v", v, err)
+		}
+		return nil
+	})
+	update(t, st, func(tx core.Tx) error { return tx.PutSetting("x", []byte("1")) })
+	view(t, st, func(tx core.Tx) error {
+		if v, _ := tx.Setting("x"); string(v) != "1" {
+			t.Errorf("setting = %q", v)
+		}
+		return nil
+	})
+}
+
+func testBackup(t *testing.T, st core.Store) {
+	update(t, st, func(tx core.Tx) error { return tx.PutWorkOrder(newWO(1, core.StatusNew, core.NodeDispatch)) })
+	var buf bytes.Buffer
+	n, err := st.Backup(&buf)
+	if err != nil || n == 0 || int64(buf.Len()) != n {
+		t.Fatalf("Backup = %d, %v (buffer %d)", n, err, buf.Len())
+	}
+}
+
+func testNotFound(t *testing.T, st core.Store) {
+	view(t, st, func(tx core.Tx) error {
+		checks := []error{}
+		_, err := tx.User(5)
+		checks = append(checks, err)
+		_, err = tx.UserByLogin("x")
+		checks = append(checks, err)
+		_, err = tx.Contact(5)
+		checks = append(checks, err)
+		_, err = tx.WorkOrder(5)
+		checks = append(checks, err)
+		_, err = tx.WorkOrderByNumber("WO-000005")
+		checks = append(checks, err)
+		_, err = tx.AccountByName("x")
+		checks = append(checks, err)
+		_, err = tx.TerminalUser(5)
+		checks = append(checks, err)
+		_, err = tx.Engineer(5)
+		checks = append(checks, err)
+		for i, err := range checks {
+			if !errors.Is(err, core.ErrNotFound) {
+				t.Errorf("check %d: %v does not match ErrNotFound", i, err)
+			}
+		}
+		return nil
+	})
+}
