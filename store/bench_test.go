@@ -64,8 +64,6 @@ func bench100k(b *testing.B) string {
 	return benchPath
 }
 
-var tempDirs []string
-
 func mkdirTemp() (string, error) {
 	d := filepath.Join(testTempRoot, "switchboard-bench")
 	return d, mkdirAll(d)

@@ -230,8 +230,8 @@ func (t *tx) Events(wo core.ID) ([]core.Event, error) {
 func (t *tx) LastEvent(wo core.ID) (core.Event, error) {
 	var e core.Event
 	c := t.b(bucketEvents).Cursor()
-	k, v := c.Seek(itob(wo + 1))
-	if k == nil {
+	var k, v []byte
+	if k, _ = c.Seek(itob(wo + 1)); k == nil {
 		k, v = c.Last()
 	} else {
 		k, v = c.Prev()
