@@ -212,9 +212,14 @@ func ownerText(id ID) string {
 // data import — with a later state and history than a new one has.
 type ImportedWorkOrder struct {
 	NewWorkOrder
-	CreatedAt time.Time
-	Status    Status
-	Node      Node
+	// SubmittedBy is who submitted it: an internal user, a terminal user, a guest,
+	// or a named system (Kind empty, e.g. the email mailbox). It sets created_by, the
+	// first history event and the submitter branch of R-WO-4. The zero Actor stands
+	// for the importing admin.
+	SubmittedBy Actor
+	CreatedAt   time.Time
+	Status      Status
+	Node        Node
 	// Dispatch fields (R-WO-2), applied as given.
 	AssignUser string
 	AssignWay  string
@@ -247,6 +252,7 @@ func (x *ImportedWorkOrder) apply(w *WorkOrder) {
 
 // ImportWorkOrders writes many work orders in one transaction (all or none), for the
 // demo company and data imports. Each gets the next number and a resolved owner.
+// Only an admin may import: the admin vouches for the named submitters.
 func (s *Service) ImportWorkOrders(as Actor, items []ImportedWorkOrder) ([]WorkOrder, error) {
 	if err := require(as, "import work orders", RoleAdmin); err != nil {
 		return nil, err
@@ -263,7 +269,11 @@ func (s *Service) ImportWorkOrders(as Actor, items []ImportedWorkOrder) ([]WorkO
 			if it.Channel == "" {
 				it.Channel = ChannelInternal
 			}
-			w, err := s.insertWorkOrder(tx, as, it.NewWorkOrder, at.UTC(), it)
+			by := it.SubmittedBy
+			if by.Kind == "" && by.Name == "" {
+				by = as
+			}
+			w, err := s.insertWorkOrder(tx, by, it.NewWorkOrder, at.UTC(), it)
 			if err != nil {
 				return fmt.Errorf("item %d (%q): %w", i+1, it.Subject, err)
 			}
