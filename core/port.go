@@ -68,6 +68,21 @@ type Tx interface {
 	// LastEvent returns the newest history event of a work order.
 	LastEvent(wo ID) (Event, error)
 
+	// PutRule inserts or replaces a rule; Rules returns the rules of a kind in
+	// priority order; DeleteRule removes one.
+	PutRule(r *Rule) error
+	Rule(id ID) (Rule, error)
+	Rules(kind RuleKind) ([]Rule, error)
+	DeleteRule(id ID) error
+
+	// EngineerLoad counts the open work orders assigned to an engineer.
+	EngineerLoad(engineer ID) (int, error)
+
+	// PutTask adds an entry to an engineer's task inbox; Tasks lists an engineer's
+	// inbox, newest first.
+	PutTask(t *Task) error
+	Tasks(engineer ID) ([]Task, error)
+
 	// Setting reads a small named setting (nil, nil when unset); PutSetting writes it.
 	Setting(name string) ([]byte, error)
 	PutSetting(name string, value []byte) error

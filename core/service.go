@@ -13,6 +13,7 @@ type Service struct {
 	store  Store
 	now    func() time.Time
 	broker broker
+	conds  conditionCache
 }
 
 // Option configures a Service.

@@ -60,7 +60,7 @@ func TestCreateWorkOrder(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(got.History) != 2 || got.History[0].Kind != core.EventCreated || got.History[0].By != "amy" || got.History[0].Channel != core.ChannelCallCenter {
+	if len(got.History) != 3 || got.History[2].Kind != core.EventDispatch || got.History[0].Kind != core.EventCreated || got.History[0].By != "amy" || got.History[0].Channel != core.ChannelCallCenter {
 		t.Fatalf("history: %+v", got.History)
 	}
 }
@@ -166,7 +166,7 @@ func TestConcurrentWriters(t *testing.T) {
 			t.Fatalf("round %d: %d wins, %d conflicts", round, wins, conflicts)
 		}
 		got, _ := svc.WorkOrder(w.Number)
-		if got.Version != 2 || len(got.History) != 3 {
+		if got.Version != 2 || len(got.History) != 4 {
 			t.Fatalf("after race: version %d, %d events", got.Version, len(got.History))
 		}
 	}

@@ -40,7 +40,21 @@ func (s *Service) CreateWorkOrder(as Actor, in NewWorkOrder) (WorkOrder, error) 
 	now := s.Now()
 	err := s.store.Update(func(tx Tx) error {
 		var err error
-		w, err = s.insertWorkOrder(tx, as, in, now, nil)
+		if w, err = s.insertWorkOrder(tx, as, in, now, nil); err != nil {
+			return err
+		}
+		// The work order enters the dispatch node: automatic rules run at once.
+		d, err := s.newDispatcher(tx)
+		if err != nil {
+			return err
+		}
+		if _, err := d.dispatchOne(&w, now); err != nil {
+			return err
+		}
+		if err := d.flush(); err != nil {
+			return err
+		}
+		w.History, err = tx.Events(w.ID)
 		return err
 	})
 	if err != nil {

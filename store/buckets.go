@@ -33,6 +33,12 @@ var (
 	// bucketWOByStatusNode (schema 2): status 0x00 node 0x00 id, so a status+node
 	// filter walks exactly its matches.
 	bucketWOByStatusNode = []byte("wo_by_status_node")
+
+	// Schema 3: dispatch.
+	bucketRules           = []byte("rules")             // id → Rule JSON
+	bucketWOByEngineer    = []byte("wo_by_engineer")    // engineer id ‖ wo id (field_outDealUser__c)
+	bucketTasks           = []byte("tasks")             // id → Task JSON
+	bucketTasksByEngineer = []byte("tasks_by_engineer") // engineer id ‖ task id
 )
 
 // Keys in bucketMeta.

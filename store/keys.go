@@ -45,3 +45,9 @@ func eventKey(wo core.ID, seq uint64) []byte {
 func statusNodeKey(s core.Status, n core.Node, id core.ID) []byte {
 	return indexKey(string(s)+"\x00"+string(n), id)
 }
+
+// pairKey is a parent id followed by a child id (engineer ‖ work order, …), so a
+// parent's children are one contiguous key range.
+func pairKey(parent, child core.ID) []byte {
+	return append(itob(parent), itob(child)...)
+}

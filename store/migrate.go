@@ -1,6 +1,7 @@
 package store
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 
@@ -37,6 +38,26 @@ var migrations = []migration{
 				return fmt.Errorf("work order %d: %w", btoi(k), err)
 			}
 			return idx.Put(statusNodeKey(r.Status, r.Node, r.ID), nil)
+		})
+	}},
+	{"dispatch rules, engineer index and task inbox", func(t *bolt.Tx) error {
+		for _, name := range [][]byte{bucketRules, bucketWOByEngineer, bucketTasks, bucketTasksByEngineer} {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		idx := t.Bucket(bucketWOByEngineer)
+		return t.Bucket(bucketWorkOrders).ForEach(func(k, v []byte) error {
+			var w struct {
+				Engineer core.ID `json:"field_outDealUser__c"`
+			}
+			if err := json.Unmarshal(v, &w); err != nil {
+				return fmt.Errorf("work order %d: %w", btoi(k), err)
+			}
+			if w.Engineer == 0 {
+				return nil
+			}
+			return idx.Put(pairKey(w.Engineer, btoi(k)), nil)
 		})
 	}},
 }

@@ -51,6 +51,19 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	if err := reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID); err != nil {
 		return err
 	}
+	if old.FieldOutDealUser != w.FieldOutDealUser {
+		idx := t.b(bucketWOByEngineer)
+		if old.FieldOutDealUser != 0 {
+			if err := idx.Delete(pairKey(old.FieldOutDealUser, w.ID)); err != nil {
+				return err
+			}
+		}
+		if w.FieldOutDealUser != 0 {
+			if err := idx.Put(pairKey(w.FieldOutDealUser, w.ID), nil); err != nil {
+				return err
+			}
+		}
+	}
 	if old.Status != w.Status || old.Node != w.Node {
 		sn := t.b(bucketWOByStatusNode)
 		if old.Status != "" {

@@ -82,7 +82,7 @@ func TestRoundTrip(t *testing.T) {
 
 	// The human forms work too, and the table lines up Chinese text.
 	out := d.ok("wo", "show", "WO-000001")
-	for _, want := range []string{"WO-000001  冷库压缩机无法启动", "上海华东制冷设备有限公司", "History (2)", "R-WO-4 case 2"} {
+	for _, want := range []string{"WO-000001  冷库压缩机无法启动", "上海华东制冷设备有限公司", "History (3)", "R-WO-4 case 2", "manual queue"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("wo show lacks %q:\n%s", want, out)
 		}

@@ -1,0 +1,221 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+	"github.com/expr-lang/expr/vm"
+)
+
+// RuleEnv is what a rule condition sees: the work order under its SPEC JSON keys
+// (R-CLI), so `record_type == "Repair" && region in ["East", "North"]` reads the
+// same as the JSON a user gets from `wo show --json`. Ids are whole numbers, 0
+// when unset.
+type RuleEnv struct {
+	Number       string `expr:"number"`
+	Subject      string `expr:"subject"`
+	Description  string `expr:"description"`
+	RecordType   string `expr:"record_type"`
+	Priority     string `expr:"priority"`
+	Status       string `expr:"status"`
+	Node         string `expr:"node"`
+	Channel      string `expr:"channel"`
+	AccountID    int    `expr:"account_id"`
+	AccountName  string `expr:"account_name"`
+	ContactID    int    `expr:"contact_id"`
+	ContactName  string `expr:"contact_name"`
+	Phone        string `expr:"phone"`
+	Email        string `expr:"email"`
+	Region       string `expr:"region"`
+	Address      string `expr:"address"`
+	DeviceCode   string `expr:"device_code"`
+	OutOwner     int    `expr:"out_owner"`
+	CreatedBy    string `expr:"created_by"`
+	AssignUser   string `expr:"assign_user"`
+	AssignWay    string `expr:"assign_way__c"`
+	FieldPartner int    `expr:"field_partner__c"`
+	Engineer     int    `expr:"field_outDealUser__c"`
+	// AgeHours is how long ago the work order was created, in whole hours.
+	AgeHours int `expr:"age_hours"`
+}
+
+// RuleFields lists the names a condition may use, for help texts.
+func RuleFields() []string {
+	return []string{"number", "subject", "description", "record_type", "priority", "status", "node", "channel",
+		"account_id", "account_name", "contact_id", "contact_name", "phone", "email", "region", "address",
+		"device_code", "out_owner", "created_by", "assign_user", "assign_way__c", "field_partner__c",
+		"field_outDealUser__c", "age_hours"}
+}
+
+// EnvFor builds the condition environment of w at time now.
+func EnvFor(w *WorkOrder, nowUnix int64) RuleEnv {
+	age := 0
+	if !w.CreatedAt.IsZero() {
+		age = int((nowUnix - w.CreatedAt.Unix()) / 3600)
+	}
+	return RuleEnv{
+		Number: w.Number, Subject: w.Subject, Description: w.Description, RecordType: w.RecordType,
+		Priority: string(w.Priority), Status: string(w.Status), Node: string(w.Node), Channel: string(w.Channel),
+		AccountID: int(w.AccountID), AccountName: w.AccountName, ContactID: int(w.ContactID), ContactName: w.ContactName,
+		Phone: w.Phone, Email: w.Email, Region: w.Region, Address: w.Address, DeviceCode: w.DeviceCode,
+		OutOwner: int(w.OutOwner), CreatedBy: w.CreatedBy, AssignUser: w.AssignUser, AssignWay: w.AssignWay,
+		FieldPartner: int(w.FieldPartner), Engineer: int(w.FieldOutDealUser), AgeHours: age,
+	}
+}
+
+// Condition is a compiled, type-checked rule condition. Its top-level `&&` parts
+// are compiled too, so a failed match can say which part was false and why.
+type Condition struct {
+	Source string
+	prog   *vm.Program
+	parts  []conditionPart
+}
+
+type conditionPart struct {
+	src    string
+	prog   *vm.Program
+	fields []fieldGetter // the fields the part reads, for explanations
+}
+
+type fieldGetter struct {
+	name string
+	prog *vm.Program
+}
+
+// maxConditionLen bounds what a person can type as a condition.
+const maxConditionLen = 2000
+
+// CompileCondition parses and type-checks src against RuleEnv. A bad condition is
+// refused with a *ValidationError (field "when") that gives the line, column and
+// reason, e.g. `Condition error at 1:8: unknown name regoin`.
+func CompileCondition(src string) (*Condition, error) {
+	src = strings.TrimSpace(src)
+	if src == "" {
+		return nil, Invalid("when", "A condition is required, e.g. record_type == \"Repair\" && region in [\"East\", \"North\"]; use true to match every work order.")
+	}
+	if len(src) > maxConditionLen {
+		return nil, Invalid("when", "The condition is %d characters long; the limit is %d.", len(src), maxConditionLen)
+	}
+	opts := []expr.Option{expr.Env(RuleEnv{}), expr.AsBool(), expr.Optimize(true)}
+	prog, err := expr.Compile(src, opts...)
+	if err != nil {
+		return nil, conditionError(err)
+	}
+	c := &Condition{Source: src, prog: prog}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil, conditionError(err)
+	}
+	for _, n := range conjuncts(tree.Node) {
+		part := n.String()
+		p, err := expr.Compile(part, opts...)
+		if err != nil {
+			// The whole type-checks as bool, so each && operand does too; if not,
+			// explanations simply fall back to the whole condition.
+			c.parts = nil
+			break
+		}
+		cp := conditionPart{src: part, prog: p}
+		for _, name := range identifiers(n) {
+			if g, err := expr.Compile(name, expr.Env(RuleEnv{})); err == nil {
+				cp.fields = append(cp.fields, fieldGetter{name, g})
+			}
+		}
+		c.parts = append(c.parts, cp)
+	}
+	return c, nil
+}
+
+func conditionError(err error) error {
+	var fe *file.Error
+	if errors.As(err, &fe) {
+		hint := ""
+		if strings.HasPrefix(fe.Message, "unknown name") {
+			hint = " Fields: " + strings.Join(RuleFields(), ", ") + "."
+		}
+		return Invalid("when", "Condition error at %d:%d: %s.%s", fe.Line, fe.Column+1, fe.Message, hint)
+	}
+	return Invalid("when", "Condition error: %v; a condition must be true or false, e.g. priority == \"urgent\".", err)
+}
+
+// conjuncts splits a && b && c into its parts.
+func conjuncts(n ast.Node) []ast.Node {
+	if b, ok := n.(*ast.BinaryNode); ok && (b.Operator == "&&" || b.Operator == "and") {
+		return append(conjuncts(b.Left), conjuncts(b.Right)...)
+	}
+	return []ast.Node{n}
+}
+
+type identVisitor struct{ names map[string]bool }
+
+func (v *identVisitor) Visit(n *ast.Node) {
+	if id, ok := (*n).(*ast.IdentifierNode); ok {
+		v.names[id.Value] = true
+	}
+}
+
+func identifiers(n ast.Node) []string {
+	v := &identVisitor{names: map[string]bool{}}
+	ast.Walk(&n, v)
+	out := make([]string, 0, len(v.names))
+	for k := range v.names {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Match evaluates the condition on env.
+func (c *Condition) Match(env *RuleEnv) (bool, error) {
+	out, err := vm.Run(c.prog, env)
+	if err != nil {
+		return false, fmt.Errorf("condition %q failed to run: %w", c.Source, err)
+	}
+	b, _ := out.(bool)
+	return b, nil
+}
+
+// Explain says why the condition does not match env: the first top-level part
+// that is false, with the values of the fields it reads.
+func (c *Condition) Explain(env *RuleEnv) string {
+	for _, p := range c.parts {
+		out, err := vm.Run(p.prog, env)
+		if err != nil {
+			return fmt.Sprintf("%s could not be evaluated: %v", p.src, err)
+		}
+		if b, _ := out.(bool); !b {
+			return fmt.Sprintf("%s is false (%s)", p.src, fieldValues(p.fields, env))
+		}
+	}
+	return fmt.Sprintf("%s is false", c.Source)
+}
+
+func fieldValues(fields []fieldGetter, env *RuleEnv) string {
+	var parts []string
+	for _, f := range fields {
+		n := f.name
+		v, err := vm.Run(f.prog, env)
+		if err != nil {
+			continue
+		}
+		if s, ok := v.(string); ok {
+			if s == "" {
+				parts = append(parts, n+" is empty")
+				continue
+			}
+			parts = append(parts, fmt.Sprintf("%s is %q", n, s))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s is %v", n, v))
+		}
+	}
+	if len(parts) == 0 {
+		return "no fields involved"
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,379 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// History kinds written by dispatch.
+const (
+	EventDispatch = "dispatch" // an engine decision that left the work order waiting
+	EventAssigned = "assigned" // an assignment, automatic or manual
+)
+
+// settingAutoDispatchOff names the per-record-type switch of the dispatch node's
+// automatic rules (R-DISP-3); the value "off" switches them off.
+func settingAutoDispatchOff(recordType string) string { return "dispatch.auto." + recordType }
+
+// conditionCache keeps compiled conditions by source, so creating a work order
+// does not recompile hundreds of rules.
+type conditionCache struct {
+	mu sync.Mutex
+	m  map[string]*Condition
+}
+
+func (c *conditionCache) get(src string) (*Condition, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cond, ok := c.m[src]; ok {
+		return cond, nil
+	}
+	cond, err := CompileCondition(src)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]*Condition{}
+	}
+	c.m[src] = cond
+	return cond, nil
+}
+
+// dispatcher is one transaction's view of everything the engine needs.
+type dispatcher struct {
+	tx        Tx
+	rules     []CompiledRule
+	engineers map[ID]Engineer
+	providers map[ID]Provider
+	off       map[string]bool
+	loads     map[ID]int
+	dirty     map[ID]bool // rules whose round-robin pointer moved
+}
+
+func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
+	d := &dispatcher{tx: tx, engineers: map[ID]Engineer{}, providers: map[ID]Provider{}, off: map[string]bool{}, loads: map[ID]int{}, dirty: map[ID]bool{}}
+	rs, err := tx.Rules(RuleDispatch)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rs {
+		cond, err := s.conds.get(r.When)
+		if err != nil {
+			return nil, fmt.Errorf("rule #%d %s: %w", r.ID, r.Name, err)
+		}
+		d.rules = append(d.rules, CompiledRule{Rule: r, Cond: cond})
+	}
+	es, err := tx.Engineers()
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range es {
+		d.engineers[e.ID] = e
+	}
+	ps, err := tx.Providers()
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range ps {
+		d.providers[p.ID] = p
+	}
+	for _, t := range DefaultRecordTypes {
+		v, err := tx.Setting(settingAutoDispatchOff(t))
+		if err != nil {
+			return nil, err
+		}
+		d.off[t] = string(v) == "off"
+	}
+	return d, nil
+}
+
+func (d *dispatcher) load(id ID) int {
+	if n, ok := d.loads[id]; ok {
+		return n
+	}
+	n, err := d.tx.EngineerLoad(id)
+	if err != nil {
+		n = 1 << 30 // unreadable: treat as busiest rather than fail dispatch
+	}
+	d.loads[id] = n
+	return n
+}
+
+// decide runs the engine for w, applying pointer moves and load to the
+// dispatcher's in-memory state (writes happen in apply).
+func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
+	if d.off[w.RecordType] {
+		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType)
+	}
+	env := EnvFor(w, now.Unix())
+	dec := Decide(d.rules, &env, d.load)
+	if dec.Rule == nil {
+		return dec, dec.ManualReason(10)
+	}
+	if dec.Advance {
+		r := dec.Rule
+		r.Next = (r.Next + 1) % len(r.Engineers)
+		d.dirty[r.ID] = true
+	}
+	d.loads[dec.Engineer] = d.load(dec.Engineer) + 1
+	return dec, ""
+}
+
+// dispatchOne runs automatic dispatch on a work order waiting at the dispatch node
+// and writes the outcome: an assignment, or a history entry saying why it waits.
+func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, err error) {
+	dec, reason := d.decide(w, now)
+	if dec.Rule == nil {
+		last, err := d.tx.LastEvent(w.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return false, err
+		}
+		if last.Kind == EventDispatch && last.Detail == reason {
+			return false, nil // same verdict as last time: don't repeat it
+		}
+		return false, d.tx.AppendEvent(w.ID, Event{At: now, By: "system", Channel: ChannelSystem, Kind: EventDispatch, Detail: reason})
+	}
+	eng, ok := d.engineers[dec.Engineer]
+	if !ok {
+		return false, fmt.Errorf("rule #%d names engineer %d, who no longer exists", dec.Rule.ID, dec.Engineer)
+	}
+	detail := fmt.Sprintf("rule #%d %q matched (priority %d)", dec.Rule.ID, dec.Rule.Name, dec.Rule.Priority)
+	if n := len(dec.Tried); n > 0 {
+		detail += fmt.Sprintf(" after %d rule(s) did not", n)
+	}
+	return true, assign(d.tx, w, eng, d.providers[eng.ProviderID], AssignAuto, "", "system", now, detail)
+}
+
+// flush saves rules whose round-robin pointer moved.
+func (d *dispatcher) flush() error {
+	for i := range d.rules {
+		if d.dirty[d.rules[i].ID] {
+			if err := d.tx.PutRule(&d.rules[i].Rule); err != nil {
+				return err
+			}
+		}
+	}
+	clear(d.dirty)
+	return nil
+}
+
+// assign fills the dispatch fields of R-WO-2 exactly, moves the work order to the
+// engineer-service node, keeps the previous assignment in history and puts a task
+// in the engineer's inbox (R-DISP-4, R-DISP-5). dispatcher is the login for a
+// manual assignment and empty for an automatic one.
+func assign(tx Tx, w *WorkOrder, eng Engineer, prov Provider, way, dispatcher, by string, now time.Time, why string) error {
+	prev := ""
+	if w.FieldOutDealUser != 0 {
+		prev = fmt.Sprintf("; previously %s (engineer %d, %s, %s at %s)", w.EngineerName, w.FieldOutDealUser, w.FieldDownstreamOuterTenantName, w.AssignWay, w.AssignTime.Format("2006-01-02 15:04"))
+	}
+	t := now
+	w.AssignUser = dispatcher
+	w.AssignWay = way
+	w.AssignTime = &t
+	w.FieldPartner = prov.ID
+	w.FieldFwssf = prov.ID
+	w.FieldOutDealUser = eng.ID
+	w.FieldDownstreamOuterTenantName = prov.Name
+	w.FieldDownstreamOuterTenantID = prov.TenantID
+	w.EngineerName = eng.Name
+	w.Status = StatusAssigned
+	w.Node = NodeService
+	w.Version++
+	w.UpdatedAt = now
+	if err := tx.PutWorkOrder(w); err != nil {
+		return err
+	}
+	detail := fmt.Sprintf("%s assignment to %s (engineer %d) of %s (tenant %s): %s%s; now at the service node", way, eng.Name, eng.ID, prov.Name, prov.TenantID, why, prev)
+	if err := tx.AppendEvent(w.ID, Event{At: now, By: by, Channel: ChannelSystem, Kind: EventAssigned, Detail: detail}); err != nil {
+		return err
+	}
+	return tx.PutTask(&Task{EngineerID: eng.ID, WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, Kind: "assigned",
+		Detail: fmt.Sprintf("%s assigned to you (%s)", w.Number, way), At: now})
+}
+
+// DispatchResult counts what a dispatch run did.
+type DispatchResult struct {
+	Assigned int `json:"assigned"`
+	Manual   int `json:"manual"`
+}
+
+// dispatchBatch is how many work orders one dispatch transaction handles.
+const dispatchBatch = 2000
+
+// RunDispatch runs automatic dispatch over every work order waiting at the
+// dispatch node, oldest first, in a few large transactions (R-DISP-1, R-DISP-2).
+func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
+	if err := require(as, "run dispatch", RoleAdmin, RoleDispatcher); err != nil {
+		return DispatchResult{}, err
+	}
+	var ids []ID
+	err := s.store.View(func(tx Tx) error {
+		p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch})
+		for _, r := range p.Rows {
+			ids = append(ids, r.ID)
+		}
+		return err
+	})
+	if err != nil {
+		return DispatchResult{}, err
+	}
+	slices.Reverse(ids) // oldest first
+	var res DispatchResult
+	for lo := 0; lo < len(ids); lo += dispatchBatch {
+		batch := ids[lo:min(lo+dispatchBatch, len(ids))]
+		var r DispatchResult
+		now := s.Now()
+		err := s.store.Update(func(tx Tx) error {
+			r = DispatchResult{}
+			d, err := s.newDispatcher(tx)
+			if err != nil {
+				return err
+			}
+			for _, id := range batch {
+				w, err := tx.WorkOrder(id)
+				if err != nil {
+					return err
+				}
+				if w.Node != NodeDispatch || w.Status != StatusNew {
+					continue // taken meanwhile
+				}
+				ok, err := d.dispatchOne(&w, now)
+				if err != nil {
+					return err
+				}
+				if ok {
+					r.Assigned++
+				} else {
+					r.Manual++
+				}
+			}
+			return d.flush()
+		})
+		if err != nil {
+			return res, err
+		}
+		res.Assigned += r.Assigned
+		res.Manual += r.Manual
+	}
+	s.broker.publish(Change{Kind: "work-order"})
+	return res, nil
+}
+
+// AssignWorkOrder is a dispatcher's manual assignment (R-DISP-2, R-DISP-4): the
+// dispatcher goes into assign_user and assign_way__c is manual. version is the
+// version the dispatcher saw (0 skips the check); if another dispatcher got there
+// first the error says who took it and when.
+func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engineer ID) (WorkOrder, error) {
+	if err := require(as, "assign work orders", RoleAdmin, RoleDispatcher); err != nil {
+		return WorkOrder{}, err
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	now := s.Now()
+	var w WorkOrder
+	err = s.store.Update(func(tx Tx) error {
+		var err error
+		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
+			return err
+		}
+		if !w.Status.Open() {
+			return Invalid("number", "%s is %s; only open work orders can be assigned.", w.Number, w.Status)
+		}
+		eng, err := tx.Engineer(engineer)
+		if errors.Is(err, ErrNotFound) {
+			return Invalid("engineer", "There is no engineer %d: list them with `switchboard engineer list`.", engineer)
+		} else if err != nil {
+			return err
+		}
+		if w.FieldOutDealUser == eng.ID {
+			return Invalid("engineer", "%s is already assigned to %s.", w.Number, eng.Name)
+		}
+		prov, err := tx.Provider(eng.ProviderID)
+		if err != nil {
+			return err
+		}
+		return assign(tx, &w, eng, prov, AssignManual, as.User.Login, as.Label(), now, "assigned by hand")
+	})
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return s.WorkOrder(w.Number)
+}
+
+// Proposal is what a "what if" dispatch run would do with one work order.
+type Proposal struct {
+	Number       string `json:"number"`
+	Subject      string `json:"subject"`
+	RuleID       ID     `json:"rule_id,omitempty"`
+	RuleName     string `json:"rule_name,omitempty"`
+	EngineerID   ID     `json:"engineer_id,omitempty"`
+	EngineerName string `json:"engineer_name,omitempty"`
+	Reason       string `json:"reason,omitempty"`
+}
+
+// WhatIfDispatch runs the rule set over the waiting work orders without writing
+// anything, and says where each would go.
+func (s *Service) WhatIfDispatch(limit int) ([]Proposal, error) {
+	var out []Proposal
+	now := s.Now()
+	err := s.store.View(func(tx Tx) error {
+		d, err := s.newDispatcher(tx)
+		if err != nil {
+			return err
+		}
+		p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch, Sort: SortCreated, Asc: true, Limit: limit})
+		if err != nil {
+			return err
+		}
+		for _, r := range p.Rows {
+			w, err := tx.WorkOrder(r.ID)
+			if err != nil {
+				return err
+			}
+			dec, reason := d.decide(&w, now)
+			pr := Proposal{Number: w.Number, Subject: w.Subject, Reason: reason}
+			if dec.Rule != nil {
+				pr.RuleID, pr.RuleName = dec.Rule.ID, dec.Rule.Name
+				pr.EngineerID, pr.EngineerName = dec.Engineer, d.engineers[dec.Engineer].Name
+			}
+			out = append(out, pr)
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetAutoDispatch switches the dispatch node's automatic rules on or off for a
+// record type (R-DISP-3). Admins only.
+func (s *Service) SetAutoDispatch(as Actor, recordType string, on bool) error {
+	if err := require(as, "configure the dispatch node", RoleAdmin); err != nil {
+		return err
+	}
+	i := slices.IndexFunc(DefaultRecordTypes, func(t string) bool { return strings.EqualFold(t, recordType) })
+	if i < 0 {
+		return Invalid("type", "Record type %q is unknown: use one of %s.", recordType, strings.Join(DefaultRecordTypes, ", "))
+	}
+	v := []byte("on")
+	if !on {
+		v = []byte("off")
+	}
+	return s.store.Update(func(tx Tx) error { return tx.PutSetting(settingAutoDispatchOff(DefaultRecordTypes[i]), v) })
+}
+
+// EngineerTasks is an engineer's task inbox, newest first (R-DISP-5).
+func (s *Service) EngineerTasks(engineer ID) ([]Task, error) {
+	var out []Task
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		out, err = tx.Tasks(engineer)
+		return err
+	})
+	return out, err
+}
