@@ -2,8 +2,12 @@
 package tui
 
 import (
-	"errors"
 	"io"
+	"os"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
 
 	"switchboard/core"
 )
@@ -15,9 +19,33 @@ type Options struct {
 	// Input and Output default to the process's terminal.
 	Input  io.Reader
 	Output io.Writer
+	// Now is the clock relative ages ("3d") are measured against; its location is
+	// the time zone times are shown in. Default time.Now. Tests pass a fixed time.
+	Now func() time.Time
 }
 
 // Run opens the console on svc as the acting user until the user quits.
 func Run(svc *core.Service, as core.Actor, opt Options) error {
-	return errors.New("the console is not built yet")
+	out := opt.Output
+	if out == nil {
+		out = os.Stdout
+	}
+	r := lipgloss.NewRenderer(out)
+	// Ask the terminal for its background now, before Bubble Tea owns its input;
+	// the answer is cached for the adaptive colours.
+	r.HasDarkBackground()
+	m := newModel(svc, as, opt, r)
+	defer m.Close()
+	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(out)}
+	if opt.Input != nil {
+		popts = append(popts, tea.WithInput(opt.Input))
+	}
+	_, err := tea.NewProgram(m, popts...).Run()
+	return err
+}
+
+// New returns the console's root model, for tests and for embedding. It draws with
+// lipgloss's default renderer; call Close (or quit) to end its live updates.
+func New(svc *core.Service, as core.Actor, opt Options) tea.Model {
+	return newModel(svc, as, opt, lipgloss.DefaultRenderer())
 }

@@ -1,0 +1,135 @@
+// Package common holds what every console screen shares: the Common struct handed
+// to each screen, the Screen interface, navigation and footer messages, the keymap,
+// the styles and display-width text helpers. It has no mutable package state.
+package common
+
+import (
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+)
+
+// Common is what the root model hands to every screen. The root owns it and keeps
+// Width and Height current; screens read it and never store their own copies of
+// the service, the user, the styles or the keys.
+type Common struct {
+	Svc    *core.Service
+	Actor  core.Actor
+	Styles *Styles
+	Keys   *KeyMap
+	// DBPath is the database file the console is on, shown in the header.
+	DBPath string
+	// Now is the console's clock for relative ages ("3d"); its location is the
+	// time zone times are shown in.
+	Now func() time.Time
+	// Width and Height are the terminal's size.
+	Width, Height int
+}
+
+// Location is the time zone the console shows times in: the clock's.
+func (c *Common) Location() *time.Location { return c.Now().Location() }
+
+// Screen is one page of the console. The root model routes key presses to the
+// active screen, every other message to all open screens (each ignores what is not
+// its own), and calls SetSize with the area between header and footer.
+type Screen interface {
+	// Init starts the screen's first I/O; it must not block.
+	Init() tea.Cmd
+	// Update handles one message and returns any I/O to run.
+	Update(msg tea.Msg) tea.Cmd
+	// View renders exactly the area given to SetSize.
+	View() string
+	// SetSize gives the screen its area in cells.
+	SetSize(width, height int)
+	// ShortHelp lists the keys shown in the footer.
+	ShortHelp() []key.Binding
+	// FullHelp lists the keys shown by "?", in columns.
+	FullHelp() [][]key.Binding
+	// Capturing reports whether typed characters go into a text field, so the root
+	// must not take "q" or "?" as commands.
+	Capturing() bool
+}
+
+// ScreenID names a screen for navigation.
+type ScreenID int
+
+// The screens.
+const (
+	WorkOrdersScreen ScreenID = iota
+	DetailScreen
+	NewWorkOrderScreen
+)
+
+// NavKind says how a NavigateMsg changes the screen stack.
+type NavKind int
+
+// Navigation kinds.
+const (
+	// Push opens a screen on top of the current one; Back returns to it.
+	Push NavKind = iota
+	// Replace swaps the current screen for another (a saved form becomes the
+	// detail of what it created).
+	Replace
+	// Back closes the current screen.
+	Back
+)
+
+// NavigateMsg asks the root to change screens.
+type NavigateMsg struct {
+	Kind NavKind
+	To   ScreenID
+	// Number is the work order a detail screen opens.
+	Number string
+}
+
+// NavigateCmd returns a command that navigates.
+func NavigateCmd(kind NavKind, to ScreenID, number string) tea.Cmd {
+	return func() tea.Msg { return NavigateMsg{Kind: kind, To: to, Number: number} }
+}
+
+// BackCmd closes the current screen.
+func BackCmd() tea.Msg { return NavigateMsg{Kind: Back} }
+
+// StatusMsg puts a short confirmation in the footer.
+type StatusMsg struct{ Text string }
+
+// ErrorMsg puts an error sentence in the footer.
+type ErrorMsg struct{ Err error }
+
+// StatusCmd returns a command that shows text in the footer.
+func StatusCmd(text string) tea.Cmd {
+	return func() tea.Msg { return StatusMsg{Text: text} }
+}
+
+// ErrorCmd returns a command that shows err in the footer (nil for no error).
+func ErrorCmd(err error) tea.Cmd {
+	if err == nil {
+		return nil
+	}
+	return func() tea.Msg { return ErrorMsg{Err: err} }
+}
+
+// WorkOrdersChangedMsg tells screens that work orders changed in the store (from
+// this console, another console, the CLI or the web listener). The root coalesces
+// bursts of changes into one message.
+type WorkOrdersChangedMsg struct {
+	// Numbers are the work orders known to have changed.
+	Numbers map[string]bool
+	// All is set when a change did not name its work order (an import).
+	All bool
+}
+
+// Touches reports whether the change may concern work order number.
+func (m WorkOrdersChangedMsg) Touches(number string) bool {
+	return m.All || m.Numbers[number]
+}
+
+// Sentence is an error whose text is a whole sentence for a person, as the
+// console's footer shows it.
+type Sentence string
+
+// Error returns the sentence.
+func (s Sentence) Error() string { return string(s) }

@@ -1,0 +1,147 @@
+package common
+
+import (
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/lipgloss"
+
+	"switchboard/core"
+)
+
+// Theme is the console's palette. Every colour adapts to a light or dark terminal;
+// screens never name a colour, they use Styles.
+type Theme struct {
+	Accent    lipgloss.AdaptiveColor
+	Text      lipgloss.AdaptiveColor
+	Muted     lipgloss.AdaptiveColor
+	Subtle    lipgloss.AdaptiveColor
+	Error     lipgloss.AdaptiveColor
+	Success   lipgloss.AdaptiveColor
+	Warning   lipgloss.AdaptiveColor
+	BarFg     lipgloss.AdaptiveColor
+	BarBg     lipgloss.AdaptiveColor
+	CursorFg  lipgloss.AdaptiveColor
+	CursorBg  lipgloss.AdaptiveColor
+	Completed lipgloss.AdaptiveColor
+}
+
+// DefaultTheme is the palette the console ships with.
+func DefaultTheme() Theme {
+	return Theme{
+		Accent:    lipgloss.AdaptiveColor{Light: "#5A3FD9", Dark: "#A99BFF"},
+		Text:      lipgloss.AdaptiveColor{Light: "#1A1A1A", Dark: "#E6E6E6"},
+		Muted:     lipgloss.AdaptiveColor{Light: "#6B6B6B", Dark: "#8A8A8A"},
+		Subtle:    lipgloss.AdaptiveColor{Light: "#A0A0A0", Dark: "#5C5C5C"},
+		Error:     lipgloss.AdaptiveColor{Light: "#C0262D", Dark: "#FF6B6B"},
+		Success:   lipgloss.AdaptiveColor{Light: "#1E7A34", Dark: "#62D47B"},
+		Warning:   lipgloss.AdaptiveColor{Light: "#9A6200", Dark: "#F2B84B"},
+		BarFg:     lipgloss.AdaptiveColor{Light: "#FFFFFF", Dark: "#FFFFFF"},
+		BarBg:     lipgloss.AdaptiveColor{Light: "#4B3BB0", Dark: "#3B2F8A"},
+		CursorFg:  lipgloss.AdaptiveColor{Light: "#000000", Dark: "#FFFFFF"},
+		CursorBg:  lipgloss.AdaptiveColor{Light: "#D9D2FF", Dark: "#3E3670"},
+		Completed: lipgloss.AdaptiveColor{Light: "#4F6F52", Dark: "#86A789"},
+	}
+}
+
+// Styles are every style the console renders with, built once from a Theme.
+type Styles struct {
+	// Frame.
+	Header     lipgloss.Style
+	HeaderName lipgloss.Style
+	HeaderInfo lipgloss.Style
+	StatusOK   lipgloss.Style
+	StatusErr  lipgloss.Style
+	TooSmall   lipgloss.Style
+	Help       help.Styles
+
+	// Common text.
+	Title   lipgloss.Style
+	Section lipgloss.Style
+	Label   lipgloss.Style
+	Value   lipgloss.Style
+	Muted   lipgloss.Style
+	Error   lipgloss.Style
+	Spinner lipgloss.Style
+
+	// Lists.
+	FilterKey   lipgloss.Style
+	FilterValue lipgloss.Style
+	TableHeader lipgloss.Style
+	Row         lipgloss.Style
+	SelectedRow lipgloss.Style
+	Placeholder lipgloss.Style
+	Status      map[core.Status]lipgloss.Style
+	Priority    map[core.Priority]lipgloss.Style
+
+	// Forms.
+	FieldLabel        lipgloss.Style
+	FocusedFieldLabel lipgloss.Style
+	FieldError        lipgloss.Style
+	Banner            lipgloss.Style
+	Choice            lipgloss.Style
+	SelectedChoice    lipgloss.Style
+	InputPrompt       lipgloss.Style
+	InputText         lipgloss.Style
+	InputPlaceholder  lipgloss.Style
+}
+
+// NewStyles builds the styles for r, the renderer of the terminal the console draws
+// on (its colour profile and background decide how the adaptive colours come out).
+func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
+	n := r.NewStyle
+	s := &Styles{
+		Header:     n().Foreground(t.BarFg).Background(t.BarBg),
+		HeaderName: n().Foreground(t.BarFg).Background(t.BarBg).Bold(true),
+		HeaderInfo: n().Foreground(t.BarFg).Background(t.BarBg),
+		StatusOK:   n().Foreground(t.Success),
+		StatusErr:  n().Foreground(t.Error).Bold(true),
+		TooSmall:   n().Foreground(t.Warning).Bold(true),
+
+		Title:   n().Foreground(t.Accent).Bold(true),
+		Section: n().Foreground(t.Accent).Bold(true),
+		Label:   n().Foreground(t.Muted),
+		Value:   n().Foreground(t.Text),
+		Muted:   n().Foreground(t.Muted),
+		Error:   n().Foreground(t.Error),
+		Spinner: n().Foreground(t.Accent),
+
+		FilterKey:   n().Foreground(t.Muted),
+		FilterValue: n().Foreground(t.Accent).Bold(true),
+		TableHeader: n().Foreground(t.Muted).Bold(true),
+		Row:         n().Foreground(t.Text),
+		SelectedRow: n().Foreground(t.CursorFg).Background(t.CursorBg).Bold(true),
+		Placeholder: n().Foreground(t.Subtle),
+
+		FieldLabel:        n().Foreground(t.Muted),
+		FocusedFieldLabel: n().Foreground(t.Accent).Bold(true),
+		FieldError:        n().Foreground(t.Error),
+		Banner:            n().Foreground(t.Error).Bold(true),
+		Choice:            n().Foreground(t.Muted),
+		SelectedChoice:    n().Foreground(t.Accent).Bold(true),
+		InputPrompt:       n().Foreground(t.Accent),
+		InputText:         n().Foreground(t.Text),
+		InputPlaceholder:  n().Foreground(t.Subtle),
+	}
+	s.Status = map[core.Status]lipgloss.Style{
+		core.StatusNew:        n().Foreground(t.Warning),
+		core.StatusAssigned:   n().Foreground(t.Accent),
+		core.StatusInProgress: n().Foreground(t.Success),
+		core.StatusCompleted:  n().Foreground(t.Completed),
+		core.StatusTerminated: n().Foreground(t.Subtle),
+	}
+	s.Priority = map[core.Priority]lipgloss.Style{
+		core.PriorityLow:    n().Foreground(t.Subtle),
+		core.PriorityNormal: n().Foreground(t.Text),
+		core.PriorityHigh:   n().Foreground(t.Warning),
+		core.PriorityUrgent: n().Foreground(t.Error).Bold(true),
+	}
+	s.Help = help.Styles{
+		Ellipsis:       n().Foreground(t.Subtle),
+		ShortKey:       n().Foreground(t.Accent),
+		ShortDesc:      n().Foreground(t.Muted),
+		ShortSeparator: n().Foreground(t.Subtle),
+		FullKey:        n().Foreground(t.Accent),
+		FullDesc:       n().Foreground(t.Muted),
+		FullSeparator:  n().Foreground(t.Subtle),
+	}
+	return s
+}

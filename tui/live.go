@@ -1,0 +1,89 @@
+package tui
+
+import (
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+)
+
+// RefreshEvery is the most often open screens re-read the store because of changes
+// made elsewhere: a burst of writes (an import, auto-dispatch) becomes one refresh.
+const RefreshEvery = 250 * time.Millisecond
+
+// changeMsg is one change notice from the service.
+type changeMsg struct{ change core.Change }
+
+// flushMsg ends a coalescing period.
+type flushMsg struct{}
+
+// live is the console's subscription to the service's change notices.
+type live struct {
+	ch      <-chan core.Change
+	cancel  func()
+	pending common.WorkOrdersChangedMsg
+	waiting bool // a flush is scheduled
+}
+
+// startCmd subscribes and returns the command that waits for the first change.
+func (l *live) startCmd(svc *core.Service) tea.Cmd {
+	if l.cancel != nil {
+		return nil
+	}
+	l.ch, l.cancel = svc.Subscribe()
+	return waitCmd(l.ch)
+}
+
+// stop unsubscribes; the waiting command then returns nil and its goroutine ends.
+func (l *live) stop() {
+	if l.cancel != nil {
+		l.cancel()
+	}
+}
+
+// waitCmd blocks (off the update loop) until the next change.
+func waitCmd(ch <-chan core.Change) tea.Cmd {
+	return func() tea.Msg {
+		c, ok := <-ch
+		if !ok {
+			return nil
+		}
+		return changeMsg{change: c}
+	}
+}
+
+// update collects work-order changes and, at most every RefreshEvery, returns
+// them as one WorkOrdersChangedMsg for the screens.
+func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
+	switch msg := msg.(type) {
+	case changeMsg:
+		next := waitCmd(l.ch)
+		if msg.change.Kind != "work-order" {
+			return nil, next
+		}
+		if msg.change.Number == "" {
+			l.pending.All = true
+		} else {
+			if l.pending.Numbers == nil {
+				l.pending.Numbers = make(map[string]bool)
+			}
+			l.pending.Numbers[msg.change.Number] = true
+		}
+		if l.waiting {
+			return nil, next
+		}
+		l.waiting = true
+		return nil, tea.Batch(next, tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return flushMsg{} }))
+	case flushMsg:
+		l.waiting = false
+		out := l.pending
+		l.pending = common.WorkOrdersChangedMsg{}
+		if !out.All && len(out.Numbers) == 0 {
+			return nil, nil
+		}
+		return &out, nil
+	}
+	return nil, nil
+}

@@ -1,0 +1,324 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/help"
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+	"switchboard/tui/detail"
+	"switchboard/tui/newwo"
+	"switchboard/tui/workorders"
+)
+
+// Minimum terminal size the console lays out in; below it, it says so.
+const (
+	MinWidth  = 60
+	MinHeight = 15
+)
+
+// How long footer messages stay.
+const (
+	statusFor = 5 * time.Second
+	errorFor  = 15 * time.Second
+)
+
+// Model is the console's root: it owns the screen stack, the window size, the
+// keymap, the styles, the footer and the live-update subscription.
+type Model struct {
+	c     *common.Common
+	keys  common.KeyMap
+	stack []common.Screen
+	help  help.Model
+
+	footer    string
+	footerErr bool
+	footerSeq int
+
+	live live
+}
+
+// clearFooterMsg clears the footer message seq, unless a newer one replaced it.
+type clearFooterMsg struct{ seq int }
+
+func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Renderer) *Model {
+	now := opt.Now
+	if now == nil {
+		now = time.Now
+	}
+	m := &Model{keys: common.DefaultKeyMap(), help: help.New()}
+	m.c = &common.Common{
+		Svc: svc, Actor: as, Keys: &m.keys, DBPath: opt.DBPath, Now: now,
+		Styles: common.NewStyles(r, common.DefaultTheme()),
+	}
+	m.help.Styles = m.c.Styles.Help
+	m.stack = []common.Screen{workorders.New(m.c)}
+	return m
+}
+
+// Init starts the first screen and the live updates.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.active().Init(), m.live.startCmd(m.c.Svc))
+}
+
+// Close ends the live-update subscription; quitting does it too.
+func (m *Model) Close() { m.live.stop() }
+
+func (m *Model) active() common.Screen { return m.stack[len(m.stack)-1] }
+
+func (m *Model) tooSmall() bool { return m.c.Width < MinWidth || m.c.Height < MinHeight }
+
+// Update routes: keys to the active screen (after the global keys), navigation and
+// footer messages to the root, everything else to every open screen.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.c.Width, m.c.Height = msg.Width, msg.Height
+		m.layout()
+		return m, nil
+	case tea.KeyMsg:
+		return m, m.keyCmd(msg)
+	case common.NavigateMsg:
+		return m, m.navigateCmd(msg)
+	case common.StatusMsg:
+		return m, m.footerCmd(msg.Text, false)
+	case common.ErrorMsg:
+		return m, m.footerCmd(msg.Err.Error(), true)
+	case clearFooterMsg:
+		if msg.seq == m.footerSeq {
+			m.footer = ""
+		}
+		return m, nil
+	case changeMsg, flushMsg:
+		changed, cmd := m.live.update(msg)
+		if changed != nil {
+			cmd = tea.Batch(cmd, m.broadcastCmd(*changed))
+		}
+		return m, cmd
+	}
+	return m, m.broadcastCmd(msg)
+}
+
+// keyCmd handles the global keys, then gives the key to the active screen.
+func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	capturing := m.active().Capturing()
+	switch {
+	case key.Matches(msg, m.keys.ForceQuit), !capturing && key.Matches(msg, m.keys.Quit):
+		m.Close()
+		return tea.Quit
+	case m.tooSmall():
+		return nil
+	case !capturing && key.Matches(msg, m.keys.Help):
+		m.help.ShowAll = !m.help.ShowAll
+		m.layout()
+		return nil
+	}
+	return m.active().Update(msg)
+}
+
+// broadcastCmd gives msg to every open screen: results of I/O find the screen that
+// asked for them even after the user moved on, and change notices reach all.
+func (m *Model) broadcastCmd(msg tea.Msg) tea.Cmd {
+	cmds := make([]tea.Cmd, 0, len(m.stack))
+	for _, s := range m.stack {
+		cmds = append(cmds, s.Update(msg))
+	}
+	return tea.Batch(cmds...)
+}
+
+// navigateCmd changes the screen stack.
+func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
+	switch msg.Kind {
+	case common.Back:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+			m.layout()
+		}
+		return nil
+	case common.Replace:
+		if len(m.stack) > 1 {
+			m.stack = m.stack[:len(m.stack)-1]
+		}
+	}
+	var s common.Screen
+	switch msg.To {
+	case common.DetailScreen:
+		if d, ok := m.active().(*detail.Model); ok && msg.Kind == common.Push && d.Number() == msg.Number {
+			return nil // enter pressed twice before the first push landed
+		}
+		s = detail.New(m.c, msg.Number)
+	case common.NewWorkOrderScreen:
+		if _, ok := m.active().(*newwo.Model); ok {
+			return nil
+		}
+		s = newwo.New(m.c)
+	default:
+		s = workorders.New(m.c)
+	}
+	m.stack = append(m.stack, s)
+	m.layout()
+	return s.Init()
+}
+
+func (m *Model) footerCmd(text string, isErr bool) tea.Cmd {
+	m.footer, m.footerErr = text, isErr
+	m.footerSeq++
+	seq, d := m.footerSeq, statusFor
+	if isErr {
+		d = errorFor
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return clearFooterMsg{seq: seq} })
+}
+
+// layout gives every screen the area between header and footer.
+func (m *Model) layout() {
+	w := m.c.Width
+	m.help.Width = w
+	h := max(1, m.c.Height-1-m.footerHeight())
+	for _, s := range m.stack {
+		s.SetSize(w, h)
+	}
+}
+
+func (m *Model) footerHeight() int { return 1 + lipgloss.Height(m.helpView()) }
+
+// helpKeys adapts the active screen's bindings plus the global ones to help.KeyMap.
+type helpKeys struct {
+	short []key.Binding
+	full  [][]key.Binding
+}
+
+func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
+func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
+
+func (m *Model) helpView() string {
+	s := m.active()
+	global := []key.Binding{m.keys.Help, m.keys.Quit}
+	if s.Capturing() {
+		global = []key.Binding{m.keys.ForceQuit}
+	}
+	if m.help.ShowAll {
+		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), global)}
+		lines := strings.Split(m.help.View(hk), "\n")
+		for i, l := range lines {
+			lines[i] = common.Truncate(l, m.c.Width)
+		}
+		return strings.Join(lines, "\n")
+	}
+	// The global keys always show, at the right; the screen's keys get the rest
+	// of the line and give way from the end.
+	right := m.help.ShortHelpView(global)
+	room := m.c.Width - common.Width(right) - common.Width(m.help.ShortSeparator)
+	hm := m.help
+	hm.Width = room
+	left := common.Truncate(hm.ShortHelpView(s.ShortHelp()), room)
+	if left == "" {
+		return common.Truncate(right, m.c.Width)
+	}
+	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
+	return left + sep + right
+}
+
+// View draws header, screen and footer, or the too-small notice.
+func (m *Model) View() string {
+	w, h := m.c.Width, m.c.Height
+	if w <= 0 || h <= 0 {
+		return ""
+	}
+	if m.tooSmall() {
+		msg := fmt.Sprintf("terminal too small (need %d×%d, have %d×%d)", MinWidth, MinHeight, w, h)
+		return lipgloss.Place(w, h, lipgloss.Center, lipgloss.Center,
+			m.c.Styles.TooSmall.Render(common.Truncate(msg, w))+"\n"+m.c.Styles.Muted.Render(common.Truncate("enlarge the window, or press q to quit", w)))
+	}
+	helpView := m.helpView()
+	bodyH := max(1, h-1-1-lipgloss.Height(helpView))
+	var b strings.Builder
+	b.WriteString(m.header())
+	b.WriteByte('\n')
+	b.WriteString(fitLines(m.active().View(), bodyH))
+	b.WriteByte('\n')
+	b.WriteString(m.footerLine())
+	b.WriteByte('\n')
+	b.WriteString(helpView)
+	return b.String()
+}
+
+// header shows the product, the acting user and roles, and the database.
+func (m *Model) header() string {
+	st := m.c.Styles
+	w := m.c.Width
+	a := m.c.Actor
+	who := a.Label()
+	if a.Kind == core.SubmitterInternal {
+		roles := make([]string, len(a.User.Roles))
+		for i, r := range a.User.Roles {
+			roles[i] = string(r)
+		}
+		who = fmt.Sprintf("%s (%s)", a.User.Login, strings.Join(roles, ", "))
+	}
+	left := st.HeaderName.Render(" Switchboard ") + st.HeaderInfo.Render(" "+who)
+	db := m.c.DBPath
+	if db == "" {
+		db = "—"
+	}
+	room := w - common.Width(left) - 2
+	right := ""
+	if room > 8 {
+		label := "db "
+		if common.Width(label+db) > room {
+			db = "…" + truncateLeft(db, room-len(label)-1)
+		}
+		right = label + db + " "
+	}
+	gap := max(0, w-common.Width(left)-common.Width(right))
+	return common.Truncate(left+st.Header.Render(strings.Repeat(" ", gap)+right), w)
+}
+
+// truncateLeft keeps the last w cells of s: the file name matters more than the
+// directories above it.
+func truncateLeft(s string, w int) string {
+	r := []rune(s)
+	for len(r) > 0 && common.Width(string(r)) > w {
+		r = r[1:]
+	}
+	return string(r)
+}
+
+func (m *Model) footerLine() string {
+	if m.footer == "" {
+		return ""
+	}
+	st := m.c.Styles.StatusOK
+	if m.footerErr {
+		st = m.c.Styles.StatusErr
+	}
+	return st.Render(common.Truncate(common.Clean(m.footer), m.c.Width))
+}
+
+// fitLines makes s exactly h lines: a screen that draws too little is padded, one
+// that draws too much is cut, so the footer never moves.
+func fitLines(s string, h int) string {
+	n := strings.Count(s, "\n") + 1
+	switch {
+	case n == h:
+		return s
+	case n < h:
+		return s + strings.Repeat("\n", h-n)
+	}
+	i, seen := 0, 0
+	for ; i < len(s); i++ {
+		if s[i] == '\n' {
+			seen++
+			if seen == h {
+				break
+			}
+		}
+	}
+	return s[:i]
+}
