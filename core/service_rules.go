@@ -2,9 +2,7 @@ package core
 
 import (
 	"errors"
-	"fmt"
 	"slices"
-	"strings"
 )
 
 // NewRule is the input of AddRule.
@@ -317,13 +315,4 @@ func (s *Service) TestRule(id ID, number string) (RuleTest, error) {
 		}
 	}
 	return t, nil
-}
-
-// ruleNames is a short list for messages.
-func ruleNames(rs []Rule) string {
-	names := make([]string, len(rs))
-	for i, r := range rs {
-		names[i] = fmt.Sprintf("#%d %s", r.ID, r.Name)
-	}
-	return strings.Join(names, ", ")
 }

@@ -376,7 +376,9 @@ func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
 		for i := range m.win.rows {
 			if m.win.rows[i].ID == m.keepID {
 				at := m.win.start + i
-				m.top += at - m.cursor // the row stays on the same screen line
+				if m.top > 0 {
+					m.top += at - m.cursor // the row stays on the same screen line
+				} // at the top of the list new rows come into view above it
 				m.cursor = at
 				break
 			}
