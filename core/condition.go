@@ -75,6 +75,8 @@ type Condition struct {
 	Source string
 	prog   *vm.Program
 	parts  []conditionPart
+	// filters are necessary conditions checked before prog runs (see prefilter).
+	filters []prefilter
 }
 
 type conditionPart struct {
@@ -113,6 +115,9 @@ func CompileCondition(src string) (*Condition, error) {
 		return nil, conditionError(err)
 	}
 	for _, n := range conjuncts(tree.Node) {
+		if f, ok := prefilterOf(n); ok {
+			c.filters = append(c.filters, f)
+		}
 		part := n.String()
 		p, err := expr.Compile(part, opts...)
 		if err != nil {
@@ -173,6 +178,11 @@ func identifiers(n ast.Node) []string {
 
 // Match evaluates the condition on env.
 func (c *Condition) Match(env *RuleEnv) (bool, error) {
+	for i := range c.filters {
+		if !c.filters[i].pass(env) {
+			return false, nil // a top-level && part is false: so is the whole
+		}
+	}
 	out, err := vm.Run(c.prog, env)
 	if err != nil {
 		return false, fmt.Errorf("condition %q failed to run: %w", c.Source, err)

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -85,6 +86,39 @@ func FuzzQueryMatches(f *testing.F) {
 		// Stored text is valid UTF-8 (validation refuses anything else).
 		if needle != "" && utf8.ValidString(subject) && utf8.ValidString(text) && strings.Contains(strings.ToLower(subject), needle) && !got {
 			t.Fatalf("%q should match %q", subject, text)
+		}
+	})
+}
+
+// FuzzRuleCondition: compiling any text never panics; a bad condition is a
+// *ValidationError on "when"; a compiled one matches and explains any work order
+// without panicking, and its prefilters never change the verdict.
+func FuzzRuleCondition(f *testing.F) {
+	for _, s := range []string{
+		`record_type == "Repair" && region in ["East", "North"]`, `priority == "urgent" || age_hours > 48`,
+		`subject contains "电梯" and not (region == "West")`, `regoin == "x"`, `priority == 3`, `(`, `"East" == region`,
+		`region in ["East", 1]`, `let x = 1; x > 0`, `subject matches "^[A-Z]"`, `len(subject) > 10 && channel != "web"`,
+	} {
+		f.Add(s, "East", "Repair", "urgent", "客梯电梯异响", 5)
+	}
+	f.Fuzz(func(t *testing.T, src, region, recordType, priority, subject string, age int) {
+		c, err := CompileCondition(src)
+		if err != nil {
+			var ve *ValidationError
+			if !errors.As(err, &ve) || ve.Field != "when" || ve.Message == "" {
+				t.Fatalf("%q: want a *ValidationError on when, got %T %v", src, err, err)
+			}
+			return
+		}
+		env := RuleEnv{Region: region, RecordType: recordType, Priority: priority, Subject: subject, AgeHours: age}
+		got, gerr := c.Match(&env)
+		plain := &Condition{Source: c.Source, prog: c.prog}
+		want, werr := plain.Match(&env)
+		if gerr == nil && werr == nil && got != want {
+			t.Fatalf("%q on %+v: prefilters say %v, the expression %v", src, env, got, want)
+		}
+		if !got {
+			_ = c.Explain(&env)
 		}
 	})
 }

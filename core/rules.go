@@ -78,35 +78,87 @@ type Decision struct {
 	Rule     *CompiledRule // the rule that matched, nil for the manual queue
 	Engineer ID            // the engineer chosen by the rule's policy
 	Advance  bool          // the rule's round-robin pointer must move on
-	Tried    []RuleTrial   // rules tried before (and instead of) a match
+	// Skipped counts the rules tried before (and instead of) a match.
+	Skipped int
+	// Tried says why each rule failed; it is filled only when no rule matched
+	// (explaining costs far more than matching), for at most explainMax rules.
+	Tried []RuleTrial
 }
+
+// explainMax is how many failed rules a manual-queue decision explains.
+const explainMax = 10
 
 // Decide runs rules (already in priority order) against env: the first enabled
 // rule whose condition matches assigns (R-DISP-1); with none, the work order goes
-// to the manual queue (R-DISP-2) and Tried says why each rule failed. load gives an
-// engineer's open work orders, for least-loaded pools.
+// to the manual queue (R-DISP-2) and Tried says why the first rules failed. load
+// gives an engineer's open work orders, for least-loaded pools. To decide many
+// work orders against the same rules, build a RuleSet once.
 func Decide(rules []CompiledRule, env *RuleEnv, load func(ID) int) Decision {
-	var d Decision
+	return NewRuleSet(rules).Decide(env, load)
+}
+
+// RuleSet is rules in priority order with an index on their equality tests: a
+// rule whose condition requires, say, region == "East" is only tried for work
+// orders in the East. With hundreds of rules most are never looked at. A RuleSet
+// is not safe for concurrent use.
+type RuleSet struct {
+	rules   []CompiledRule
+	always  []int32 // enabled rules without an indexable test
+	indexes []fieldIndex
+	scratch []int32
+}
+
+type fieldIndex struct {
+	get     func(*RuleEnv) string
+	byValue map[string][]int32
+}
+
+// NewRuleSet indexes rules (already in priority order). Disabled rules and rules
+// without engineers are never candidates.
+func NewRuleSet(rules []CompiledRule) *RuleSet {
+	rs := &RuleSet{rules: rules}
+	byField := map[string]int{}
 	for i := range rules {
 		r := &rules[i]
-		if !r.Enabled {
-			d.Tried = append(d.Tried, RuleTrial{r.ID, r.Name, "disabled"})
+		if !r.Enabled || len(r.Engineers) == 0 {
 			continue
 		}
-		if len(r.Engineers) == 0 {
-			d.Tried = append(d.Tried, RuleTrial{r.ID, r.Name, "has no engineers"})
+		if len(r.Cond.filters) == 0 {
+			rs.always = append(rs.always, int32(i))
 			continue
 		}
-		ok, err := r.Cond.Match(env)
-		if err != nil {
-			d.Tried = append(d.Tried, RuleTrial{r.ID, r.Name, err.Error()})
-			continue
-		}
+		f := &r.Cond.filters[0]
+		k, ok := byField[f.field]
 		if !ok {
-			d.Tried = append(d.Tried, RuleTrial{r.ID, r.Name, r.Cond.Explain(env)})
+			k = len(rs.indexes)
+			byField[f.field] = k
+			rs.indexes = append(rs.indexes, fieldIndex{get: f.get, byValue: map[string][]int32{}})
+		}
+		for _, v := range f.values {
+			rs.indexes[k].byValue[v] = append(rs.indexes[k].byValue[v], int32(i))
+		}
+	}
+	return rs
+}
+
+// Rules returns the rules in priority order.
+func (rs *RuleSet) Rules() []CompiledRule { return rs.rules }
+
+// Decide is Decide over the rule set.
+func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int) Decision {
+	cand := append(rs.scratch[:0], rs.always...)
+	for k := range rs.indexes {
+		cand = append(cand, rs.indexes[k].byValue[rs.indexes[k].get(env)]...)
+	}
+	slices.Sort(cand)
+	rs.scratch = cand
+	var d Decision
+	for _, i := range cand {
+		r := &rs.rules[i]
+		if ok, err := r.Cond.Match(env); err != nil || !ok {
 			continue
 		}
-		d.Rule = r
+		d.Rule, d.Skipped = r, int(i)
 		switch r.Policy {
 		case PolicyRoundRobin:
 			d.Engineer, d.Advance = r.Engineers[r.Next%len(r.Engineers)], true
@@ -123,26 +175,46 @@ func Decide(rules []CompiledRule, env *RuleEnv, load func(ID) int) Decision {
 		}
 		return d
 	}
+	d.Skipped = len(rs.rules)
+	for i := range rs.rules[:min(explainMax, len(rs.rules))] {
+		d.Tried = append(d.Tried, Explain(&rs.rules[i], env))
+	}
 	return d
 }
 
+// Explain says why rule r does not assign a work order with env.
+func Explain(r *CompiledRule, env *RuleEnv) RuleTrial {
+	t := RuleTrial{RuleID: r.ID, Name: r.Name}
+	switch ok, err := r.Cond.Match(env); {
+	case !r.Enabled:
+		t.Reason = "disabled"
+	case len(r.Engineers) == 0:
+		t.Reason = "has no engineers"
+	case err != nil:
+		t.Reason = err.Error()
+	case ok:
+		t.Reason = "matches"
+	default:
+		t.Reason = r.Cond.Explain(env)
+	}
+	return t
+}
+
 // ManualReason summarises why no rule matched, for the history and the board.
-// It lists at most max rules and says how many more there were.
-func (d Decision) ManualReason(max int) string {
-	if len(d.Tried) == 0 {
+func (d Decision) ManualReason() string {
+	if d.Skipped == 0 {
 		return "no automatic dispatch rules are configured: waiting in the manual queue"
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, "no automatic dispatch rule matched (%d tried): ", len(d.Tried))
+	fmt.Fprintf(&b, "no automatic dispatch rule matched (%d tried): ", d.Skipped)
 	for i, t := range d.Tried {
-		if i == max {
-			fmt.Fprintf(&b, "; and %d more (see `switchboard rule test`)", len(d.Tried)-max)
-			break
-		}
 		if i > 0 {
 			b.WriteString("; ")
 		}
 		fmt.Fprintf(&b, "#%d %s: %s", t.RuleID, t.Name, t.Reason)
+	}
+	if more := d.Skipped - len(d.Tried); more > 0 {
+		fmt.Fprintf(&b, "; and %d more (see `switchboard rule test`)", more)
 	}
 	return b.String()
 }

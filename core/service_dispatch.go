@@ -46,7 +46,7 @@ func (c *conditionCache) get(src string) (*Condition, error) {
 // dispatcher is one transaction's view of everything the engine needs.
 type dispatcher struct {
 	tx        Tx
-	rules     []CompiledRule
+	rules     *RuleSet
 	engineers map[ID]Engineer
 	providers map[ID]Provider
 	off       map[string]bool
@@ -60,13 +60,15 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
+	compiled := make([]CompiledRule, 0, len(rs))
 	for _, r := range rs {
 		cond, err := s.conds.get(r.When)
 		if err != nil {
 			return nil, fmt.Errorf("rule #%d %s: %w", r.ID, r.Name, err)
 		}
-		d.rules = append(d.rules, CompiledRule{Rule: r, Cond: cond})
+		compiled = append(compiled, CompiledRule{Rule: r, Cond: cond})
 	}
+	d.rules = NewRuleSet(compiled)
 	es, err := tx.Engineers()
 	if err != nil {
 		return nil, err
@@ -110,9 +112,9 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
 		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType)
 	}
 	env := EnvFor(w, now.Unix())
-	dec := Decide(d.rules, &env, d.load)
+	dec := d.rules.Decide(&env, d.load)
 	if dec.Rule == nil {
-		return dec, dec.ManualReason(10)
+		return dec, dec.ManualReason()
 	}
 	if dec.Advance {
 		r := dec.Rule
@@ -142,7 +144,7 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 		return false, fmt.Errorf("rule #%d names engineer %d, who no longer exists", dec.Rule.ID, dec.Engineer)
 	}
 	detail := fmt.Sprintf("rule #%d %q matched (priority %d)", dec.Rule.ID, dec.Rule.Name, dec.Rule.Priority)
-	if n := len(dec.Tried); n > 0 {
+	if n := dec.Skipped; n > 0 {
 		detail += fmt.Sprintf(" after %d rule(s) did not", n)
 	}
 	return true, assign(d.tx, w, eng, d.providers[eng.ProviderID], AssignAuto, "", "system", now, detail)
@@ -150,9 +152,10 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 
 // flush saves rules whose round-robin pointer moved.
 func (d *dispatcher) flush() error {
-	for i := range d.rules {
-		if d.dirty[d.rules[i].ID] {
-			if err := d.tx.PutRule(&d.rules[i].Rule); err != nil {
+	rules := d.rules.Rules()
+	for i := range rules {
+		if d.dirty[rules[i].ID] {
+			if err := d.tx.PutRule(&rules[i].Rule); err != nil {
 				return err
 			}
 		}

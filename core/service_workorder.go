@@ -211,6 +211,13 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 			return WorkOrder{}, err
 		}
 	}
+	if extra != nil && w.FieldOutDealUser != 0 && w.Status.Open() && w.AssignTime != nil {
+		// An imported open assignment is in its engineer's inbox, as if dispatched here.
+		if err := tx.PutTask(&Task{EngineerID: w.FieldOutDealUser, WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, Kind: "assigned",
+			Detail: fmt.Sprintf("%s assigned to you (%s)", w.Number, w.AssignWay), At: *w.AssignTime}); err != nil {
+			return WorkOrder{}, err
+		}
+	}
 	w.History = events
 	return w, nil
 }

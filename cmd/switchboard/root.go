@@ -72,6 +72,8 @@ also has a command below, for scripts (read commands take --json).`,
 		userCmd(a),
 		providerCmd(a),
 		engineerCmd(a),
+		ruleCmd(a),
+		dispatchCmd(a),
 		backupCmd(a),
 	)
 	return root

@@ -46,6 +46,8 @@ type cast struct {
 	engineers         []core.Engineer
 	engineersByRegion map[string][]int
 	terminalCount     int
+	rules             *core.RuleSet // the demo's dispatch rules, for waiting work orders
+	openLoad          map[core.ID]int
 }
 
 // terminalRef is a terminal user and the contact it is bound to or matches, if any.
@@ -67,8 +69,9 @@ type people struct {
 func (p *people) build() (cast, error) {
 	p.phones, p.emails = map[string]bool{}, map[string]bool{}
 	p.c.engineersByRegion = map[string][]int{}
+	p.c.openLoad = map[core.ID]int{}
 	p.c.admins = append(p.c.admins, p.admin)
-	steps := []func() error{p.users, p.providers, p.accounts, p.contacts, p.selfRegistered}
+	steps := []func() error{p.users, p.providers, p.rules, p.accounts, p.contacts, p.selfRegistered}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return cast{}, err

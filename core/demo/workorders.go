@@ -160,6 +160,16 @@ func (o *orders) lifecycle(w *core.ImportedWorkOrder, created time.Time, sub sub
 	r := o.r
 	age := o.now.Sub(created)
 	status := pickStatus(r, age)
+	// A work order that would still be waiting gets the engine's verdict: if a
+	// demo rule matches, automatic dispatch assigned it the moment it came in.
+	var dec core.Decision
+	if status == core.StatusNew {
+		env := core.EnvFor(&core.WorkOrder{Subject: w.Subject, RecordType: w.RecordType, Priority: w.Priority, Region: region, Channel: w.Channel}, o.now.Unix())
+		dec = o.c.rules.Decide(&env, func(id core.ID) int { return o.c.openLoad[id] })
+		if dec.Rule != nil {
+			status = core.StatusAssigned
+		}
+	}
 	var reached stage
 	switch status {
 	case core.StatusNew:
@@ -178,6 +188,9 @@ func (o *orders) lifecycle(w *core.ImportedWorkOrder, created time.Time, sub sub
 	// the time since it was created stops at an earlier node; a termination that
 	// would come too late is squeezed into the time there was.
 	steps := []time.Duration{assignDelay(r, w.Priority)}
+	if dec.Rule != nil {
+		steps[0] = time.Duration(1+r.IntN(5)) * time.Second
+	}
 	for s := atService; s < reached; s++ {
 		steps = append(steps, stepDelay(r, s))
 	}
@@ -206,13 +219,24 @@ func (o *orders) lifecycle(w *core.ImportedWorkOrder, created time.Time, sub sub
 	customer := customerName(sub)
 	if reached == atDispatch && status == core.StatusNew {
 		w.Node = core.NodeDispatch
-		if r.IntN(2) == 0 {
-			hist = append(hist, core.Event{At: next(), By: "system", Channel: core.ChannelSystem, Kind: eventDispatch, Detail: "no automatic dispatch rule matched: waiting in the manual queue"})
+		reason := dec.ManualReason()
+		if dec.Rule != nil {
+			reason = "automatic dispatch did not run yet: waiting in the manual queue"
 		}
+		hist = append(hist, core.Event{At: next(), By: "system", Channel: core.ChannelSystem, Kind: eventDispatch, Detail: reason})
 		w.History = hist
 		return
 	}
-	if reached >= atService {
+	if reached >= atService && dec.Rule != nil {
+		e := o.engineer(dec.Engineer)
+		p := o.provider(e.ProviderID)
+		at := next()
+		w.AssignTime, w.Engineer, w.Provider = &at, e, p
+		w.AssignWay = core.AssignAuto
+		o.c.openLoad[e.ID]++
+		hist = append(hist, core.Event{At: at, By: "system", Channel: core.ChannelSystem, Kind: eventAssigned,
+			Detail: fmt.Sprintf("auto assignment to %s (engineer %d) of %s (tenant %s): rule #%d %q matched (priority %d); now at the service node", e.Name, e.ID, p.Name, p.TenantID, dec.Rule.ID, dec.Rule.Name, dec.Rule.Priority)})
+	} else if reached >= atService {
 		e := &o.c.engineers[pick(r, o.regionEngineers(region))]
 		p := o.provider(e.ProviderID)
 		at := next()
@@ -423,4 +447,13 @@ func pickWeighted[T any](r *rand.Rand, xs []T, weights []int) T {
 		x -= w
 	}
 	return xs[len(xs)-1]
+}
+
+func (o *orders) engineer(id core.ID) *core.Engineer {
+	for i := range o.c.engineers {
+		if o.c.engineers[i].ID == id {
+			return &o.c.engineers[i]
+		}
+	}
+	return nil
 }

@@ -1,0 +1,126 @@
+package main
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+// TestDispatchCLI drives issue 3's CLI twins (SPEC §11): provider add, engineer add,
+// rule add|list|move|test, dispatch run|assign, and checks every R-WO-2 field in
+// `wo show --json` for automatic and manual assignment.
+func TestDispatchCLI(t *testing.T) {
+	d := newDB(t)
+	d.ok("user", "add", "--login", "dora", "--name", "Dora", "--role", "dispatcher")
+	d.ok("user", "add", "--login", "carl", "--name", "Carl", "--role", "call-center")
+	var p map[string]any
+	d.okJSON(&p, "provider", "add", "--name", "北方维保", "--tenant-id", "T-NORTH")
+	var ann, bob map[string]any
+	d.okJSON(&ann, "engineer", "add", "--name", "Ann", "--provider", jsonID(p["id"]), "--region", "North")
+	d.okJSON(&bob, "engineer", "add", "--name", "Bob", "--provider", jsonID(p["id"]), "--region", "North")
+
+	// A bad condition: exit 1, one sentence with the position, nothing saved.
+	r := d.run("rule", "add", "--kind", "dispatch", "--name", "typo", "--when", `regoin == "North"`, "--engineer", jsonID(ann["id"]))
+	if r.code != 1 || !strings.Contains(r.stderr, "1:1") || !strings.Contains(r.stderr, "unknown name regoin") || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
+		t.Fatalf("bad condition: exit %d, stderr %q", r.code, r.stderr)
+	}
+	r = d.run("rule", "add", "--kind", "dispatch", "--name", "wrong type", "--when", `priority == 3`, "--engineer", jsonID(ann["id"]))
+	if r.code != 1 || !strings.Contains(r.stderr, "mismatched types") {
+		t.Fatalf("wrong type: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if r := d.run("--as", "carl", "rule", "add", "--name", "x", "--when", "true", "--engineer", jsonID(ann["id"])); r.code != 1 || !strings.Contains(r.stderr, "dispatcher") {
+		t.Fatalf("call-center adding a rule: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var none []any
+	d.okJSON(&none, "rule", "list", "--kind", "dispatch", "--json")
+	if len(none) != 0 {
+		t.Fatalf("refused rules were saved: %v", none)
+	}
+
+	var r1, r2 map[string]any
+	d.okJSON(&r1, "--as", "dora", "rule", "add", "--kind", "dispatch", "--name", "urgent north", "--when", `region == "North" && priority == "urgent"`, "--engineer", jsonID(bob["id"]))
+	d.okJSON(&r2, "--as", "dora", "rule", "add", "--kind", "dispatch", "--name", "north", "--when", `region == "North"`, "--engineer", jsonID(ann["id"])+","+jsonID(bob["id"]), "--policy", "round-robin")
+	if r1["priority"] != float64(1) || r2["priority"] != float64(2) || r1["id"] == nil {
+		t.Fatalf("rule add: %v %v", r1, r2)
+	}
+
+	// Automatic: the first matching rule in priority order assigns on creation.
+	var auto map[string]any
+	d.okJSON(&auto, "--as", "carl", "wo", "create", "--subject", "冷库温度报警", "--region", "North", "--priority", "urgent")
+	d.okJSON(&auto, "wo", "show", auto["number"].(string), "--json")
+	wantFields(t, "automatic", auto, map[string]any{
+		"status": "assigned", "node": "service", "assign_user": "", "assign_way__c": "auto",
+		"field_partner__c": p["id"], "field_fwssf__c": p["id"], "field_outDealUser__c": bob["id"],
+		"field_downstreamOuterTenantName__c": "北方维保", "field_downstreamOuterTenantId__c": "T-NORTH",
+	})
+	if auto["assign_time__c"] == nil {
+		t.Error("automatic: assign_time__c is not set")
+	}
+
+	// Re-order: "north" first; the same kind of work order now goes to its pool.
+	var moved []map[string]any
+	d.okJSON(&moved, "--as", "dora", "rule", "move", jsonID(r2["id"]), "--to", "1", "--json")
+	var listed []map[string]any
+	d.okJSON(&listed, "rule", "list", "--kind", "dispatch", "--json")
+	if len(listed) != 2 || listed[0]["name"] != "north" || listed[1]["name"] != "urgent north" || listed[0]["priority"] != float64(1) {
+		t.Fatalf("after move: %v", listed)
+	}
+	var second map[string]any
+	d.okJSON(&second, "wo", "create", "--subject", "Ice machine down", "--region", "North", "--priority", "urgent")
+	if second["field_outDealUser__c"] != ann["id"] {
+		t.Errorf("after the move the round-robin pool should take it (Ann first), got %v", second["field_outDealUser__c"])
+	}
+
+	// Manual: no rule matches a South work order; the history says why.
+	var manual map[string]any
+	d.okJSON(&manual, "wo", "create", "--subject", "Boiler noise", "--region", "South")
+	num := manual["number"].(string)
+	out := d.ok("rule", "test", jsonID(r1["id"]), num)
+	if !strings.Contains(out, "does not match") || !strings.Contains(out, `region is "South"`) {
+		t.Errorf("rule test: %q", out)
+	}
+	var run map[string]int
+	d.okJSON(&run, "--as", "dora", "dispatch", "run", "--json")
+	if run["assigned"] != 0 || run["manual"] != 1 {
+		t.Errorf("dispatch run: %v", run)
+	}
+	d.okJSON(&manual, "wo", "show", num, "--json")
+	hist, _ := json.Marshal(manual["history"])
+	if !strings.Contains(string(hist), "no automatic dispatch rule matched (2 tried)") {
+		t.Errorf("the history should say why it waits: %s", hist)
+	}
+	if r := d.run("--as", "carl", "dispatch", "assign", num, "--engineer", jsonID(ann["id"])); r.code != 1 || !strings.Contains(r.stderr, "dispatcher") {
+		t.Fatalf("call-center assigning: exit %d, stderr %q", r.code, r.stderr)
+	}
+	stale := manual["version"].(float64)
+	d.ok("--as", "dora", "dispatch", "assign", num, "--engineer", jsonID(ann["id"]), "--version", jsonID(stale))
+	d.okJSON(&manual, "wo", "show", num, "--json")
+	wantFields(t, "manual", manual, map[string]any{
+		"status": "assigned", "node": "service", "assign_user": "dora", "assign_way__c": "manual",
+		"field_partner__c": p["id"], "field_fwssf__c": p["id"], "field_outDealUser__c": ann["id"],
+		"field_downstreamOuterTenantName__c": "北方维保", "field_downstreamOuterTenantId__c": "T-NORTH",
+	})
+	// A second dispatcher working from the old version is told who took it.
+	r = d.run("dispatch", "assign", num, "--engineer", jsonID(bob["id"]), "--version", jsonID(stale))
+	if r.code != 1 || !strings.Contains(r.stderr, "dora") {
+		t.Fatalf("stale assignment: exit %d, stderr %q", r.code, r.stderr)
+	}
+	var tasks []map[string]any
+	d.okJSON(&tasks, "dispatch", "tasks", jsonID(ann["id"]), "--json")
+	if len(tasks) != 2 || tasks[0]["number"] != num {
+		t.Errorf("Ann's inbox: %v", tasks)
+	}
+}
+
+func wantFields(t *testing.T, what string, got map[string]any, want map[string]any) {
+	t.Helper()
+	for k, v := range want {
+		g := got[k]
+		if g == nil {
+			g = ""
+		}
+		if g != v {
+			t.Errorf("%s: %s is %v, want %v", what, k, got[k], v)
+		}
+	}
+}

@@ -1,0 +1,159 @@
+package core
+
+import (
+	"strings"
+	"testing"
+)
+
+func compiled(t *testing.T, id ID, name, when string, enabled bool, policy PoolPolicy, engineers ...ID) CompiledRule {
+	t.Helper()
+	c, err := CompileCondition(when)
+	if err != nil {
+		t.Fatalf("compile %q: %v", when, err)
+	}
+	return CompiledRule{Rule: Rule{ID: id, Name: name, When: when, Enabled: enabled, Priority: int(id), Policy: policy, Engineers: engineers}, Cond: c}
+}
+
+// TestDecide is the engine table (R-DISP-1, R-DISP-2): rules in priority order,
+// the first match wins, disabled rules are skipped, no match goes to the manual
+// queue with the reason of every rule tried.
+func TestDecide(t *testing.T) {
+	east := compiled(t, 1, "east repairs", `record_type == "Repair" && region == "East"`, true, PolicyFixed, 11)
+	urgent := compiled(t, 2, "urgent anywhere", `priority == "urgent"`, true, PolicyFixed, 12)
+	off := compiled(t, 3, "switched off", `true`, false, PolicyFixed, 13)
+	lift := compiled(t, 4, "lifts", `subject contains "电梯" || subject contains "lift"`, true, PolicyFixed, 14)
+	all := compiled(t, 5, "catch all", `true`, true, PolicyFixed, 15)
+
+	cases := []struct {
+		name    string
+		rules   []CompiledRule
+		env     RuleEnv
+		rule    ID // 0: manual queue
+		eng     ID
+		skipped int
+		reason  []string // substrings of the manual reason
+	}{
+		{"first rule matches", []CompiledRule{east, urgent, all}, RuleEnv{RecordType: "Repair", Region: "East", Priority: "urgent"}, 1, 11, 0, nil},
+		{"priority order: the earlier of two matches wins", []CompiledRule{urgent, east}, RuleEnv{RecordType: "Repair", Region: "East", Priority: "urgent"}, 2, 12, 0, nil},
+		{"falls through to a later rule", []CompiledRule{east, urgent, all}, RuleEnv{RecordType: "Repair", Region: "North", Priority: "urgent"}, 2, 12, 1, nil},
+		{"disabled rules are skipped", []CompiledRule{off, lift}, RuleEnv{Subject: "客梯电梯异响"}, 4, 14, 1, nil},
+		{"catch-all last", []CompiledRule{east, off, lift, all}, RuleEnv{Subject: "boiler"}, 5, 15, 3, nil},
+		{"no match: manual queue with reasons", []CompiledRule{east, off, lift}, RuleEnv{RecordType: "Installation", Region: "East", Subject: "boiler"}, 0, 0, 3,
+			[]string{"3 tried", `#1 east repairs: record_type == "Repair" is false (record_type is "Installation")`, "#3 switched off: disabled", "#4 lifts:"}},
+		{"no rules at all", nil, RuleEnv{}, 0, 0, 0, []string{"no automatic dispatch rules are configured"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			d := Decide(c.rules, &c.env, func(ID) int { return 0 })
+			var got ID
+			if d.Rule != nil {
+				got = d.Rule.ID
+			}
+			if got != c.rule || d.Engineer != c.eng || d.Skipped != c.skipped {
+				t.Fatalf("rule %d engineer %d skipped %d, want rule %d engineer %d skipped %d", got, d.Engineer, d.Skipped, c.rule, c.eng, c.skipped)
+			}
+			if c.rule == 0 {
+				reason := d.ManualReason()
+				for _, want := range c.reason {
+					if !strings.Contains(reason, want) {
+						t.Errorf("manual reason %q lacks %q", reason, want)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestDecidePools: fixed takes the first engineer, round robin takes the next-up
+// and asks for the pointer to move, least loaded takes the least loaded (ties by
+// pool order).
+func TestDecidePools(t *testing.T) {
+	env := RuleEnv{Region: "East"}
+	fixed := compiled(t, 1, "fixed", `true`, true, PolicyFixed, 21, 22, 23)
+	rr := compiled(t, 1, "rr", `true`, true, PolicyRoundRobin, 21, 22, 23)
+	rr.Next = 2
+	least := compiled(t, 1, "least", `true`, true, PolicyLeastLoaded, 21, 22, 23)
+	load := map[ID]int{21: 5, 22: 1, 23: 1}
+	for _, c := range []struct {
+		r       CompiledRule
+		eng     ID
+		advance bool
+	}{{fixed, 21, false}, {rr, 23, true}, {least, 22, false}} {
+		d := Decide([]CompiledRule{c.r}, &env, func(id ID) int { return load[id] })
+		if d.Engineer != c.eng || d.Advance != c.advance {
+			t.Errorf("%s: engineer %d advance %v, want %d %v", c.r.Policy, d.Engineer, d.Advance, c.eng, c.advance)
+		}
+	}
+}
+
+// TestManualReasonIsBounded: with hundreds of rules the history entry explains the
+// first ten and counts the rest.
+func TestManualReasonIsBounded(t *testing.T) {
+	var rules []CompiledRule
+	for i := 1; i <= 300; i++ {
+		rules = append(rules, compiled(t, ID(i), "r", `region == "Nowhere"`, true, PolicyFixed, 1))
+	}
+	d := Decide(rules, &RuleEnv{Region: "East"}, nil)
+	if d.Rule != nil || d.Skipped != 300 || len(d.Tried) != explainMax {
+		t.Fatalf("skipped %d tried %d", d.Skipped, len(d.Tried))
+	}
+	if r := d.ManualReason(); !strings.Contains(r, "and 290 more") || len(r) > 2000 {
+		t.Errorf("reason: %q", r)
+	}
+}
+
+// TestBadConditions: syntax errors, unknown fields and wrong types are refused
+// with the position and the reason (R-DISP-6 rules are checked when saved).
+func TestBadConditions(t *testing.T) {
+	for _, c := range []struct{ src, want string }{
+		{``, "A condition is required"},
+		{`record_type == `, "Condition error at 1:"},
+		{`regoin == "East"`, "unknown name regoin"},
+		{`priority == 3`, "mismatched types"},
+		{`subject`, "Condition error"},
+		{`region in "East"`, "Condition error"},
+		{`age_hours > "2"`, "Condition error"},
+		{strings.Repeat("true && ", 300) + "true", "limit is 2000"},
+	} {
+		_, err := CompileCondition(c.src)
+		if err == nil {
+			t.Errorf("%q was accepted", c.src)
+			continue
+		}
+		if !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%q: %v, want it to say %q", c.src, err, c.want)
+		}
+		if ve, ok := err.(*ValidationError); !ok || ve.Field != "when" {
+			t.Errorf("%q: want a *ValidationError on field when, got %T %v", c.src, err, err)
+		}
+	}
+}
+
+// TestPrefilterAgreesWithExpression: the string prefilters never change a verdict.
+func TestPrefilterAgreesWithExpression(t *testing.T) {
+	conds := []string{
+		`region == "East"`, `"East" == region`, `region in ["East", "North"] && priority == "urgent"`,
+		`record_type == "Repair" && subject contains "lift"`, `region == "East" || priority == "urgent"`,
+		`not (region == "East")`, `region in ["East"] and age_hours > 3`,
+	}
+	envs := []RuleEnv{
+		{Region: "East", Priority: "urgent", RecordType: "Repair", Subject: "lift stuck", AgeHours: 5},
+		{Region: "North", Priority: "low"},
+		{Region: "", Priority: "urgent"},
+		{Region: "east"},
+	}
+	for _, src := range conds {
+		c, err := CompileCondition(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		plain := &Condition{Source: c.Source, prog: c.prog}
+		for _, env := range envs {
+			a, _ := c.Match(&env)
+			b, _ := plain.Match(&env)
+			if a != b {
+				t.Errorf("%s on %+v: with prefilters %v, without %v", src, env, a, b)
+			}
+		}
+	}
+}
