@@ -124,3 +124,44 @@ func wantFields(t *testing.T, what string, got map[string]any, want map[string]a
 		}
 	}
 }
+
+// TestLifecycleCLI: wo advance walks the default process to the end; wo terminate
+// needs a reason; closed work orders refuse both.
+func TestLifecycleCLI(t *testing.T) {
+	d := newDB(t)
+	var p, e, w map[string]any
+	d.okJSON(&p, "provider", "add", "--name", "Acme", "--tenant-id", "T-1")
+	d.okJSON(&e, "engineer", "add", "--name", "Ann", "--provider", jsonID(p["id"]))
+	d.okJSON(&w, "wo", "create", "--subject", "Fridge")
+	num := w["number"].(string)
+	if r := d.run("wo", "advance", num); r.code != 1 || !strings.Contains(r.stderr, "dispatch assign") {
+		t.Fatalf("advance at dispatch: exit %d %q", r.code, r.stderr)
+	}
+	d.ok("dispatch", "assign", num, "--engineer", jsonID(e["id"]))
+	want := []string{"terminal-task in-progress", "evaluation in-progress", "follow-up in-progress", "end completed"}
+	for i, st := range want {
+		d.okJSON(&w, "wo", "advance", num, "--note", "step", "--json")
+		if got := w["node"].(string) + " " + w["status"].(string); got != st {
+			t.Fatalf("advance %d: %s, want %s", i+1, got, st)
+		}
+	}
+	if r := d.run("wo", "advance", num); r.code != 1 || !strings.Contains(r.stderr, "completed") {
+		t.Fatalf("advance a completed work order: exit %d %q", r.code, r.stderr)
+	}
+	d.okJSON(&w, "wo", "create", "--subject", "Duplicate")
+	num = w["number"].(string)
+	if r := d.run("wo", "terminate", num, "--reason", "  "); r.code != 1 {
+		t.Fatalf("terminate without a reason: exit %d %q", r.code, r.stderr)
+	}
+	d.okJSON(&w, "wo", "terminate", num, "--reason", "duplicate of WO-000001", "--json")
+	if w["status"] != "terminated" || w["node"] != "terminated" {
+		t.Fatalf("terminate: %v %v", w["status"], w["node"])
+	}
+	hist, _ := json.Marshal(w["history"])
+	if !strings.Contains(string(hist), "terminated at the dispatch node: duplicate of WO-000001") {
+		t.Errorf("history: %s", hist)
+	}
+	if r := d.run("wo", "terminate", num, "--reason", "again"); r.code != 1 || !strings.Contains(r.stderr, "already terminated") {
+		t.Fatalf("terminate twice: exit %d %q", r.code, r.stderr)
+	}
+}

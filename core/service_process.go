@@ -1,0 +1,135 @@
+package core
+
+import (
+	"fmt"
+	"strings"
+)
+
+// History kinds written by the process.
+const (
+	EventAdvanced   = "advanced"   // a process node completed and the work order moved on
+	EventTerminated = "terminated" // the work order was terminated
+)
+
+// DefaultProcess is the order of process nodes every record type follows until
+// processes become configurable per record type (R-FLOW-1, the web-listener issue).
+var DefaultProcess = []Node{NodeDispatch, NodeService, NodeTerminalTask, NodeEvaluation, NodeFollowUp, NodeEnd}
+
+// NextNode is the node after n in the default process, and false at the end.
+func NextNode(n Node) (Node, bool) {
+	for i, x := range DefaultProcess[:len(DefaultProcess)-1] {
+		if x == n {
+			return DefaultProcess[i+1], true
+		}
+	}
+	return "", false
+}
+
+// statusAtNode is the status a work order has at node n.
+func statusAtNode(n Node) Status {
+	switch n {
+	case NodeDispatch:
+		return StatusNew
+	case NodeService:
+		return StatusAssigned
+	case NodeEnd:
+		return StatusCompleted
+	case NodeTerminated:
+		return StatusTerminated
+	}
+	return StatusInProgress
+}
+
+// AdvanceWorkOrder completes the work order's current process node and moves it
+// to the next (what an engineer's "Complete" does). The dispatch node completes
+// only by assignment. version 0 skips the stale-view check.
+func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note string) (WorkOrder, error) {
+	if err := require(as, "complete process nodes", RoleAdmin, RoleDispatcher, RoleEngineer); err != nil {
+		return WorkOrder{}, err
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	note, verr := cleanText("note", "Note", note, false, 2000)
+	if verr != nil {
+		return WorkOrder{}, verr
+	}
+	now := s.Now()
+	var w WorkOrder
+	err = s.store.Update(func(tx Tx) error {
+		var err error
+		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
+			return err
+		}
+		if !w.Status.Open() {
+			return Invalid("number", "%s is %s: there is no node left to complete.", w.Number, w.Status)
+		}
+		if w.Node == NodeDispatch {
+			return Invalid("number", "%s is waiting at the dispatch node: assign it (`switchboard dispatch assign %s --engineer ID`) to move it on.", w.Number, w.Number)
+		}
+		next, ok := NextNode(w.Node)
+		if !ok {
+			return Invalid("number", "%s is at node %s, which has no next node.", w.Number, w.Node)
+		}
+		from := w.Node
+		w.Node, w.Status = next, statusAtNode(next)
+		w.Version++
+		w.UpdatedAt = now
+		if err := tx.PutWorkOrder(&w); err != nil {
+			return err
+		}
+		detail := fmt.Sprintf("%s node completed → %s", from, next)
+		if note != "" {
+			detail = fmt.Sprintf("%s node completed: %s → %s", from, note, next)
+		}
+		// Node post-actions (R-FLOW-2, notifications) will run here, in this transaction.
+		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventAdvanced, Detail: detail})
+	})
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return s.WorkOrder(w.Number)
+}
+
+// TerminateWorkOrder ends an open work order without completing it; the reason is
+// required and kept in the history.
+func (s *Service) TerminateWorkOrder(as Actor, number string, version uint64, reason string) (WorkOrder, error) {
+	if err := require(as, "terminate work orders", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
+		return WorkOrder{}, err
+	}
+	n, err := ParseNumber(number)
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	reason, verr := cleanText("reason", "Reason", reason, true, 2000)
+	if verr != nil {
+		return WorkOrder{}, verr
+	}
+	now := s.Now()
+	var w WorkOrder
+	err = s.store.Update(func(tx Tx) error {
+		var err error
+		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
+			return err
+		}
+		if !w.Status.Open() {
+			return Invalid("number", "%s is already %s.", w.Number, w.Status)
+		}
+		from := w.Node
+		w.Node, w.Status = NodeTerminated, StatusTerminated
+		w.Version++
+		w.UpdatedAt = now
+		if err := tx.PutWorkOrder(&w); err != nil {
+			return err
+		}
+		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventTerminated,
+			Detail: fmt.Sprintf("terminated at the %s node: %s", from, strings.TrimSpace(reason))})
+	})
+	if err != nil {
+		return WorkOrder{}, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return s.WorkOrder(w.Number)
+}
