@@ -122,3 +122,25 @@ func FuzzRuleCondition(f *testing.F) {
 		}
 	})
 }
+
+// FuzzReadCSV: any file gives rows or located problems, never a panic, and every
+// row has the header's width.
+func FuzzReadCSV(f *testing.F) {
+	for _, s := range []string{"subject,priority\nA,high\n", "\ufeffsubject\n\"a,b\n", "x,y\n1,2\n", "subject,subject\n", "", "subject\n\"unterminated", "Subject,PRIORITY\r\nA,low\r\n,\r\n"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		file, probs := readCSV(strings.NewReader(s), WorkOrderCSVColumns, "subject")
+		if file == nil {
+			if len(probs) == 0 {
+				t.Fatal("no file and no problems")
+			}
+			return
+		}
+		for i, row := range file.rows {
+			if len(row) != len(file.cols) || file.line[i] < 2 {
+				t.Fatalf("row %d: %d cells for %d columns, line %d", i, len(row), len(file.cols), file.line[i])
+			}
+		}
+	})
+}

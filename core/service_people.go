@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 )
 
 // NewUser is the input of AddUser.
@@ -94,6 +95,21 @@ func (s *Service) AddContact(as Actor, in NewContact) (ContactResult, error) {
 	if err := require(as, "add contacts", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
 		return ContactResult{}, err
 	}
+	var res ContactResult
+	err := s.store.Update(func(tx Tx) error {
+		var err error
+		res, err = s.addContact(tx, in, s.Now())
+		return err
+	})
+	if err != nil {
+		return ContactResult{}, err
+	}
+	s.broker.publish(Change{Kind: "contact"})
+	return res, nil
+}
+
+// addContact validates and writes one contact inside tx.
+func (s *Service) addContact(tx Tx, in NewContact, now time.Time) (ContactResult, error) {
 	name, phone, email, errs := personFields(in.Name, in.Phone, in.Email)
 	account, verr := oneLine("account", "Account name", in.AccountName, false, 200)
 	if verr != nil {
@@ -105,46 +121,37 @@ func (s *Service) AddContact(as Actor, in NewContact) (ContactResult, error) {
 	if err := errs.Err(); err != nil {
 		return ContactResult{}, err
 	}
-	now := s.Now()
-	var res ContactResult
-	err := s.store.Update(func(tx Tx) error {
-		res = ContactResult{Contact: Contact{Name: name, Phone: phone, Email: email, CreatedAt: now}}
-		if account != "" {
-			a, err := tx.AccountByName(account)
-			switch {
-			case errors.Is(err, ErrNotFound):
-				a = Account{Name: account, CreatedAt: now}
-				if err := tx.PutAccount(&a); err != nil {
-					return err
-				}
-				res.AccountCreated = true
-			case err != nil:
-				return err
+	res := ContactResult{Contact: Contact{Name: name, Phone: phone, Email: email, CreatedAt: now}}
+	if account != "" {
+		a, err := tx.AccountByName(account)
+		switch {
+		case errors.Is(err, ErrNotFound):
+			a = Account{Name: account, CreatedAt: now}
+			if err := tx.PutAccount(&a); err != nil {
+				return res, err
 			}
-			res.Account = &a
-			res.Contact.AccountID = a.ID
+			res.AccountCreated = true
+		case err != nil:
+			return res, err
 		}
-		if err := tx.PutContact(&res.Contact); err != nil {
-			return err
-		}
-		if in.TerminalUser {
-			if err := uniqueTerminalUser(tx, phone, email); err != nil {
-				return err
-			}
-			tu := TerminalUser{Name: name, Phone: phone, Email: email, ContactID: res.Contact.ID, CreatedAt: now}
-			if err := tx.PutTerminalUser(&tu); err != nil {
-				return err
-			}
-			res.Contact.TerminalUserID = tu.ID
-			res.TerminalUser = &tu
-			return tx.PutContact(&res.Contact)
-		}
-		return nil
-	})
-	if err != nil {
-		return ContactResult{}, err
+		res.Account = &a
+		res.Contact.AccountID = a.ID
 	}
-	s.broker.publish(Change{Kind: "contact"})
+	if err := tx.PutContact(&res.Contact); err != nil {
+		return res, err
+	}
+	if in.TerminalUser {
+		if err := uniqueTerminalUser(tx, phone, email); err != nil {
+			return res, err
+		}
+		tu := TerminalUser{Name: name, Phone: phone, Email: email, ContactID: res.Contact.ID, CreatedAt: now}
+		if err := tx.PutTerminalUser(&tu); err != nil {
+			return res, err
+		}
+		res.Contact.TerminalUserID = tu.ID
+		res.TerminalUser = &tu
+		return res, tx.PutContact(&res.Contact)
+	}
 	return res, nil
 }
 

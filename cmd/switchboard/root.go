@@ -74,6 +74,8 @@ also has a command below, for scripts (read commands take --json).`,
 		engineerCmd(a),
 		ruleCmd(a),
 		dispatchCmd(a),
+		importCmd(a),
+		exportCmd(a),
 		backupCmd(a),
 	)
 	return root

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// TestImportContactsReportsEveryBadRow (R-IN-6 migration, issue 8): a file with bad
+// rows names each (line, column, reason) and writes nothing; fixed, it imports.
+func TestImportContactsReportsEveryBadRow(t *testing.T) {
+	d := newDB(t)
+	file := filepath.Join(d.home, "contacts.csv")
+	bad := "\ufeffname,phone,email,account,terminal_user\n" +
+		"王芳,138 0013 8000,,上海浦东仓储,yes\n" +
+		",13900000000,,,no\n" +
+		"Bob,12,,,no\n" +
+		"\"Ann, Jr.\",,not-an-email,Acme,maybe\n" +
+		"Dan,13700000000,dan@example.com,Acme,\n"
+	if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := d.run("import", "contacts", file)
+	if r.code != 1 {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	for _, want := range []string{"line 3, column name", "line 4, column phone", "line 5, column terminal_user", "3 problem(s) in 5 row(s); nothing was imported"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if out := d.ok("contact", "lookup", "13800138000"); strings.Contains(out, "王芳") {
+		t.Fatal("a contact of a file with problems was written")
+	}
+	good := strings.Replace(strings.Replace(strings.Replace(bad, ",13900000000,", "Carl,13900000000,", 1), "Bob,12,", "Bob,13600000000,", 1), "maybe", "no", 1)
+	good = strings.Replace(good, "not-an-email", "ann@acme.example.com", 1)
+	if err := os.WriteFile(file, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out := d.ok("import", "contacts", file, "--dry-run"); !strings.Contains(out, "would be imported") {
+		t.Fatalf("dry run: %q", out)
+	}
+	if out := d.ok("contact", "lookup", "13800138000"); strings.Contains(out, "王芳") {
+		t.Fatal("a dry run wrote a contact")
+	}
+	if out := d.ok("import", "contacts", file); !strings.Contains(out, "Imported 5 contacts") {
+		t.Fatalf("import: %q", out)
+	}
+	var w map[string]any
+	d.okJSON(&w, "wo", "create", "--subject", "x", "--phone", "13800138000")
+	if w["out_owner"] == nil || !strings.Contains(w["out_owner_rule"].(string), "13800138000") {
+		t.Errorf("the imported terminal user should be found by phone: %v %v", w["out_owner"], w["out_owner_rule"])
+	}
+}
+
+// TestWorkOrdersCSVRoundTrip: export → import into another database gives the same
+// work orders (new numbers, old ones in history); bad cells are all reported.
+func TestWorkOrdersCSVRoundTrip(t *testing.T) {
+	src := newDB(t)
+	src.ok("demo", "--no-ui", "--work-orders", "60", "--now", "2026-11-02T09:30:00Z")
+	file := filepath.Join(src.home, "wo.csv")
+	if out := src.ok("export", "work-orders", "--csv", "--out", file); !strings.Contains(out, "Wrote 60 work orders") {
+		t.Fatalf("export: %q", out)
+	}
+	if r := src.run("export", "work-orders", "--csv", "--out", file); r.code != 1 || !strings.Contains(r.stderr, "must not exist") {
+		t.Fatalf("export over an existing file: exit %d %q", r.code, r.stderr)
+	}
+	data, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(data), "number,subject,description,record_type,priority,status,node,channel,account_id,contact_id,") {
+		t.Fatalf("header: %q", strings.SplitN(string(data), "\n", 2)[0])
+	}
+
+	// The same company (same seed) in a second database, without work orders of its
+	// own beyond the demo's: the ids in the file refer to the same people.
+	dst := newDB(t)
+	dst.ok("demo", "--no-ui", "--work-orders", "1", "--now", "2026-11-02T09:30:00Z")
+	if out := dst.ok("import", "work-orders", file); !strings.Contains(out, "Imported 60 work orders (WO-000002 to WO-000061)") {
+		t.Fatalf("import: %q", out)
+	}
+	var a, b []map[string]any
+	src.okJSON(&a, "wo", "list", "--json", "--asc")
+	dst.okJSON(&b, "wo", "list", "--json", "--asc")
+	b = b[1:]
+	if len(a) != len(b) {
+		t.Fatalf("%d work orders exported, %d imported", len(a), len(b))
+	}
+	for i := range a {
+		for _, k := range []string{"subject", "record_type", "priority", "status", "node", "channel", "account_name", "contact_name", "engineer_name", "phone", "region", "created_at"} {
+			if a[i][k] != b[i][k] {
+				t.Errorf("%s → %s: %s is %v, was %v", a[i]["number"], b[i]["number"], k, b[i][k], a[i][k])
+			}
+		}
+	}
+	var one map[string]any
+	dst.okJSON(&one, "wo", "show", "WO-000002", "--json")
+	if h := one["history"].([]any); !strings.Contains(h[len(h)-1].(map[string]any)["detail"].(string), "(there WO-000001)") {
+		t.Errorf("the old number should be in the history: %v", h[len(h)-1])
+	}
+
+	broken := "subject,priority,status,created_at,field_outDealUser__c,colour\nA,urgent,new,,,\n"
+	bad := filepath.Join(dst.home, "bad.csv")
+	os.WriteFile(bad, []byte(broken), 0o600)
+	if r := dst.run("import", "work-orders", bad); r.code != 1 || !strings.Contains(r.stderr, `unknown column "colour"`) {
+		t.Fatalf("unknown column: exit %d %q", r.code, r.stderr)
+	}
+	broken = "subject,priority,status,created_at,field_outDealUser__c\n,urgent,new,,\nB,soon,open,yesterday,999\n\"C,high\n"
+	os.WriteFile(bad, []byte(broken), 0o600)
+	r := dst.run("import", "work-orders", bad)
+	for _, want := range []string{"line 2, column subject", "line 3, column status", "line 3, column created_at", "line 3, column field_outDealUser__c", "line 3, column priority", "line 4:"} {
+		if !strings.Contains(r.stderr, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+		}
+	}
+	if got := len(dst.numbers()); got != 61 {
+		t.Errorf("a file with problems wrote work orders: %d now", got)
+	}
+	if r := dst.run("--as", "nobody", "import", "work-orders", file); r.code != 1 {
+		t.Errorf("unknown user importing: exit %d", r.code)
+	}
+}
