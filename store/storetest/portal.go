@@ -51,7 +51,9 @@ func testDevices(t *testing.T, st core.Store) {
 			return tx.PutDevice(&core.Device{Code: c, Model: "m " + c, AccountID: 3, AccountName: "上海浦东仓储", CreatedAt: t0})
 		})
 	}
-	update(t, st, func(tx core.Tx) error { return tx.PutDevice(&core.Device{Code: "AC-1", Model: "Daikin", Location: "roof"}) })
+	update(t, st, func(tx core.Tx) error {
+		return tx.PutDevice(&core.Device{Code: "AC-1", Model: "Daikin", Location: "roof"})
+	})
 	view(t, st, func(tx core.Tx) error {
 		ds, err := tx.Devices()
 		if err != nil || len(ds) != 3 || ds[0].Code != "AC-1" || ds[1].Code != "FRZ-10" || ds[2].Code != "FRZ-2" {
