@@ -9,6 +9,10 @@ type Store interface {
 	View(fn func(Tx) error) error
 	// Update runs fn in one read-write transaction: all of fn's writes land, or none.
 	Update(fn func(Tx) error) error
+	// Batch is Update for many concurrent writers (the web listener): calls that
+	// arrive together may share one transaction, so fn may run more than once and
+	// must only communicate through its Tx and variables it sets afresh each run.
+	Batch(fn func(Tx) error) error
 	// Backup writes a consistent copy of the whole database to w.
 	Backup(w io.Writer) (int64, error)
 	// Close releases the database.
@@ -86,4 +90,15 @@ type Tx interface {
 	// Setting reads a small named setting (nil, nil when unset); PutSetting writes it.
 	Setting(name string) ([]byte, error)
 	PutSetting(name string, value []byte) error
+
+	// PutLink stores a customer link under l.Hash (the SHA-256 of its token, never
+	// the token); Link finds one by that hash.
+	PutLink(l *Link) error
+	Link(hash []byte) (Link, error)
+
+	// PutDevice inserts or replaces a device by its code; Device reads one;
+	// Devices lists all in code order.
+	PutDevice(d *Device) error
+	Device(code string) (Device, error)
+	Devices() ([]Device, error)
 }

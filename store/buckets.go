@@ -55,3 +55,9 @@ var allBuckets = [][]byte{
 	bucketWorkOrders, bucketWORows, bucketWOByNumber, bucketWOByStatus, bucketWOByNode,
 	bucketWONumberSeq, bucketEvents,
 }
+
+// Web listener (issue 5).
+var (
+	bucketLinks   = []byte("links")   // SHA-256 of a link token → Link JSON (never the token)
+	bucketDevices = []byte("devices") // device code → Device JSON
+)

@@ -42,6 +42,10 @@ type Model struct {
 	footerSeq int
 
 	live live
+
+	// web is the listener's URL for the header; webProblem, why it is not running
+	// (a busy port), stays in the footer while no other message shows.
+	web, webProblem string
 }
 
 // clearFooterMsg clears the footer message seq, unless a newer one replaced it.
@@ -52,7 +56,7 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 	if now == nil {
 		now = time.Now
 	}
-	m := &Model{keys: common.DefaultKeyMap(), help: help.New()}
+	m := &Model{keys: common.DefaultKeyMap(), help: help.New(), web: opt.WebURL, webProblem: opt.WebProblem}
 	m.c = &common.Common{
 		Svc: svc, Actor: as, Keys: &m.keys, DBPath: opt.DBPath, Now: now,
 		Styles: common.NewStyles(r, common.DefaultTheme()),
@@ -269,12 +273,16 @@ func (m *Model) header() string {
 	}
 	room := w - common.Width(left) - 2
 	right := ""
+	if m.web != "" && room > 40+common.Width(m.web) {
+		right = "web " + m.web + "  "
+		room -= common.Width(right)
+	}
 	if room > 8 {
 		label := "db "
 		if common.Width(label+db) > room {
 			db = "…" + truncateLeft(db, room-len(label)-1)
 		}
-		right = label + db + " "
+		right += label + db + " "
 	}
 	gap := max(0, w-common.Width(left)-common.Width(right))
 	return common.Truncate(left+st.Header.Render(strings.Repeat(" ", gap)+right), w)
@@ -291,6 +299,9 @@ func truncateLeft(s string, w int) string {
 }
 
 func (m *Model) footerLine() string {
+	if m.footer == "" && m.webProblem != "" {
+		return m.c.Styles.StatusErr.Render(common.Truncate(common.Clean(m.webProblem), m.c.Width))
+	}
 	if m.footer == "" {
 		return ""
 	}

@@ -22,6 +22,11 @@ type Options struct {
 	// Now is the clock relative ages ("3d") are measured against; its location is
 	// the time zone times are shown in. Default time.Now. Tests pass a fixed time.
 	Now func() time.Time
+	// WebURL is where the web listener in this process serves customers' links,
+	// shown in the header; WebProblem, when set, says why it is not running and is
+	// shown in the footer at start.
+	WebURL     string
+	WebProblem string
 }
 
 // Run opens the console on svc as the acting user until the user quits.

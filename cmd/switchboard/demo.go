@@ -12,13 +12,13 @@ import (
 	"switchboard/core"
 	"switchboard/core/demo"
 	"switchboard/store"
-	"switchboard/tui"
 )
 
 func demoCmd(a *app) *cobra.Command {
 	opt := demo.Options{WorkOrders: demo.DefaultWorkOrders, Seed: 1}
 	var noUI bool
 	var now string
+	var web webFlags
 	cmd := &cobra.Command{
 		Use:   "demo [--work-orders N] [--seed S] [--no-ui]",
 		Short: "Fill a database with a realistic demo company, then open the console",
@@ -69,13 +69,14 @@ The same --seed and --now give the same company, byte for byte.`,
 			if noUI {
 				return nil
 			}
-			return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath})
+			return a.console(web)
 		}),
 	}
 	f := cmd.Flags()
 	f.IntVar(&opt.WorkOrders, "work-orders", opt.WorkOrders, "create `N` work orders")
 	f.Int64Var(&opt.Seed, "seed", opt.Seed, "random seed `S`; the same seed gives the same company")
 	f.BoolVar(&noUI, "no-ui", false, "only fill the database; print a summary and do not open the console")
+	addWebFlags(cmd, &web)
 	f.StringVar(&now, "now", "", "pretend it is `TIME` (RFC 3339), for a demo that is the same on every run")
 	return cmd
 }

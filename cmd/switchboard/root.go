@@ -38,6 +38,7 @@ func execute(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRoot(a *app) *cobra.Command {
+	var web webFlags
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "Field-service work orders: dispatch, engineers, customers",
@@ -55,9 +56,10 @@ also has a command below, for scripts (read commands take --json).`,
 			if err := a.open(); err != nil {
 				return err
 			}
-			return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath})
+			return a.console(web)
 		}),
 	}
+	addWebFlags(root, &web)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usagef("%s", usageText(cmd, err)) })
 	pf := root.PersistentFlags()
@@ -77,6 +79,16 @@ also has a command below, for scripts (read commands take --json).`,
 		importCmd(a),
 		exportCmd(a),
 		backupCmd(a),
+		serveCmd(a),
+		deviceCmd(a),
+		inviteCmd(a),
 	)
 	return root
+}
+
+// console opens the console with the web listener running in the same process.
+func (a *app) console(web webFlags) error {
+	url, problem, stop := a.consoleWeb(web)
+	defer stop()
+	return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath, WebURL: url, WebProblem: problem})
 }

@@ -36,6 +36,9 @@ func Run(t *testing.T, open Opener) {
 		{"Settings", testSettings},
 		{"Backup", testBackup},
 		{"NotFound", testNotFound},
+		{"Links", testLinks},
+		{"Devices", testDevices},
+		{"BatchConcurrentWriters", testBatch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,176 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"switchboard/core"
+	"switchboard/core/portal"
+)
+
+// webFlags are the web listener's flags, on the console, the demo and serve.
+type webFlags struct {
+	listen, publicURL string
+}
+
+func addWebFlags(cmd *cobra.Command, w *webFlags) {
+	f := cmd.Flags()
+	f.StringVar(&w.listen, "listen", core.DefaultListen, "web listener `ADDR` for customers' links")
+	f.StringVar(&w.publicURL, "public-url", "", "the `URL` customers reach the listener at (behind a proxy); saved for links made later")
+}
+
+// publicURL is the address links are built on: --public-url (saved for later
+// commands when the actor may), else the saved one, else http://LISTEN.
+func (a *app) publicURL(w webFlags) (string, error) {
+	if w.publicURL != "" {
+		u, err := core.CheckPublicURL(w.publicURL)
+		if err != nil {
+			return "", err
+		}
+		if err := a.svc.SetPublicURL(a.actor, u); err != nil {
+			a.log.Warn("public URL not saved", "err", err)
+		}
+		return u, nil
+	}
+	saved, err := a.svc.PublicURL()
+	if err != nil {
+		return "", err
+	}
+	if saved != "http://"+core.DefaultListen || w.listen == "" {
+		return saved, nil
+	}
+	return "http://" + w.listen, nil
+}
+
+// startWeb starts the web listener on the open database.
+func (a *app) startWeb(w webFlags) (*portal.Server, error) {
+	pub, err := a.publicURL(w)
+	if err != nil {
+		return nil, err
+	}
+	srv := portal.New(a.svc, portal.Config{Listen: w.listen, PublicURL: pub, Log: a.log})
+	if err := srv.Start(); err != nil {
+		a.log.Warn("web listener not started", "err", err)
+		return nil, err
+	}
+	return srv, nil
+}
+
+// consoleWeb starts the listener for a console: a failure (a busy port) does not
+// stop the console, it is shown in its footer instead.
+func (a *app) consoleWeb(w webFlags) (url string, problem string, stop func()) {
+	srv, err := a.startWeb(w)
+	if err != nil {
+		return "", err.Error(), func() {}
+	}
+	return srv.URL(), "", func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(ctx)
+	}
+}
+
+func serveCmd(a *app) *cobra.Command {
+	var w webFlags
+	cmd := &cobra.Command{
+		Use:   "serve [--listen ADDR] [--public-url URL]",
+		Short: "Run the web listener for customers' links without a console",
+		Long: `Run the web listener (customer forms, task links, device stickers) on the
+database until interrupted. Timers and the notification outbox will run here too
+once they exist.`,
+		Example: `  switchboard serve
+  switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com`,
+		Args: noArgs,
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			srv, err := a.startWeb(w)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
+			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			<-ctx.Done()
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			a.log.Info("web listener stopping")
+			return srv.Shutdown(sctx)
+		}),
+	}
+	addWebFlags(cmd, &w)
+	return cmd
+}
+
+func inviteCmd(a *app) *cobra.Command {
+	var via, pub string
+	var ttl time.Duration
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "invite NUMBER --via link [--ttl D] [--json]",
+		Short: "Invite the customer to the work order's terminal task; prints the link and its expiry",
+		Long: `Issue a single-use link to the work order's terminal task (R-TASK-2): the
+customer opens it, sees the work order and confirms with a comment, which lands in
+the history. The invitation itself is recorded in the history too.
+
+Only --via link works today; wechat, sms and email come with notifications. The
+task's node settings (which fields the customer may edit) come with process nodes.`,
+		Example: `  switchboard invite WO-000123 --via link
+  switchboard invite 123 --via link --ttl 48h --json`,
+		Args: exactArgs("NUMBER"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			switch via {
+			case "link":
+			case "wechat", "sms", "email":
+				return core.Invalid("via", "Inviting by %s is not available until notifications land; use --via link and send the link yourself.", via)
+			default:
+				return core.Invalid("via", "--via %q is not a method: use link (wechat, sms and email come with notifications).", via)
+			}
+			if err := a.open(); err != nil {
+				return err
+			}
+			base, err := a.linkBase(pub)
+			if err != nil {
+				return err
+			}
+			inv, err := a.svc.InviteByLink(a.actor, args[0], ttl)
+			if err != nil {
+				return err
+			}
+			inv.URL = core.LinkURL(base, core.TaskPathPrefix, inv.Token)
+			a.log.Info("invitation issued", "number", inv.Number, "via", inv.Via, "expires", inv.ExpiresAt, "by", a.actor.Label())
+			if asJSON {
+				return writeJSON(a.stdout, inv)
+			}
+			fmt.Fprintf(a.stdout, "%s\nexpires %s (single use)\n", inv.URL, inv.ExpiresAt.Local().Format("2006-01-02 15:04 MST"))
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&via, "via", "", "invitation method: link (wechat, sms, email: not yet)")
+	f.DurationVar(&ttl, "ttl", core.DefaultInviteTTL, "how long the link works, e.g. 48h (at most 90 days)")
+	f.BoolVar(&asJSON, "json", false, "print JSON")
+	f.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
+	_ = cmd.MarkFlagRequired("via")
+	return cmd
+}
+
+// linkBase is --public-url when given, else the saved public URL.
+func (a *app) linkBase(flag string) (string, error) {
+	if flag != "" {
+		return core.CheckPublicURL(flag)
+	}
+	u, err := a.svc.PublicURL()
+	if err != nil {
+		return "", errors.New("cannot read the public URL: " + err.Error())
+	}
+	return u, nil
+}
