@@ -12,14 +12,14 @@ type NoticeEvent string
 
 // The preset notification events (R-NOTE-3), in the order the manual lists them.
 const (
-	NoticeSubmitted          NoticeEvent = "submitted"
-	NoticeCompleted          NoticeEvent = "completed"
-	NoticeTerminated         NoticeEvent = "terminated"
-	NoticeEvaluationInvite   NoticeEvent = "evaluation-invitation"
-	NoticeEvaluationSuccess  NoticeEvent = "evaluation-success"
-	NoticeServiceReport      NoticeEvent = "service-report"
-	NoticeReportSignature    NoticeEvent = "report-signature"
-	NoticeTest               NoticeEvent = "test" // "send test" from channel settings; no preset
+	NoticeSubmitted         NoticeEvent = "submitted"
+	NoticeCompleted         NoticeEvent = "completed"
+	NoticeTerminated        NoticeEvent = "terminated"
+	NoticeEvaluationInvite  NoticeEvent = "evaluation-invitation"
+	NoticeEvaluationSuccess NoticeEvent = "evaluation-success"
+	NoticeServiceReport     NoticeEvent = "service-report"
+	NoticeReportSignature   NoticeEvent = "report-signature"
+	NoticeTest              NoticeEvent = "test" // "send test" from channel settings; no preset
 )
 
 // AllNoticeEvents lists the preset events in the manual's order.

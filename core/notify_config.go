@@ -47,6 +47,7 @@ var ChannelSettings = map[NoticeChannel][]ChannelSetting{
 		{Key: "access_key_secret", Help: "AccessKey secret", Secret: true},
 		{Key: "sign_name", Help: "approved SMS signature, e.g. 华联服务"},
 		{Key: "region", Help: "region ID", Default: "cn-hangzhou"},
+		{Key: "template_code", Help: "default template code, a template whose one parameter is ${content}"},
 	},
 }
 
