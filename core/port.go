@@ -1,6 +1,9 @@
 package core
 
-import "io"
+import (
+	"io"
+	"time"
+)
 
 // Store is the storage port core needs; store.Bolt implements it and
 // store/storetest checks any implementation.
@@ -101,4 +104,16 @@ type Tx interface {
 	PutDevice(d *Device) error
 	Device(code string) (Device, error)
 	Devices() ([]Device, error)
+
+	// PutMessage inserts (ID zero) or replaces an outbox message and keeps its
+	// indexes (key, due time, work order, group, state) in step.
+	PutMessage(m *Message) error
+	Message(id ID) (Message, error)
+	// MessageByKey finds a message by its idempotency key.
+	MessageByKey(key string) (Message, error)
+	// DueMessages returns up to limit live messages (queued or sending) whose
+	// NextAt is not after now, earliest first.
+	DueMessages(now time.Time, limit int) ([]Message, error)
+	// Messages returns the messages matching q, newest first.
+	Messages(q MessageQuery) ([]Message, error)
 }

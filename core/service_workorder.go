@@ -54,6 +54,9 @@ func (s *Service) CreateWorkOrder(as Actor, in NewWorkOrder) (WorkOrder, error) 
 		if err := d.flush(); err != nil {
 			return err
 		}
+		if err := s.enqueueEvent(tx, NoticeSubmitted, &w); err != nil {
+			return err
+		}
 		w.History, err = tx.Events(w.ID)
 		return err
 	})

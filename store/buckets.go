@@ -39,7 +39,18 @@ var (
 	bucketWOByEngineer    = []byte("wo_by_engineer")    // engineer id ‖ wo id (field_outDealUser__c)
 	bucketTasks           = []byte("tasks")             // id → Task JSON
 	bucketTasksByEngineer = []byte("tasks_by_engineer") // engineer id ‖ task id
+
+	// Notifications: the outbox (outbox.go).
+	bucketOutbox        = []byte("outbox")          // id → Message JSON
+	bucketOutboxByKey   = []byte("outbox_by_key")   // idempotency key → id
+	bucketOutboxDue     = []byte("outbox_due")      // next-at unix nanos ‖ id, live messages only
+	bucketOutboxByWO    = []byte("outbox_by_wo")    // wo id ‖ message id
+	bucketOutboxByGroup = []byte("outbox_by_group") // group id ‖ message id
+	bucketOutboxByState = []byte("outbox_by_state") // state 0x00 id
 )
+
+// outboxBuckets are created by the outbox migration.
+var outboxBuckets = [][]byte{bucketOutbox, bucketOutboxByKey, bucketOutboxDue, bucketOutboxByWO, bucketOutboxByGroup, bucketOutboxByState}
 
 // Keys in bucketMeta.
 var keySchemaVersion = []byte("schema_version")

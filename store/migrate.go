@@ -68,6 +68,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"notification outbox", func(t *bolt.Tx) error {
+		for _, name := range outboxBuckets {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.
