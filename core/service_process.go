@@ -83,8 +83,16 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		if note != "" {
 			detail = fmt.Sprintf("%s node completed: %s → %s", from, note, next)
 		}
-		// Node post-actions (R-FLOW-2, notifications) will run here, in this transaction.
-		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventAdvanced, Detail: detail})
+		if err := tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventAdvanced, Detail: detail}); err != nil {
+			return err
+		}
+		// The "work order completed" preset notifications (R-NOTE-3) are queued in
+		// this transaction; configurable node post-actions (R-FLOW-2) come with
+		// configurable process nodes.
+		if next == NodeEnd {
+			return s.enqueueEvent(tx, NoticeCompleted, &w)
+		}
+		return nil
 	})
 	if err != nil {
 		return WorkOrder{}, err
@@ -124,8 +132,12 @@ func (s *Service) TerminateWorkOrder(as Actor, number string, version uint64, re
 		if err := tx.PutWorkOrder(&w); err != nil {
 			return err
 		}
-		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventTerminated,
-			Detail: fmt.Sprintf("terminated at the %s node: %s", from, strings.TrimSpace(reason))})
+		if err := tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventTerminated,
+			Detail: fmt.Sprintf("terminated at the %s node: %s", from, strings.TrimSpace(reason))}); err != nil {
+			return err
+		}
+		_, err = s.enqueueNotice(tx, NoticeAction{Event: NoticeTerminated, Values: map[string]string{"Reason": reason}}, &w)
+		return err
 	})
 	if err != nil {
 		return WorkOrder{}, err
