@@ -36,6 +36,8 @@ func Run(t *testing.T, open Opener) {
 		{"Settings", testSettings},
 		{"Backup", testBackup},
 		{"NotFound", testNotFound},
+		{"Outbox", testOutbox},
+		{"OutboxRollback", testOutboxRollback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
