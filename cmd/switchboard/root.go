@@ -55,6 +55,7 @@ also has a command below, for scripts (read commands take --json).`,
 			if err := a.open(); err != nil {
 				return err
 			}
+			defer a.startOutbox()()
 			return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath})
 		}),
 	}
@@ -73,6 +74,8 @@ also has a command below, for scripts (read commands take --json).`,
 		providerCmd(a),
 		engineerCmd(a),
 		backupCmd(a),
+		notifyCmd(a),
+		smsCmd(a),
 	)
 	return root
 }
