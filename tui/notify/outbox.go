@@ -187,7 +187,7 @@ func (m *Outbox) View() string {
 	if m.err != nil {
 		return b.String() + "\n" + st.Error.Render(common.Truncate("  "+m.err.Error(), m.width))
 	}
-	const idW, stW, chW, evW, woW, toW, trW, upW = 5, 10, 13, 22, 10, 20, 6, 17
+	const idW, stW, chW, evW, woW, toW, trW, upW = 5, 10, 13, 18, 10, 18, 6, 17
 	head := "  " + common.Fit("ID", idW) + common.Fit("STATE", stW) + common.Fit("CHANNEL", chW) + common.Fit("EVENT", evW) + common.Fit("WORK ORDER", woW) + " " + common.Fit("TO", toW) + common.Fit("TRIES", trW) + common.Fit("UPDATED", upW) + "REASON"
 	b.WriteString(st.TableHeader.Render(common.Truncate(head, m.width)) + "\n")
 	if len(m.ms) == 0 {
@@ -223,6 +223,11 @@ func (m *Outbox) View() string {
 			detail = x.Content.Text
 		}
 		b.WriteString("\n" + st.Label.Render(common.Truncate(fmt.Sprintf("  %d of %d · %s · provider id %s", m.cursor+1, len(m.ms), common.Clean(detail), common.OrDash(x.ProviderID)), m.width)))
+		if x.Reason != "" {
+			for _, l := range common.Wrap(common.Clean(x.Reason), m.width-4) {
+				b.WriteString("\n  " + st.Muted.Render(l))
+			}
+		}
 	}
 	return b.String()
 }
