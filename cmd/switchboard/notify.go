@@ -479,7 +479,7 @@ environment as SWITCHBOARD_<CHANNEL>_<KEY>, e.g. SWITCHBOARD_EMAIL_PASSWORD):
 				return err
 			}
 			if m.State != core.MsgSent {
-				return fmt.Errorf("The test message %d was not delivered (%s): %s", m.ID, m.State, m.Reason)
+				return core.Invalid("to", "The test message %d was not delivered (%s): %s.", m.ID, m.State, strings.TrimSuffix(m.Reason, "."))
 			}
 			_, err = fmt.Fprintf(a.stdout, "Test message %d delivered to %s (provider id %s).\n", m.ID, core.MaskAddress(m.Recipient.Address), dash(m.ProviderID))
 			return err

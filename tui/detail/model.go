@@ -63,10 +63,10 @@ type Model struct {
 	wo       *core.WorkOrder
 	owner    string
 	messages []core.Message
-	err   error
-	seq   int
-	busy  common.Busy
-	vp    viewport.Model
+	err      error
+	seq      int
+	busy     common.Busy
+	vp       viewport.Model
 	// built is the width the viewport content was built for.
 	built int
 }

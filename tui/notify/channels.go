@@ -198,8 +198,8 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 func (m *Channels) View() string {
 	st := m.c.Styles
 	var b strings.Builder
-	b.WriteString(common.Fit(st.Title.Render("Channel settings")+st.Muted.Render("  secrets are masked; env SWITCHBOARD_<CHANNEL>_<KEY> wins over the database"), m.width) + "\n")
-	lines := 1
+	title := common.Fit(st.Title.Render("Channel settings")+st.Muted.Render("  secrets are masked; env SWITCHBOARD_<CHANNEL>_<KEY> wins over the database"), m.width) + "\n"
+	cursorLine := 0
 	for i, r := range m.rows {
 		var line string
 		if r.key == "" {
@@ -212,7 +212,6 @@ func (m *Channels) View() string {
 			line = fmt.Sprintf("%s  [%s]", r.ch.Title(), map[bool]string{true: "x", false: " "}[on]) + " " + onOff(on)
 			if i > 0 {
 				b.WriteString("\n")
-				lines++
 			}
 		} else {
 			var shown core.ShownSetting
@@ -231,6 +230,9 @@ func (m *Channels) View() string {
 			}
 			line = "    " + common.Fit(r.key, 18) + common.OrDash(shown.Value) + from
 		}
+		if i == m.cursor {
+			cursorLine = strings.Count(b.String(), "\n")
+		}
 		switch {
 		case i == m.cursor && m.editing == "setting":
 			b.WriteString("    " + m.input.View() + "\n")
@@ -241,12 +243,22 @@ func (m *Channels) View() string {
 		default:
 			b.WriteString(st.Row.Render(common.Truncate("  "+line, m.width)) + "\n")
 		}
-		lines++
 	}
 	if m.editing == "test" {
 		b.WriteString("\n  " + m.input.View())
 	}
-	return b.String()
+	// Scroll so the cursor stays in view under the title.
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	room := max(1, m.height-1)
+	top := 0
+	if cursorLine >= room {
+		top = cursorLine - room + 1
+	}
+	if m.editing == "test" {
+		top = max(0, len(lines)-room)
+	}
+	end := min(len(lines), top+room)
+	return title + strings.Join(lines[top:end], "\n")
 }
 
 // ShortHelp lists the keys.

@@ -131,7 +131,9 @@ func (m *Matrix) Update(msg tea.Msg) tea.Cmd {
 				return nil
 			}
 			arg := string(p.Event) + "/" + string(p.Channel)
-			return func() tea.Msg { return common.NavigateMsg{Kind: common.Push, To: common.TemplateEditorScreen, Arg: arg} }
+			return func() tea.Msg {
+				return common.NavigateMsg{Kind: common.Push, To: common.TemplateEditorScreen, Arg: arg}
+			}
 		}
 	}
 	return nil
