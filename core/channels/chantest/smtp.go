@@ -43,7 +43,7 @@ type SMTPServer struct {
 	// certificate for a child process (TrustPEM turns it back into a config).
 	ClientTLS *tls.Config
 	CertPEM   []byte
-	delay    time.Duration
+	delay     time.Duration
 
 	srv      *smtp.Server
 	mu       sync.Mutex
