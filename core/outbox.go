@@ -132,13 +132,19 @@ type NoticeAction struct {
 // them commits (R-NOTE-5). Call it from any command at the moment ev happens:
 //
 //	s.enqueueEvent(tx, NoticeCompleted, &w)  // wo advance reached the end node
-//	s.enqueueEvent(tx, NoticeTerminated, &w) // wo terminate (use enqueueNotice with Values{"Reason": …} to fill #Reason#)
+//	s.enqueueEventWith(tx, NoticeTerminated, &w, map[string]string{"Reason": reason}) // wo terminate
 //
 // Channels that are switched off, and presets that are disabled, queue nothing.
 // A recipient who cannot be reached on a channel (no follower, no mobile…) gets a
 // not-sent record with the reason. Queuing is idempotent per work-order version.
 func (s *Service) enqueueEvent(tx Tx, ev NoticeEvent, w *WorkOrder) error {
-	_, err := s.enqueueNotice(tx, NoticeAction{Event: ev}, w)
+	return s.enqueueEventWith(tx, ev, w, nil)
+}
+
+// enqueueEventWith is enqueueEvent with extra template values, e.g.
+// {"Reason": reason} for terminations or {"URL": link} for evaluation invitations.
+func (s *Service) enqueueEventWith(tx Tx, ev NoticeEvent, w *WorkOrder, values map[string]string) error {
+	_, err := s.enqueueNotice(tx, NoticeAction{Event: ev, Values: values}, w)
 	return err
 }
 

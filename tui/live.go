@@ -24,6 +24,7 @@ type live struct {
 	ch      <-chan core.Change
 	cancel  func()
 	pending common.WorkOrdersChangedMsg
+	notify  bool // outbox or notification settings changed
 	waiting bool // a flush is scheduled
 }
 
@@ -60,12 +61,14 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case changeMsg:
 		next := waitCmd(l.ch)
-		if msg.change.Kind != "work-order" {
+		switch {
+		case msg.change.Kind == "outbox" || msg.change.Kind == "notify-settings":
+			l.notify = true
+		case msg.change.Kind != "work-order":
 			return nil, next
-		}
-		if msg.change.Number == "" {
+		case msg.change.Number == "":
 			l.pending.All = true
-		} else {
+		default:
 			if l.pending.Numbers == nil {
 				l.pending.Numbers = make(map[string]bool)
 			}
@@ -80,10 +83,15 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		l.waiting = false
 		out := l.pending
 		l.pending = common.WorkOrdersChangedMsg{}
-		if !out.All && len(out.Numbers) == 0 {
-			return nil, nil
+		var cmd tea.Cmd
+		if l.notify {
+			l.notify = false
+			cmd = func() tea.Msg { return common.NotifyChangedMsg{} }
 		}
-		return &out, nil
+		if !out.All && len(out.Numbers) == 0 {
+			return nil, cmd
+		}
+		return &out, cmd
 	}
 	return nil, nil
 }

@@ -14,6 +14,7 @@ import (
 	"switchboard/tui/common"
 	"switchboard/tui/detail"
 	"switchboard/tui/newwo"
+	"switchboard/tui/notify"
 	"switchboard/tui/workorders"
 )
 
@@ -122,6 +123,10 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return nil
+	case !capturing && key.Matches(msg, m.keys.Notifications):
+		return m.navigateCmd(common.NavigateMsg{Kind: common.Push, To: common.NotificationsScreen})
+	case !capturing && key.Matches(msg, m.keys.Outbox):
+		return m.navigateCmd(common.NavigateMsg{Kind: common.Push, To: common.OutboxScreen})
 	}
 	return m.active().Update(msg)
 }
@@ -162,6 +167,20 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 			return nil
 		}
 		s = newwo.New(m.c)
+	case common.NotificationsScreen:
+		if _, ok := m.active().(*notify.Matrix); ok {
+			return nil
+		}
+		s = notify.NewMatrix(m.c)
+	case common.OutboxScreen:
+		if _, ok := m.active().(*notify.Outbox); ok {
+			return nil
+		}
+		s = notify.NewOutbox(m.c)
+	case common.TemplateEditorScreen:
+		s = notify.NewEditor(m.c, msg.Arg)
+	case common.ChannelsScreen:
+		s = notify.NewChannels(m.c)
 	default:
 		s = workorders.New(m.c)
 	}
@@ -208,7 +227,7 @@ func (m *Model) helpView() string {
 		global = []key.Binding{m.keys.ForceQuit}
 	}
 	if m.help.ShowAll {
-		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), global)}
+		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), append(global, m.keys.Notifications, m.keys.Outbox))}
 		lines := strings.Split(m.help.View(hk), "\n")
 		for i, l := range lines {
 			lines[i] = common.Truncate(l, m.c.Width)

@@ -69,6 +69,7 @@ The same --seed and --now give the same company, byte for byte.`,
 			if noUI {
 				return nil
 			}
+			defer a.startOutbox()()
 			return a.console(web)
 		}),
 	}

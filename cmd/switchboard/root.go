@@ -56,6 +56,7 @@ also has a command below, for scripts (read commands take --json).`,
 			if err := a.open(); err != nil {
 				return err
 			}
+			defer a.startOutbox()()
 			return a.console(web)
 		}),
 	}
@@ -82,6 +83,8 @@ also has a command below, for scripts (read commands take --json).`,
 		serveCmd(a),
 		deviceCmd(a),
 		inviteCmd(a),
+		notifyCmd(a),
+		smsCmd(a),
 	)
 	return root
 }

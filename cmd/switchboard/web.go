@@ -83,8 +83,8 @@ func serveCmd(a *app) *cobra.Command {
 		Use:   "serve [--listen ADDR] [--public-url URL]",
 		Short: "Run the web listener for customers' links without a console",
 		Long: `Run the web listener (customer forms, task links, device stickers) on the
-database until interrupted. Timers and the notification outbox will run here too
-once they exist.`,
+database until interrupted, with the notification outbox worker. Timers will run
+here too once they exist.`,
 		Example: `  switchboard serve
   switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com`,
 		Args: noArgs,
@@ -96,6 +96,7 @@ once they exist.`,
 			if err != nil {
 				return err
 			}
+			defer a.startOutbox()()
 			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()

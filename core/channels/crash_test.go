@@ -56,7 +56,7 @@ func TestOutboxKilledMidDelivery(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "crash.db")
 	srv := chantest.NewSMTPServer(t, "")
-	srv.Delay = 150 * time.Millisecond // slow DATA: sends are in flight when the kill comes
+	srv.SetDelay(150 * time.Millisecond) // slow DATA: sends are in flight when the kill comes
 	ca := filepath.Join(dir, "ca.pem")
 	if err := os.WriteFile(ca, srv.CertPEM, 0o600); err != nil {
 		t.Fatal(err)
@@ -119,7 +119,7 @@ func TestOutboxKilledMidDelivery(t *testing.T) {
 		t.Fatal("the child finished everything before the kill; the test proves nothing")
 	}
 
-	srv.Delay = 0
+	srv.SetDelay(0)
 	wk := channels.NewWorker(svc, channels.Options{TLSConfig: srv.ClientTLS})
 	if err := wk.Start(); err != nil { // recovers what the dead process left sending
 		t.Fatal(err)

@@ -38,6 +38,9 @@ type Options struct {
 	Senders map[core.NoticeChannel]Sender
 }
 
+// stopGrace is how long Stop lets sends in flight finish before cutting them off.
+const stopGrace = 3 * time.Second
+
 // Worker delivers the outbox in the background: the console and `serve` start
 // one, Stop ends it. Every pass claims due messages in one transaction, sends
 // them, and records all outcomes in one transaction.
@@ -111,7 +114,8 @@ func (w *Worker) Start() error {
 }
 
 // Stop ends the background loop and waits for the pass in flight to record its
-// outcomes (sends still running after SendTimeout are cut off and retried later).
+// outcomes; sends still running after a few seconds are cut off, recorded as
+// failed attempts and retried by the next worker.
 func (w *Worker) Stop() {
 	w.mu.Lock()
 	if !w.running {
@@ -138,6 +142,20 @@ func (w *Worker) loop(changes <-chan core.Change, unsubscribe func()) {
 	defer unsubscribe()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	go func() { // on Stop, give sends in flight a moment, then cut them off
+		select {
+		case <-w.stop:
+		case <-ctx.Done():
+			return
+		}
+		t := time.NewTimer(stopGrace)
+		defer t.Stop()
+		select {
+		case <-t.C:
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
 	go func() { // a change notice wakes the loop when something was queued
 		for c := range changes {
 			if c.Kind == "outbox" || c.Kind == "notify-settings" {
@@ -197,7 +215,7 @@ func (w *Worker) RunOnce(ctx context.Context) (int, error) {
 				results[i].Err = err
 				return
 			}
-			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), w.opt.SendTimeout)
+			sctx, cancel := context.WithTimeout(ctx, w.opt.SendTimeout)
 			defer cancel()
 			results[i].ProviderID, results[i].Err = s.Send(sctx, m)
 			w.logOutcome(m, results[i])

@@ -39,6 +39,8 @@ func Run(t *testing.T, open Opener) {
 		{"Links", testLinks},
 		{"Devices", testDevices},
 		{"BatchConcurrentWriters", testBatch},
+		{"Outbox", testOutbox},
+		{"OutboxRollback", testOutboxRollback},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -61,6 +61,11 @@ const (
 	WorkOrdersScreen ScreenID = iota
 	DetailScreen
 	NewWorkOrderScreen
+	// Notification screens (tui/notify).
+	NotificationsScreen
+	OutboxScreen
+	TemplateEditorScreen
+	ChannelsScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -83,6 +88,9 @@ type NavigateMsg struct {
 	To   ScreenID
 	// Number is the work order a detail screen opens.
 	Number string
+	// Arg is any other argument a screen needs ("event/channel" for the
+	// template editor).
+	Arg string
 }
 
 // NavigateCmd returns a command that navigates.
@@ -126,6 +134,10 @@ type WorkOrdersChangedMsg struct {
 func (m WorkOrdersChangedMsg) Touches(number string) bool {
 	return m.All || m.Numbers[number]
 }
+
+// NotifyChangedMsg tells screens that notification settings or the outbox
+// changed (coalesced like WorkOrdersChangedMsg).
+type NotifyChangedMsg struct{}
 
 // Sentence is an error whose text is a whole sentence for a person, as the
 // console's footer shows it.

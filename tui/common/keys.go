@@ -33,6 +33,19 @@ type KeyMap struct {
 	Reverse      key.Binding
 	Reload       key.Binding
 
+	// Sections.
+	Notifications key.Binding
+	Outbox        key.Binding
+
+	// Notification screens.
+	Toggle   key.Binding
+	Left     key.Binding
+	Right    key.Binding
+	Channels key.Binding
+	Retry    key.Binding
+	SendTest key.Binding
+	Edit     key.Binding
+
 	// Forms.
 	NextField  key.Binding
 	PrevField  key.Binding
@@ -70,6 +83,17 @@ func DefaultKeyMap() KeyMap {
 		Sort:         b("o", "sort by", "o"),
 		Reverse:      b("r", "reverse sort", "r"),
 		Reload:       b("ctrl+r", "reload", "ctrl+r"),
+
+		Notifications: b("5", "notifications", "5"),
+		Outbox:        b("6", "outbox", "6"),
+
+		Toggle:   b("space", "on/off", " "),
+		Left:     b("←/h", "left", "left", "h"),
+		Right:    b("→/l", "right", "right", "l"),
+		Channels: b("c", "channel settings", "c"),
+		Retry:    b("r", "retry", "r"),
+		SendTest: b("t", "send test", "t"),
+		Edit:     b("enter", "edit", "enter"),
 
 		NextField:  b("tab", "next field", "tab"),
 		PrevField:  b("shift+tab", "previous field", "shift+tab"),

@@ -21,13 +21,18 @@ type loadedMsg struct {
 	wo     core.WorkOrder
 	// owner is the external owner's name, when there is one and it could be read.
 	owner string
-	err   error
+	// messages are the work order's outbox messages, newest first.
+	messages []core.Message
+	err      error
 }
 
-// load reads a work order and the name of its external owner.
+// load reads a work order, the name of its external owner and its messages.
 func load(svc *core.Service, number string, seq int) loadedMsg {
 	w, err := svc.WorkOrder(number)
 	msg := loadedMsg{number: number, seq: seq, wo: w, err: err}
+	if err == nil {
+		msg.messages, msg.err = svc.OutboxFor(w.Number)
+	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
 			msg.owner = t.Name
@@ -55,12 +60,13 @@ type Model struct {
 	width  int
 	height int
 
-	wo    *core.WorkOrder
-	owner string
-	err   error
-	seq   int
-	busy  common.Busy
-	vp    viewport.Model
+	wo       *core.WorkOrder
+	owner    string
+	messages []core.Message
+	err      error
+	seq      int
+	busy     common.Busy
+	vp       viewport.Model
 	// built is the width the viewport content was built for.
 	built int
 }
@@ -120,7 +126,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner = &w, msg.owner
+		m.wo, m.owner, m.messages = &w, msg.owner, msg.messages
 		m.built = -1
 		m.rebuild()
 		return nil
@@ -129,6 +135,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.reloadCmd()
 		}
 		return nil
+	case common.NotifyChangedMsg:
+		return m.reloadCmd()
 	}
 	return m.busy.Update(msg)
 }

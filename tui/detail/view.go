@@ -100,6 +100,7 @@ func (m *Model) content() string {
 		{"Connected enterprise name (field_downstreamOuterTenantName__c)", w.FieldDownstreamOuterTenantName},
 		{"Connected enterprise ID (field_downstreamOuterTenantId__c)", w.FieldDownstreamOuterTenantID},
 	})
+	m.messagesSection(&b)
 	m.history(&b)
 	return strings.TrimRight(b.String(), "\n")
 }

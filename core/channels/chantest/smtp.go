@@ -43,8 +43,7 @@ type SMTPServer struct {
 	// certificate for a child process (TrustPEM turns it back into a config).
 	ClientTLS *tls.Config
 	CertPEM   []byte
-	// Delay holds every DATA command this long (crash and outage tests).
-	Delay time.Duration
+	delay     time.Duration
 
 	srv      *smtp.Server
 	mu       sync.Mutex
@@ -107,6 +106,9 @@ func (s *SMTPServer) Host() string { h, _, _ := net.SplitHostPort(s.Addr); retur
 
 // Port is the listening port.
 func (s *SMTPServer) Port() string { _, p, _ := net.SplitHostPort(s.Addr); return p }
+
+// SetDelay holds every DATA command this long (crash and outage tests).
+func (s *SMTPServer) SetDelay(d time.Duration) { s.mu.Lock(); s.delay = d; s.mu.Unlock() }
 
 // Mails returns what was received so far.
 func (s *SMTPServer) Mails() []Mail {
@@ -171,9 +173,10 @@ func (x *session) Data(r io.Reader) error {
 	if err != nil {
 		return err
 	}
-	if x.s.Delay > 0 {
-		time.Sleep(x.s.Delay)
-	}
+	x.s.mu.Lock()
+	delay := x.s.delay
+	x.s.mu.Unlock()
+	time.Sleep(delay)
 	_, x.m.TLS = x.c.TLSConnectionState()
 	x.m.Data = bytes.Clone(b)
 	x.s.mu.Lock()

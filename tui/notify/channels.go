@@ -1,0 +1,277 @@
+package notify
+
+import (
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+)
+
+type channelsLoadedMsg struct {
+	cfgs []core.ChannelConfig
+	err  error
+}
+
+type channelSavedMsg struct {
+	text string
+	err  error
+}
+
+// channelRow is one line of the settings list: a channel (key "") or a setting.
+type channelRow struct {
+	ch  core.NoticeChannel
+	key string
+}
+
+// Channels is the channel settings screen: switch channels on and off, edit
+// their settings (secrets are masked and never shown), and send a test message.
+type Channels struct {
+	c             *common.Common
+	width, height int
+	cfgs          []core.ChannelConfig
+	rows          []channelRow
+	cursor        int
+	input         textinput.Model
+	editing       string // "setting" or "test" while the input is open
+	keys          struct{ up, down, edit, toggle, test, back, accept, cancel key.Binding }
+}
+
+// NewChannels returns the channel settings screen.
+func NewChannels(c *common.Common) *Channels {
+	m := &Channels{c: c}
+	k := c.Keys
+	m.keys.up, m.keys.down, m.keys.edit, m.keys.toggle, m.keys.test, m.keys.back = k.Up, k.Down, k.Edit, k.Toggle, k.SendTest, k.Back
+	m.keys.accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save"))
+	m.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	m.input = textinput.New()
+	m.input.PromptStyle, m.input.TextStyle = c.Styles.InputPrompt, c.Styles.InputText
+	return m
+}
+
+func loadChannelsCmd(svc *core.Service) tea.Cmd {
+	return func() tea.Msg {
+		cfgs, err := svc.ChannelConfigs()
+		return channelsLoadedMsg{cfgs, err}
+	}
+}
+
+// Init loads the settings.
+func (m *Channels) Init() tea.Cmd { return loadChannelsCmd(m.c.Svc) }
+
+// SetSize records the area.
+func (m *Channels) SetSize(w, h int) { m.width, m.height = w, h; m.input.Width = max(10, w-30) }
+
+// Capturing is true while a value or a test address is typed.
+func (m *Channels) Capturing() bool { return m.editing != "" }
+
+func (m *Channels) row() channelRow {
+	if m.cursor < len(m.rows) {
+		return m.rows[m.cursor]
+	}
+	return channelRow{}
+}
+
+func (m *Channels) setting(r channelRow) core.ChannelSetting {
+	for _, s := range core.ChannelSettings[r.ch] {
+		if s.Key == r.key {
+			return s
+		}
+	}
+	return core.ChannelSetting{}
+}
+
+// Update handles movement, toggles, edits and tests.
+func (m *Channels) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case channelsLoadedMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		m.cfgs, m.rows = msg.cfgs, nil
+		for _, c := range m.cfgs {
+			m.rows = append(m.rows, channelRow{ch: c.Channel})
+			for _, s := range core.ChannelSettings[c.Channel] {
+				m.rows = append(m.rows, channelRow{ch: c.Channel, key: s.Key})
+			}
+		}
+		m.cursor = min(m.cursor, len(m.rows)-1)
+		return nil
+	case channelSavedMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		return tea.Batch(loadChannelsCmd(m.c.Svc), common.StatusCmd(msg.text))
+	case common.NotifyChangedMsg:
+		return loadChannelsCmd(m.c.Svc)
+	case tea.KeyMsg:
+		k := m.keys
+		if m.editing != "" {
+			switch {
+			case key.Matches(msg, k.cancel):
+				m.editing = ""
+				m.input.Blur()
+				return nil
+			case key.Matches(msg, k.accept):
+				mode, v, r := m.editing, m.input.Value(), m.row()
+				m.editing = ""
+				m.input.Blur()
+				svc, as := m.c.Svc, m.c.Actor
+				if mode == "test" {
+					return func() tea.Msg {
+						t, err := svc.SendTest(as, r.ch, v)
+						if err != nil {
+							return channelSavedMsg{err: err}
+						}
+						return channelSavedMsg{text: fmt.Sprintf("Test message %d queued on %s; watch it in the outbox (6).", t.ID, r.ch.Title())}
+					}
+				}
+				if m.setting(r).Secret && v == "" {
+					return nil // an empty secret keeps the old one
+				}
+				return func() tea.Msg {
+					_, err := svc.SetChannelConfig(as, r.ch, nil, map[string]string{r.key: v})
+					return channelSavedMsg{text: fmt.Sprintf("Saved %s %s.", r.ch.Title(), r.key), err: err}
+				}
+			}
+			var cmd tea.Cmd
+			m.input, cmd = m.input.Update(msg)
+			return cmd
+		}
+		switch {
+		case key.Matches(msg, k.back):
+			return common.BackCmd
+		case key.Matches(msg, k.up):
+			m.cursor = max(0, m.cursor-1)
+		case key.Matches(msg, k.down):
+			m.cursor = min(len(m.rows)-1, m.cursor+1)
+		case key.Matches(msg, k.toggle), key.Matches(msg, k.edit) && m.row().key == "":
+			r := m.row()
+			on := true
+			for _, c := range m.cfgs {
+				if c.Channel == r.ch {
+					on = !c.Enabled
+				}
+			}
+			svc, as := m.c.Svc, m.c.Actor
+			return func() tea.Msg {
+				_, err := svc.SetChannelConfig(as, r.ch, &on, nil)
+				return channelSavedMsg{text: fmt.Sprintf("%s is %s.", r.ch.Title(), onOff(on)), err: err}
+			}
+		case key.Matches(msg, k.edit):
+			r := m.row()
+			s := m.setting(r)
+			m.editing = "setting"
+			m.input.Prompt = r.key + ": "
+			m.input.EchoMode = textinput.EchoNormal
+			m.input.SetValue("")
+			m.input.Placeholder = s.Help
+			if s.Secret {
+				m.input.EchoMode = textinput.EchoPassword
+				m.input.Placeholder = "type the new secret (empty keeps the old one)"
+			} else {
+				for _, c := range m.cfgs {
+					if c.Channel == r.ch {
+						m.input.SetValue(c.Settings[r.key])
+					}
+				}
+			}
+			return m.input.Focus()
+		case key.Matches(msg, k.test):
+			m.editing = "test"
+			m.input.Prompt = "send a test to: "
+			m.input.EchoMode = textinput.EchoNormal
+			m.input.SetValue("")
+			m.input.Placeholder = "email, mobile number or open ID"
+			return m.input.Focus()
+		}
+	}
+	return nil
+}
+
+// View draws every channel with its settings.
+func (m *Channels) View() string {
+	st := m.c.Styles
+	var b strings.Builder
+	title := common.Fit(st.Title.Render("Channel settings")+st.Muted.Render("  secrets are masked; env SWITCHBOARD_<CHANNEL>_<KEY> wins over the database"), m.width) + "\n"
+	cursorLine := 0
+	for i, r := range m.rows {
+		var line string
+		if r.key == "" {
+			on := false
+			for _, c := range m.cfgs {
+				if c.Channel == r.ch {
+					on = c.Enabled
+				}
+			}
+			line = fmt.Sprintf("%s  [%s]", r.ch.Title(), map[bool]string{true: "x", false: " "}[on]) + " " + onOff(on)
+			if i > 0 {
+				b.WriteString("\n")
+			}
+		} else {
+			var shown core.ShownSetting
+			for _, c := range m.cfgs {
+				if c.Channel == r.ch {
+					for _, s := range c.Masked(os.Getenv) {
+						if s.Key == r.key {
+							shown = s
+						}
+					}
+				}
+			}
+			from := ""
+			if shown.From != "" && shown.From != "db" {
+				from = " (" + shown.From + ")"
+			}
+			line = "    " + common.Fit(r.key, 18) + common.OrDash(shown.Value) + from
+		}
+		if i == m.cursor {
+			cursorLine = strings.Count(b.String(), "\n")
+		}
+		switch {
+		case i == m.cursor && m.editing == "setting":
+			b.WriteString("    " + m.input.View() + "\n")
+		case i == m.cursor:
+			b.WriteString(st.SelectedRow.Render(common.Fit("> "+line, m.width)) + "\n")
+		case r.key == "":
+			b.WriteString(st.Section.Render(common.Truncate("  "+line, m.width)) + "\n")
+		default:
+			b.WriteString(st.Row.Render(common.Truncate("  "+line, m.width)) + "\n")
+		}
+	}
+	if m.editing == "test" {
+		b.WriteString("\n  " + m.input.View())
+	}
+	// Scroll so the cursor stays in view under the title.
+	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
+	room := max(1, m.height-1)
+	top := 0
+	if cursorLine >= room {
+		top = cursorLine - room + 1
+	}
+	if m.editing == "test" {
+		top = max(0, len(lines)-room)
+	}
+	end := min(len(lines), top+room)
+	return title + strings.Join(lines[top:end], "\n")
+}
+
+// ShortHelp lists the keys.
+func (m *Channels) ShortHelp() []key.Binding {
+	k := m.keys
+	if m.editing != "" {
+		return []key.Binding{k.accept, k.cancel}
+	}
+	return []key.Binding{k.back, k.edit, k.toggle, k.test}
+}
+
+// FullHelp lists every key.
+func (m *Channels) FullHelp() [][]key.Binding {
+	k := m.keys
+	return [][]key.Binding{{k.up, k.down}, {k.edit, k.toggle, k.test, k.back}}
+}

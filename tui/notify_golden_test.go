@@ -1,0 +1,64 @@
+package tui
+
+import (
+	"testing"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"switchboard/core"
+)
+
+// notifyFixture is the golden fixture with email and SMS switched on, SMS
+// credits, and one new work order whose notifications were queued.
+func notifyFixture(t *testing.T) *fixture {
+	t.Helper()
+	f := newFixture(t)
+	on := true
+	if _, err := f.svc.SetChannelConfig(f.admin, core.NoticeEmail, &on, map[string]string{"host": "smtp.example.com", "from": "service@example.com", "password": "do-not-show-this-secret"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetChannelConfig(f.admin, core.NoticeSMS, &on, map[string]string{"access_key_id": "LTAI", "sign_name": "华联服务"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AddSMSCredits(f.admin, 42); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.SetPresetEnabled(f.admin, core.NoticeTerminated, core.NoticeWeChat, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateWorkOrder(f.admin, core.NewWorkOrder{Subject: "Boiler noise", Phone: "13800138000", Email: "zhang.wei@example.cn"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.CreateWorkOrder(f.admin, core.NewWorkOrder{Subject: "Landline caller", Phone: "010 6552 9988"}); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// TestGoldenPresetMatrix: key 5 opens the matrix; → → space switches
+// "submitted" off on SMS.
+func TestGoldenPresetMatrix(t *testing.T) {
+	f := notifyFixture(t)
+	tm := startProgram(t, f)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("5")})
+	waitOutput(t, tm, "SMS credits")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRight})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRight})
+	tm.Send(tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" ")})
+	waitOutput(t, tm, "Work order submitted on SMS is off.")
+	teatest.RequireEqualOutput(t, finalView(t, tm))
+}
+
+// TestGoldenOutbox: key 6 opens the delivery log.
+func TestGoldenOutbox(t *testing.T) {
+	f := notifyFixture(t)
+	tm := startProgram(t, f)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("6")})
+	waitOutput(t, tm, "1 of 4")
+	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
+	waitOutput(t, tm, "2 of 4")
+	teatest.RequireEqualOutput(t, finalView(t, tm))
+}
