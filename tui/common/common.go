@@ -61,6 +61,12 @@ const (
 	WorkOrdersScreen ScreenID = iota
 	DetailScreen
 	NewWorkOrderScreen
+	// BoardScreen is the dispatch board: the manual queue (R-DISP-2).
+	BoardScreen
+	// RulesScreen lists the dispatch rules in priority order (R-DISP-6).
+	RulesScreen
+	// TasksScreen is an engineer's task inbox (R-DISP-5).
+	TasksScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -126,6 +132,10 @@ type WorkOrdersChangedMsg struct {
 func (m WorkOrdersChangedMsg) Touches(number string) bool {
 	return m.All || m.Numbers[number]
 }
+
+// RulesChangedMsg tells screens that rules were added, changed, moved or deleted,
+// here or elsewhere.
+type RulesChangedMsg struct{}
 
 // Sentence is an error whose text is a whole sentence for a person, as the
 // console's footer shows it.
