@@ -24,7 +24,10 @@ type live struct {
 	ch      <-chan core.Change
 	cancel  func()
 	pending common.WorkOrdersChangedMsg
-	waiting bool // a flush is scheduled
+	// rules is set when rules changed since the last flush; flushed tells the
+	// root to pass a RulesChangedMsg on.
+	rules, flushedRules bool
+	waiting             bool // a flush is scheduled
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -54,18 +57,21 @@ func waitCmd(ch <-chan core.Change) tea.Cmd {
 	}
 }
 
-// update collects work-order changes and, at most every RefreshEvery, returns
-// them as one WorkOrdersChangedMsg for the screens.
+// update collects work-order and rule changes and, at most every RefreshEvery,
+// returns the work-order changes as one WorkOrdersChangedMsg for the screens
+// (takeRules then says whether rules changed too).
 func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case changeMsg:
 		next := waitCmd(l.ch)
-		if msg.change.Kind != "work-order" {
+		switch {
+		case msg.change.Kind == "rule":
+			l.rules = true
+		case msg.change.Kind != "work-order":
 			return nil, next
-		}
-		if msg.change.Number == "" {
+		case msg.change.Number == "":
 			l.pending.All = true
-		} else {
+		default:
 			if l.pending.Numbers == nil {
 				l.pending.Numbers = make(map[string]bool)
 			}
@@ -78,6 +84,7 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		return nil, tea.Batch(next, tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return flushMsg{} }))
 	case flushMsg:
 		l.waiting = false
+		l.flushedRules, l.rules = l.rules, false
 		out := l.pending
 		l.pending = common.WorkOrdersChangedMsg{}
 		if !out.All && len(out.Numbers) == 0 {
@@ -86,4 +93,11 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		return &out, nil
 	}
 	return nil, nil
+}
+
+// takeRules reports, once, whether the last flush included rule changes.
+func (l *live) takeRules() bool {
+	r := l.flushedRules
+	l.flushedRules = false
+	return r
 }
