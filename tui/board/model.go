@@ -41,6 +41,7 @@ type Model struct {
 	width  int
 	height int
 	table  common.Table
+	lines  map[lineKey]string // rendered rows for this width
 
 	gen      int
 	total    int // queue length; -1 until the first page arrives
@@ -54,6 +55,7 @@ type Model struct {
 
 	details         map[string]details
 	detailsInflight bool
+	detailsWant     []string // the numbers in flight
 
 	selected map[string]uint64 // number → version seen when selected
 
@@ -86,6 +88,7 @@ func New(c *common.Common) *Model {
 		total:    -1,
 		busy:     common.NewBusy(c.Styles),
 		details:  map[string]details{},
+		lines:    map[lineKey]string{},
 		selected: map[string]uint64{},
 	}
 	m.keys.pageDown.SetHelp("pgdn/f", "page down")
@@ -100,6 +103,7 @@ func (m *Model) Init() tea.Cmd { return m.ensureCmd() }
 func (m *Model) SetSize(width, height int) {
 	if width != m.width {
 		m.table = common.NewTable(columns, width)
+		m.lines = map[lineKey]string{}
 	}
 	m.width, m.height = width, height
 	m.clamp()
@@ -142,6 +146,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.gotPageCmd(msg)
 	case detailsMsg:
 		m.detailsInflight = false
+		if len(m.details) > maxDetails {
+			m.trimDetails()
+		}
 		for n, d := range msg.got {
 			m.details[n] = d
 		}
@@ -485,13 +492,31 @@ func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
 	return m.ensureCmd()
 }
 
+// maxDetails bounds the details the board keeps while scrolling a long queue.
+const maxDetails = 2000
+
+// trimDetails forgets the details of rows outside the window held.
+func (m *Model) trimDetails() {
+	keep := make(map[string]details, len(m.win.rows))
+	for i := range m.win.rows {
+		n := m.win.rows[i].Number
+		if d, ok := m.details[n]; ok {
+			keep[n] = d
+		}
+	}
+	m.details = keep
+}
+
 // ensureDetailsCmd reads the details of visible rows that lack them.
 func (m *Model) ensureDetailsCmd() tea.Cmd {
 	if m.detailsInflight {
 		return nil
 	}
+	// The visible rows first, then a screen either side, so scrolling finds the
+	// due times and reasons already there.
+	h := m.visibleRows()
 	var want []string
-	for i := m.top; i < m.top+m.visibleRows(); i++ {
+	for i := m.top; i < m.top+h; i++ {
 		if r, ok := m.row(i); ok {
 			if _, have := m.details[r.Number]; !have {
 				want = append(want, r.Number)
@@ -501,7 +526,17 @@ func (m *Model) ensureDetailsCmd() tea.Cmd {
 	if len(want) == 0 {
 		return nil
 	}
-	m.detailsInflight = true
+	for i := max(0, m.top-h); i < m.top+2*h; i++ {
+		if i >= m.top && i < m.top+h {
+			continue
+		}
+		if r, ok := m.row(i); ok {
+			if _, have := m.details[r.Number]; !have {
+				want = append(want, r.Number)
+			}
+		}
+	}
+	m.detailsInflight, m.detailsWant = true, want
 	return detailsCmd(m.c.Svc, want)
 }
 

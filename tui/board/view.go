@@ -159,6 +159,10 @@ func (m *Model) renderRow(r *core.WorkOrderRow, cursor bool, now time.Time) stri
 		colRegion:   common.OrDash(r.Region),
 		colReason:   reason,
 	}
+	key := lineKey{cells: strings.Join(cells, "\x00"), cursor: cursor, marked: marked, overdue: overdue}
+	if l, ok := m.lines[key]; ok {
+		return l
+	}
 	style := func(col int, s string) string {
 		switch {
 		case col == colPriority:
@@ -174,7 +178,19 @@ func (m *Model) renderRow(r *core.WorkOrderRow, cursor bool, now time.Time) stri
 		}
 		return s
 	}
-	return m.table.Line(st, cells, cursor, style)
+	l := m.table.Line(st, cells, cursor, style)
+	if len(m.lines) > 4*max(1, m.height) {
+		clear(m.lines) // rows scrolled away: start over rather than grow
+	}
+	m.lines[key] = l
+	return l
+}
+
+// lineKey is what a rendered row depends on; rows are cached by it, because
+// styling cells costs far more than working out their text.
+type lineKey struct {
+	cells                   string
+	cursor, marked, overdue bool
 }
 
 // writePanel shows why the work order under the cursor waits, in full, and — for
