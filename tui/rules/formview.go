@@ -155,16 +155,20 @@ func (f *form) conditionLines(add func(string)) {
 	}
 	switch {
 	case msg != "":
-		errorLines(st, ind, msg, room, add)
+		// The caret goes right under the input when the input shows the whole
+		// condition; else under a copy of the line cut around the position.
 		if m := errAt.FindStringSubmatch(msg); m != nil {
 			line, _ := strconv.Atoi(m[1])
 			col, _ := strconv.Atoi(m[2])
-			text, caret := caretLine(src, line, col, room-2)
-			if text != "" {
+			if in := f.inputs[fWhen]; line == 1 && !strings.Contains(src, "\n") && common.Width(src) < in.Width {
+				_, caret := caretLine(src, line, col, in.Width)
+				add(ind + st.FieldError.Render(caret))
+			} else if text, caret := caretLine(src, line, col, room-2); text != "" {
 				add(ind + "  " + st.Value.Render(text))
 				add(ind + "  " + st.FieldError.Render(caret))
 			}
 		}
+		errorLines(st, ind, msg, room, add)
 	case strings.TrimSpace(src) == "":
 		if f.focus == fWhen {
 			add(ind + st.Muted.Render(common.Truncate("fields: "+strings.Join(core.RuleFields(), ", "), room)))
