@@ -587,3 +587,97 @@ func TestTasksInbox(t *testing.T) {
 	h2.key("enter") // the first engineer: 李师傅
 	h2.waitView("Tasks of 李师傅", "WO-000009", "WO-000012")
 }
+
+// TestRulesDelete: X asks first; any key but y keeps the rule, y deletes it and
+// the others close the gap.
+func TestRulesDelete(t *testing.T) {
+	f := newDispatchFixture(t)
+	h := newHarness(t, f.fixture, f.admin, 120, 30)
+	h.key("3")
+	h.waitView("Catch-all (off)")
+	h.key("j")
+	h.key("X")
+	h.waitView(`Delete rule #2 "East installations"? y deletes it; any other key keeps it.`)
+	h.key("n")
+	h.waitView("Nothing deleted.")
+	if got := ruleNames(t, f.svc); len(got) != 3 {
+		t.Fatalf("n must keep the rule: %v", got)
+	}
+	h.key("X")
+	h.waitView("y deletes it")
+	h.key("y")
+	h.waitView(`Deleted rule #2 "East installations".`, "2 rules, 1 on")
+	rs, _ := f.svc.Rules(core.RuleDispatch)
+	if len(rs) != 2 || rs[1].Name != "Catch-all (off)" || rs[1].Priority != 2 {
+		t.Fatalf("after delete: %+v", rs)
+	}
+}
+
+// TestDispatchScreensFit: every state of the new screens draws exactly the
+// terminal's size, at the minimum and at larger sizes, with Chinese text.
+func TestDispatchScreensFit(t *testing.T) {
+	f := newDispatchFixture(t)
+	check := func(h *harness, w, ht int, what string) {
+		t.Helper()
+		h.settle(30 * time.Millisecond)
+		v := h.m.View()
+		ls := strings.Split(v, "\n")
+		if len(ls) != ht {
+			t.Errorf("%s at %d×%d: %d lines:\n%s", what, w, ht, len(ls), v)
+		}
+		for _, l := range ls {
+			if common.Width(l) > w {
+				t.Errorf("%s at %d×%d: line of %d cells: %q", what, w, ht, common.Width(l), l)
+			}
+		}
+	}
+	for _, sz := range [][2]int{{60, 15}, {80, 24}, {132, 43}} {
+		w, ht := sz[0], sz[1]
+		h := newHarness(t, f.fixture, f.admin, w, ht)
+		h.waitView("WO-000012")
+		h.key("2")
+		h.waitView("why WO-000003 waits")
+		check(h, w, ht, "board")
+		h.send(space())
+		h.key("a")
+		h.waitView("Choose the service provider")
+		check(h, w, ht, "picker: providers")
+		h.key("enter")
+		h.waitView("Choose the engineer")
+		check(h, w, ht, "picker: engineers")
+		h.key("esc")
+		h.key("esc")
+		h.key("3")
+		h.waitView("Catch-all (o")
+		check(h, w, ht, "rules")
+		h.key("t")
+		h.typeText("9")
+		check(h, w, ht, "rules: test prompt")
+		h.key("enter")
+		h.waitView("on WO-000009")
+		check(h, w, ht, "rules: test")
+		h.key("w")
+		h.waitView("What if dispatch ran now", "manual queue")
+		check(h, w, ht, "what if")
+		h.key("esc")
+		h.key("enter")
+		h.waitView("Edit rule #1")
+		h.key("tab")
+		h.key("ctrl+u")
+		h.typeText(`region == "华东" && 空调 == 1`)
+		check(h, w, ht, "rule form with an error")
+		h.key("tab")
+		check(h, w, ht, "rule form: engineers")
+		h.key("esc")
+		h.key("4")
+		h.waitView("not linked to an engineer record")
+		check(h, w, ht, "tasks: not an engineer")
+		h.key("e")
+		h.key("enter")
+		h.waitView("Tasks of 李师傅")
+		check(h, w, ht, "tasks")
+		h.key("?")
+		check(h, w, ht, "tasks with full help")
+		h.key("?")
+	}
+}
