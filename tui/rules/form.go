@@ -318,6 +318,7 @@ func (f *form) keyCmd(msg tea.KeyMsg) (tea.Cmd, bool) {
 		delete(f.errs, fieldSpecs[f.focus].name)
 		if f.focus == fWhen {
 			f.validate()
+			f.test, f.testErr = nil, "" // it tried another condition
 		}
 	}
 	return cmd, false
