@@ -189,7 +189,8 @@ func caretLine(src string, line, col, width int) (string, string) {
 	col = max(1, min(col, len(rs)+1))
 	start := 0
 	// Slide the window until the caret fits with some context after it.
-	for start < col-1 && common.Width(string(rs[start:col-1]))+6 > width {
+	after := max(8, width/3)
+	for start < col-1 && common.Width(string(rs[start:col-1]))+after > width {
 		start++
 	}
 	prefix := ""
