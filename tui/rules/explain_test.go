@@ -12,7 +12,7 @@ import (
 
 func TestConjuncts(t *testing.T) {
 	for src, want := range map[string][]string{
-		`record_type == "Repair" && region in ["East", "North"]`:       {`record_type == "Repair"`, `region in ["East", "North"]`},
+		`record_type == "Repair" && region in ["East", "North"]`: {`record_type == "Repair"`, `region in ["East", "North"]`},
 		`a == 1`: {`a == 1`},
 		`(region == "East" || region == "North") and priority == "high"`: {`region == "East" || region == "North"`, `priority == "high"`},
 		`region == `: {`region ==`},
