@@ -33,7 +33,8 @@ type fixture struct {
 
 // newFixture builds the dataset the model and golden tests share: accounts and
 // contacts (some Chinese), a provider with engineers, and twelve work orders of
-// various ages, statuses and nodes, all created through the service.
+// various ages, statuses and nodes (two with due times), all created through the
+// service.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	_, svc, clk := testdb.Open(t)
@@ -68,13 +69,13 @@ func newFixture(t testing.TB) *fixture {
 		{NewWorkOrder: core.NewWorkOrder{Subject: "空调不制冷，需要尽快上门检查压缩机和冷媒", ContactID: zhang.Contact.ID, Priority: core.PriorityUrgent, Region: "华北", Address: "北京市朝阳区建国路 88 号", DeviceCode: "AC-0042", Description: "客户反映空调开机后只吹热风。\nCustomer says the unit blows warm air since Monday."}, CreatedAt: at(9 * day), Status: core.StatusAssigned, Node: core.NodeService,
 			AssignUser: "dispatch1", AssignWay: core.AssignManual, AssignTime: assigned(at(8 * day)), Provider: &prov, Engineer: &engLi,
 			History: []core.Event{{At: at(8 * day), By: "dispatch1", Channel: core.ChannelInternal, Kind: "dispatched", Detail: "assigned to 李师傅 (华东服务有限公司) by hand: no dispatch rule matched region 华北"}}},
-		{NewWorkOrder: core.NewWorkOrder{Subject: "Replace HVAC filter", ContactID: maria.Contact.ID}, CreatedAt: at(7 * day), Status: core.StatusNew, Node: core.NodeDispatch},
+		{NewWorkOrder: core.NewWorkOrder{Subject: "Replace HVAC filter", ContactID: maria.Contact.ID, DueAt: assigned(at(2 * day))}, CreatedAt: at(7 * day), Status: core.StatusNew, Node: core.NodeDispatch},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "电梯门无法关闭", ContactID: li.Contact.ID, Priority: core.PriorityHigh, RecordType: "Inspection"}, CreatedAt: at(5 * day), Status: core.StatusInProgress, Node: core.NodeEvaluation,
 			AssignWay: core.AssignAuto, AssignTime: assigned(at(5*day - time.Hour)), Provider: &prov, Engineer: &engLi},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "Water leak under unit 4", Phone: "+44 20 7946 0000", Priority: core.PriorityLow}, CreatedAt: at(3 * day), Status: core.StatusTerminated, Node: core.NodeTerminated},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "Compressor noise in cold room", ContactID: maria.Contact.ID, RecordType: "Maintenance"}, CreatedAt: at(2 * day), Status: core.StatusNew, Node: core.NodeDispatch},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "扫码报修：打印机卡纸", ContactID: li.Contact.ID, Channel: core.ChannelDeviceCode, DeviceCode: "PR-7"}, CreatedAt: at(30 * time.Hour), Status: core.StatusAssigned, Node: core.NodeService, AssignWay: core.AssignAuto, AssignTime: assigned(at(29 * time.Hour)), Provider: &prov, Engineer: &engSam},
-		{NewWorkOrder: core.NewWorkOrder{Subject: "Install badge reader at gate B", ContactID: maria.Contact.ID, RecordType: "Installation"}, CreatedAt: at(20 * time.Hour), Status: core.StatusNew, Node: core.NodeDispatch},
+		{NewWorkOrder: core.NewWorkOrder{Subject: "Install badge reader at gate B", ContactID: maria.Contact.ID, RecordType: "Installation", DueAt: assigned(at(-4 * time.Hour))}, CreatedAt: at(20 * time.Hour), Status: core.StatusNew, Node: core.NodeDispatch},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "冷库温度报警", ContactID: zhang.Contact.ID, Priority: core.PriorityUrgent}, CreatedAt: at(5 * time.Hour), Status: core.StatusNew, Node: core.NodeDispatch},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "Quarterly inspection, fire doors", ContactID: maria.Contact.ID, RecordType: "Inspection", Priority: core.PriorityLow}, CreatedAt: at(3 * time.Hour), Status: core.StatusInProgress, Node: core.NodeFollowUp, AssignWay: core.AssignAuto, AssignTime: assigned(at(2 * time.Hour)), Provider: &prov, Engineer: &engSam},
 		{NewWorkOrder: core.NewWorkOrder{Subject: "Caller reports tripped breaker", Phone: "13800138000"}, CreatedAt: at(45 * time.Minute), Status: core.StatusNew, Node: core.NodeDispatch},
@@ -190,6 +191,14 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyCtrlS}
 	case "ctrl+c":
 		return tea.KeyMsg{Type: tea.KeyCtrlC}
+	case "ctrl+u":
+		return tea.KeyMsg{Type: tea.KeyCtrlU}
+	case "ctrl+a":
+		return tea.KeyMsg{Type: tea.KeyCtrlA}
+	case "backspace":
+		return tea.KeyMsg{Type: tea.KeyBackspace}
+	case "home":
+		return tea.KeyMsg{Type: tea.KeyHome}
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }

@@ -25,7 +25,10 @@ type live struct {
 	cancel  func()
 	pending common.WorkOrdersChangedMsg
 	notify  bool // outbox or notification settings changed
-	waiting bool // a flush is scheduled
+	// rules is set when rules changed since the last flush; flushed tells the
+	// root to pass a RulesChangedMsg on.
+	rules, flushedRules bool
+	waiting             bool // a flush is scheduled
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -55,8 +58,9 @@ func waitCmd(ch <-chan core.Change) tea.Cmd {
 	}
 }
 
-// update collects work-order changes and, at most every RefreshEvery, returns
-// them as one WorkOrdersChangedMsg for the screens.
+// update collects work-order and rule changes and, at most every RefreshEvery,
+// returns the work-order changes as one WorkOrdersChangedMsg for the screens
+// (takeRules then says whether rules changed too).
 func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 	switch msg := msg.(type) {
 	case changeMsg:
@@ -64,6 +68,8 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		switch {
 		case msg.change.Kind == "outbox" || msg.change.Kind == "notify-settings":
 			l.notify = true
+		case msg.change.Kind == "rule":
+			l.rules = true
 		case msg.change.Kind != "work-order":
 			return nil, next
 		case msg.change.Number == "":
@@ -81,6 +87,7 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		return nil, tea.Batch(next, tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return flushMsg{} }))
 	case flushMsg:
 		l.waiting = false
+		l.flushedRules, l.rules = l.rules, false
 		out := l.pending
 		l.pending = common.WorkOrdersChangedMsg{}
 		var cmd tea.Cmd
@@ -94,4 +101,11 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		return &out, cmd
 	}
 	return nil, nil
+}
+
+// takeRules reports, once, whether the last flush included rule changes.
+func (l *live) takeRules() bool {
+	r := l.flushedRules
+	l.flushedRules = false
+	return r
 }

@@ -15,7 +15,6 @@ import (
 	"switchboard/tui/detail"
 	"switchboard/tui/newwo"
 	"switchboard/tui/notify"
-	"switchboard/tui/workorders"
 )
 
 // Minimum terminal size the console lays out in; below it, it says so.
@@ -33,10 +32,15 @@ const (
 // Model is the console's root: it owns the screen stack, the window size, the
 // keymap, the styles, the footer and the live-update subscription.
 type Model struct {
-	c     *common.Common
-	keys  common.KeyMap
-	stack []common.Screen
-	help  help.Model
+	c    *common.Common
+	keys common.KeyMap
+	// stack is the active section's screens, its first screen at the bottom;
+	// parked holds every section's stack (nil until first visited) while another
+	// section is active, so coming back finds it as it was left.
+	stack   []common.Screen
+	section int
+	parked  [][]common.Screen
+	help    help.Model
 
 	footer    string
 	footerErr bool
@@ -63,7 +67,15 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 		Styles: common.NewStyles(r, common.DefaultTheme()),
 	}
 	m.help.Styles = m.c.Styles.Help
-	m.stack = []common.Screen{workorders.New(m.c)}
+	for i := range m.keys.Sections {
+		if i < len(sections) {
+			m.keys.Sections[i].SetHelp(m.keys.Sections[i].Help().Key, sections[i].help)
+		} else {
+			m.keys.Sections[i].SetEnabled(false)
+		}
+	}
+	m.parked = make([][]common.Screen, len(sections))
+	m.stack = []common.Screen{sections[0].open(m.c)}
 	return m
 }
 
@@ -105,6 +117,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if changed != nil {
 			cmd = tea.Batch(cmd, m.broadcastCmd(*changed))
 		}
+		if m.live.takeRules() {
+			cmd = tea.Batch(cmd, m.broadcastCmd(common.RulesChangedMsg{}))
+		}
 		return m, cmd
 	}
 	return m, m.broadcastCmd(msg)
@@ -123,19 +138,51 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return nil
-	case !capturing && key.Matches(msg, m.keys.Notifications):
-		return m.navigateCmd(common.NavigateMsg{Kind: common.Push, To: common.NotificationsScreen})
-	case !capturing && key.Matches(msg, m.keys.Outbox):
-		return m.navigateCmd(common.NavigateMsg{Kind: common.Push, To: common.OutboxScreen})
+	case !capturing:
+		for i, b := range m.keys.Sections {
+			if key.Matches(msg, b) {
+				return m.switchCmd(i)
+			}
+		}
 	}
 	return m.active().Update(msg)
+}
+
+// switchCmd makes section i active: its screens come back as they were left, or
+// its first screen opens on the first visit.
+func (m *Model) switchCmd(i int) tea.Cmd {
+	if i == m.section || i < 0 || i >= len(sections) {
+		return nil
+	}
+	m.parked[m.section] = m.stack
+	m.section = i
+	m.stack = m.parked[i]
+	m.parked[i] = nil
+	if len(m.stack) > 0 {
+		m.layout()
+		return nil
+	}
+	s := sections[i].open(m.c)
+	m.stack = []common.Screen{s}
+	m.layout()
+	return s.Init()
+}
+
+// screens lists every open screen of every section.
+func (m *Model) screens() []common.Screen {
+	out := append([]common.Screen(nil), m.stack...)
+	for _, st := range m.parked {
+		out = append(out, st...)
+	}
+	return out
 }
 
 // broadcastCmd gives msg to every open screen: results of I/O find the screen that
 // asked for them even after the user moved on, and change notices reach all.
 func (m *Model) broadcastCmd(msg tea.Msg) tea.Cmd {
-	cmds := make([]tea.Cmd, 0, len(m.stack))
-	for _, s := range m.stack {
+	screens := m.screens()
+	cmds := make([]tea.Cmd, 0, len(screens))
+	for _, s := range screens {
 		cmds = append(cmds, s.Update(msg))
 	}
 	return tea.Batch(cmds...)
@@ -155,6 +202,9 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 			m.stack = m.stack[:len(m.stack)-1]
 		}
 	}
+	if i := sectionOf(msg.To); i >= 0 {
+		return m.switchCmd(i)
+	}
 	var s common.Screen
 	switch msg.To {
 	case common.DetailScreen:
@@ -167,22 +217,12 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 			return nil
 		}
 		s = newwo.New(m.c)
-	case common.NotificationsScreen:
-		if _, ok := m.active().(*notify.Matrix); ok {
-			return nil
-		}
-		s = notify.NewMatrix(m.c)
-	case common.OutboxScreen:
-		if _, ok := m.active().(*notify.Outbox); ok {
-			return nil
-		}
-		s = notify.NewOutbox(m.c)
 	case common.TemplateEditorScreen:
 		s = notify.NewEditor(m.c, msg.Arg)
 	case common.ChannelsScreen:
 		s = notify.NewChannels(m.c)
 	default:
-		s = workorders.New(m.c)
+		return nil
 	}
 	m.stack = append(m.stack, s)
 	m.layout()
@@ -204,7 +244,7 @@ func (m *Model) layout() {
 	w := m.c.Width
 	m.help.Width = w
 	h := max(1, m.c.Height-1-m.footerHeight())
-	for _, s := range m.stack {
+	for _, s := range m.screens() {
 		s.SetSize(w, h)
 	}
 }
@@ -222,12 +262,18 @@ func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
 
 func (m *Model) helpView() string {
 	s := m.active()
-	global := []key.Binding{m.keys.Help, m.keys.Quit}
+	global := []key.Binding{m.sectionsKey(), m.keys.Help, m.keys.Quit}
 	if s.Capturing() {
 		global = []key.Binding{m.keys.ForceQuit}
 	}
 	if m.help.ShowAll {
-		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), append(global, m.keys.Notifications, m.keys.Outbox))}
+		full := append([][]key.Binding{}, s.FullHelp()...)
+		if s.Capturing() {
+			full = append(full, global)
+		} else {
+			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit}, m.keys.Sections[:len(sections)])
+		}
+		hk := helpKeys{full: full}
 		lines := strings.Split(m.help.View(hk), "\n")
 		for i, l := range lines {
 			lines[i] = common.Truncate(l, m.c.Width)
@@ -246,6 +292,15 @@ func (m *Model) helpView() string {
 	}
 	sep := m.help.Styles.ShortSeparator.Render(m.help.ShortSeparator)
 	return left + sep + right
+}
+
+// sectionsKey stands for all the section digits in the short help.
+func (m *Model) sectionsKey() key.Binding {
+	var keys []string
+	for _, b := range m.keys.Sections[:len(sections)] {
+		keys = append(keys, b.Keys()...)
+	}
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(fmt.Sprintf("1-%d", len(sections)), "sections"))
 }
 
 // View draws header, screen and footer, or the too-small notice.
@@ -285,7 +340,21 @@ func (m *Model) header() string {
 		}
 		who = fmt.Sprintf("%s (%s)", a.User.Login, strings.Join(roles, ", "))
 	}
-	left := st.HeaderName.Render(" Switchboard ") + st.HeaderInfo.Render(" "+who)
+	name := st.HeaderName.Render(" Switchboard ")
+	who = common.Clean(who)
+	if m.section == len(sections)-1 {
+		who = " " + who // after the last tab's bracket; other tabs end in a space
+	}
+	who = st.HeaderInfo.Render(who)
+	// The tabs shorten before the user's name gives way, and the database path
+	// gives way first of all.
+	var left string
+	for level := range tabLevels {
+		left = name + m.tabs(level) + who
+		if common.Width(left) <= w {
+			break
+		}
+	}
 	db := m.c.DBPath
 	if db == "" {
 		db = "—"
@@ -305,6 +374,37 @@ func (m *Model) header() string {
 	}
 	gap := max(0, w-common.Width(left)-common.Width(right))
 	return common.Truncate(left+st.Header.Render(strings.Repeat(" ", gap)+right), w)
+}
+
+// tabLevels are the ways the tabs can be drawn, from the widest.
+const (
+	tabsFull = iota
+	tabsShort
+	tabsDigits
+	tabLevels
+)
+
+// tabs draws the section tabs; the active one is in brackets (which reads without
+// colour too) and highlighted.
+func (m *Model) tabs(level int) string {
+	st := m.c.Styles
+	var b strings.Builder
+	for i, s := range sections {
+		label := s.title
+		switch {
+		case level == tabsShort:
+			label = s.short
+		case level == tabsDigits && i != m.section:
+			label = ""
+		}
+		label = strings.TrimSpace(fmt.Sprintf("%d %s", i+1, label))
+		if i == m.section {
+			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
+		} else {
+			b.WriteString(st.Tab.Render(" " + label + " "))
+		}
+	}
+	return b.String()
 }
 
 // truncateLeft keeps the last w cells of s: the file name matters more than the

@@ -66,6 +66,12 @@ const (
 	OutboxScreen
 	TemplateEditorScreen
 	ChannelsScreen
+	// BoardScreen is the dispatch board: the manual queue (R-DISP-2).
+	BoardScreen
+	// RulesScreen lists the dispatch rules in priority order (R-DISP-6).
+	RulesScreen
+	// TasksScreen is an engineer's task inbox (R-DISP-5).
+	TasksScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -138,6 +144,10 @@ func (m WorkOrdersChangedMsg) Touches(number string) bool {
 // NotifyChangedMsg tells screens that notification settings or the outbox
 // changed (coalesced like WorkOrdersChangedMsg).
 type NotifyChangedMsg struct{}
+
+// RulesChangedMsg tells screens that rules were added, changed, moved or deleted,
+// here or elsewhere.
+type RulesChangedMsg struct{}
 
 // Sentence is an error whose text is a whole sentence for a person, as the
 // console's footer shows it.

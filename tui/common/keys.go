@@ -11,6 +11,10 @@ type KeyMap struct {
 	ForceQuit key.Binding // everywhere, also inside text fields
 	Help      key.Binding
 	Back      key.Binding
+	// Sections switch between the top-level screens from anywhere outside a
+	// text field: Sections[0] is "1". The root names them (tui/sections.go) and
+	// disables the digits no section uses.
+	Sections [9]key.Binding
 
 	// Moving around lists and documents.
 	Up       key.Binding
@@ -33,18 +37,12 @@ type KeyMap struct {
 	Reverse      key.Binding
 	Reload       key.Binding
 
-	// Sections.
-	Notifications key.Binding
-	Outbox        key.Binding
-
-	// Notification screens.
-	Toggle   key.Binding
+	// Notification screens (they share Toggle and Edit with the rules screen).
 	Left     key.Binding
 	Right    key.Binding
 	Channels key.Binding
 	Retry    key.Binding
 	SendTest key.Binding
-	Edit     key.Binding
 
 	// Forms.
 	NextField  key.Binding
@@ -52,6 +50,29 @@ type KeyMap struct {
 	PrevChoice key.Binding
 	NextChoice key.Binding
 	Save       key.Binding
+
+	// Dispatch board.
+	Select      key.Binding
+	SelectAll   key.Binding
+	Assign      key.Binding
+	RunDispatch key.Binding
+	// Picker.
+	Choose key.Binding
+
+	// Dispatch rules.
+	NewRule  key.Binding
+	Edit     key.Binding
+	Toggle   key.Binding
+	MoveUp   key.Binding
+	MoveDown key.Binding
+	Test     key.Binding
+	WhatIf   key.Binding
+	Delete   key.Binding
+	Confirm  key.Binding
+	RunTest  key.Binding
+
+	// Task inbox.
+	PickEngineer key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -59,7 +80,7 @@ func DefaultKeyMap() KeyMap {
 	b := func(help, desc string, keys ...string) key.Binding {
 		return key.NewBinding(key.WithKeys(keys...), key.WithHelp(help, desc))
 	}
-	return KeyMap{
+	k := KeyMap{
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
 		Help:      b("?", "help", "?"),
@@ -84,23 +105,59 @@ func DefaultKeyMap() KeyMap {
 		Reverse:      b("r", "reverse sort", "r"),
 		Reload:       b("ctrl+r", "reload", "ctrl+r"),
 
-		Notifications: b("5", "notifications", "5"),
-		Outbox:        b("6", "outbox", "6"),
-
-		Toggle:   b("space", "on/off", " "),
 		Left:     b("←/h", "left", "left", "h"),
 		Right:    b("→/l", "right", "right", "l"),
 		Channels: b("c", "channel settings", "c"),
 		Retry:    b("r", "retry", "r"),
 		SendTest: b("t", "send test", "t"),
-		Edit:     b("enter", "edit", "enter"),
 
 		NextField:  b("tab", "next field", "tab"),
 		PrevField:  b("shift+tab", "previous field", "shift+tab"),
 		PrevChoice: b("←", "previous choice", "left"),
 		NextChoice: b("→/space", "next choice", "right", " "),
 		Save:       b("ctrl+s", "save", "ctrl+s"),
+
+		Select:      b("space", "select", " "),
+		SelectAll:   b("ctrl+a", "select all / none", "ctrl+a"),
+		Assign:      b("a", "assign", "a"),
+		RunDispatch: b("d", "dispatch now", "d"),
+		Choose:      b("enter", "choose", "enter"),
+
+		NewRule:  b("n", "new rule", "n"),
+		Edit:     b("enter", "edit", "enter"),
+		Toggle:   b("space", "enable/disable", " "),
+		MoveUp:   b("K/shift+↑", "move up", "K", "shift+up"),
+		MoveDown: b("J/shift+↓", "move down", "J", "shift+down"),
+		Test:     b("t", "test on a work order", "t"),
+		WhatIf:   b("w", "what if", "w"),
+		Delete:   b("X/del", "delete", "X", "delete"),
+		Confirm:  b("y", "yes", "y"),
+		RunTest:  b("ctrl+t", "test now", "ctrl+t"),
+
+		PickEngineer: b("e", "engineer", "e"),
 	}
+	for i := range k.Sections {
+		d := string(rune('1' + i))
+		k.Sections[i] = b(d, "section "+d, d)
+	}
+	return k
+}
+
+// Without returns b without keys; a screen that gives space a meaning of its own
+// takes it out of the paging keys it copies.
+func Without(b key.Binding, keys ...string) key.Binding {
+	var kept []string
+	for _, k := range b.Keys() {
+		drop := false
+		for _, x := range keys {
+			drop = drop || k == x
+		}
+		if !drop {
+			kept = append(kept, k)
+		}
+	}
+	b.SetKeys(kept...)
+	return b
 }
 
 // Backward reports whether a cycling key was pressed with shift ("S" cycles the

@@ -52,6 +52,9 @@ type Styles struct {
 	StatusErr  lipgloss.Style
 	TooSmall   lipgloss.Style
 	Help       help.Styles
+	// Tab and ActiveTab draw the section tabs in the header.
+	Tab       lipgloss.Style
+	ActiveTab lipgloss.Style
 
 	// Common text.
 	Title   lipgloss.Style
@@ -71,6 +74,13 @@ type Styles struct {
 	Placeholder lipgloss.Style
 	Status      map[core.Status]lipgloss.Style
 	Priority    map[core.Priority]lipgloss.Style
+	// Overdue marks work past its due time; Marked a row picked for a bulk action.
+	Overdue lipgloss.Style
+	Marked  lipgloss.Style
+	// Match and NoMatch colour a rule test's verdicts; Disabled a switched-off rule.
+	Match    lipgloss.Style
+	NoMatch  lipgloss.Style
+	Disabled lipgloss.Style
 
 	// Forms.
 	FieldLabel        lipgloss.Style
@@ -95,6 +105,8 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		StatusOK:   n().Foreground(t.Success),
 		StatusErr:  n().Foreground(t.Error).Bold(true),
 		TooSmall:   n().Foreground(t.Warning).Bold(true),
+		Tab:        n().Foreground(t.BarFg).Background(t.BarBg),
+		ActiveTab:  n().Foreground(t.CursorFg).Background(t.CursorBg).Bold(true),
 
 		Title:   n().Foreground(t.Accent).Bold(true),
 		Section: n().Foreground(t.Accent).Bold(true),
@@ -110,6 +122,11 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		Row:         n().Foreground(t.Text),
 		SelectedRow: n().Foreground(t.CursorFg).Background(t.CursorBg).Bold(true),
 		Placeholder: n().Foreground(t.Subtle),
+		Overdue:     n().Foreground(t.Error).Bold(true),
+		Marked:      n().Foreground(t.Accent).Bold(true),
+		Match:       n().Foreground(t.Success).Bold(true),
+		NoMatch:     n().Foreground(t.Error),
+		Disabled:    n().Foreground(t.Subtle),
 
 		FieldLabel:        n().Foreground(t.Muted),
 		FocusedFieldLabel: n().Foreground(t.Accent).Bold(true),

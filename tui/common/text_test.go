@@ -76,3 +76,17 @@ func TestWrapCJK(t *testing.T) {
 		t.Errorf("should wrap: %q", lines)
 	}
 }
+
+func TestShortDispatchReason(t *testing.T) {
+	for in, want := range map[string]string{
+		`no automatic dispatch rule matched (3 tried): #1 East: region == "East" is false (region is "West"); #2 Urgent: priority == "urgent" is false (priority is "low"); #3 Off: disabled`: `none of 3 rules: region is "West", priority is "low"`,
+		`no automatic dispatch rule matched (2 tried): #1 A: disabled; #2 B: has no engineers`:                                                                                                "none of 2 rules matched",
+		"no automatic dispatch rules are configured: waiting in the manual queue":                                                                                                             "no rules configured",
+		"automatic dispatch is switched off for Repair work orders (R-DISP-3): waiting in the manual queue":                                                                                   "automatic dispatch is switched off for Repair work orders (R-DISP-3): waiting in the manual queue",
+		"": "",
+	} {
+		if got := ShortDispatchReason(in); got != want {
+			t.Errorf("ShortDispatchReason(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

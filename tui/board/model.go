@@ -1,0 +1,612 @@
+// Package board is the dispatch board: the manual queue (R-DISP-2) oldest first,
+// with each work order's priority, due time and the reason no dispatch rule took
+// it; a dispatcher assigns from the keyboard through a provider → engineer picker,
+// one work order or many at once, or runs automatic dispatch now.
+package board
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+)
+
+// window is the slice of the queue the board holds: rows [start, start+len(rows))
+// of generation gen, oldest first.
+type window struct {
+	gen   int
+	start int
+	rows  []core.WorkOrderRow
+}
+
+func (w window) end() int { return w.start + len(w.rows) }
+
+type keyMap struct {
+	up, down, pageUp, pageDown, home, end key.Binding
+	open, sel, selAll, clearSel           key.Binding
+	assign, dispatch, reload              key.Binding
+	// In the picker.
+	choose, back key.Binding
+}
+
+// Model is the dispatch board screen.
+type Model struct {
+	c      *common.Common
+	keys   keyMap
+	width  int
+	height int
+	table  common.Table
+	lines  map[lineKey]string // rendered rows for this width
+
+	gen      int
+	total    int // queue length; -1 until the first page arrives
+	cursor   int
+	top      int
+	win      window
+	inflight *request
+	// keep holds the cursor on the same work order across a refresh.
+	keep string
+	busy common.Busy
+
+	details         map[string]details
+	detailsInflight bool
+	detailsWant     []string // the numbers in flight
+
+	selected map[string]uint64 // number → version seen when selected
+
+	picker      *picker
+	assigning   bool
+	dispatching bool
+
+	// may is whether the acting user may assign; why says why not.
+	may bool
+	why string
+}
+
+// New returns the board; Init reads the queue.
+func New(c *common.Common) *Model {
+	km := c.Keys
+	back := km.Back
+	back.SetHelp("esc", "back")
+	clearSel := km.Back
+	clearSel.SetHelp("esc", "clear selection")
+	m := &Model{
+		c: c,
+		keys: keyMap{
+			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: common.Without(km.PageDown, " "),
+			home: km.Home, end: km.End,
+			open: km.Open, sel: km.Select, selAll: km.SelectAll, clearSel: clearSel,
+			assign: km.Assign, dispatch: km.RunDispatch, reload: km.Reload,
+			choose: km.Choose, back: back,
+		},
+		gen:      1,
+		total:    -1,
+		busy:     common.NewBusy(c.Styles),
+		details:  map[string]details{},
+		lines:    map[lineKey]string{},
+		selected: map[string]uint64{},
+	}
+	m.keys.pageDown.SetHelp("pgdn/f", "page down")
+	m.may, m.why = c.MayDispatch("assign work orders or run dispatch")
+	return m
+}
+
+// Init reads the first rows.
+func (m *Model) Init() tea.Cmd { return m.ensureCmd() }
+
+// SetSize lays the board out.
+func (m *Model) SetSize(width, height int) {
+	if width != m.width {
+		m.table = common.NewTable(columns, width)
+		m.lines = map[lineKey]string{}
+	}
+	m.width, m.height = width, height
+	m.clamp()
+}
+
+// Capturing is false: the board has no text fields.
+func (m *Model) Capturing() bool { return false }
+
+// Selected lists the selected work orders, oldest first.
+func (m *Model) Selected() []string {
+	out := make([]string, 0, len(m.selected))
+	for n := range m.selected {
+		out = append(out, n)
+	}
+	slices.Sort(out) // numbers are zero-padded: text order is number order
+	return out
+}
+
+// Cursor returns the number under the cursor, if its row is loaded.
+func (m *Model) Cursor() (string, bool) {
+	r, ok := m.row(m.cursor)
+	if !ok || m.total <= 0 {
+		return "", false
+	}
+	return r.Number, true
+}
+
+// Picking reports whether the assignment picker is open.
+func (m *Model) Picking() bool { return m.picker != nil }
+
+// Update handles keys, results and change notices.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if m.picker != nil {
+			return m.pickerKeyCmd(msg)
+		}
+		return m.keyCmd(msg)
+	case pageMsg:
+		return m.gotPageCmd(msg)
+	case detailsMsg:
+		m.detailsInflight = false
+		if len(m.details) > maxDetails {
+			m.trimDetails()
+		}
+		for n, d := range msg.got {
+			m.details[n] = d
+		}
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		return m.ensureDetailsCmd()
+	case directoryMsg:
+		if m.picker == nil {
+			return nil
+		}
+		if msg.err != nil {
+			m.picker = nil
+			return common.ErrorCmd(msg.err)
+		}
+		p := m.picker
+		p.loaded, p.providers, p.engineers, p.loads = true, msg.providers, msg.engineers, msg.loads
+		return nil
+	case assignedMsg:
+		return m.assignedCmd(msg)
+	case dispatchedMsg:
+		m.dispatching = false
+		m.busy.Stop()
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		clear(m.details) // reasons changed
+		return tea.Batch(m.refreshCmd(),
+			common.StatusCmd(fmt.Sprintf("Automatic dispatch: assigned %d, manual %d.", msg.res.Assigned, msg.res.Manual)))
+	case allMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		for _, t := range msg.targets {
+			m.selected[t.number] = t.version
+		}
+		return nil
+	case common.WorkOrdersChangedMsg:
+		if msg.All {
+			clear(m.details)
+		} else {
+			for n := range msg.Numbers {
+				delete(m.details, n)
+			}
+		}
+		return m.refreshCmd()
+	}
+	return m.busy.Update(msg)
+}
+
+// keyCmd handles a key on the queue.
+func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	k := m.bindings()
+	h := m.visibleRows()
+	switch {
+	case key.Matches(msg, k.up):
+		return m.moveCmd(-1, 0)
+	case key.Matches(msg, k.down):
+		return m.moveCmd(1, 0)
+	case key.Matches(msg, k.pageUp):
+		return m.moveCmd(-h, -h)
+	case key.Matches(msg, k.pageDown):
+		return m.moveCmd(h, h)
+	case key.Matches(msg, k.home):
+		m.cursor, m.top = 0, 0
+		return m.moveCmd(0, 0)
+	case key.Matches(msg, k.end):
+		m.cursor = max(0, m.total-1)
+		return m.moveCmd(0, 0)
+	case key.Matches(msg, k.open):
+		if n, ok := m.Cursor(); ok {
+			return common.NavigateCmd(common.Push, common.DetailScreen, n)
+		}
+	case key.Matches(msg, k.sel):
+		if r, ok := m.row(m.cursor); ok {
+			if _, on := m.selected[r.Number]; on {
+				delete(m.selected, r.Number)
+			} else {
+				m.selected[r.Number] = r.Version
+			}
+			return m.moveCmd(1, 0)
+		}
+	case key.Matches(msg, k.selAll):
+		if m.allSelected() {
+			clear(m.selected)
+			return nil
+		}
+		return allCmd(m.c.Svc)
+	case key.Matches(msg, k.clearSel):
+		clear(m.selected)
+	case key.Matches(msg, k.assign):
+		return m.openPickerCmd()
+	case key.Matches(msg, k.dispatch):
+		m.dispatching = true
+		return tea.Batch(dispatchCmd(m.c.Svc, m.c.Actor), m.busy.StartCmd())
+	case key.Matches(msg, k.reload):
+		clear(m.details)
+		return m.refreshCmd()
+	case !m.may && (key.Matches(msg, m.keys.assign, m.keys.dispatch, m.keys.sel, m.keys.selAll)):
+		// The keys are disabled for this user: say why instead of doing nothing.
+		return common.ErrorCmd(common.Sentence(m.why))
+	}
+	return nil
+}
+
+// allSelected reports whether the whole queue is selected (as far as the board
+// knows its length).
+func (m *Model) allSelected() bool { return m.total > 0 && len(m.selected) >= m.total }
+
+// targets are what an assignment applies to: the selection, else the cursor row.
+func (m *Model) targets() []target {
+	if len(m.selected) > 0 {
+		out := make([]target, 0, len(m.selected))
+		for _, n := range m.Selected() {
+			out = append(out, target{n, m.selected[n]})
+		}
+		return out
+	}
+	if r, ok := m.row(m.cursor); ok && m.total > 0 {
+		return []target{{r.Number, r.Version}}
+	}
+	return nil
+}
+
+func (m *Model) openPickerCmd() tea.Cmd {
+	ts := m.targets()
+	if len(ts) == 0 || m.assigning {
+		return nil
+	}
+	p := &picker{targets: ts}
+	if len(ts) == 1 {
+		if r, ok := m.row(m.cursor); ok && r.Number == ts[0].number {
+			p.region, p.subject = r.Region, r.Subject
+		}
+	}
+	m.picker = p
+	return directoryCmd(m.c.Svc)
+}
+
+// pickerKeyCmd handles keys while the picker is open: esc steps back, enter
+// chooses, and choosing an engineer assigns.
+func (m *Model) pickerKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	k := m.bindings()
+	p := m.picker
+	switch {
+	case key.Matches(msg, k.back):
+		if p.step == 1 {
+			p.step = 0
+			return nil
+		}
+		m.picker = nil
+	case key.Matches(msg, k.up):
+		p.move(-1)
+	case key.Matches(msg, k.down):
+		p.move(1)
+	case key.Matches(msg, k.home):
+		p.move(-1 << 20)
+	case key.Matches(msg, k.end):
+		p.move(1 << 20)
+	case key.Matches(msg, k.choose):
+		if !p.loaded {
+			return nil
+		}
+		if p.step == 0 {
+			if len(p.providers) == 0 {
+				return nil
+			}
+			p.step, p.engineer = 1, 0
+			return nil
+		}
+		e, ok := p.chosen()
+		if !ok {
+			return nil
+		}
+		m.picker = nil
+		m.assigning = true
+		return tea.Batch(assignCmd(m.c.Svc, m.c.Actor, p.targets, e), m.busy.StartCmd())
+	}
+	return nil
+}
+
+// assignedCmd reports an assignment: the assigned leave the selection (and, with
+// the refresh, the queue); the first refusal is shown whole, since it says who
+// took the work order.
+func (m *Model) assignedCmd(msg assignedMsg) tea.Cmd {
+	m.assigning = false
+	m.busy.Stop()
+	for _, n := range msg.ok {
+		delete(m.selected, n)
+	}
+	cmds := []tea.Cmd{m.refreshCmd()}
+	switch {
+	case len(msg.failed) == 0:
+		cmds = append(cmds, common.StatusCmd(fmt.Sprintf("Assigned %s to %s.", list(msg.ok), msg.engineer)))
+	case len(msg.ok) == 0 && len(msg.failed) == 1:
+		cmds = append(cmds, common.ErrorCmd(msg.failed[0].err))
+	default:
+		f := msg.failed[0]
+		cmds = append(cmds, common.ErrorCmd(common.Sentence(fmt.Sprintf("Assigned %d of %d to %s; %s not: %s",
+			len(msg.ok), len(msg.ok)+len(msg.failed), msg.engineer, failedList(msg.failed), f.err.Error()))))
+	}
+	return tea.Batch(cmds...)
+}
+
+func list(ns []string) string {
+	if len(ns) <= 3 {
+		return strings.Join(ns, ", ")
+	}
+	return fmt.Sprintf("%s and %d more", strings.Join(ns[:3], ", "), len(ns)-3)
+}
+
+func failedList(fs []failure) string {
+	ns := make([]string, len(fs))
+	for i, f := range fs {
+		ns[i] = f.number
+	}
+	return list(ns)
+}
+
+// visibleRows is how many queue rows fit between the title, the column header and
+// the panel at the bottom.
+func (m *Model) visibleRows() int { return max(1, m.height-2-m.panelHeight()) }
+
+// panelHeight is the room at the bottom for the reason of the row under the cursor
+// and, for users who may not assign, the line that says why.
+// A short queue leaves room, and the panel takes it to show more of the reason.
+func (m *Model) panelHeight() int {
+	n, ro := 0, 0
+	switch {
+	case m.height >= 14:
+		n = 3
+	case m.height >= 9:
+		n = 2
+	}
+	if !m.may && m.height >= 6 {
+		ro = 1
+	}
+	if n > 0 && m.total >= 0 {
+		if spare := m.height - 2 - max(1, m.total) - ro - 1; spare > n {
+			n = min(maxPanel, spare)
+		}
+	}
+	return n + ro
+}
+
+// maxPanel is the most lines the reason panel takes.
+const maxPanel = 8
+
+func (m *Model) moveCmd(delta, scroll int) tea.Cmd {
+	m.cursor += delta
+	m.top += scroll
+	m.clamp()
+	return m.ensureCmd()
+}
+
+func (m *Model) clamp() {
+	n := max(0, m.total)
+	h := m.visibleRows()
+	m.cursor = max(0, min(m.cursor, n-1))
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+h {
+		m.top = m.cursor - h + 1
+	}
+	m.top = max(0, min(m.top, n-h))
+}
+
+// refreshCmd re-reads the window after a change, keeping the cursor on the same
+// work order while it is still in the queue.
+func (m *Model) refreshCmd() tea.Cmd {
+	if n, ok := m.Cursor(); ok {
+		m.keep = n
+	}
+	m.gen++
+	return m.ensureCmd()
+}
+
+// ensureCmd fetches a window when the visible rows (and a screen either side) are
+// not all held, one request per generation at a time; then it fetches the
+// details of the visible rows.
+func (m *Model) ensureCmd() tea.Cmd {
+	h := m.visibleRows()
+	lo, hi := m.top, m.top+h
+	if m.total >= 0 {
+		hi = min(hi, m.total)
+	}
+	current := m.win.gen == m.gen
+	if current {
+		if m.win.start <= max(0, lo-h) && (hi+h <= m.win.end() || m.win.end() >= m.total) {
+			return m.ensureDetailsCmd()
+		}
+	}
+	if m.inflight != nil && m.inflight.gen == m.gen {
+		return nil
+	}
+	span := max(10*h, 500)
+	start := max(0, m.cursor-span/2)
+	req := request{gen: m.gen, lo: start, hi: start + span, total: m.total}
+	m.inflight = &req
+	cmd := fetchCmd(m.c.Svc, req)
+	if !current || m.win.start > lo || m.win.end() < hi {
+		return tea.Batch(cmd, m.busy.StartCmd())
+	}
+	return cmd
+}
+
+// gotPageCmd installs a window of the current generation and drops stale ones.
+func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
+	if m.inflight != nil && m.inflight.gen == msg.gen && m.inflight.lo == msg.lo {
+		m.inflight = nil
+	}
+	if msg.gen != m.gen {
+		return m.ensureCmd()
+	}
+	if !m.assigning && !m.dispatching {
+		m.busy.Stop()
+	}
+	if msg.err != nil {
+		return common.ErrorCmd(msg.err)
+	}
+	m.win = window{gen: msg.gen, start: msg.start, rows: msg.rows}
+	m.total = msg.total
+	for i := range m.win.rows {
+		r := &m.win.rows[i]
+		// A selected row seen again, still waiting, is selected as it is now.
+		if _, on := m.selected[r.Number]; on {
+			m.selected[r.Number] = r.Version
+		}
+		if d, ok := m.details[r.Number]; ok && d.version != r.Version {
+			delete(m.details, r.Number)
+		}
+		if m.keep != "" && r.Number == m.keep {
+			at := m.win.start + i
+			m.top += at - m.cursor
+			m.cursor = at
+		}
+	}
+	m.keep = ""
+	m.clamp()
+	return m.ensureCmd()
+}
+
+// maxDetails bounds the details the board keeps while scrolling a long queue.
+const maxDetails = 2000
+
+// trimDetails forgets the details of rows outside the window held.
+func (m *Model) trimDetails() {
+	keep := make(map[string]details, len(m.win.rows))
+	for i := range m.win.rows {
+		n := m.win.rows[i].Number
+		if d, ok := m.details[n]; ok {
+			keep[n] = d
+		}
+	}
+	m.details = keep
+}
+
+// ensureDetailsCmd reads the details of visible rows that lack them.
+func (m *Model) ensureDetailsCmd() tea.Cmd {
+	if m.detailsInflight {
+		return nil
+	}
+	// The visible rows first, then a screen either side, so scrolling finds the
+	// due times and reasons already there.
+	h := m.visibleRows()
+	var want []string
+	for i := m.top; i < m.top+h; i++ {
+		if r, ok := m.row(i); ok {
+			if _, have := m.details[r.Number]; !have {
+				want = append(want, r.Number)
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	for i := max(0, m.top-h); i < m.top+2*h; i++ {
+		if i >= m.top && i < m.top+h {
+			continue
+		}
+		if r, ok := m.row(i); ok {
+			if _, have := m.details[r.Number]; !have {
+				want = append(want, r.Number)
+			}
+		}
+	}
+	m.detailsInflight, m.detailsWant = true, want
+	return detailsCmd(m.c.Svc, want)
+}
+
+func (m *Model) row(i int) (*core.WorkOrderRow, bool) {
+	if i < m.win.start || i >= m.win.end() {
+		return nil, false
+	}
+	return &m.win.rows[i-m.win.start], true
+}
+
+// ShortHelp lists the keys that apply now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.bindings()
+	if m.picker != nil {
+		return []key.Binding{k.choose, k.up, k.down, k.back}
+	}
+	return []key.Binding{k.assign, k.sel, k.clearSel, k.dispatch, k.open, k.reload}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.bindings()
+	if m.picker != nil {
+		return [][]key.Binding{{k.up, k.down, k.home, k.end}, {k.choose, k.back}}
+	}
+	return [][]key.Binding{
+		{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end},
+		{k.open, k.reload},
+		{k.assign, k.sel, k.selAll, k.clearSel, k.dispatch},
+	}
+}
+
+// bindings returns the key map with what does not apply now disabled.
+func (m *Model) bindings() keyMap {
+	k := m.keys
+	_, has := m.Cursor()
+	many := m.total > 1
+	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
+		b.SetEnabled(many || m.picker != nil)
+	}
+	k.open.SetEnabled(has)
+	k.reload.SetEnabled(true)
+	k.sel.SetEnabled(m.may && has)
+	k.selAll.SetEnabled(m.may && m.total > 0)
+	if m.allSelected() {
+		k.selAll.SetHelp(k.selAll.Help().Key, "select none")
+	} else {
+		k.selAll.SetHelp(k.selAll.Help().Key, "select all")
+	}
+	k.clearSel.SetEnabled(len(m.selected) > 0)
+	k.assign.SetEnabled(m.may && !m.assigning && (has || len(m.selected) > 0))
+	if n := len(m.selected); n > 0 {
+		k.assign.SetHelp(k.assign.Help().Key, fmt.Sprintf("assign %d", n))
+	}
+	k.dispatch.SetEnabled(m.may && !m.dispatching)
+	if m.picker != nil {
+		for _, b := range []*key.Binding{&k.open, &k.reload, &k.sel, &k.selAll, &k.clearSel, &k.assign, &k.dispatch, &k.pageUp, &k.pageDown} {
+			b.SetEnabled(false)
+		}
+		k.choose.SetEnabled(m.picker.loaded)
+		if m.picker.step == 1 {
+			k.choose.SetHelp("enter", "assign")
+			k.back.SetHelp("esc", "providers")
+		} else {
+			k.choose.SetHelp("enter", "engineers")
+			k.back.SetHelp("esc", "cancel")
+		}
+	} else {
+		k.choose.SetEnabled(false)
+		k.back.SetEnabled(false)
+	}
+	return k
+}
