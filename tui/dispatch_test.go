@@ -26,18 +26,18 @@ func TestSections(t *testing.T) {
 	f := newDispatchFixture(t)
 	h := newHarness(t, f.fixture, f.admin, 120, 30)
 	v := h.waitView("1 of 12\n")
-	if !strings.Contains(v, "[1 Work orders]") || !strings.Contains(v, " 2 Dispatch board ") {
+	if !strings.Contains(v, "[1 Work orders]") || !strings.Contains(v, " 2 Dispatch ") {
 		t.Fatalf("tabs should show with work orders active:\n%s", v)
 	}
 	h.key("j")
 	h.waitView("2 of 12\n")
 
 	h.key("2")
-	v = h.waitView("[2 Dispatch board]", "Manual queue  5 waiting")
+	v = h.waitView("[2 Dispatch]", "Manual queue  5 waiting")
 	if _, ok := h.m.active().(*board.Model); !ok {
 		t.Fatalf("2 should open the dispatch board, have %T", h.m.active())
 	}
-	if !strings.Contains(v, "1-4 sections") {
+	if !strings.Contains(v, "1-6 sections") {
 		t.Errorf("the footer should offer the section keys:\n%s", v)
 	}
 	h.key("3")
@@ -54,11 +54,11 @@ func TestSections(t *testing.T) {
 	h.key("2")
 	h.waitView("why WO-000003 waits")
 	h.key("enter")
-	h.waitView("WO-000003  Replace HVAC filter", "[2 Dispatch board]")
+	h.waitView("WO-000003  Replace HVAC filter", "[2 Dispatch]")
 	h.key("1")
 	h.waitView("[1 Work orders]", "2 of 12\n")
 	h.key("2")
-	h.waitView("WO-000003  Replace HVAC filter", "[2 Dispatch board]")
+	h.waitView("WO-000003  Replace HVAC filter", "[2 Dispatch]")
 	h.key("esc")
 	h.waitView("Manual queue")
 
@@ -89,7 +89,7 @@ func TestSectionsNarrow(t *testing.T) {
 	f := newDispatchFixture(t)
 	h := newHarness(t, f.fixture, f.admin, 60, 15)
 	h.key("2")
-	v := h.waitView("[2 Dispatch board]", "why WO-000003 waits")
+	v := h.waitView("[2 Dispatch]", "why WO-000003 waits")
 	for _, l := range strings.Split(v, "\n") {
 		if w := common.Width(l); w > 60 {
 			t.Fatalf("line wider than the terminal (%d): %q\n%s", w, l, v)
@@ -99,7 +99,7 @@ func TestSectionsNarrow(t *testing.T) {
 		t.Fatalf("view has %d lines, want 15:\n%s", n, v)
 	}
 	h.send(tea.WindowSizeMsg{Width: 140, Height: 40})
-	h.waitView("[2 Dispatch board]", "why WO-000003 waits")
+	h.waitView("[2 Dispatch]", "why WO-000003 waits")
 }
 
 // TestBoardQueue: oldest first, only work orders waiting at the dispatch node,

@@ -24,10 +24,10 @@ type section struct {
 // nothing else in the root needs to change.
 var sections = []section{
 	{common.WorkOrdersScreen, "Work orders", "Orders", "work orders", func(c *common.Common) common.Screen { return workorders.New(c) }},
-	{common.BoardScreen, "Dispatch board", "Board", "dispatch board", func(c *common.Common) common.Screen { return board.New(c) }},
+	{common.BoardScreen, "Dispatch", "Board", "dispatch board", func(c *common.Common) common.Screen { return board.New(c) }},
 	{common.RulesScreen, "Rules", "Rules", "dispatch rules", func(c *common.Common) common.Screen { return rules.New(c) }},
 	{common.TasksScreen, "My tasks", "Tasks", "my tasks", func(c *common.Common) common.Screen { return tasks.New(c) }},
-	{common.NotificationsScreen, "Notifications", "Notify", "notification presets", func(c *common.Common) common.Screen { return notify.NewMatrix(c) }},
+	{common.NotificationsScreen, "Notices", "Notify", "notification presets", func(c *common.Common) common.Screen { return notify.NewMatrix(c) }},
 	{common.OutboxScreen, "Outbox", "Outbox", "outbox", func(c *common.Common) common.Screen { return notify.NewOutbox(c) }},
 }
 
