@@ -13,6 +13,7 @@ import (
 	"switchboard/core"
 	"switchboard/tui/common"
 	"switchboard/tui/detail"
+	"switchboard/tui/devices"
 	"switchboard/tui/newwo"
 	"switchboard/tui/workorders"
 )
@@ -118,6 +119,11 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return tea.Quit
 	case m.tooSmall():
 		return nil
+	case !capturing && key.Matches(msg, m.keys.Devices):
+		if _, ok := m.active().(*devices.Model); ok {
+			return nil
+		}
+		return m.navigateCmd(common.NavigateMsg{Kind: common.Push, To: common.DevicesScreen})
 	case !capturing && key.Matches(msg, m.keys.Help):
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
@@ -162,6 +168,8 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 			return nil
 		}
 		s = newwo.New(m.c)
+	case common.DevicesScreen:
+		s = devices.New(m.c)
 	default:
 		s = workorders.New(m.c)
 	}
@@ -208,7 +216,7 @@ func (m *Model) helpView() string {
 		global = []key.Binding{m.keys.ForceQuit}
 	}
 	if m.help.ShowAll {
-		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), global)}
+		hk := helpKeys{full: append(append([][]key.Binding{}, s.FullHelp()...), append(global, m.keys.Devices))}
 		lines := strings.Split(m.help.View(hk), "\n")
 		for i, l := range lines {
 			lines[i] = common.Truncate(l, m.c.Width)

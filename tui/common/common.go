@@ -61,6 +61,8 @@ const (
 	WorkOrdersScreen ScreenID = iota
 	DetailScreen
 	NewWorkOrderScreen
+	// DevicesScreen lists devices with their sticker QR codes (section 8).
+	DevicesScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

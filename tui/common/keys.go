@@ -11,6 +11,7 @@ type KeyMap struct {
 	ForceQuit key.Binding // everywhere, also inside text fields
 	Help      key.Binding
 	Back      key.Binding
+	Devices   key.Binding // section 8: devices and their QR stickers
 
 	// Moving around lists and documents.
 	Up       key.Binding
@@ -51,6 +52,7 @@ func DefaultKeyMap() KeyMap {
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
 		Help:      b("?", "help", "?"),
 		Back:      b("esc", "back", "esc"),
+		Devices:   b("8", "devices", "8"),
 
 		Up:       b("↑/k", "up", "up", "k"),
 		Down:     b("↓/j", "down", "down", "j"),
