@@ -37,7 +37,7 @@ func TestSections(t *testing.T) {
 	if _, ok := h.m.active().(*board.Model); !ok {
 		t.Fatalf("2 should open the dispatch board, have %T", h.m.active())
 	}
-	if !strings.Contains(v, "1-6 sections") {
+	if !strings.Contains(v, "1-7 sections") {
 		t.Errorf("the footer should offer the section keys:\n%s", v)
 	}
 	h.key("3")

@@ -43,7 +43,7 @@ func TestNavigation(t *testing.T) {
 	if !strings.HasPrefix(line(v, "WO-000012"), "> ") {
 		t.Fatalf("cursor should start on the newest work order:\n%s", v)
 	}
-	for _, want := range []string{"Switchboard", "admin (admin)", "/switchboard.db", "enter open", "q quit"} {
+	for _, want := range []string{"Switchboard", "admin (admin)", "board.db", "enter open", "q quit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("list view lacks %q:\n%s", want, v)
 		}

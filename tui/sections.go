@@ -3,6 +3,7 @@ package tui
 import (
 	"switchboard/tui/board"
 	"switchboard/tui/common"
+	"switchboard/tui/devices"
 	"switchboard/tui/notify"
 	"switchboard/tui/rules"
 	"switchboard/tui/tasks"
@@ -29,6 +30,7 @@ var sections = []section{
 	{common.TasksScreen, "My tasks", "Tasks", "my tasks", func(c *common.Common) common.Screen { return tasks.New(c) }},
 	{common.NotificationsScreen, "Notices", "Notify", "notification presets", func(c *common.Common) common.Screen { return notify.NewMatrix(c) }},
 	{common.OutboxScreen, "Outbox", "Outbox", "outbox", func(c *common.Common) common.Screen { return notify.NewOutbox(c) }},
+	{common.DevicesScreen, "Devices", "Devices", "devices and their QR stickers", func(c *common.Common) common.Screen { return devices.New(c) }},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

@@ -72,6 +72,8 @@ const (
 	RulesScreen
 	// TasksScreen is an engineer's task inbox (R-DISP-5).
 	TasksScreen
+	// DevicesScreen lists devices with their sticker QR codes (section 8).
+	DevicesScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -1,0 +1,68 @@
+package main
+
+import (
+	"bytes"
+	"image/png"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/makiuchi-d/gozxing"
+	gzqr "github.com/makiuchi-d/gozxing/qrcode"
+)
+
+// TestDeviceAndInviteCLI: device add|list|qr (the PNG scans back to the printed
+// link), invite --via link prints a task link with its expiry, other methods say
+// they are not available yet.
+func TestDeviceAndInviteCLI(t *testing.T) {
+	d := newDB(t)
+	d.ok("contact", "add", "--name", "王芳", "--phone", "13800138000", "--account", "上海浦东仓储")
+	d.ok("device", "add", "--code", "frz-0042", "--model", "Haier SC-240", "--account", "上海浦东仓储")
+	var list []struct {
+		Code        string `json:"code"`
+		AccountName string `json:"account_name"`
+	}
+	d.okJSON(&list, "device", "list", "--json")
+	if len(list) != 1 || list[0].AccountName != "上海浦东仓储" {
+		t.Fatalf("device list %+v", list)
+	}
+	file := filepath.Join(t.TempDir(), "frz.png")
+	out := d.ok("device", "qr", "FRZ-0042", "--png", file, "--public-url", "https://svc.example.com")
+	link := strings.SplitN(out, "\n", 2)[0]
+	if !strings.HasPrefix(link, "https://svc.example.com/d/") {
+		t.Fatalf("link %q", link)
+	}
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ := gozxing.NewBinaryBitmapFromImage(img)
+	res, err := gzqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true})
+	if err != nil || res.GetText() != link {
+		t.Fatalf("PNG decodes to %v, %v; want %q", res, err, link)
+	}
+	if again := d.ok("device", "qr", "frz-0042"); !strings.Contains(again, link[len("https://svc.example.com"):]) {
+		t.Fatalf("the same device printed another link:\n%s", again)
+	}
+
+	d.ok("wo", "create", "--subject", "Install compressor")
+	var inv struct {
+		Number    string    `json:"number"`
+		URL       string    `json:"url"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	d.okJSON(&inv, "invite", "1", "--via", "link", "--ttl", "48h", "--json")
+	if inv.Number != "WO-000001" || !strings.Contains(inv.URL, "/task/") || time.Until(inv.ExpiresAt) < 47*time.Hour {
+		t.Fatalf("invite %+v", inv)
+	}
+	r := d.run("invite", "1", "--via", "sms")
+	if r.code != 1 || !strings.Contains(r.stderr, "not available until notifications land") {
+		t.Fatalf("invite --via sms: %d %q", r.code, r.stderr)
+	}
+}
