@@ -42,7 +42,7 @@ func TestConsoleDisablePresetEndToEnd(t *testing.T) {
 		t.Errorf("the cell did not turn off:\n%s", scr)
 	}
 	s.keys("6")
-	scr = s.waitFor("Outbox")
+	scr = s.waitFor("every message and its outcome")
 	if !strings.Contains(scr, "WO-000001") {
 		t.Errorf("the outbox does not show the control message:\n%s", scr)
 	}
