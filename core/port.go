@@ -98,6 +98,8 @@ type Tx interface {
 	// the token); Link finds one by that hash.
 	PutLink(l *Link) error
 	Link(hash []byte) (Link, error)
+	// LinksFor lists the links issued for a work order.
+	LinksFor(wo ID) ([]Link, error)
 
 	// PutDevice inserts or replaces a device by its code; Device reads one;
 	// Devices lists all in code order.
@@ -116,4 +118,13 @@ type Tx interface {
 	DueMessages(now time.Time, limit int) ([]Message, error)
 	// Messages returns the messages matching q, newest first.
 	Messages(q MessageQuery) ([]Message, error)
+
+	// PutTimer schedules a node timeout (R-FLOW-3); timers are keyed by due
+	// time and work order, so a work order has at most one per due time.
+	// DeleteTimer removes one (no error when it is gone); DueTimers returns up
+	// to limit timers due by now, earliest first; Timers lists all, earliest first.
+	PutTimer(t Timer) error
+	DeleteTimer(at time.Time, wo ID) error
+	DueTimers(now time.Time, limit int) ([]Timer, error)
+	Timers(limit int) ([]Timer, error)
 }

@@ -52,10 +52,12 @@ type dispatcher struct {
 	off       map[string]bool
 	loads     map[ID]int
 	dirty     map[ID]bool // rules whose round-robin pointer moved
+	s         *Service
+	procs     processCache
 }
 
 func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
-	d := &dispatcher{tx: tx, engineers: map[ID]Engineer{}, providers: map[ID]Provider{}, off: map[string]bool{}, loads: map[ID]int{}, dirty: map[ID]bool{}}
+	d := &dispatcher{tx: tx, engineers: map[ID]Engineer{}, providers: map[ID]Provider{}, off: map[string]bool{}, loads: map[ID]int{}, dirty: map[ID]bool{}, s: s, procs: processCache{}}
 	rs, err := tx.Rules(RuleDispatch)
 	if err != nil {
 		return nil, err
@@ -147,7 +149,11 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 	if n := dec.Skipped; n > 0 {
 		detail += fmt.Sprintf(" after %d rule(s) did not", n)
 	}
-	return true, assign(d.tx, w, eng, d.providers[eng.ProviderID], AssignAuto, "", "system", now, detail)
+	p, err := d.procs.get(d.tx, w.RecordType)
+	if err != nil {
+		return false, err
+	}
+	return true, d.s.assign(d.tx, p, w, eng, d.providers[eng.ProviderID], AssignAuto, "", "system", now, detail)
 }
 
 // flush saves rules whose round-robin pointer moved.
@@ -164,11 +170,13 @@ func (d *dispatcher) flush() error {
 	return nil
 }
 
-// assign fills the dispatch fields of R-WO-2 exactly, moves the work order to the
-// engineer-service node, keeps the previous assignment in history and puts a task
-// in the engineer's inbox (R-DISP-4, R-DISP-5). dispatcher is the login for a
-// manual assignment and empty for an automatic one.
-func assign(tx Tx, w *WorkOrder, eng Engineer, prov Provider, way, dispatcher, by string, now time.Time, why string) error {
+// assign fills the dispatch fields of R-WO-2 exactly, completes the dispatch node
+// (the work order moves to the next node of its process, usually engineer
+// service; a re-assignment later on leaves the node as it is), keeps the previous
+// assignment in history and puts a task in the engineer's inbox (R-DISP-4,
+// R-DISP-5). dispatcher is the login for a manual assignment and empty for an
+// automatic one.
+func (s *Service) assign(tx Tx, p Process, w *WorkOrder, eng Engineer, prov Provider, way, dispatcher, by string, now time.Time, why string) error {
 	prev := ""
 	if w.FieldOutDealUser != 0 {
 		prev = fmt.Sprintf("; previously %s (engineer %d, %s, %s at %s)", w.EngineerName, w.FieldOutDealUser, w.FieldDownstreamOuterTenantName, w.AssignWay, w.AssignTime.Format("2006-01-02 15:04"))
@@ -183,19 +191,28 @@ func assign(tx Tx, w *WorkOrder, eng Engineer, prov Provider, way, dispatcher, b
 	w.FieldDownstreamOuterTenantName = prov.Name
 	w.FieldDownstreamOuterTenantID = prov.TenantID
 	w.EngineerName = eng.Name
-	w.Status = StatusAssigned
-	w.Node = NodeService
+	var m *nodeMove
+	if w.Node == NodeDispatch {
+		mv := moveOn(p, w, now)
+		m = &mv
+	}
 	w.Version++
 	w.UpdatedAt = now
 	if err := tx.PutWorkOrder(w); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%s assignment to %s (engineer %d) of %s (tenant %s): %s%s; now at the service node", way, eng.Name, eng.ID, prov.Name, prov.TenantID, why, prev)
+	detail := fmt.Sprintf("%s assignment to %s (engineer %d) of %s (tenant %s): %s%s; now at the %s node", way, eng.Name, eng.ID, prov.Name, prov.TenantID, why, prev, w.Node)
 	if err := tx.AppendEvent(w.ID, Event{At: now, By: by, Channel: ChannelSystem, Kind: EventAssigned, Detail: detail}); err != nil {
 		return err
 	}
-	return tx.PutTask(&Task{EngineerID: eng.ID, WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, Kind: "assigned",
-		Detail: fmt.Sprintf("%s assigned to you (%s)", w.Number, way), At: now})
+	if err := tx.PutTask(&Task{EngineerID: eng.ID, WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, Kind: "assigned",
+		Detail: fmt.Sprintf("%s assigned to you (%s)", w.Number, way), At: now}); err != nil {
+		return err
+	}
+	if m != nil {
+		return s.afterMove(tx, w, *m, now)
+	}
+	return nil
 }
 
 // DispatchResult counts what a dispatch run did.
@@ -301,7 +318,11 @@ func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engin
 		if err != nil {
 			return err
 		}
-		return assign(tx, &w, eng, prov, AssignManual, as.User.Login, as.Label(), now, "assigned by hand")
+		p, err := readProcess(tx, w.RecordType)
+		if err != nil {
+			return err
+		}
+		return s.assign(tx, p, &w, eng, prov, AssignManual, as.User.Login, as.Label(), now, "assigned by hand")
 	})
 	if err != nil {
 		return WorkOrder{}, err

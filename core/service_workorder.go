@@ -43,15 +43,8 @@ func (s *Service) CreateWorkOrder(as Actor, in NewWorkOrder) (WorkOrder, error) 
 		if w, err = s.insertWorkOrder(tx, as, in, now, nil); err != nil {
 			return err
 		}
-		// The work order enters the dispatch node: automatic rules run at once.
-		d, err := s.newDispatcher(tx)
-		if err != nil {
-			return err
-		}
-		if _, err := d.dispatchOne(&w, now); err != nil {
-			return err
-		}
-		if err := d.flush(); err != nil {
+		// A work order entering the dispatch node meets the automatic rules at once.
+		if err := s.autoDispatchNew(tx, &w, now); err != nil {
 			return err
 		}
 		if err := s.enqueueEvent(tx, NoticeSubmitted, &w); err != nil {
@@ -145,13 +138,18 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	if err := errs.Err(); err != nil {
 		return WorkOrder{}, err
 	}
+	proc, err := readProcess(tx, in.RecordType)
+	if err != nil {
+		return WorkOrder{}, err
+	}
 	n, err := tx.NextWorkOrderNumber()
 	if err != nil {
 		return WorkOrder{}, err
 	}
+	first := proc.First()
 	w := WorkOrder{
 		Number: FormatNumber(n), Subject: in.Subject, Description: in.Description,
-		RecordType: in.RecordType, Priority: in.Priority, Status: StatusNew, Node: NodeDispatch,
+		RecordType: in.RecordType, Priority: in.Priority, Status: statusAtNode(first), Node: first,
 		Channel: in.Channel, Phone: in.Phone, Email: in.Email, Region: in.Region,
 		Address: in.Address, DeviceCode: in.DeviceCode, CreatedBy: as.Label(),
 		CreatedAt: now, UpdatedAt: now, DueAt: in.DueAt, Version: 1,
@@ -199,18 +197,26 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	}
 
 	events := []Event{
-		{At: now, By: as.Label(), Channel: in.Channel, Kind: EventCreated, Detail: fmt.Sprintf("created %s (%s, %s priority) at the dispatch node", w.Number, w.RecordType, w.Priority)},
+		{At: now, By: as.Label(), Channel: in.Channel, Kind: EventCreated, Detail: fmt.Sprintf("created %s (%s, %s priority) at the %s node", w.Number, w.RecordType, w.Priority, w.Node)},
 		{At: now, By: "system", Channel: ChannelSystem, Kind: EventOwner, Detail: "external owner: " + ownerText(w.OutOwner) + " — " + w.OutOwnerRule},
 	}
 	if extra != nil {
 		extra.apply(&w)
 		events = append(events, extra.History...)
+	} else {
+		w.NodeDueAt = nodeDue(proc, w.Node, now)
 	}
 	if err := tx.PutWorkOrder(&w); err != nil {
 		return WorkOrder{}, err
 	}
 	for _, e := range events {
 		if err := tx.AppendEvent(w.ID, e); err != nil {
+			return WorkOrder{}, err
+		}
+	}
+	if extra == nil {
+		// The work order enters its first node: its timer, automatic invitations.
+		if err := s.afterMove(tx, &w, nodeMove{proc: proc, to: w.Node, enterNew: true}, now); err != nil {
 			return WorkOrder{}, err
 		}
 	}
@@ -465,4 +471,20 @@ func loadForChange(tx Tx, number string, version uint64) (WorkOrder, error) {
 		return w, &ConflictError{Number: number, Have: version, Current: w.Version, By: last.By, What: last.Detail, At: last.At.Local().Format("15:04:05")}
 	}
 	return w, nil
+}
+
+// autoDispatchNew runs automatic dispatch on a new work order that starts at the
+// dispatch node (R-DISP-1, R-DISP-3: a process without one has no rules to run).
+func (s *Service) autoDispatchNew(tx Tx, w *WorkOrder, now time.Time) error {
+	if w.Node != NodeDispatch {
+		return nil
+	}
+	d, err := s.newDispatcher(tx)
+	if err != nil {
+		return err
+	}
+	if _, err := d.dispatchOne(w, now); err != nil {
+		return err
+	}
+	return d.flush()
 }

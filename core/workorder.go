@@ -115,7 +115,10 @@ type WorkOrder struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	DueAt        *time.Time `json:"due_at"`
-	Version      uint64     `json:"version"`
+	// NodeDueAt is when the current node completes by itself if nothing else
+	// completes it first (its timeout, R-FLOW-3); nil when it has none.
+	NodeDueAt *time.Time `json:"node_due_at,omitempty"`
+	Version   uint64     `json:"version"`
 
 	// Dispatch fields, named as the manual names them (R-WO-2).
 	AssignUser                     string     `json:"assign_user"`

@@ -72,3 +72,9 @@ var (
 	bucketLinks   = []byte("links")   // SHA-256 of a link token → Link JSON (never the token)
 	bucketDevices = []byte("devices") // device code → Device JSON
 )
+
+// Process timers (R-FLOW-3).
+var (
+	bucketTimers    = []byte("timers")      // due unix nanos ‖ work order id → Timer JSON
+	bucketLinksByWO = []byte("links_by_wo") // work order id ‖ link hash
+)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 
@@ -17,7 +18,27 @@ func (t *tx) PutLink(l *core.Link) error {
 	if err != nil {
 		return err
 	}
-	return t.b(bucketLinks).Put(l.Hash, raw)
+	if err := t.b(bucketLinks).Put(l.Hash, raw); err != nil {
+		return err
+	}
+	if l.WorkOrder != 0 {
+		return t.b(bucketLinksByWO).Put(append(itob(l.WorkOrder), l.Hash...), nil)
+	}
+	return nil
+}
+
+func (t *tx) LinksFor(wo core.ID) ([]core.Link, error) {
+	var out []core.Link
+	prefix := itob(wo)
+	c := t.b(bucketLinksByWO).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		l, err := t.Link(k[8:])
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
 }
 
 func (t *tx) Link(hash []byte) (core.Link, error) {

@@ -76,6 +76,27 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"process node timers and links by work order", func(t *bolt.Tx) error {
+		if _, err := t.CreateBucketIfNotExists(bucketTimers); err != nil {
+			return err
+		}
+		idx, err := t.CreateBucketIfNotExists(bucketLinksByWO)
+		if err != nil {
+			return err
+		}
+		return t.Bucket(bucketLinks).ForEach(func(k, v []byte) error {
+			var l struct {
+				WorkOrder core.ID `json:"work_order"`
+			}
+			if err := json.Unmarshal(v, &l); err != nil {
+				return fmt.Errorf("link %x: %w", k[:4], err)
+			}
+			if l.WorkOrder == 0 {
+				return nil
+			}
+			return idx.Put(append(itob(l.WorkOrder), k...), nil)
+		})
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

@@ -55,3 +55,51 @@ func Admin(tb testing.TB, svc *core.Service) core.Actor {
 	}
 	return a
 }
+
+// AtTaskNode creates a work order and brings it to the terminal-task node of the
+// default process: assigned by hand to a test engineer (created on first use),
+// then the service node completed.
+func AtTaskNode(tb testing.TB, svc *core.Service, in core.NewWorkOrder) core.WorkOrder {
+	tb.Helper()
+	admin := Admin(tb, svc)
+	w, err := svc.CreateWorkOrder(admin, in)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	eng := testEngineer(tb, svc, admin)
+	if w, err = svc.AssignWorkOrder(admin, w.Number, 0, eng); err != nil {
+		tb.Fatal(err)
+	}
+	for w.Node != core.NodeTerminalTask {
+		if w, err = svc.AdvanceWorkOrder(admin, w.Number, 0, ""); err != nil {
+			tb.Fatalf("advancing %s to the terminal-task node: %v", w.Number, err)
+		}
+	}
+	return w
+}
+
+func testEngineer(tb testing.TB, svc *core.Service, admin core.Actor) core.ID {
+	tb.Helper()
+	d, err := svc.Directory()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, p := range d.Providers {
+		if p.TenantID == "T-TEST" {
+			for _, e := range d.Engineers {
+				if e.ProviderID == p.ID {
+					return e.ID
+				}
+			}
+		}
+	}
+	p, err := svc.AddProvider(admin, "Test Service Co", "T-TEST")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	e, err := svc.AddEngineer(admin, core.NewEngineer{Name: "Test Engineer", ProviderID: p.ID})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return e.ID
+}
