@@ -22,6 +22,8 @@ const (
 	// PurposeReceipt shows the receipt of one web submission; its token is the
 	// submission's form nonce, so a double submit finds the first receipt.
 	PurposeReceipt LinkPurpose = "receipt"
+	// PurposeStatus shows a work order's status, read-only, from a notification.
+	PurposeStatus LinkPurpose = "status"
 )
 
 // Link is what the store keeps about a customer link: never the token itself,
@@ -122,6 +124,7 @@ const (
 	TaskPathPrefix    = "/task/"
 	DevicePathPrefix  = "/d/"
 	ReceiptPathPrefix = "/r/"
+	StatusPathPrefix  = "/s/"
 )
 
 // LinkURL joins the listener's public URL and a page path.

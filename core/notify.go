@@ -23,7 +23,8 @@ const (
 )
 
 // AllNoticeEvents lists the preset events in the manual's order.
-var AllNoticeEvents = []NoticeEvent{NoticeSubmitted, NoticeCompleted, NoticeTerminated, NoticeEvaluationInvite, NoticeEvaluationSuccess, NoticeServiceReport, NoticeReportSignature}
+// The terminal-task invitation comes last: it is Switchboard's own addition.
+var AllNoticeEvents = []NoticeEvent{NoticeSubmitted, NoticeCompleted, NoticeTerminated, NoticeEvaluationInvite, NoticeEvaluationSuccess, NoticeServiceReport, NoticeReportSignature, NoticeTaskInvitation}
 
 // Title is how the event reads in the console ("Work order submitted").
 func (e NoticeEvent) Title() string {
@@ -42,6 +43,8 @@ func (e NoticeEvent) Title() string {
 		return "Service report"
 	case NoticeReportSignature:
 		return "Service report signature"
+	case NoticeTaskInvitation:
+		return "Terminal task invitation"
 	case NoticeTest:
 		return "Test message"
 	}

@@ -25,6 +25,9 @@ var presetText = map[NoticeEvent]struct{ title, sms, email string }{
 	NoticeReportSignature: {"Please sign your service report",
 		"Dear customer: please sign the service report for work order #WorkOrderNumber#: #URL#",
 		`<p>Dear #Customer#,</p><p>Please sign the service report for work order <b>#WorkOrderNumber#</b> – #Subject#.</p><p><a href="#URL#">Sign the report</a></p>`},
+	NoticeTaskInvitation: {"Your input is needed",
+		"Dear customer: please complete your part of work order #WorkOrderNumber# - #Subject#: #URL#",
+		`<p>Dear #Customer#,</p><p>Please check and complete your part of work order <b>#WorkOrderNumber#</b> – #Subject#.</p><p><a href="#URL#">Open the task</a></p>`},
 }
 
 // DefaultTemplate is the template a preset ships with. WeChat and mini-program

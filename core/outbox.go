@@ -125,6 +125,10 @@ type NoticeAction struct {
 	Templates map[NoticeChannel]Template `json:"templates,omitempty"`
 	// Values add template variables, e.g. URL (a portal link) or Reason.
 	Values map[string]string `json:"values,omitempty"`
+	// Once, when set, replaces the work-order version in the messages'
+	// idempotency keys: a command that sends the same event twice without
+	// changing the work order (a second invitation) names each sending.
+	Once string `json:"-"`
 }
 
 // enqueueEvent queues event ev's preset notifications for w's external owner, in
@@ -322,13 +326,20 @@ func (s *Service) enqueueNotice(tx Tx, a NoticeAction, w *WorkOrder) ([]Message,
 		specs = []RecipientSpec{{Kind: RecipientOwner}}
 	}
 	extra := map[string]string{}
-	if base, err := tx.Setting(settingPublicURL); err != nil {
-		return nil, err
-	} else if len(base) > 0 && w != nil {
-		extra["URL"] = strings.TrimRight(string(base), "/") + "/wo/" + w.Number
-	}
 	for k, v := range a.Values {
 		extra[k] = v
+	}
+	usesURL := false
+	for _, l := range legs {
+		usesURL = usesURL || l.tpl.Uses("URL")
+	}
+	if _, ok := extra["URL"]; !ok && w != nil && usesURL {
+		// Events without a page of their own link to the work order's status page.
+		u, err := statusLink(tx, w, now)
+		if err != nil {
+			return nil, err
+		}
+		extra["URL"] = u
 	}
 	vals := NoticeValues(w, a.Event, now, extra)
 	var out []Message
@@ -347,7 +358,11 @@ func (s *Service) enqueueNotice(tx Tx, a NoticeAction, w *WorkOrder) ([]Message,
 			}
 			if w != nil {
 				m.WorkOrderID, m.Number = w.ID, w.Number
-				m.Key = fmt.Sprintf("wo%d/v%d/%s/%s/%s", w.ID, w.Version, a.Event, l.ch, recipientKey(r, spec))
+				sending := fmt.Sprintf("v%d", w.Version)
+				if a.Once != "" {
+					sending = a.Once
+				}
+				m.Key = fmt.Sprintf("wo%d/%s/%s/%s/%s", w.ID, sending, a.Event, l.ch, recipientKey(r, spec))
 			} else {
 				m.Key = fmt.Sprintf("%s/%s/%s/%d", a.Event, l.ch, recipientKey(r, spec), now.UnixNano())
 			}

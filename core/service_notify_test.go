@@ -44,8 +44,8 @@ func TestSubmittedQueuedWithWorkOrder(t *testing.T) {
 		t.Fatalf("a disabled preset queued %d messages", len(ms))
 	}
 	ps, _ := svc.Presets()
-	if len(ps) != 28 {
-		t.Errorf("the matrix has %d cells, want 7 events × 4 channels", len(ps))
+	if len(ps) != 32 {
+		t.Errorf("the matrix has %d cells, want (7 presets + the task invitation) × 4 channels", len(ps))
 	}
 }
 

@@ -3,7 +3,6 @@ package core
 import (
 	"crypto/rand"
 	"errors"
-	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -227,95 +226,6 @@ func usableLink(tx Tx, token string, purpose LinkPurpose, now time.Time) (Link, 
 	return l, l.Usable(purpose, now)
 }
 
-// --- terminal-task invitations (R-TASK-2, link method)
-
-// Invitation is an issued terminal-task link.
-type Invitation struct {
-	Number    string    `json:"number"`
-	Via       string    `json:"via"`
-	Token     string    `json:"-"`
-	URL       string    `json:"url"`
-	ExpiresAt time.Time `json:"expires_at"`
-}
-
-// InviteByLink issues a single-use terminal-task link for a work order, valid for
-// ttl (DefaultInviteTTL when zero), and records the invitation in its history.
-func (s *Service) InviteByLink(as Actor, number string, ttl time.Duration) (Invitation, error) {
-	if err := require(as, "invite customers", RoleAdmin, RoleDispatcher, RoleCallCenter, RoleEngineer); err != nil {
-		return Invitation{}, err
-	}
-	if ttl == 0 {
-		ttl = DefaultInviteTTL
-	}
-	if ttl < time.Minute || ttl > MaxInviteTTL {
-		return Invitation{}, Invalid("ttl", "A link must work for between a minute and 90 days, not %s.", ttl)
-	}
-	n, err := ParseNumber(number)
-	if err != nil {
-		return Invitation{}, err
-	}
-	now := s.Now()
-	inv := Invitation{Number: FormatNumber(n), Via: "link", Token: NewToken(), ExpiresAt: now.Add(ttl)}
-	var w WorkOrder
-	err = s.store.Update(func(tx Tx) error {
-		var err error
-		if w, err = loadForChange(tx, inv.Number, 0); err != nil {
-			return err
-		}
-		if !w.Status.Open() {
-			return Invalid("number", "%s is %s: there is nothing left for the customer to do.", w.Number, w.Status)
-		}
-		exp := inv.ExpiresAt
-		if err := tx.PutLink(&Link{Hash: HashToken(inv.Token), Purpose: PurposeTerminalTask, WorkOrder: w.ID, ExpiresAt: &exp, CreatedAt: now, CreatedBy: as.Label()}); err != nil {
-			return err
-		}
-		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventInvitation,
-			Detail: fmt.Sprintf("invited the customer by link to the terminal task (single use, expires %s)", exp.Format("2006-01-02 15:04 MST"))})
-	})
-	if err != nil {
-		return Invitation{}, err
-	}
-	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
-	return inv, nil
-}
-
-// TaskView is what a terminal-task page shows: the work order's fields the
-// customer may see, read-only. (Which fields the customer may edit is the
-// terminal-task node's setting, R-TASK-1, which comes with process nodes.)
-type TaskView struct {
-	Number      string
-	Subject     string
-	Description string
-	RecordType  string
-	Status      Status
-	Address     string
-	DeviceCode  string
-	AccountName string
-	ContactName string
-	Engineer    string
-	ExpiresAt   *time.Time
-}
-
-// OpenTask reads the task a terminal-task token opens. It changes nothing.
-func (s *Service) OpenTask(token string) (TaskView, error) {
-	var v TaskView
-	err := s.store.View(func(tx Tx) error {
-		l, err := usableLink(tx, token, PurposeTerminalTask, s.Now())
-		if err != nil {
-			return err
-		}
-		w, err := tx.WorkOrder(l.WorkOrder)
-		if err != nil {
-			return err
-		}
-		v = TaskView{Number: w.Number, Subject: w.Subject, Description: w.Description, RecordType: w.RecordType,
-			Status: w.Status, Address: w.Address, DeviceCode: w.DeviceCode, AccountName: w.AccountName,
-			ContactName: w.ContactName, Engineer: w.EngineerName, ExpiresAt: l.ExpiresAt}
-		return nil
-	})
-	return v, err
-}
-
 // Receipt is what the customer sees after a submission; Token opens it again.
 type Receipt struct {
 	Token     string
@@ -325,71 +235,6 @@ type Receipt struct {
 	Task      bool // a terminal-task submission rather than a new work order
 	At        time.Time
 	Duplicate bool // the nonce had been submitted before: nothing new was written
-}
-
-// CompleteTask records the customer's confirmation and comment on the task a
-// token opens, uses the token up and returns the receipt. nonce is the form's
-// one-time value: submitting the same form twice returns the first receipt.
-func (s *Service) CompleteTask(token, nonce, comment string) (Receipt, error) {
-	nonceTok, nonceHash, ok := ParseToken(nonce)
-	if !ok {
-		return Receipt{}, Invalid("nonce", "The form has expired; open the link again.")
-	}
-	comment, verr := cleanText("comment", "Comment", comment, false, 2000)
-	if verr != nil {
-		return Receipt{}, verr
-	}
-	var r Receipt
-	var w WorkOrder
-	err := s.store.Batch(func(tx Tx) error {
-		now := s.Now()
-		r, w = Receipt{}, WorkOrder{}
-		if dup, err := existingReceipt(tx, nonceTok, nonceHash, now); err == nil {
-			r = dup
-			return nil
-		} else if !errors.Is(err, ErrNotFound) {
-			return err
-		}
-		l, err := usableLink(tx, token, PurposeTerminalTask, now)
-		if err != nil {
-			return err
-		}
-		if w, err = tx.WorkOrder(l.WorkOrder); err != nil {
-			return err
-		}
-		by := "terminal user (invited by link)"
-		if w.OutOwner != 0 {
-			if tu, err := tx.TerminalUser(w.OutOwner); err == nil {
-				by = Actor{Kind: SubmitterTerminal, TerminalUserID: tu.ID, Name: tu.Name}.Label()
-			}
-		}
-		detail := "the customer confirmed the terminal task"
-		if comment != "" {
-			detail += ": " + comment
-		}
-		if err := tx.AppendEvent(w.ID, Event{At: now, By: by, Channel: ChannelWeb, Kind: EventTerminalTask, Detail: detail}); err != nil {
-			return err
-		}
-		w.Version++
-		w.UpdatedAt = now
-		if err := tx.PutWorkOrder(&w); err != nil {
-			return err
-		}
-		l.Uses++
-		l.UsedAt = &now
-		if err := tx.PutLink(&l); err != nil {
-			return err
-		}
-		r = Receipt{Token: nonceTok, Number: w.Number, Subject: w.Subject, Status: w.Status, Task: true, At: now}
-		return putReceipt(tx, nonceHash, w.ID, true, now)
-	})
-	if err != nil {
-		return Receipt{}, err
-	}
-	if !r.Duplicate {
-		s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
-	}
-	return r, nil
 }
 
 // putReceipt stores the receipt link of a submission under its nonce's hash.
@@ -556,14 +401,7 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 				return err
 			}
 		}
-		d, err := s.newDispatcher(tx)
-		if err != nil {
-			return err
-		}
-		if _, err := d.dispatchOne(&w, now); err != nil {
-			return err
-		}
-		if err := d.flush(); err != nil {
+		if err := s.autoDispatchNew(tx, &w, now); err != nil {
 			return err
 		}
 		r = Receipt{Token: nonceTok, Number: w.Number, Subject: w.Subject, Status: w.Status, At: now}

@@ -134,10 +134,7 @@ func TestDeviceLinks(t *testing.T) {
 func TestTaskLinkLifecycle(t *testing.T) {
 	_, svc, clk := testdb.Open(t)
 	admin := testdb.Admin(t, svc)
-	w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "Install compressor"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w := testdb.AtTaskNode(t, svc, core.NewWorkOrder{Subject: "Install compressor"})
 	inv, err := svc.InviteByLink(admin, w.Number, time.Hour)
 	if err != nil || inv.ExpiresAt != svc.Now().Add(time.Hour) {
 		t.Fatalf("InviteByLink = %+v, %v", inv, err)
@@ -150,15 +147,15 @@ func TestTaskLinkLifecycle(t *testing.T) {
 		t.Fatalf("task token as a device token: %v", err)
 	}
 	nonce := core.NewToken()
-	r, err := svc.CompleteTask(inv.Token, nonce, "确认，周三上午可以")
+	r, err := svc.CompleteTask(inv.Token, core.TaskInput{Nonce: nonce, Comment: "确认，周三上午可以"})
 	if err != nil || !r.Task || r.Number != w.Number {
 		t.Fatalf("CompleteTask = %+v, %v", r, err)
 	}
-	again, err := svc.CompleteTask(inv.Token, nonce, "again")
+	again, err := svc.CompleteTask(inv.Token, core.TaskInput{Nonce: nonce, Comment: "again"})
 	if err != nil || !again.Duplicate || again.Number != w.Number {
 		t.Fatalf("double submit = %+v, %v", again, err)
 	}
-	if _, err := svc.CompleteTask(inv.Token, core.NewToken(), "x"); !errors.Is(err, core.ErrLinkUnusable) {
+	if _, err := svc.CompleteTask(inv.Token, core.TaskInput{Nonce: core.NewToken(), Comment: "x"}); !errors.Is(err, core.ErrLinkUnusable) {
 		t.Fatalf("reused link: %v", err)
 	}
 	if _, err := svc.OpenTask(inv.Token); !errors.Is(err, core.ErrLinkUnusable) {
@@ -174,9 +171,13 @@ func TestTaskLinkLifecycle(t *testing.T) {
 			}
 		}
 	}
-	if n != 1 || got.Version != w.Version+1 {
-		t.Fatalf("%d task events, version %d", n, got.Version)
+	if n != 1 || got.Version != w.Version+1 || got.Node != core.NodeEvaluation {
+		t.Fatalf("%d task events, version %d, node %s", n, got.Version, got.Node)
 	}
+	if _, err := svc.InviteByLink(admin, w.Number, time.Hour); !core.IsValidation(err) {
+		t.Fatalf("invited after the terminal-task node: %v", err)
+	}
+	w = testdb.AtTaskNode(t, svc, core.NewWorkOrder{Subject: "Second"})
 	inv2, _ := svc.InviteByLink(admin, w.Number, time.Hour)
 	clk.Advance(time.Hour)
 	if _, err := svc.OpenTask(inv2.Token); !errors.Is(err, core.ErrLinkUnusable) {

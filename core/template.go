@@ -247,3 +247,17 @@ func attr(tag, name string) string {
 	}
 	return v
 }
+
+// Uses reports whether any part of t refers to variable name (#name#).
+func (t Template) Uses(name string) bool {
+	v := "#" + name + "#"
+	if strings.Contains(t.Subject, v) || strings.Contains(t.Body, v) || strings.Contains(t.Text, v) || strings.Contains(t.Link, v) {
+		return true
+	}
+	for _, f := range t.Fields {
+		if strings.Contains(f.Value, v) {
+			return true
+		}
+	}
+	return false
+}

@@ -32,7 +32,7 @@ func TestWeChatTemplateMessage(t *testing.T) {
 	}
 	if s.Path != "/cgi-bin/message/template/send" || s.ToUser != "oFollower1" || s.TemplateID != "TPL-submitted" ||
 		s.Data["keyword1"] != "WO-000001" || s.Data["keyword2"] != "电梯门无法关闭" || s.Data["first"] != "Work order received" ||
-		s.URL != "https://sb.example/wo/WO-000001" || len(s.ClientMsgID) != 32 {
+		!strings.HasPrefix(s.URL, "https://sb.example/s/") || len(s.ClientMsgID) != 32 {
 		t.Errorf("template message = %+v", s)
 	}
 	for _, w := range []core.WorkOrder{w1, w2} {

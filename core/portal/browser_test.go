@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"switchboard/core"
+	"switchboard/store/testdb"
 )
 
 // chromium finds the browser; without one the test skips locally and fails in CI.
@@ -40,7 +41,7 @@ func TestBrowserPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, devTok, _ := e.svc.DeviceLink("FRZ-0042")
-	task, _ := e.svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "Install compressor"})
+	task := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install compressor"})
 	inv, err := e.svc.InviteByLink(admin, task.Number, 0)
 	if err != nil {
 		t.Fatal(err)

@@ -23,10 +23,34 @@ func decodeSubmission(pf url.Values, form core.WebForm) (core.WebSubmission, map
 	return in, values, errs.Err()
 }
 
-// decodeTask reads a posted terminal-task form.
-func decodeTask(pf url.Values) (nonce, comment string, err error) {
-	values, errs := single(pf, []string{"nonce", "comment"})
-	return values["nonce"], values["comment"], errs.Err()
+// decodeTask reads a posted terminal-task form: the nonce and comment, the
+// editable work-order fields t shows ("f.KEY") and the new object's fields
+// ("o.KEY"). Fields the page did not offer are ignored, never applied. values
+// are the fields as posted (by form name), to show the form again.
+func decodeTask(pf url.Values, t *core.TaskView) (core.TaskInput, map[string]string, error) {
+	names := []string{"nonce", "comment"}
+	for _, f := range t.Fields {
+		names = append(names, "f."+f.Key)
+	}
+	for _, f := range t.ObjectFields {
+		names = append(names, "o."+f.Key)
+	}
+	values, errs := single(pf, names)
+	in := core.TaskInput{Nonce: values["nonce"], Comment: values["comment"], Fields: map[string]string{}}
+	for _, f := range t.Fields {
+		if v, ok := values["f."+f.Key]; ok {
+			in.Fields[f.Key] = v
+		}
+	}
+	if len(t.ObjectFields) > 0 {
+		in.Object = map[string]string{}
+		for _, f := range t.ObjectFields {
+			if v, ok := values["o."+f.Key]; ok {
+				in.Object[f.Key] = v
+			}
+		}
+	}
+	return in, values, errs.Err()
 }
 
 // single takes one value per known field, refusing repeats and invalid UTF-8.

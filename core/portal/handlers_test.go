@@ -12,6 +12,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/core/portal"
+	"switchboard/store/testdb"
 )
 
 // TestPagesRenderWithHeaders: every page answers, in both languages, with the
@@ -131,7 +132,7 @@ func TestDeviceFormPrefilled(t *testing.T) {
 // used link then gets the problem page.
 func TestTaskLinkFlow(t *testing.T) {
 	e := newEnv(t, nil)
-	w, _ := e.svc.CreateWorkOrder(e.admin(), core.NewWorkOrder{Subject: "Install compressor", Address: "88 Century Ave"})
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install compressor", Address: "88 Century Ave"})
 	inv, err := e.svc.InviteByLink(e.admin(), w.Number, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -166,11 +167,12 @@ func TestTaskLinkFlow(t *testing.T) {
 func TestUnusableLinksLookAlike(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	w, _ := e.svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "x"})
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "x"})
 	used, _ := e.svc.InviteByLink(admin, w.Number, time.Hour)
-	if _, err := e.svc.CompleteTask(used.Token, core.NewToken(), ""); err != nil {
+	if _, err := e.svc.CompleteTask(used.Token, core.TaskInput{Nonce: core.NewToken()}); err != nil {
 		t.Fatal(err)
 	}
+	w = testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "x2"})
 	expired, _ := e.svc.InviteByLink(admin, w.Number, time.Hour)
 	live, _ := e.svc.InviteByLink(admin, w.Number, 3*time.Hour)
 	if _, err := e.svc.AddDevice(admin, core.NewDevice{Code: "AC-1"}); err != nil {
@@ -282,7 +284,7 @@ func TestCrossSitePostRefused(t *testing.T) {
 func TestGetChangesNothing(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	w, _ := e.svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "x"})
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "x"})
 	inv, _ := e.svc.InviteByLink(admin, w.Number, time.Hour)
 	if _, err := e.svc.AddDevice(admin, core.NewDevice{Code: "AC-1"}); err != nil {
 		t.Fatal(err)

@@ -22,7 +22,7 @@ type pages struct{ t map[string]*template.Template }
 
 func mustPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home", "form", "task", "receipt", "problem"} {
+	for _, name := range []string{"home", "form", "task", "receipt", "problem", "status"} {
 		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p
@@ -47,6 +47,7 @@ type view struct {
 	PhoneRequired bool
 	Device        *core.Device
 	Task          *core.TaskView
+	Status        *core.StatusView
 
 	Receipt core.Receipt
 	Message string
@@ -107,6 +108,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+core.TaskPathPrefix+"{token}", s.showTask)
 	mux.HandleFunc("POST "+core.TaskPathPrefix+"{token}", s.submitTask)
 	mux.HandleFunc("GET "+core.ReceiptPathPrefix+"{token}", s.showReceipt)
+	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.problem(w, r, http.StatusNotFound, "notfound") })
 
 	cop := http.NewCrossOriginProtection()
@@ -239,10 +241,25 @@ func (s *Server) submitTask(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	nonce, comment, err := decodeTask(pf)
+	t, err := s.svc.OpenTask(r.PathValue("token"))
+	var in core.TaskInput
+	var values map[string]string
+	if err == nil {
+		in, values, err = decodeTask(pf, &t)
+	} else if errors.Is(err, core.ErrLinkUnusable) {
+		// A used link may be this form posted twice: the nonce finds the first receipt.
+		in, values, err = decodeTask(pf, &core.TaskView{})
+		if err == nil {
+			if rec, rerr := s.svc.Receipt(in.Nonce); rerr == nil && rec.Task {
+				s.seeReceipt(w, r, rec)
+				return
+			}
+		}
+		err = core.ErrLinkUnusable
+	}
 	var rec core.Receipt
 	if err == nil {
-		rec, err = s.svc.CompleteTask(r.PathValue("token"), nonce, comment)
+		rec, err = s.svc.CompleteTask(r.PathValue("token"), in)
 	}
 	if err == nil {
 		if !rec.Duplicate {
@@ -251,19 +268,25 @@ func (s *Server) submitTask(w http.ResponseWriter, r *http.Request) {
 		s.seeReceipt(w, r, rec)
 		return
 	}
-	if errs := core.FieldErrors(err); errs != nil {
-		t, terr := s.svc.OpenTask(r.PathValue("token"))
-		if terr != nil {
-			s.fail(w, r, terr)
-			return
-		}
+	if errs := core.FieldErrors(err); errs != nil && t.Number != "" {
 		v := s.newView(r, "task_title")
 		v.Task, v.Action, v.Nonce = &t, r.URL.Path, core.NewToken()
-		v.Values, v.Errors = map[string]string{"comment": comment}, errs
+		v.Values, v.Errors = values, errs
 		s.render(w, http.StatusUnprocessableEntity, "task", v)
 		return
 	}
 	s.fail(w, r, err)
+}
+
+func (s *Server) showStatus(w http.ResponseWriter, r *http.Request) {
+	st, err := s.svc.OpenStatus(r.PathValue("token"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v := s.newView(r, "status_title")
+	v.Status = &st
+	s.render(w, http.StatusOK, "status", v)
 }
 
 func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request) {
