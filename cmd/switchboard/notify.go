@@ -17,13 +17,15 @@ import (
 
 // startOutbox starts the outbox worker for a long-running process (the console,
 // later `serve`); the returned function stops it.
+// It also starts the process timers (R-FLOW-3).
 func (a *app) startOutbox() func() {
+	stopTimers := a.startTimers()
 	w := channels.NewWorker(a.svc, channels.Options{Log: a.log})
 	if err := w.Start(); err != nil {
 		a.log.Error("outbox worker did not start", "err", err)
-		return func() {}
+		return stopTimers
 	}
-	return w.Stop
+	return func() { w.Stop(); stopTimers() }
 }
 
 func notifyCmd(a *app) *cobra.Command {

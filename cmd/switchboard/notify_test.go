@@ -18,8 +18,8 @@ func TestNotifyCLI(t *testing.T) {
 	d := newDB(t)
 	var presets []map[string]any
 	d.okJSON(&presets, "notify", "presets", "--json")
-	if len(presets) != 28 {
-		t.Fatalf("presets = %d, want 28", len(presets))
+	if len(presets) != 32 {
+		t.Fatalf("presets = %d, want 32 (7 presets + the task invitation, × 4 channels)", len(presets))
 	}
 	d.ok("notify", "channel", "set", "email", "--enable", "host=127.0.0.1", "port=1", "username=svc", "password=correct-horse-battery-staple", "from=service@example.com")
 	if out := d.ok("notify", "channel", "show", "email"); strings.Contains(out, "correct-horse") || !strings.Contains(out, "••••") {

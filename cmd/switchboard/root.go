@@ -85,6 +85,8 @@ also has a command below, for scripts (read commands take --json).`,
 		inviteCmd(a),
 		notifyCmd(a),
 		smsCmd(a),
+		processCmd(a),
+		timersCmd(a),
 	)
 	return root
 }

@@ -116,50 +116,57 @@ func inviteCmd(a *app) *cobra.Command {
 	var ttl time.Duration
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "invite NUMBER --via link [--ttl D] [--json]",
+		Use:   "invite NUMBER --via link|wechat|sms|email [--ttl D] [--json]",
 		Short: "Invite the customer to the work order's terminal task; prints the link and its expiry",
-		Long: `Issue a single-use link to the work order's terminal task (R-TASK-2): the
-customer opens it, sees the work order and confirms with a comment, which lands in
-the history. The invitation itself is recorded in the history too.
-
-Only --via link works today; wechat, sms and email come with notifications. The
-task's node settings (which fields the customer may edit) come with process nodes.`,
+		Long: `"Invite account" (R-TASK-2) on a work order at its terminal-task node: issue a
+single-use link to the task and, with --via wechat, sms or email, queue the
+invitation to the work order's external owner in the outbox (SMS uses credits).
+Only the methods the terminal-task node offers are allowed (see
+switchboard wo task NUMBER --show). The invitation is recorded in the history.`,
 		Example: `  switchboard invite WO-000123 --via link
-  switchboard invite 123 --via link --ttl 48h --json`,
+  switchboard invite 123 --via sms --ttl 48h --json`,
 		Args: exactArgs("NUMBER"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			switch via {
-			case "link":
-			case "wechat", "sms", "email":
-				return core.Invalid("via", "Inviting by %s is not available until notifications land; use --via link and send the link yourself.", via)
-			default:
-				return core.Invalid("via", "--via %q is not a method: use link (wechat, sms and email come with notifications).", via)
+			m, err := core.ParseInviteMethod(via)
+			if err != nil {
+				return err
 			}
 			if err := a.open(); err != nil {
 				return err
 			}
-			base, err := a.linkBase(pub)
+			base := ""
+			if pub != "" {
+				if base, err = a.linkBase(pub); err != nil {
+					return err
+				}
+			}
+			inv, err := a.svc.InviteAccount(a.actor, args[0], m, ttl)
 			if err != nil {
 				return err
 			}
-			inv, err := a.svc.InviteByLink(a.actor, args[0], ttl)
-			if err != nil {
-				return err
+			if base != "" {
+				inv.URL = core.LinkURL(base, core.TaskPathPrefix, inv.Token)
 			}
-			inv.URL = core.LinkURL(base, core.TaskPathPrefix, inv.Token)
 			a.log.Info("invitation issued", "number", inv.Number, "via", inv.Via, "expires", inv.ExpiresAt, "by", a.actor.Label())
 			if asJSON {
 				return writeJSON(a.stdout, inv)
 			}
 			fmt.Fprintf(a.stdout, "%s\nexpires %s (single use)\n", inv.URL, inv.ExpiresAt.Local().Format("2006-01-02 15:04 MST"))
+			for _, msg := range inv.Messages {
+				fmt.Fprintf(a.stdout, "%s message #%d to %s: %s", msg.Channel.Title(), msg.ID, core.MaskAddress(msg.Recipient.Address), msg.State)
+				if msg.Reason != "" {
+					fmt.Fprintf(a.stdout, " — %s", msg.Reason)
+				}
+				fmt.Fprintln(a.stdout)
+			}
 			return nil
 		}),
 	}
 	f := cmd.Flags()
-	f.StringVar(&via, "via", "", "invitation method: link (wechat, sms, email: not yet)")
+	f.StringVar(&via, "via", "", "invitation method: link, wechat, sms or email")
 	f.DurationVar(&ttl, "ttl", core.DefaultInviteTTL, "how long the link works, e.g. 48h (at most 90 days)")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
-	f.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
+	f.StringVar(&pub, "public-url", "", "print the link on this `URL` instead of the saved public URL (messages use the saved one)")
 	_ = cmd.MarkFlagRequired("via")
 	return cmd
 }

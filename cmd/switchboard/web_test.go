@@ -14,8 +14,8 @@ import (
 )
 
 // TestDeviceAndInviteCLI: device add|list|qr (the PNG scans back to the printed
-// link), invite --via link prints a task link with its expiry, other methods say
-// they are not available yet.
+// link), invite --via link prints a task link with its expiry at the terminal-task
+// node, and methods the node does not offer are refused.
 func TestDeviceAndInviteCLI(t *testing.T) {
 	d := newDB(t)
 	d.ok("contact", "add", "--name", "王芳", "--phone", "13800138000", "--account", "上海浦东仓储")
@@ -52,6 +52,11 @@ func TestDeviceAndInviteCLI(t *testing.T) {
 	}
 
 	d.ok("wo", "create", "--subject", "Install compressor")
+	r := d.run("invite", "1", "--via", "link")
+	if r.code != 1 || !strings.Contains(r.stderr, "not the terminal-task node") {
+		t.Fatalf("invite at the dispatch node: %d %q", r.code, r.stderr)
+	}
+	toTaskNode(t, d, "1")
 	var inv struct {
 		Number    string    `json:"number"`
 		URL       string    `json:"url"`
@@ -61,8 +66,12 @@ func TestDeviceAndInviteCLI(t *testing.T) {
 	if inv.Number != "WO-000001" || !strings.Contains(inv.URL, "/task/") || time.Until(inv.ExpiresAt) < 47*time.Hour {
 		t.Fatalf("invite %+v", inv)
 	}
-	r := d.run("invite", "1", "--via", "sms")
-	if r.code != 1 || !strings.Contains(r.stderr, "not available until notifications land") {
+	r = d.run("invite", "1", "--via", "sms")
+	if r.code != 1 || !strings.Contains(r.stderr, "not one of this node's methods") {
 		t.Fatalf("invite --via sms: %d %q", r.code, r.stderr)
+	}
+	r = d.run("invite", "1", "--via", "pigeon")
+	if r.code != 1 || !strings.Contains(r.stderr, "link, wechat, sms or email") {
+		t.Fatalf("invite --via pigeon: %d %q", r.code, r.stderr)
 	}
 }
