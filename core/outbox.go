@@ -335,7 +335,7 @@ func (s *Service) enqueueNotice(tx Tx, a NoticeAction, w *WorkOrder) ([]Message,
 	}
 	if _, ok := extra["URL"]; !ok && w != nil && usesURL {
 		// Events without a page of their own link to the work order's status page.
-		u, err := statusLink(tx, w, now)
+		u, err := s.statusLink(tx, w, now)
 		if err != nil {
 			return nil, err
 		}

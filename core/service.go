@@ -3,6 +3,8 @@ package core
 import (
 	"errors"
 	"io"
+	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -14,6 +16,21 @@ type Service struct {
 	now    func() time.Time
 	broker broker
 	conds  conditionCache
+	// webURL is the public address of the web listener running in this
+	// process, when one runs; links are built on it (SetWebURL).
+	webURL atomic.Pointer[string]
+}
+
+// SetWebURL tells the service where this process's web listener is reached
+// (its --public-url, saved public URL or actual address), so links in
+// invitations and notifications open it. "" forgets it.
+func (s *Service) SetWebURL(u string) {
+	if u == "" {
+		s.webURL.Store(nil)
+		return
+	}
+	u = strings.TrimRight(u, "/")
+	s.webURL.Store(&u)
 }
 
 // Option configures a Service.

@@ -34,9 +34,12 @@ const (
 
 // --- public URL
 
-// PublicURL is the address links are built on: the saved setting, else
-// http://DefaultListen.
+// PublicURL is the address links are built on: this process's web listener
+// (SetWebURL), else the saved setting, else http://DefaultListen.
 func (s *Service) PublicURL() (string, error) {
+	if u := s.webURL.Load(); u != nil {
+		return *u, nil
+	}
 	var v []byte
 	err := s.store.View(func(tx Tx) error {
 		var err error

@@ -292,7 +292,7 @@ func (s *Service) invite(tx Tx, as Actor, w *WorkOrder, via []InviteMethod, ttl 
 	if err := tx.PutLink(&Link{Hash: hash, Purpose: PurposeTerminalTask, WorkOrder: w.ID, ExpiresAt: &exp, CreatedAt: now, CreatedBy: as.Label()}); err != nil {
 		return inv, err
 	}
-	base, err := publicURL(tx)
+	base, err := s.publicURL(tx)
 	if err != nil {
 		return inv, err
 	}
@@ -318,8 +318,12 @@ func (s *Service) invite(tx Tx, as Actor, w *WorkOrder, via []InviteMethod, ttl 
 		Detail: fmt.Sprintf("%sinvitation to the terminal task by %s (single-use link, expires %s)", how, inv.Via, exp.Format("2006-01-02 15:04 MST"))})
 }
 
-// publicURL is the base address links are built on, read in a transaction.
-func publicURL(tx Tx) (string, error) {
+// publicURL is the base address links are built on: the web listener of this
+// process, else the saved public URL, else the default address.
+func (s *Service) publicURL(tx Tx) (string, error) {
+	if u := s.webURL.Load(); u != nil {
+		return *u, nil
+	}
 	v, err := tx.Setting(settingPublicURL)
 	if err != nil || len(v) == 0 {
 		return "http://" + DefaultListen, err
@@ -598,13 +602,13 @@ const StatusLinkTTL = 180 * 24 * time.Hour
 // statusLink issues a read-only, multi-use link to w's status page, for
 // notifications whose #URL# has no page of its own (submitted, completed,
 // terminated).
-func statusLink(tx Tx, w *WorkOrder, now time.Time) (string, error) {
+func (s *Service) statusLink(tx Tx, w *WorkOrder, now time.Time) (string, error) {
 	tok := NewToken()
 	exp := now.Add(StatusLinkTTL)
 	if err := tx.PutLink(&Link{Hash: HashToken(tok), Purpose: PurposeStatus, WorkOrder: w.ID, ExpiresAt: &exp, MultiUse: true, CreatedAt: now, CreatedBy: "notification"}); err != nil {
 		return "", err
 	}
-	base, err := publicURL(tx)
+	base, err := s.publicURL(tx)
 	if err != nil {
 		return "", err
 	}

@@ -60,6 +60,7 @@ func (a *app) startWeb(w webFlags) (*portal.Server, error) {
 		a.log.Warn("web listener not started", "err", err)
 		return nil, err
 	}
+	a.svc.SetWebURL(srv.URL())
 	return srv, nil
 }
 

@@ -73,6 +73,10 @@ type KeyMap struct {
 
 	// Task inbox.
 	PickEngineer key.Binding
+	// Work-order actions on the detail screen.
+	CompleteNode key.Binding
+	Invite       key.Binding
+	TaskForm     key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -135,6 +139,10 @@ func DefaultKeyMap() KeyMap {
 		RunTest:  b("ctrl+t", "test now", "ctrl+t"),
 
 		PickEngineer: b("e", "engineer", "e"),
+
+		CompleteNode: b("c", "complete node", "c"),
+		Invite:       b("i", "invite account", "i"),
+		TaskForm:     b("t", "task on behalf", "t"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

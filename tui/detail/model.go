@@ -7,6 +7,7 @@ import (
 	"errors"
 
 	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
 	"github.com/charmbracelet/bubbles/viewport"
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -23,7 +24,9 @@ type loadedMsg struct {
 	owner string
 	// messages are the work order's outbox messages, newest first.
 	messages []core.Message
-	err      error
+	// invitations are the terminal-task links issued for it.
+	invitations []core.InvitationStatus
+	err         error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -32,6 +35,9 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 	msg := loadedMsg{number: number, seq: seq, wo: w, err: err}
 	if err == nil {
 		msg.messages, msg.err = svc.OutboxFor(w.Number)
+	}
+	if err == nil && msg.err == nil {
+		msg.invitations, msg.err = svc.Invitations(w.Number)
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -60,10 +66,22 @@ type Model struct {
 	width  int
 	height int
 
-	wo       *core.WorkOrder
-	owner    string
-	messages []core.Message
-	err      error
+	wo          *core.WorkOrder
+	owner       string
+	messages    []core.Message
+	invitations []core.InvitationStatus
+	err         error
+
+	// Actions (actions.go).
+	actions   actionKeys
+	mode      mode
+	note      textinput.Model
+	pending   key.Binding
+	methods   []core.InviteMethod
+	pick      int
+	invited   invitedMsg
+	task      *taskForm
+	actionErr string
 	seq      int
 	busy     common.Busy
 	vp       viewport.Model
@@ -82,9 +100,10 @@ func New(c *common.Common, number string) *Model {
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown,
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
 		},
-		number: number,
-		busy:   common.NewBusy(c.Styles),
-		vp:     vp,
+		actions: newActionKeys(km),
+		number:  number,
+		busy:    common.NewBusy(c.Styles),
+		vp:      vp,
 	}
 }
 
@@ -107,13 +126,24 @@ func (m *Model) SetSize(width, height int) {
 	m.rebuild()
 }
 
-// Capturing is false: the screen has no text fields.
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while a text field of an action has the keyboard.
+func (m *Model) Capturing() bool { return m.mode == modeComplete || m.mode == modeTask }
 
 // Update handles scrolling keys, the loaded work order and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if cmd, ok := m.actionMsg(msg); ok {
+		return cmd
+	}
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
+		if m.mode != modeView {
+			return m.modeKey(msg)
+		}
+		if m.wo != nil {
+			if cmd, ok := m.actionKey(msg); ok {
+				return cmd
+			}
+		}
 		return m.keyCmd(msg)
 	case loadedMsg:
 		if msg.number != m.number || msg.seq != m.seq {
@@ -126,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages = &w, msg.owner, msg.messages
+		m.wo, m.owner, m.messages, m.invitations = &w, msg.owner, msg.messages, msg.invitations
 		m.built = -1
 		m.rebuild()
 		return nil
@@ -181,13 +211,18 @@ func (m *Model) ShortHelp() []key.Binding {
 	scroll := k.down
 	scroll.SetKeys(append(k.up.Keys(), k.down.Keys()...)...)
 	scroll.SetHelp("↑/↓", "scroll")
-	return []key.Binding{k.back, scroll, k.pageDown, k.reload}
+	if m.mode != modeView {
+		return []key.Binding{k.back}
+	}
+	a := m.akeys()
+	return []key.Binding{k.back, scroll, a.complete, a.invite, a.task, k.reload}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
+	a := m.akeys()
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {a.complete, a.invite, a.task}}
 }
 
 func (m *Model) bindings() keyMap {

@@ -31,6 +31,8 @@ func (m *Model) View() string {
 	}
 	title = common.Fit(title, m.width)
 	switch {
+	case m.wo != nil && m.mode != modeView:
+		return title + "\n" + m.actionView()
 	case m.wo != nil:
 		return title + "\n" + m.vp.View()
 	case m.err != nil:
@@ -61,7 +63,7 @@ func (m *Model) content() string {
 		{"Record type", w.RecordType},
 		{"Priority", string(w.Priority)},
 		{"Status", string(w.Status)},
-		{"Process node", string(w.Node)},
+		{"Process node", nodeText(w, loc)},
 		{"Acceptance channel", string(w.Channel)},
 		{"Created by", w.CreatedBy},
 		{"Created at", common.FormatTime(w.CreatedAt, loc) + " (" + ago(m.c.Now(), w.CreatedAt) + ")"},
@@ -100,6 +102,7 @@ func (m *Model) content() string {
 		{"Connected enterprise name (field_downstreamOuterTenantName__c)", w.FieldDownstreamOuterTenantName},
 		{"Connected enterprise ID (field_downstreamOuterTenantId__c)", w.FieldDownstreamOuterTenantID},
 	})
+	m.invitationsSection(&b)
 	m.messagesSection(&b)
 	m.history(&b)
 	return strings.TrimRight(b.String(), "\n")
@@ -209,4 +212,38 @@ func ago(now, t time.Time) string {
 		return "just now"
 	}
 	return a + " ago"
+}
+
+// nodeText is the node, with its timeout when it has one.
+func nodeText(w *core.WorkOrder, loc *time.Location) string {
+	if w.NodeDueAt == nil {
+		return string(w.Node)
+	}
+	return fmt.Sprintf("%s (completes by itself at %s unless done first)", w.Node, common.FormatTime(*w.NodeDueAt, loc))
+}
+
+// invitationsSection lists the terminal-task links issued for the work order
+// and whether each is open, used or expired; at the terminal-task node with none
+// issued it says how to invite.
+func (m *Model) invitationsSection(b *strings.Builder) {
+	w := m.wo
+	if len(m.invitations) == 0 && w.Node != core.NodeTerminalTask {
+		return
+	}
+	var fields []field
+	loc := m.c.Location()
+	for _, inv := range m.invitations {
+		v := inv.State
+		switch {
+		case inv.UsedAt != nil:
+			v += " " + common.FormatTime(*inv.UsedAt, loc)
+		case inv.ExpiresAt != nil:
+			v += ", expires " + common.FormatTime(*inv.ExpiresAt, loc)
+		}
+		fields = append(fields, field{common.FormatTime(inv.IssuedAt, loc) + " by " + common.Clean(inv.IssuedBy), v})
+	}
+	if len(fields) == 0 {
+		fields = append(fields, field{"Invitations", "none yet: press i to invite the account, or t to fill the task on their behalf"})
+	}
+	m.section(b, "Terminal-task invitations (R-TASK-2)", fields)
 }

@@ -1,0 +1,364 @@
+package detail
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/core/qrcode"
+	"switchboard/tui/common"
+)
+
+// mode is what the detail screen is doing on top of showing the work order.
+type mode int
+
+const (
+	modeView     mode = iota
+	modeComplete      // "complete the node?" with an optional note
+	modeInvite        // picking an invitation method
+	modeLink          // showing an issued invitation: link, QR, messages
+	modeTask          // filling the terminal task on the customer's behalf
+)
+
+// actionKeys are the work-order actions of the detail screen.
+type actionKeys struct {
+	complete, invite, task, confirm, next, prev, save, choose key.Binding
+}
+
+func newActionKeys(km *common.KeyMap) actionKeys {
+	return actionKeys{
+		complete: km.CompleteNode, invite: km.Invite, task: km.TaskForm,
+		confirm: km.Choose, next: km.NextField, prev: km.PrevField, save: km.Save, choose: km.Choose,
+	}
+}
+
+// taskLoadedMsg carries the terminal task of the work order (for the invite
+// picker and the on-behalf form).
+type taskLoadedMsg struct {
+	number string
+	view   core.TaskView
+	set    core.TaskSettings
+	err    error
+}
+
+func taskCmd(svc *core.Service, number string) tea.Cmd {
+	return func() tea.Msg {
+		v, s, err := svc.TaskFor(number)
+		return taskLoadedMsg{number, v, s, err}
+	}
+}
+
+// invitedMsg carries an issued invitation.
+type invitedMsg struct {
+	inv core.Invitation
+	qr  string
+	err error
+}
+
+func inviteCmd(svc *core.Service, as core.Actor, number string, via core.InviteMethod) tea.Cmd {
+	return func() tea.Msg {
+		inv, err := svc.InviteAccount(as, number, via, 0)
+		if err != nil {
+			return invitedMsg{err: err}
+		}
+		return invitedMsg{inv: inv, qr: qrcode.Terminal(inv.URL)}
+	}
+}
+
+// doneMsg reports the result of completing a node or the task.
+type doneMsg struct {
+	wo  core.WorkOrder
+	err error
+}
+
+func advanceCmd(svc *core.Service, as core.Actor, number string, version uint64, note string) tea.Cmd {
+	return func() tea.Msg {
+		w, err := svc.AdvanceWorkOrder(as, number, version, note)
+		return doneMsg{w, err}
+	}
+}
+
+func onBehalfCmd(svc *core.Service, as core.Actor, number string, version uint64, in core.TaskInput) tea.Cmd {
+	return func() tea.Msg {
+		w, err := svc.CompleteTaskOnBehalf(as, number, version, in)
+		return doneMsg{w, err}
+	}
+}
+
+// taskForm is the on-behalf form: one input per field the node opens, the
+// associated object's fields, and a comment.
+type taskForm struct {
+	keys   []string // "f.phone", "o.code", "comment"
+	labels []string
+	inputs []textinput.Model
+	focus  int
+	errs   map[string]string
+}
+
+func newTaskForm(v core.TaskView) *taskForm {
+	f := &taskForm{}
+	add := func(k, label, val string) {
+		in := textinput.New()
+		in.Prompt = ""
+		in.CharLimit = 2000
+		in.SetValue(val)
+		f.keys, f.labels, f.inputs = append(f.keys, k), append(f.labels, label), append(f.inputs, in)
+	}
+	for _, x := range v.Fields {
+		add("f."+x.Key, x.Label, x.Value)
+	}
+	for _, x := range v.ObjectFields {
+		add("o."+x.Key, "New "+v.Object+": "+x.Label, "")
+	}
+	add("comment", "Comment", "")
+	f.inputs[0].Focus()
+	return f
+}
+
+func (f *taskForm) move(d int) {
+	f.inputs[f.focus].Blur()
+	f.focus = (f.focus + d + len(f.inputs)) % len(f.inputs)
+	f.inputs[f.focus].Focus()
+}
+
+func (f *taskForm) input() core.TaskInput {
+	in := core.TaskInput{Fields: map[string]string{}}
+	for i, k := range f.keys {
+		v := f.inputs[i].Value()
+		switch {
+		case strings.HasPrefix(k, "f."):
+			in.Fields[k[2:]] = v
+		case strings.HasPrefix(k, "o."):
+			if in.Object == nil {
+				in.Object = map[string]string{}
+			}
+			in.Object[k[2:]] = v
+		default:
+			in.Comment = v
+		}
+	}
+	return in
+}
+
+// actionKey handles the action keys in view mode; ok is false for other keys.
+func (m *Model) actionKey(msg tea.KeyMsg) (tea.Cmd, bool) {
+	a := m.akeys()
+	w := m.wo
+	switch {
+	case key.Matches(msg, a.complete):
+		m.mode, m.note = modeComplete, newNote()
+		return textinput.Blink, true
+	case key.Matches(msg, a.invite), key.Matches(msg, a.task):
+		m.pending = a.invite
+		if key.Matches(msg, a.task) {
+			m.pending = a.task
+		}
+		return taskCmd(m.c.Svc, w.Number), true
+	}
+	return nil, false
+}
+
+func newNote() textinput.Model {
+	in := textinput.New()
+	in.Prompt = ""
+	in.Placeholder = "what was done (optional)"
+	in.CharLimit = 2000
+	in.Focus()
+	return in
+}
+
+// modeKey handles keys while an action is open.
+func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
+	a := m.akeys()
+	if key.Matches(msg, m.keys.back) {
+		m.mode, m.task, m.actionErr = modeView, nil, ""
+		return nil
+	}
+	switch m.mode {
+	case modeComplete:
+		if key.Matches(msg, a.confirm) {
+			m.mode = modeView
+			return advanceCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, m.note.Value())
+		}
+		var cmd tea.Cmd
+		m.note, cmd = m.note.Update(msg)
+		return cmd
+	case modeInvite:
+		switch {
+		case key.Matches(msg, m.keys.up):
+			m.pick = max(0, m.pick-1)
+		case key.Matches(msg, m.keys.down):
+			m.pick = min(len(m.methods)-1, m.pick+1)
+		case key.Matches(msg, a.choose) && len(m.methods) > 0:
+			return inviteCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.methods[m.pick])
+		}
+	case modeLink:
+		// Any other key keeps the link on screen until esc.
+	case modeTask:
+		f := m.task
+		switch {
+		case key.Matches(msg, a.next):
+			f.move(1)
+		case key.Matches(msg, a.prev):
+			f.move(-1)
+		case key.Matches(msg, a.save):
+			return onBehalfCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, f.input())
+		default:
+			var cmd tea.Cmd
+			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
+			return cmd
+		}
+	}
+	return nil
+}
+
+// actionMsg handles the results of actions; ok is false for other messages.
+func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
+	switch msg := msg.(type) {
+	case taskLoadedMsg:
+		if m.wo == nil || msg.number != m.wo.Number {
+			return nil, true
+		}
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err), true
+		}
+		m.actionErr = ""
+		if m.pending.Help().Key == m.akeys().task.Help().Key {
+			m.task = newTaskForm(msg.view)
+			m.mode = modeTask
+			return textinput.Blink, true
+		}
+		if msg.set.Mode == core.TaskOnBehalf {
+			return common.ErrorCmd(common.Sentence(fmt.Sprintf("The terminal task of %s work orders is done on the customer's behalf: press %s to fill it.", m.wo.RecordType, m.akeys().task.Help().Key))), true
+		}
+		m.methods, m.pick, m.mode = slices.Clone(msg.set.Methods), 0, modeInvite
+		return nil, true
+	case invitedMsg:
+		if msg.err != nil {
+			m.actionErr = msg.err.Error()
+			return common.ErrorCmd(msg.err), true
+		}
+		m.invited, m.mode = msg, modeLink
+		return m.reloadCmd(), true
+	case doneMsg:
+		if msg.err != nil {
+			if m.mode == modeTask {
+				m.task.errs = map[string]string{}
+				for _, e := range fieldErrors(msg.err) {
+					m.task.errs[e.Field] = e.Message
+				}
+			}
+			return common.ErrorCmd(msg.err), true
+		}
+		m.mode, m.task = modeView, nil
+		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("%s is now at the %s node (%s).", msg.wo.Number, msg.wo.Node, msg.wo.Status))), true
+	}
+	return nil, false
+}
+
+func fieldErrors(err error) []*core.ValidationError {
+	var out []*core.ValidationError
+	for field, text := range core.FieldErrors(err) {
+		out = append(out, &core.ValidationError{Field: field, Message: text})
+	}
+	return out
+}
+
+// akeys are the action keys, enabled where they apply: completing needs an open
+// work order past dispatch; inviting and the task need the terminal-task node.
+func (m *Model) akeys() actionKeys {
+	a := m.actions
+	w := m.wo
+	open := w != nil && w.Status.Open()
+	a.complete.SetEnabled(open && w.Node != core.NodeDispatch && m.c.Actor.User.Has(core.RoleAdmin, core.RoleDispatcher, core.RoleEngineer))
+	atTask := open && w.Node == core.NodeTerminalTask
+	a.invite.SetEnabled(atTask)
+	a.task.SetEnabled(atTask)
+	return a
+}
+
+// actionView draws the open action below the title, or "" in view mode.
+func (m *Model) actionView() string {
+	st := m.c.Styles
+	var b strings.Builder
+	line := func(s string) { b.WriteString(common.Truncate(s, m.width) + "\n") }
+	switch m.mode {
+	case modeComplete:
+		line(st.Section.Render(fmt.Sprintf("Complete the %s node of %s", m.wo.Node, m.wo.Number)))
+		line(st.Label.Render("  Note: ") + m.note.View())
+		line(st.Muted.Render("  enter completes it · esc cancels"))
+	case modeInvite:
+		line(st.Section.Render("Invite account — " + m.wo.Number))
+		for i, x := range m.methods {
+			cur := "  "
+			if i == m.pick {
+				cur = "› "
+			}
+			line(cur + inviteLabel(x))
+		}
+		if m.actionErr != "" {
+			line(st.Error.Render("  " + m.actionErr))
+		}
+		line(st.Muted.Render("  ↑/↓ choose · enter invites · esc cancels"))
+	case modeLink:
+		inv := m.invited.inv
+		line(st.Section.Render(fmt.Sprintf("Invitation to %s by %s", inv.Number, inv.Via)))
+		line("  " + inv.URL)
+		line(st.Muted.Render("  single use, expires " + common.FormatTime(inv.ExpiresAt, m.c.Location())))
+		for _, msg := range inv.Messages {
+			s := fmt.Sprintf("  %s to %s: %s", msg.Channel.Title(), core.MaskAddress(msg.Recipient.Address), msg.State)
+			if msg.Reason != "" {
+				s += " — " + msg.Reason
+			}
+			line(s)
+		}
+		qr := m.invited.qr
+		if common.Width(strings.SplitN(qr, "\n", 2)[0]) <= m.width && strings.Count(qr, "\n")+b.Len()/max(1, m.width) < m.height-2 {
+			b.WriteString(qr)
+			if !strings.HasSuffix(qr, "\n") {
+				b.WriteString("\n")
+			}
+		} else {
+			line(st.Muted.Render("  (the window is too small for the QR code: enlarge it, or send the link above)"))
+		}
+		line(st.Muted.Render("  esc closes"))
+	case modeTask:
+		f := m.task
+		line(st.Section.Render("Terminal task on the customer's behalf — " + m.wo.Number))
+		for i := range f.inputs {
+			cur := "  "
+			if i == f.focus {
+				cur = "› "
+			}
+			line(cur + st.Label.Render(fmt.Sprintf("%-22s", f.labels[i])) + f.inputs[i].View())
+			k := strings.TrimPrefix(strings.TrimPrefix(f.keys[i], "f."), "o.")
+			if strings.HasPrefix(f.keys[i], "o.") {
+				k = "object." + k
+			}
+			if e := f.errs[k]; e != "" {
+				line("    " + st.Error.Render(e))
+			}
+		}
+		line(st.Muted.Render("  tab/shift+tab move · ctrl+s saves and completes the task · esc cancels"))
+	}
+	return b.String()
+}
+
+func inviteLabel(m core.InviteMethod) string {
+	switch m {
+	case core.InviteLink:
+		return "Link (shown here with its QR code)"
+	case core.InviteWeChat:
+		return "WeChat official account (to the bound terminal user)"
+	case core.InviteSMS:
+		return "SMS (uses credits)"
+	case core.InviteEmail:
+		return "Email"
+	}
+	return string(m)
+}
