@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"os/exec"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +42,14 @@ func TestBrowserPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, devTok, _ := e.svc.DeviceLink("FRZ-0042")
-	task := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install compressor"})
+	// The terminal task lets the customer correct the address and register the device (R-TASK-1).
+	nodes := core.DefaultProcessNodes()
+	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink},
+		EditFields: []string{"address"}, Create: &core.CreateObject{Object: "device", Fields: []string{"model"}}}
+	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		t.Fatal(err)
+	}
+	task := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install compressor", Address: "旧地址 1 号"})
 	inv, err := e.svc.InviteByLink(admin, task.Number, 0)
 	if err != nil {
 		t.Fatal(err)
@@ -132,6 +140,10 @@ func TestBrowserPhone(t *testing.T) {
 		}
 		fits(t)
 		err = chromedp.Run(ctx,
+			chromedp.Clear(`[name="f.address"]`, chromedp.ByQuery),
+			chromedp.SendKeys(`[name="f.address"]`, "浦东新区世纪大道 88 号", chromedp.ByQuery),
+			chromedp.SendKeys(`[name="o.code"]`, "cmp-9", chromedp.ByQuery),
+			chromedp.SendKeys(`[name="o.model"]`, "Bitzer 4FES", chromedp.ByQuery),
 			chromedp.SendKeys(`#comment`, "确认，周三上午可以", chromedp.ByID),
 			chromedp.Click(`#confirm`, chromedp.ByID),
 			chromedp.WaitVisible(`#receipt-number`, chromedp.ByID),
@@ -147,6 +159,12 @@ func TestBrowserPhone(t *testing.T) {
 		}
 		if number != task.Number || !found {
 			t.Fatalf("receipt %s, history %+v", number, w.History)
+		}
+		if w.Address != "浦东新区世纪大道 88 号" || w.Node != core.NodeEvaluation {
+			t.Fatalf("after the task: address %q, node %s", w.Address, w.Node)
+		}
+		if d, err := e.svc.Devices(); err != nil || !slices.ContainsFunc(d, func(x core.Device) bool { return x.Code == "CMP-9" && x.Model == "Bitzer 4FES" }) {
+			t.Fatalf("device from the task: %+v %v", d, err)
 		}
 	})
 }

@@ -323,3 +323,43 @@ func TestRepeatedFieldRefused(t *testing.T) {
 		t.Fatalf("status %d, %d stored", r.status, e.count())
 	}
 }
+
+// TestStatusLinkFromNotification (R-NOTE-4 #URL#): the "work order submitted"
+// email links to a read-only status page that shows where the work order stands;
+// the same token on another page, or a task token on the status page, is refused.
+func TestStatusLinkFromNotification(t *testing.T) {
+	e := newEnv(t, nil)
+	admin := e.admin()
+	on := true
+	if _, err := e.svc.SetChannelConfig(admin, core.NoticeEmail, &on, nil); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddTerminalUser(admin, core.NewTerminalUser{Name: "Li", Email: "li@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	w, err := e.svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "空调不制冷", Email: "li@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, _ := e.svc.OutboxFor(w.Number)
+	if len(ms) != 1 {
+		t.Fatalf("messages %+v", ms)
+	}
+	i := strings.Index(ms[0].Content.HTML, core.StatusPathPrefix)
+	if i < 0 {
+		t.Fatalf("no status link in %q", ms[0].Content.HTML)
+	}
+	path := ms[0].Content.HTML[i : i+len(core.StatusPathPrefix)+26]
+	page := e.get(path + "?lang=zh")
+	if page.status != 200 || !strings.Contains(page.body, w.Number) || !strings.Contains(page.body, "等待派工") || !strings.Contains(page.body, "空调不制冷") {
+		t.Fatalf("status page %d\n%s", page.status, page.body)
+	}
+	if r := e.get(core.TaskPathPrefix + path[len(core.StatusPathPrefix):]); r.status != 404 {
+		t.Fatalf("status token on the task page: %d", r.status)
+	}
+	tw := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "x"})
+	inv, _ := e.svc.InviteByLink(admin, tw.Number, time.Hour)
+	if r := e.get(core.StatusPathPrefix + inv.Token); r.status != 404 {
+		t.Fatalf("task token on the status page: %d", r.status)
+	}
+}
