@@ -105,5 +105,62 @@ be printed again.`,
 	qf.IntVar(&scale, "scale", 8, "pixels per QR module in the PNG")
 	qf.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
 
-	return group("device", "Devices and their QR stickers (R-IN-4)", add, list, qr)
+	var codes []string
+	var cols, sheetScale int
+	var sheetPub string
+	sheet := &cobra.Command{
+		Use:   "sheet FILE.png [--codes A,B,…] [--cols N]",
+		Short: "Write a printable sheet of QR stickers, one per device, labelled with its code",
+		Long: `Write one PNG with a QR sticker for every registered device (or the devices
+named with --codes), in a grid, each labelled with the device code; cut along the
+gaps and stick each on its device. The same device always gets the same link.`,
+		Example: `  switchboard device sheet stickers.png --cols 4
+  switchboard device sheet east.png --codes FRZ-0042,AC-7 --public-url https://service.example.com`,
+		Args: exactArgs("FILE.png"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			base, err := a.linkBase(sheetPub)
+			if err != nil {
+				return err
+			}
+			if len(codes) == 0 {
+				ds, err := a.svc.Devices()
+				if err != nil {
+					return err
+				}
+				for _, d := range ds {
+					codes = append(codes, d.Code)
+				}
+				if len(codes) == 0 {
+					return core.Invalid("codes", "There are no devices yet: register them with `switchboard device add --code CODE`.")
+				}
+			}
+			var st []qrcode.Sticker
+			for _, c := range codes {
+				d, tok, err := a.svc.DeviceLink(c)
+				if err != nil {
+					return err
+				}
+				st = append(st, qrcode.Sticker{Link: core.LinkURL(base, core.DevicePathPrefix, tok), Label: d.Code})
+			}
+			b, err := qrcode.Sheet(st, cols, sheetScale)
+			if err != nil {
+				return err
+			}
+			if err := os.WriteFile(args[0], b, 0o644); err != nil {
+				return fmt.Errorf("cannot write %s: %w", args[0], err)
+			}
+			fmt.Fprintf(a.stdout, "%d stickers written to %s\n", len(st), args[0])
+			return nil
+		}),
+	}
+	sf := sheet.Flags()
+	sf.StringSliceVar(&codes, "codes", nil, "only these device `CODES` (comma-separated); default every device")
+	sf.IntVar(&cols, "cols", 3, "stickers per row")
+	sf.IntVar(&sheetScale, "scale", 6, "pixels per QR module")
+	sf.StringVar(&sheetPub, "public-url", "", "build the links on this `URL` instead of the saved public URL")
+
+	return group("device", "Devices and their QR stickers (R-IN-4)", add, list, qr, sheet)
 }

@@ -51,6 +51,17 @@ func TestDeviceAndInviteCLI(t *testing.T) {
 		t.Fatalf("the same device printed another link:\n%s", again)
 	}
 
+	sheet := filepath.Join(t.TempDir(), "sheet.png")
+	if out := d.ok("device", "sheet", sheet, "--public-url", "https://svc.example.com"); !strings.Contains(out, "1 stickers written") {
+		t.Fatalf("device sheet: %s", out)
+	}
+	if raw, err := os.ReadFile(sheet); err != nil || !bytes.HasPrefix(raw, []byte("\x89PNG")) {
+		t.Fatalf("sheet is not a PNG: %v", err)
+	}
+	if r := d.run("device", "sheet", sheet, "--codes", "NOPE-1"); r.code != 1 {
+		t.Fatalf("sheet of an unknown device: %d %q", r.code, r.stderr)
+	}
+
 	d.ok("wo", "create", "--subject", "Install compressor")
 	r := d.run("invite", "1", "--via", "link")
 	if r.code != 1 || !strings.Contains(r.stderr, "not the terminal-task node") {

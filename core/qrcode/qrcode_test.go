@@ -103,3 +103,30 @@ func TestTerminalDecodesToLink(t *testing.T) {
 		}
 	}
 }
+
+// TestSheetDecodesEveryLink: each sticker on a printed sheet, cut out, scans back
+// to exactly its link.
+func TestSheetDecodesEveryLink(t *testing.T) {
+	var st []qrcode.Sticker
+	for i, code := range []string{"FRZ-0042", "AC-7", "PR-1000", "X.Y_Z"} {
+		st = append(st, qrcode.Sticker{Link: core.LinkURL("https://svc.example.com", core.DevicePathPrefix, core.DeviceToken([]byte{byte(i)}, code)), Label: code})
+	}
+	b, err := qrcode.Sheet(st, 3, 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	side := (img.Bounds().Dx() - 16) / 3
+	for i, s := range st {
+		x, y := (i%3)*side, (i/3)*(side+24)
+		sub := img.(interface {
+			SubImage(image.Rectangle) image.Image
+		}).SubImage(image.Rect(x, y, x+side+16, y+side+16))
+		if got := decode(t, sub, false); got != s.Link {
+			t.Errorf("sticker %d decodes to %q, want %q", i, got, s.Link)
+		}
+	}
+}
