@@ -82,9 +82,9 @@ type Model struct {
 	invited   invitedMsg
 	task      *taskForm
 	actionErr string
-	seq      int
-	busy     common.Busy
-	vp       viewport.Model
+	seq       int
+	busy      common.Busy
+	vp        viewport.Model
 	// built is the width the viewport content was built for.
 	built int
 }
