@@ -153,7 +153,7 @@ func (s *Service) enterNode(tx Tx, w *WorkOrder, p Process, now time.Time) error
 			}
 		}
 		if len(via) > 0 {
-			if _, err := s.invite(tx, Actor{Kind: SubmitterInternal, Name: "system"}, w, via, DefaultInviteTTL, now, "automatic"); err != nil {
+			if _, err := s.invite(tx, Actor{Name: "system"}, w, via, DefaultInviteTTL, now, "automatic"); err != nil {
 				return err
 			}
 		}

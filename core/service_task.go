@@ -314,8 +314,24 @@ func (s *Service) invite(tx Tx, as Actor, w *WorkOrder, via []InviteMethod, ttl 
 	if how != "" {
 		how += " "
 	}
-	return inv, tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventInvitation,
-		Detail: fmt.Sprintf("%sinvitation to the terminal task by %s (single-use link, expires %s)", how, inv.Via, exp.Format("2006-01-02 15:04 MST"))})
+	detail := fmt.Sprintf("%sinvitation to the terminal task by %s (single-use link, expires %s)", how, inv.Via, exp.Format("2006-01-02 15:04 MST"))
+	var off []string
+	for _, m := range via {
+		if m == InviteLink {
+			continue
+		}
+		sent := false
+		for _, msg := range inv.Messages {
+			sent = sent || msg.Channel == NoticeChannel(m)
+		}
+		if !sent {
+			off = append(off, NoticeChannel(m).Title())
+		}
+	}
+	if len(off) > 0 {
+		detail += fmt.Sprintf("; nothing went out by %s: the channel is switched off (Notices → Channels)", orList(off))
+	}
+	return inv, tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventInvitation, Detail: detail})
 }
 
 // publicURL is the base address links are built on: the web listener of this

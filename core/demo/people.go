@@ -71,7 +71,7 @@ func (p *people) build() (cast, error) {
 	p.c.engineersByRegion = map[string][]int{}
 	p.c.openLoad = map[core.ID]int{}
 	p.c.admins = append(p.c.admins, p.admin)
-	steps := []func() error{p.users, p.providers, p.rules, p.accounts, p.contacts, p.selfRegistered}
+	steps := []func() error{p.users, p.providers, p.rules, p.processes, p.accounts, p.contacts, p.selfRegistered}
 	for _, step := range steps {
 		if err := step(); err != nil {
 			return cast{}, err

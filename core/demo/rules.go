@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"time"
 
 	"switchboard/core"
 )
@@ -49,4 +50,25 @@ func (p *people) rules() error {
 	}
 	p.c.rules = core.NewRuleSet(compiled)
 	return nil
+}
+
+// processes gives the demo company's record types processes of their own
+// (R-FLOW-1): installations ask the customer to confirm the address and
+// register the new device, invited by SMS and email as soon as the node is
+// reached, and give up after three days; repairs tell the customer by SMS when
+// the engineer finishes. Every type keeps all five nodes, so the demo's work
+// orders (spread over every node) fit their processes.
+func (p *people) processes() error {
+	inst := core.DefaultProcessNodes()
+	inst[2].Timeout = core.Duration(72 * time.Hour)
+	inst[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink, core.InviteSMS, core.InviteEmail},
+		AutoInvite: true, EditFields: []string{"address", "phone"}, Create: &core.CreateObject{Object: "device", Fields: []string{"model", "location"}}}
+	repair := core.DefaultProcessNodes()
+	repair[1].PostActions = []core.PostAction{{Kind: core.PostSMS, Notice: core.NoticeAction{Event: core.NoticeCompleted,
+		Templates: map[core.NoticeChannel]core.Template{core.NoticeSMS: {Body: "Dear customer: #Engineer# has finished the work on #WorkOrderNumber# - #Subject#. Reply to this message if anything is still wrong."}}}}}
+	_, err := p.svc.SetProcesses(p.admin, []core.Process{
+		{RecordType: "Repair", Nodes: repair},
+		{RecordType: "Installation", Nodes: inst},
+	})
+	return err
 }
