@@ -29,6 +29,7 @@ type live struct {
 	// root to pass a RulesChangedMsg on.
 	rules, flushedRules bool
 	waiting             bool // a flush is scheduled
+	process             bool // a record type's process changed
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -70,6 +71,8 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 			l.notify = true
 		case msg.change.Kind == "rule":
 			l.rules = true
+		case msg.change.Kind == "process":
+			l.process = true
 		case msg.change.Kind != "work-order":
 			return nil, next
 		case msg.change.Number == "":
@@ -94,6 +97,10 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		if l.notify {
 			l.notify = false
 			cmd = func() tea.Msg { return common.NotifyChangedMsg{} }
+		}
+		if l.process {
+			l.process = false
+			cmd = tea.Batch(cmd, func() tea.Msg { return common.ProcessChangedMsg{} })
 		}
 		if !out.All && len(out.Numbers) == 0 {
 			return nil, cmd

@@ -74,6 +74,8 @@ const (
 	TasksScreen
 	// DevicesScreen lists devices with their sticker QR codes (section 8).
 	DevicesScreen
+	// ProcessScreen configures each record type's process nodes (R-FLOW-1).
+	ProcessScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -157,3 +159,7 @@ type Sentence string
 
 // Error returns the sentence.
 func (s Sentence) Error() string { return string(s) }
+
+// ProcessChangedMsg tells screens that a record type's process was changed,
+// here or elsewhere (coalesced like WorkOrdersChangedMsg).
+type ProcessChangedMsg struct{}

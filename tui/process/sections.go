@@ -1,0 +1,340 @@
+package process
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+)
+
+// nodeSections are the settings only one kind of node has: one function per
+// node kind, each returning its section of the form for the node being edited
+// (f.node). Settings a new kind of node gets (an evaluation block, say) are one
+// more function and one more entry here; the rest of the form — rows, keys,
+// validation, saving — needs no change.
+var nodeSections = map[core.Node]func(*form) section{
+	core.NodeTerminalTask: (*form).taskSection,
+}
+
+// timeoutSection is the node's timeout (R-FLOW-3, R-TASK-4), parsed as typed.
+func (f *form) timeoutSection() section {
+	s := section{title: "Timeout"}
+	if f.node.Node == core.NodeDispatch {
+		s.rows = append(s.rows, row{kind: rowNote, action: -1,
+			note: "The dispatch node cannot time out: a work order leaves it only when an engineer is assigned."})
+		return s
+	}
+	in := f.input("timeout", f.node.Timeout.String(), "none · e.g. 90m, 48h, 3d", 16)
+	s.rows = append(s.rows, row{kind: rowText, label: "Timeout", field: "timeout", action: -1, input: in,
+		onText: func(v string) {
+			d, err := core.ParseDuration(v)
+			if err != nil {
+				f.timeoutErr = err.Error()
+				return
+			}
+			f.timeoutErr = ""
+			f.node.Timeout = d
+		},
+		hint: func() string {
+			if f.timeoutErr != "" || f.errs["timeout"] != "" {
+				return ""
+			}
+			if f.node.Timeout == 0 {
+				return "none: the node waits until someone completes it"
+			}
+			return fmt.Sprintf("✓ %s after a work order arrives the node completes by itself: only the status changes, no data is submitted", f.node.Timeout)
+		}})
+	return s
+}
+
+// taskSection is the terminal-task node's settings (R-TASK-1, R-TASK-2).
+func (f *form) taskSection() section {
+	t := f.node.Task
+	s := section{title: "Terminal task"}
+	add := func(r row) {
+		r.action = -1
+		s.rows = append(s.rows, r)
+	}
+	modes := []core.TaskMode{core.TaskInvite, core.TaskOnBehalf}
+	add(row{kind: rowChoice, label: "Mode", field: "task.mode", options: []string{"invite the account", "act on their behalf"},
+		chosen: func() int { return max(0, slices.Index(modes, t.Mode)) },
+		choose: func(i int) { t.Mode = modes[i] },
+		hint: func() string {
+			if t.Mode == core.TaskOnBehalf {
+				return "staff fill the customer's form in the console (or `switchboard wo task`)"
+			}
+			return "the customer gets a link and fills the form on their phone"
+		}})
+	add(row{kind: rowText, label: "Processor", field: "task.processor",
+		input:  f.input("task.processor", t.Processor, "a login · empty: the assigned engineer", 64),
+		onText: func(v string) { t.Processor = strings.TrimSpace(v) },
+		hint: func() string {
+			login := strings.TrimSpace(t.Processor)
+			switch {
+			case login == "":
+				return "empty: the work order's engineer handles the node"
+			case f.usersErr != "":
+				return "cannot check the login now: " + f.usersErr
+			case f.users == nil:
+				return ""
+			}
+			if u, ok := f.users[strings.ToLower(login)]; ok && !u.Disabled {
+				roles := make([]string, len(u.Roles))
+				for i, r := range u.Roles {
+					roles[i] = string(r)
+				}
+				return fmt.Sprintf("✓ %s (%s)", u.Name, strings.Join(roles, ", "))
+			}
+			return ""
+		}})
+	add(row{kind: rowMulti, label: "Invite by", field: "task.methods", options: names(core.AllInviteMethods),
+		isOn:   func(i int) bool { return slices.Contains(t.Methods, core.AllInviteMethods[i]) },
+		flipAt: func(i int) { t.Methods = flipIn(t.Methods, core.AllInviteMethods[i], core.AllInviteMethods) },
+		hint: func() string {
+			return "what \"Invite account\" offers: a link to pass on, WeChat (the contact's terminal user), SMS (uses credits), email"
+		}})
+	add(row{kind: rowToggle, label: "Automatic", field: "task.auto_invite",
+		on:   func() bool { return t.AutoInvite },
+		flip: func() { t.AutoInvite = !t.AutoInvite },
+		hint: func() string {
+			if t.AutoInvite {
+				return "invitations go out by every method above but a bare link when a work order reaches the node"
+			}
+			return "off: staff press \"Invite account\" on the work order and pick a method"
+		}})
+	add(row{kind: rowMulti, label: "Customer edits", field: "task.edit_fields", options: labels(core.TaskEditableFields),
+		isOn:   func(i int) bool { return slices.Contains(t.EditFields, core.TaskEditableFields[i]) },
+		flipAt: func(i int) { t.EditFields = flipIn(t.EditFields, core.TaskEditableFields[i], core.TaskEditableFields) },
+		hint:   func() string { return "the work-order fields the customer's form shows and lets them change" }})
+	add(row{kind: rowToggle, label: "Create a device", field: "task.create.object",
+		on: func() bool { return t.Create != nil },
+		flip: func() {
+			if t.Create != nil {
+				f.lastCreate, t.Create = t.Create, nil
+				return
+			}
+			t.Create = f.lastCreate
+			if t.Create == nil {
+				t.Create = &core.CreateObject{Object: "device", Fields: []string{core.TaskObjects["device"][0]}}
+			}
+		},
+		hint: func() string { return "the customer's form can register a device (R-IN-4) with the fields below" }})
+	if c := t.Create; c != nil {
+		fields := core.TaskObjects[c.Object]
+		add(row{kind: rowMulti, label: "Device fields", field: "task.create.fields", options: labels(fields),
+			isOn:   func(i int) bool { return i == 0 || slices.Contains(c.Fields, fields[i]) },
+			flipAt: func(i int) { c.Fields = flipIn(c.Fields, fields[i], fields) },
+			locked: func(i int) string {
+				if i == 0 {
+					return fmt.Sprintf("%s is always asked for: a new %s needs it.", core.FieldLabel(fields[0]), c.Object)
+				}
+				return ""
+			},
+			hint: func() string { return fmt.Sprintf("%s is always asked for", core.FieldLabel(fields[0])) }})
+	}
+	return s
+}
+
+// postActionSection lists the node's post-actions (R-FLOW-2, R-NOTE-2), each
+// with its kind, event, channels and recipients, and a row that adds one.
+func (f *form) postActionSection() section {
+	s := section{title: "Post-actions: sent when the node completes (not on a timeout)"}
+	if len(f.node.PostActions) == 0 {
+		s.rows = append(s.rows, row{kind: rowNote, action: -1, note: "None: nothing is sent when this node completes."})
+	}
+	for k := range f.node.PostActions {
+		s.rows = append(s.rows, f.postActionRows(k)...)
+	}
+	if !f.readOnly {
+		s.rows = append(s.rows, row{kind: rowButton, label: "+ Add a post-action", action: -1, press: f.addAction,
+			hint: func() string { return "an external notification (the event's templates) or an SMS notification" }})
+	}
+	return s
+}
+
+var postKinds = []core.PostActionKind{core.PostNotify, core.PostSMS}
+
+// postActionRows are the rows of post-action k.
+func (f *form) postActionRows(k int) []row {
+	a := &f.node.PostActions[k]
+	n := &a.Notice
+	at := fmt.Sprintf("post_actions[%d].", k)
+	var rows []row
+	add := func(r row) {
+		r.action = k
+		rows = append(rows, r)
+	}
+	add(row{kind: rowChoice, label: fmt.Sprintf("Action %d", k+1), field: at + "kind", options: []string{"external notification", "SMS notification"},
+		chosen: func() int { return max(0, slices.Index(postKinds, a.Kind)) },
+		choose: func(i int) {
+			if a.Kind == postKinds[i] {
+				return
+			}
+			a.Kind = postKinds[i]
+			if a.Kind == core.PostSMS {
+				n.Channels = []core.NoticeChannel{core.NoticeSMS}
+			} else {
+				n.Channels = nil
+			}
+		},
+		hint: func() string { return "X deletes this post-action" }})
+	events := make([]string, len(core.AllNoticeEvents))
+	for i, e := range core.AllNoticeEvents {
+		events[i] = e.Title()
+	}
+	add(row{kind: rowChoice, label: "  event", field: at + "notice.event", options: events,
+		chosen: func() int { return max(0, slices.Index(core.AllNoticeEvents, n.Event)) },
+		choose: func(i int) { n.Event = core.AllNoticeEvents[i] },
+		hint:   func() string { return "whose templates it sends (edit them under Notices, key 5)" }})
+	if a.Kind == core.PostSMS {
+		add(row{kind: rowNote, note: common.Fit("  channels", labelWidth) + "SMS only (uses SMS credits)"})
+	} else {
+		titles := make([]string, len(core.AllNoticeChannels))
+		for i, c := range core.AllNoticeChannels {
+			titles[i] = c.Title()
+		}
+		add(row{kind: rowMulti, label: "  channels", field: at + "notice.channels", options: titles,
+			isOn:   func(i int) bool { return slices.Contains(n.Channels, core.AllNoticeChannels[i]) },
+			flipAt: func(i int) { n.Channels = flipIn(n.Channels, core.AllNoticeChannels[i], core.AllNoticeChannels) },
+			hint: func() string {
+				if len(n.Channels) == 0 {
+					return "none ticked: every channel whose preset is on, in the delivery policy's order"
+				}
+				return "the ticked channels, even where the event's preset is off"
+			}})
+	}
+	kinds := []string{core.RecipientOwner, core.RecipientEngineer}
+	add(row{kind: rowMulti, label: "  recipients", field: at + "notice.recipients", options: []string{"external owner", "engineer"},
+		isOn: func(i int) bool {
+			// No recipients at all means the external owner (core's default).
+			return slices.ContainsFunc(n.Recipients, func(r core.RecipientSpec) bool { return r.Kind == kinds[i] }) ||
+				(kinds[i] == core.RecipientOwner && len(n.Recipients) == 0)
+		},
+		locked: func(i int) string {
+			others := slices.ContainsFunc(n.Recipients, func(r core.RecipientSpec) bool { return r.Kind != core.RecipientOwner })
+			if kinds[i] == core.RecipientOwner && !others {
+				return "The external owner gets it while nobody else is chosen: tick the engineer or type an address first."
+			}
+			return ""
+		},
+		flipAt: func(i int) {
+			if j := slices.IndexFunc(n.Recipients, func(r core.RecipientSpec) bool { return r.Kind == kinds[i] }); j >= 0 {
+				n.Recipients = slices.Delete(n.Recipients, j, j+1)
+			} else {
+				n.Recipients = append(n.Recipients, core.RecipientSpec{Kind: kinds[i]})
+			}
+		},
+		hint: func() string { return "the work order's external owner (R-WO-4) and/or its engineer" }})
+	explicit := func() int {
+		return slices.IndexFunc(n.Recipients, func(r core.RecipientSpec) bool { return r.Kind == core.RecipientExplicit })
+	}
+	addr := ""
+	if j := explicit(); j >= 0 {
+		addr = n.Recipients[j].Address
+	}
+	add(row{kind: rowText, label: "  also to", field: at + "notice.address",
+		input: f.input(at+"notice.address", addr, "a mobile number or an email address", 254),
+		onText: func(v string) {
+			v = strings.TrimSpace(v)
+			j := explicit()
+			switch {
+			case j >= 0 && v == "":
+				n.Recipients = slices.Delete(n.Recipients, j, j+1)
+			case j >= 0:
+				n.Recipients[j].Address = v
+			case v != "":
+				n.Recipients = append(n.Recipients, core.RecipientSpec{Kind: core.RecipientExplicit, Address: v})
+			}
+		},
+		hint: func() string { return "an explicit recipient, besides those ticked above" }})
+	if kept := keptSettings(n, explicit()); kept != "" {
+		add(row{kind: rowNote, note: "  kept as they are: " + kept + " (change them with `switchboard process export|import`)"})
+	}
+	return rows
+}
+
+// keptSettings names the parts of a post-action the form shows but does not
+// edit: staff and further explicit recipients, the delivery mode and template
+// overrides. Saving the form keeps them.
+func keptSettings(n *core.NoticeAction, explicit int) string {
+	var parts []string
+	for j, r := range n.Recipients {
+		switch {
+		case r.Kind == core.RecipientStaff:
+			parts = append(parts, "staff "+r.Login)
+		case r.Kind == core.RecipientExplicit && j != explicit:
+			parts = append(parts, r.Address)
+		}
+	}
+	if n.Mode != "" {
+		parts = append(parts, "delivery "+n.Mode)
+	}
+	for _, c := range core.AllNoticeChannels {
+		if _, ok := n.Templates[c]; ok {
+			parts = append(parts, "own "+c.Title()+" template")
+		}
+	}
+	return strings.Join(parts, ", ")
+}
+
+// addAction adds an external notification of the "completed" event to the
+// external owner, and puts the cursor on it.
+func (f *form) addAction() tea.Cmd {
+	f.node.PostActions = append(f.node.PostActions, core.PostAction{Kind: core.PostNotify, Notice: core.NoticeAction{
+		Event: core.NoticeCompleted, Recipients: []core.RecipientSpec{{Kind: core.RecipientOwner}}}})
+	f.want = fmt.Sprintf("post_actions[%d].kind", len(f.node.PostActions)-1)
+	return f.changed(true)
+}
+
+// deleteAction deletes post-action k from the form (ctrl+s saves it so).
+func (f *form) deleteAction(k int) tea.Cmd {
+	if k < 0 || k >= len(f.node.PostActions) {
+		return nil
+	}
+	f.node.PostActions = slices.Delete(f.node.PostActions, k, k+1)
+	for name := range f.inputs {
+		if strings.HasPrefix(name, "post_actions[") {
+			delete(f.inputs, name) // made again from the node, with the new numbers
+		}
+	}
+	return tea.Batch(f.changed(true), common.StatusCmd(fmt.Sprintf("Post-action %d deleted from the form: ctrl+s saves the node so, esc keeps it.", k+1)))
+}
+
+// flipIn adds x to list or takes it out, keeping the order of all.
+func flipIn[T comparable](list []T, x T, all []T) []T {
+	if slices.Contains(list, x) {
+		return slices.DeleteFunc(slices.Clone(list), func(y T) bool { return y == x })
+	}
+	var out []T
+	for _, y := range all {
+		if y == x || slices.Contains(list, y) {
+			out = append(out, y)
+		}
+	}
+	for _, y := range list { // anything not in all stays, at the end
+		if !slices.Contains(all, y) {
+			out = append(out, y)
+		}
+	}
+	return out
+}
+
+func names[T ~string](xs []T) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = string(x)
+	}
+	return out
+}
+
+func labels(keys []string) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = strings.ToLower(core.FieldLabel(k))
+	}
+	return out
+}
