@@ -55,7 +55,7 @@ func TestConsoleProcessEndToEnd(t *testing.T) {
 	s.text("d")
 	s.waitFor("✓ 2d after a work order arrives")
 	s.keys("C-s")
-	scr = s.waitFor("Saved the service node of the Repair process: times out after 2d.")
+	scr = s.waitFor("Saved the service node of the Repair process: times out after 2d")
 	if l := lineWith(scr, "  2  service"); !strings.Contains(l, "times out after 2d") {
 		t.Errorf("the list should show the new timeout:\n%s", scr)
 	}
