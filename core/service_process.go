@@ -89,6 +89,7 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 	if verr != nil {
 		return WorkOrder{}, verr
 	}
+	var completed Node
 	return s.changeWorkOrder(as, number, version, EventAdvanced, func(w *WorkOrder) (string, error) {
 		if !w.Status.Open() {
 			return "", Invalid("number", "%s is %s: there is no node left to complete.", w.Number, w.Status)
@@ -101,6 +102,7 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 			return "", Invalid("number", "%s is at node %s, which has no next node.", w.Number, w.Node)
 		}
 		from := w.Node
+		completed = from
 		w.Node, w.Status = next, statusAtNode(next)
 		if note != "" {
 			return fmt.Sprintf("%s node completed: %s → %s", from, note, next), nil
@@ -110,6 +112,9 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		// The "work order completed" preset notifications (R-NOTE-3) are queued in
 		// this transaction; configurable node post-actions (R-FLOW-2) come with
 		// configurable process nodes.
+		if err := s.reportAfterNode(tx, completed, w, as); err != nil {
+			return err
+		}
 		if w.Node == NodeEnd {
 			return s.enqueueEvent(tx, NoticeCompleted, w)
 		}

@@ -72,3 +72,9 @@ var (
 	bucketLinks   = []byte("links")   // SHA-256 of a link token → Link JSON (never the token)
 	bucketDevices = []byte("devices") // device code → Device JSON
 )
+
+// Service reports (issue 10).
+var (
+	bucketReports      = []byte("reports")       // wo id ‖ version → ServiceReport JSON
+	bucketReportDrafts = []byte("report_drafts") // wo id → ReportDraft JSON
+)

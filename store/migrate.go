@@ -76,6 +76,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"service reports", func(t *bolt.Tx) error {
+		for _, name := range [][]byte{bucketReports, bucketReportDrafts} {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.
