@@ -85,6 +85,7 @@ also has a command below, for scripts (read commands take --json).`,
 		inviteCmd(a),
 		notifyCmd(a),
 		smsCmd(a),
+		reportCmd(a),
 	)
 	return root
 }
