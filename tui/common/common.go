@@ -74,6 +74,10 @@ const (
 	TasksScreen
 	// DevicesScreen lists devices with their sticker QR codes (section 8).
 	DevicesScreen
+	// ReportScreen is a work order's service report (R-REP-1, R-REP-2);
+	// ReportFormScreen fills it (Arg "complete": and completes the service node).
+	ReportScreen
+	ReportFormScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -73,6 +73,15 @@ type KeyMap struct {
 
 	// Task inbox.
 	PickEngineer key.Binding
+
+	// Service reports (detail screen, report view and form).
+	ViewReport      key.Binding
+	FillReport      key.Binding
+	CompleteService key.Binding
+	InviteSign      key.Binding
+	OlderVersion    key.Binding
+	NewerVersion    key.Binding
+	SavePDF         key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -135,6 +144,14 @@ func DefaultKeyMap() KeyMap {
 		RunTest:  b("ctrl+t", "test now", "ctrl+t"),
 
 		PickEngineer: b("e", "engineer", "e"),
+
+		ViewReport:      b("v", "report", "v"),
+		FillReport:      b("f", "fill report", "f"),
+		CompleteService: b("c", "complete service", "c"),
+		InviteSign:      b("i", "invite to sign", "i"),
+		OlderVersion:    b("[", "older version", "["),
+		NewerVersion:    b("]", "newer version", "]"),
+		SavePDF:         b("p", "save PDF", "p"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

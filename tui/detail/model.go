@@ -12,6 +12,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/tui/common"
+	"switchboard/tui/report"
 )
 
 // loadedMsg carries a work order (with history) back from the service.
@@ -23,7 +24,9 @@ type loadedMsg struct {
 	owner string
 	// messages are the work order's outbox messages, newest first.
 	messages []core.Message
-	err      error
+	// report is the service report's status (R-REP-2).
+	report core.ReportStatus
+	err    error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -32,6 +35,11 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 	msg := loadedMsg{number: number, seq: seq, wo: w, err: err}
 	if err == nil {
 		msg.messages, msg.err = svc.OutboxFor(w.Number)
+	}
+	if err == nil && msg.err == nil {
+		var rv core.ReportView
+		rv, msg.err = svc.Report(w.Number, 0)
+		msg.report = rv.Status
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -50,6 +58,8 @@ func loadCmd(svc *core.Service, number string, seq int) tea.Cmd {
 
 type keyMap struct {
 	up, down, pageUp, pageDown, home, end, back, reload key.Binding
+	// Service report (R-REP-1): view it, fill it, complete the service node.
+	viewReport, fillReport, complete key.Binding
 }
 
 // Model is the detail screen of one work order.
@@ -63,6 +73,7 @@ type Model struct {
 	wo       *core.WorkOrder
 	owner    string
 	messages []core.Message
+	report   core.ReportStatus
 	err      error
 	seq      int
 	busy     common.Busy
@@ -79,8 +90,9 @@ func New(c *common.Common, number string) *Model {
 	return &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown,
+			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: report.PageDownKey(km), // f fills the report
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
+			viewReport: km.ViewReport, fillReport: km.FillReport, complete: km.CompleteService,
 		},
 		number: number,
 		busy:   common.NewBusy(c.Styles),
@@ -126,7 +138,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages = &w, msg.owner, msg.messages
+		m.wo, m.owner, m.messages, m.report = &w, msg.owner, msg.messages, msg.report
 		m.built = -1
 		m.rebuild()
 		return nil
@@ -142,8 +154,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.bindings()
 	switch {
+	case key.Matches(msg, k.viewReport):
+		return report.OpenCmd(m.number)
+	case key.Matches(msg, k.fillReport):
+		return report.OpenFormCmd(m.number, false)
+	case key.Matches(msg, k.complete):
+		return report.OpenFormCmd(m.number, true)
 	case key.Matches(msg, k.back):
 		return common.BackCmd
 	case key.Matches(msg, k.up):
@@ -181,13 +199,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	scroll := k.down
 	scroll.SetKeys(append(k.up.Keys(), k.down.Keys()...)...)
 	scroll.SetHelp("↑/↓", "scroll")
-	return []key.Binding{k.back, scroll, k.pageDown, k.reload}
+	return []key.Binding{k.back, scroll, k.complete, k.viewReport, k.fillReport, k.pageDown, k.reload}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {k.complete, k.viewReport, k.fillReport}}
 }
 
 func (m *Model) bindings() keyMap {
@@ -197,5 +215,11 @@ func (m *Model) bindings() keyMap {
 		b.SetEnabled(scrolls)
 	}
 	k.back.SetHelp("esc", "back")
+	w := m.wo
+	a := m.c.Actor
+	writer := a.Kind == core.SubmitterInternal && a.User.Has(report.ReportRoles...)
+	k.viewReport.SetEnabled(w != nil)
+	k.fillReport.SetEnabled(w != nil && writer && w.Node != core.NodeDispatch && w.Status != core.StatusTerminated)
+	k.complete.SetEnabled(w != nil && writer && w.Node == core.NodeService && w.Status.Open())
 	return k
 }
