@@ -32,7 +32,7 @@ func pdftotext(t *testing.T) string {
 
 // signedReport makes a work order whose report has two versions, the second
 // signed, all in Chinese.
-func signedReport(t *testing.T) (*core.Service, string) {
+func signedReport(t testing.TB) (*core.Service, string) {
 	t.Helper()
 	_, svc, clk := testdb.Open(t)
 	admin := testdb.Admin(t, svc)
