@@ -483,3 +483,18 @@ func cleanSigner(name string) (string, *ValidationError) {
 	}
 	return n, nil
 }
+
+// DurationText words how long the work took, to the minute: "45m", "2h 05m", "3d 4h".
+func DurationText(from, to time.Time) string {
+	if from.IsZero() || to.IsZero() || to.Before(from) {
+		return ""
+	}
+	m := int(to.Sub(from).Round(time.Minute) / time.Minute)
+	switch {
+	case m < 60:
+		return fmt.Sprintf("%dm", m)
+	case m < 24*60:
+		return fmt.Sprintf("%dh %02dm", m/60, m%60)
+	}
+	return fmt.Sprintf("%dd %dh", m/(24*60), m%(24*60)/60)
+}

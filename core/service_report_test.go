@@ -408,3 +408,18 @@ func TestSaveReportRefusesBadInput(t *testing.T) {
 		t.Errorf("ParseReportTime(yesterday) = %v", err)
 	}
 }
+
+func TestDurationText(t *testing.T) {
+	t0 := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		d    time.Duration
+		want string
+	}{{0, "0m"}, {45 * time.Minute, "45m"}, {2*time.Hour + 5*time.Minute, "2h 05m"}, {192 * time.Hour, "8d 0h"}, {-time.Hour, ""}} {
+		if got := core.DurationText(t0, t0.Add(tc.d)); got != tc.want {
+			t.Errorf("DurationText(%v) = %q, want %q", tc.d, got, tc.want)
+		}
+	}
+	if got := core.DurationText(time.Time{}, t0); got != "" {
+		t.Errorf("no start: %q", got)
+	}
+}

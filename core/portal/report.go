@@ -75,8 +75,8 @@ func version(r *http.Request) int {
 
 func (s *Server) newReportPage(rv *core.ReportView, base string) *reportPage {
 	p := &reportPage{View: rv, Shown: rv.Shown, Base: base, Loc: time.Local, Problem: rv.ShownProblem}
-	if r := rv.Shown; r != nil && !r.StartedAt.IsZero() && !r.FinishedAt.IsZero() {
-		p.Duration = strings.TrimSuffix(r.FinishedAt.Sub(r.StartedAt).Round(time.Minute).String(), "0s")
+	if r := rv.Shown; r != nil {
+		p.Duration = core.DurationText(r.StartedAt, r.FinishedAt)
 	}
 	return p
 }

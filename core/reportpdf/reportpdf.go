@@ -91,11 +91,7 @@ func (d *doc) write(v *core.ReportView, r *core.ServiceReport) {
 	p.CellFormat(0, 6, fmt.Sprintf("%s · version %d of %d · made %s by %s", r.Number, r.Version, len(v.Versions), d.ts(r.CreatedAt), r.CreatedBy), "", 1, "L", false, 0, "")
 	p.Ln(3)
 
-	dur := ""
-	if !r.StartedAt.IsZero() && !r.FinishedAt.IsZero() {
-		dur = r.FinishedAt.Sub(r.StartedAt).Round(time.Minute).String()
-		dur = strings.TrimSuffix(dur, "0s")
-	}
+	dur := core.DurationText(r.StartedAt, r.FinishedAt)
 	d.fields([][2]string{
 		{"工单 Work order", r.Number + "  " + r.Subject},
 		{"类型 Record type", r.RecordType},

@@ -429,8 +429,8 @@ func (m *Model) content() string {
 		return strings.TrimRight(b.String(), "\n")
 	}
 	dur := ""
-	if !r.StartedAt.IsZero() && !r.FinishedAt.IsZero() {
-		dur = " (" + strings.TrimSuffix(r.FinishedAt.Sub(r.StartedAt).Round(time.Minute).String(), "0s") + ")"
+	if d := core.DurationText(r.StartedAt, r.FinishedAt); d != "" {
+		dur = " (" + d + ")"
 	}
 	m.section(&b, fmt.Sprintf("Version %d", r.Version), [][2]string{
 		{"Made", common.FormatTime(r.CreatedAt, loc) + " by " + r.CreatedBy},
