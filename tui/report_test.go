@@ -160,3 +160,56 @@ func TestGoldenReportView(t *testing.T) {
 	waitOutput(t, tm, "SIGNED")
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }
+
+// TestReportScreensFit: the report view, its invitation picker and QR code, the
+// form and full help draw exactly the terminal's size, from the minimum up, with
+// Chinese text.
+func TestReportScreensFit(t *testing.T) {
+	f := newFixture(t)
+	prepareSignedReport(t, f)
+	if _, err := f.svc.SaveReport(f.admin, serviceWO, core.ReportInput{WorkDone: "补充说明：冷凝器已清洗，运行电流正常。"}); err != nil {
+		t.Fatal(err)
+	}
+	check := func(h *harness, w, ht int, what string) {
+		t.Helper()
+		h.settle(30 * time.Millisecond)
+		v := h.m.View()
+		ls := strings.Split(v, "\n")
+		if len(ls) != ht {
+			t.Errorf("%s at %d×%d: %d lines:\n%s", what, w, ht, len(ls), v)
+		}
+		for _, l := range ls {
+			if common.Width(l) > w {
+				t.Errorf("%s at %d×%d: line of %d cells: %q", what, w, ht, common.Width(l), l)
+			}
+		}
+	}
+	for _, sz := range [][2]int{{60, 15}, {80, 24}, {132, 43}} {
+		w, ht := sz[0], sz[1]
+		h := newHarness(t, f, f.admin, w, ht)
+		h.waitView("WO-000012")
+		h.open(common.DetailScreen, serviceWO)
+		h.waitView("Summary")
+		check(h, w, ht, "detail")
+		h.key("v")
+		h.waitView("CHANGED SINCE")
+		check(h, w, ht, "report view")
+		h.key("i")
+		h.waitView("link only")
+		check(h, w, ht, "invite picker")
+		h.key("enter")
+		h.waitView("Invitation to sign v2")
+		check(h, w, ht, "report view with the invitation")
+		h.key("?")
+		check(h, w, ht, "report view with full help")
+		h.key("?")
+		h.key("f")
+		h.waitView("makes version 3")
+		check(h, w, ht, "report form")
+		h.key("esc")
+		h.waitFor("the report view again", func(v string) bool { return !strings.Contains(v, "makes version 3") })
+		h.key("[")
+		h.waitView("viewing v1")
+		check(h, w, ht, "report view of v1")
+	}
+}

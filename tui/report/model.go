@@ -117,6 +117,8 @@ type Model struct {
 	picking bool
 	pick    int
 	invite  *invitedMsg
+	// inviteLine is where the invitation starts in the content.
+	inviteLine int
 	// PDFDir is where p writes PDFs (the working directory).
 	PDFDir string
 }
@@ -191,7 +193,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.invite = &msg
 		m.rebuild()
-		m.vp.GotoBottom()
+		m.vp.SetYOffset(m.inviteLine) // the link first; the QR code follows
 		text := fmt.Sprintf("Signing link for v%d issued (%s).", msg.inv.Version, msg.inv.Via)
 		for _, x := range msg.inv.Messages {
 			text = fmt.Sprintf("Invitation to sign v%d: %s %s.", msg.inv.Version, x.Channel, x.State)
@@ -482,6 +484,7 @@ func (m *Model) content() string {
 		m.section(&b, fmt.Sprintf("Versions (%d) · [ ] to move between them", len(v.Versions)), rows)
 	}
 	if inv := m.invite; inv != nil {
+		m.inviteLine = strings.Count(b.String(), "\n")
 		rows := [][2]string{{"Link", inv.inv.URL}, {"Expires", common.FormatTime(inv.inv.ExpiresAt, loc) + " (single use)"}}
 		for _, x := range inv.inv.Messages {
 			line := fmt.Sprintf("%s to %s: %s", x.Channel, common.OrDash(core.MaskAddress(x.Recipient.Address)), x.State)
