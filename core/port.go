@@ -127,4 +127,16 @@ type Tx interface {
 	DeleteTimer(at time.Time, wo ID) error
 	DueTimers(now time.Time, limit int) ([]Timer, error)
 	Timers(limit int) ([]Timer, error)
+	// PutReportDraft stores the report content filled before the service node
+	// completes (R-REP-1); nil removes it. ReportDraft reads it (ErrNotFound when none).
+	PutReportDraft(wo ID, d *ReportDraft) error
+	ReportDraft(wo ID) (ReportDraft, error)
+	// PutReport stores a service report version. A new version must be the next
+	// one (the latest + 1, starting at 1); an existing version may be replaced
+	// only while the stored copy is unsigned (to add its signature). A signed
+	// version is locked: replacing it fails with ErrReportLocked (R-REP-2).
+	PutReport(r *ServiceReport) error
+	// Report reads one version; Reports returns every version, oldest first.
+	Report(wo ID, version int) (ServiceReport, error)
+	Reports(wo ID) ([]ServiceReport, error)
 }

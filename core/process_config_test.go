@@ -258,7 +258,7 @@ func TestPostActionsRunOnCompletion(t *testing.T) {
 		switch {
 		case ms[i].Event == core.NoticeCompleted && ms[i].Channel == core.NoticeSMS:
 			sms = &ms[i]
-		case ms[i].Event == core.NoticeServiceReport && ms[i].Channel == core.NoticeEmail:
+		case ms[i].Event == core.NoticeServiceReport && ms[i].Channel == core.NoticeEmail && ms[i].Recipient.Address == "boss@example.com":
 			mail = &ms[i]
 		}
 	}

@@ -234,6 +234,10 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		m = moveOn(p, w, s.Now())
 		return moveDetail(m, note), nil
 	}, func(tx Tx, w *WorkOrder) error {
+		// Completing the service node generates the service report (R-REP-1).
+		if err := s.reportAfterNode(tx, m.from, w, as); err != nil {
+			return err
+		}
 		return s.afterMove(tx, w, m, s.Now())
 	})
 }

@@ -78,3 +78,9 @@ var (
 	bucketTimers    = []byte("timers")      // due unix nanos ‖ work order id → Timer JSON
 	bucketLinksByWO = []byte("links_by_wo") // work order id ‖ link hash
 )
+
+// Service reports (issue 10).
+var (
+	bucketReports      = []byte("reports")       // wo id ‖ version → ServiceReport JSON
+	bucketReportDrafts = []byte("report_drafts") // wo id → ReportDraft JSON
+)

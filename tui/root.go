@@ -15,6 +15,7 @@ import (
 	"switchboard/tui/detail"
 	"switchboard/tui/newwo"
 	"switchboard/tui/notify"
+	"switchboard/tui/report"
 )
 
 // Minimum terminal size the console lays out in; below it, it says so.
@@ -221,6 +222,13 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 		s = notify.NewEditor(m.c, msg.Arg)
 	case common.ChannelsScreen:
 		s = notify.NewChannels(m.c)
+	case common.ReportScreen:
+		if r, ok := m.active().(*report.Model); ok && r.Number() == msg.Number {
+			return nil // a report form saved over the report view it came from
+		}
+		s = report.New(m.c, msg.Number)
+	case common.ReportFormScreen:
+		s = report.NewForm(m.c, msg.Number, msg.Arg == report.CompleteArg)
 	default:
 		return nil
 	}

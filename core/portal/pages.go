@@ -22,8 +22,8 @@ type pages struct{ t map[string]*template.Template }
 
 func mustPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home", "form", "task", "receipt", "problem", "status"} {
-		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
+	for _, name := range []string{"home", "form", "task", "receipt", "problem", "report", "sign", "status"} {
+		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/reportbody.html", "templates/"+name+".html"))
 	}
 	return p
 }
@@ -52,6 +52,9 @@ type view struct {
 	Receipt core.Receipt
 	Message string
 	Contact string
+
+	// Report is the service report page's content (report.go).
+	Report *reportPage
 }
 
 func (s *Server) newView(r *http.Request, titleKey string) *view {
@@ -109,6 +112,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+core.TaskPathPrefix+"{token}", s.submitTask)
 	mux.HandleFunc("GET "+core.ReceiptPathPrefix+"{token}", s.showReceipt)
 	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
+	s.reportRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.problem(w, r, http.StatusNotFound, "notfound") })
 
 	cop := http.NewCrossOriginProtection()

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"switchboard/core"
 )
 
 // limiter keeps one token bucket per client IP. Buckets idle for ten minutes are
@@ -80,7 +82,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		} else {
 			h.Set("X-Frame-Options", "DENY")
 		}
-		h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "+fa)
+		script := ""
+		if strings.HasPrefix(r.URL.Path, core.SignPathPrefix) {
+			script = "script-src 'self'; " // the signature pad (static/sign.js), on the signing page only
+		}
+		h.Set("Content-Security-Policy", "default-src 'none'; "+script+"style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors "+fa)
 		h.Set("Referrer-Policy", "no-referrer")
 		h.Set("X-Content-Type-Options", "nosniff")
 		h.Set("Cache-Control", "no-store")
@@ -95,7 +101,11 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			return
 		}
 		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+			limit := s.cfg.MaxBody
+			if strings.HasPrefix(r.URL.Path, core.SignPathPrefix) {
+				limit = max(limit, signBodyLimit) // a drawn signature is a PNG
+			}
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
 	})

@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"BatchConcurrentWriters", testBatch},
 		{"Outbox", testOutbox},
 		{"OutboxRollback", testOutboxRollback},
+		{"Reports", testReports},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -404,6 +405,80 @@ func testNotFound(t *testing.T, st core.Store) {
 			if !errors.Is(err, core.ErrNotFound) {
 				t.Errorf("check %d: %v does not match ErrNotFound", i, err)
 			}
+		}
+		return nil
+	})
+}
+
+// testReports (R-REP-2): report versions are added in order, a work order's
+// versions come back oldest first and apart from other work orders', an unsigned
+// version may take its signature, and a signed version is never replaced.
+func testReports(t *testing.T, st core.Store) {
+	rep := func(wo core.ID, v int, work string) *core.ServiceReport {
+		r := &core.ServiceReport{WorkOrderID: wo, Number: fmt.Sprintf("WO-%06d", wo), Version: v, ReportContent: core.ReportContent{WorkDone: work}, CreatedAt: t0}
+		r.SHA256 = r.Digest()
+		return r
+	}
+	update(t, st, func(tx core.Tx) error {
+		for _, r := range []*core.ServiceReport{rep(1, 1, "a"), rep(2, 1, "x"), rep(1, 2, "b"), rep(2, 2, "y"), rep(1, 3, "c")} {
+			if err := tx.PutReport(r); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		vs, err := tx.Reports(1)
+		if err != nil || len(vs) != 3 || vs[0].WorkDone != "a" || vs[2].WorkDone != "c" || vs[2].Version != 3 {
+			t.Fatalf("Reports(1) = %+v, %v", vs, err)
+		}
+		if vs, _ := tx.Reports(3); len(vs) != 0 {
+			t.Errorf("Reports(3) = %+v", vs)
+		}
+		if r, err := tx.Report(2, 2); err != nil || r.WorkDone != "y" {
+			t.Errorf("Report(2, 2) = %+v, %v", r, err)
+		}
+		if _, err := tx.Report(2, 9); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("Report(2, 9): %v", err)
+		}
+		return nil
+	})
+	if err := st.Update(func(tx core.Tx) error { return tx.PutReport(rep(1, 5, "skips 4")) }); err == nil {
+		t.Error("version 5 was added after 3")
+	}
+	if err := st.Update(func(tx core.Tx) error { return tx.PutReport(rep(3, 2, "no v1")) }); err == nil {
+		t.Error("version 2 was added without a version 1")
+	}
+	signed := rep(1, 3, "c")
+	signed.Signature = &core.ReportSignature{Name: "王芳", Method: core.SignatureTyped, SignedAt: t0, Version: 3, ReportSHA256: signed.SHA256}
+	update(t, st, func(tx core.Tx) error { return tx.PutReport(signed) })
+	for _, r := range []*core.ServiceReport{rep(1, 3, "changed after signing"), signed} {
+		err := st.Update(func(tx core.Tx) error { return tx.PutReport(r) })
+		if !errors.Is(err, core.ErrReportLocked) {
+			t.Errorf("replacing signed v3 with %q: %v; want ErrReportLocked", r.WorkDone, err)
+		}
+	}
+	view(t, st, func(tx core.Tx) error {
+		r, err := tx.Report(1, 3)
+		if err != nil || r.WorkDone != "c" || r.Signature == nil || r.Check() != nil {
+			t.Errorf("signed v3 = %+v, %v", r, err)
+		}
+		return nil
+	})
+
+	d := &core.ReportDraft{ReportContent: core.ReportContent{WorkDone: "draft", Parts: []core.ReportPart{{Name: "fan", Quantity: 2}}}, UpdatedBy: "ann"}
+	update(t, st, func(tx core.Tx) error { return tx.PutReportDraft(7, d) })
+	view(t, st, func(tx core.Tx) error {
+		got, err := tx.ReportDraft(7)
+		if err != nil || got.WorkDone != "draft" || len(got.Parts) != 1 {
+			t.Errorf("ReportDraft(7) = %+v, %v", got, err)
+		}
+		return nil
+	})
+	update(t, st, func(tx core.Tx) error { return tx.PutReportDraft(7, nil) })
+	view(t, st, func(tx core.Tx) error {
+		if _, err := tx.ReportDraft(7); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("deleted draft: %v", err)
 		}
 		return nil
 	})

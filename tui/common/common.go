@@ -76,6 +76,10 @@ const (
 	DevicesScreen
 	// ProcessScreen configures each record type's process nodes (R-FLOW-1).
 	ProcessScreen
+	// ReportScreen is a work order's service report (R-REP-1, R-REP-2);
+	// ReportFormScreen fills it (Arg "complete": and completes the service node).
+	ReportScreen
+	ReportFormScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -77,6 +77,15 @@ type KeyMap struct {
 	CompleteNode key.Binding
 	Invite       key.Binding
 	TaskForm     key.Binding
+
+	// Service reports (detail screen, report view and form).
+	ViewReport      key.Binding
+	FillReport      key.Binding
+	CompleteService key.Binding
+	InviteSign      key.Binding
+	OlderVersion    key.Binding
+	NewerVersion    key.Binding
+	SavePDF         key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -140,9 +149,16 @@ func DefaultKeyMap() KeyMap {
 
 		PickEngineer: b("e", "engineer", "e"),
 
-		CompleteNode: b("c", "complete node", "c"),
-		Invite:       b("i", "invite account", "i"),
-		TaskForm:     b("t", "task on behalf", "t"),
+		CompleteNode:    b("c", "complete node", "c"),
+		Invite:          b("i", "invite account", "i"),
+		TaskForm:        b("t", "task on behalf", "t"),
+		ViewReport:      b("v", "report", "v"),
+		FillReport:      b("f", "fill report", "f"),
+		CompleteService: b("c", "complete service", "c"),
+		InviteSign:      b("i", "invite to sign", "i"),
+		OlderVersion:    b("[", "older version", "["),
+		NewerVersion:    b("]", "newer version", "]"),
+		SavePDF:         b("p", "save PDF", "p"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

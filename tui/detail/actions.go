@@ -275,7 +275,9 @@ func (m *Model) akeys() actionKeys {
 	a := m.actions
 	w := m.wo
 	open := w != nil && w.Status.Open()
-	a.complete.SetEnabled(open && w.Node != core.NodeDispatch && m.c.Actor.User.Has(core.RoleAdmin, core.RoleDispatcher, core.RoleEngineer))
+	// At the service node "c" completes it through the service report form
+	// (report.go); this one completes every other node.
+	a.complete.SetEnabled(open && w.Node != core.NodeDispatch && w.Node != core.NodeService && m.c.Actor.User.Has(core.RoleAdmin, core.RoleDispatcher, core.RoleEngineer))
 	atTask := open && w.Node == core.NodeTerminalTask
 	a.invite.SetEnabled(atTask)
 	a.task.SetEnabled(atTask)

@@ -13,6 +13,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/tui/common"
+	"switchboard/tui/report"
 )
 
 // loadedMsg carries a work order (with history) back from the service.
@@ -26,7 +27,9 @@ type loadedMsg struct {
 	messages []core.Message
 	// invitations are the terminal-task links issued for it.
 	invitations []core.InvitationStatus
-	err         error
+	// report is the service report's status (R-REP-2).
+	report core.ReportStatus
+	err    error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -38,6 +41,11 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 	}
 	if err == nil && msg.err == nil {
 		msg.invitations, msg.err = svc.Invitations(w.Number)
+	}
+	if err == nil && msg.err == nil {
+		var rv core.ReportView
+		rv, msg.err = svc.Report(w.Number, 0)
+		msg.report = rv.Status
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -56,6 +64,8 @@ func loadCmd(svc *core.Service, number string, seq int) tea.Cmd {
 
 type keyMap struct {
 	up, down, pageUp, pageDown, home, end, back, reload key.Binding
+	// Service report (R-REP-1): view it, fill it, complete the service node.
+	viewReport, fillReport, complete key.Binding
 }
 
 // Model is the detail screen of one work order.
@@ -70,6 +80,7 @@ type Model struct {
 	owner       string
 	messages    []core.Message
 	invitations []core.InvitationStatus
+	report      core.ReportStatus
 	err         error
 
 	// Actions (actions.go).
@@ -97,8 +108,9 @@ func New(c *common.Common, number string) *Model {
 	return &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown,
+			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: report.PageDownKey(km), // f fills the report
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
+			viewReport: km.ViewReport, fillReport: km.FillReport, complete: km.CompleteService,
 		},
 		actions: newActionKeys(km),
 		number:  number,
@@ -156,7 +168,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages, m.invitations = &w, msg.owner, msg.messages, msg.invitations
+		m.wo, m.owner, m.messages, m.invitations, m.report = &w, msg.owner, msg.messages, msg.invitations, msg.report
 		m.built = -1
 		m.rebuild()
 		return nil
@@ -172,8 +184,14 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
+	k := m.bindings()
 	switch {
+	case key.Matches(msg, k.viewReport):
+		return report.OpenCmd(m.number)
+	case key.Matches(msg, k.fillReport):
+		return report.OpenFormCmd(m.number, false)
+	case key.Matches(msg, k.complete):
+		return report.OpenFormCmd(m.number, true)
 	case key.Matches(msg, k.back):
 		return common.BackCmd
 	case key.Matches(msg, k.up):
@@ -215,14 +233,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.back}
 	}
 	a := m.akeys()
-	return []key.Binding{k.back, scroll, a.complete, a.invite, a.task, k.reload}
+	return []key.Binding{k.back, scroll, k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, k.reload}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	a := m.akeys()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {a.complete, a.invite, a.task}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport}}
 }
 
 func (m *Model) bindings() keyMap {
@@ -232,5 +250,11 @@ func (m *Model) bindings() keyMap {
 		b.SetEnabled(scrolls)
 	}
 	k.back.SetHelp("esc", "back")
+	w := m.wo
+	a := m.c.Actor
+	writer := a.Kind == core.SubmitterInternal && a.User.Has(report.ReportRoles...)
+	k.viewReport.SetEnabled(w != nil)
+	k.fillReport.SetEnabled(w != nil && writer && w.Node != core.NodeDispatch && w.Status != core.StatusTerminated)
+	k.complete.SetEnabled(w != nil && writer && w.Node == core.NodeService && w.Status.Open())
 	return k
 }

@@ -71,6 +71,7 @@ func (m *Model) content() string {
 		{"Due", ts(w.DueAt)},
 		{"Version", strconv.FormatUint(w.Version, 10)},
 	})
+	m.reportSection(&b)
 	m.section(&b, "Customer", []field{
 		{"Account", w.AccountName},
 		{"Contact (contact_id)", named(w.ContactID, w.ContactName)},

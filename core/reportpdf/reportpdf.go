@@ -1,0 +1,224 @@
+// Package reportpdf renders a service report version as a printable A4 PDF
+// (R-REP-1), in a font that has the Chinese characters customers' names,
+// addresses and engineers' notes are written in. The font is embedded in the
+// binary (see font/README.md): nothing is downloaded at run time.
+package reportpdf
+
+import (
+	"bytes"
+	_ "embed"
+	"fmt"
+	"image"
+	"image/color"
+	"image/draw"
+	"image/png"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/go-pdf/fpdf"
+
+	"switchboard/core"
+)
+
+//go:embed font/WenQuanYiMicroHei-subset.ttf
+var fontTTF []byte
+
+const family = "report"
+
+// FileName is the name a downloaded report gets: WO-000123-report-v2.pdf.
+func FileName(r *core.ServiceReport) string {
+	return fmt.Sprintf("%s-report-v%d.pdf", r.Number, r.Version)
+}
+
+// Write renders version r of the report in v as a PDF, with times in loc. The
+// same version always gives the same bytes (the document's dates are the
+// version's own).
+func Write(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc *time.Location) error {
+	if r == nil {
+		return fmt.Errorf("%s has no service report yet", v.Number)
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	p := fpdf.New("P", "mm", "A4", "")
+	p.SetCompression(true)
+	p.SetCreationDate(r.CreatedAt)
+	p.SetModificationDate(r.CreatedAt)
+	p.SetTitle(fmt.Sprintf("Service report %s v%d", r.Number, r.Version), true)
+	p.SetAuthor(r.Engineer, true)
+	p.SetCreator("Switchboard", true)
+	p.SetProducer("Switchboard", true)
+	p.AddUTF8FontFromBytes(family, "", fontTTF)
+	if err := p.Error(); err != nil {
+		return fmt.Errorf("report font: %w", err)
+	}
+	p.SetMargins(18, 16, 18)
+	p.SetAutoPageBreak(true, 20)
+	p.AliasNbPages("{nb}")
+	p.SetFooterFunc(func() {
+		p.SetY(-14)
+		p.SetFont(family, "", 7)
+		p.SetTextColor(110, 110, 110)
+		p.CellFormat(0, 4, fmt.Sprintf("%s · v%d · SHA-256 %s", r.Number, r.Version, r.SHA256), "", 1, "L", false, 0, "")
+		p.CellFormat(0, 4, fmt.Sprintf("Page %d/{nb}", p.PageNo()), "", 0, "R", false, 0, "")
+	})
+	p.AddPage()
+	d := doc{p: p, loc: loc}
+	d.write(v, r)
+	return p.Output(w)
+}
+
+type doc struct {
+	p   *fpdf.Fpdf
+	loc *time.Location
+}
+
+func (d *doc) ts(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	return t.In(d.loc).Format("2006-01-02 15:04 MST")
+}
+
+func (d *doc) write(v *core.ReportView, r *core.ServiceReport) {
+	p := d.p
+	p.SetTextColor(20, 20, 20)
+	p.SetFont(family, "", 18)
+	p.CellFormat(0, 10, "服务报告 Service report", "", 1, "L", false, 0, "")
+	p.SetFont(family, "", 10)
+	p.SetTextColor(80, 80, 80)
+	p.CellFormat(0, 6, fmt.Sprintf("%s · version %d of %d · made %s by %s", r.Number, r.Version, len(v.Versions), d.ts(r.CreatedAt), r.CreatedBy), "", 1, "L", false, 0, "")
+	p.Ln(3)
+
+	dur := core.DurationText(r.StartedAt, r.FinishedAt)
+	d.fields([][2]string{
+		{"工单 Work order", r.Number + "  " + r.Subject},
+		{"类型 Record type", r.RecordType},
+		{"客户 Customer", r.Customer},
+		{"单位 Account", r.Account},
+		{"电话 Phone", r.Phone},
+		{"地址 Address", r.Address},
+		{"设备 Device", r.DeviceCode},
+		{"工程师 Engineer", r.Engineer},
+		{"服务商 Provider", r.Provider},
+		{"开始 Started", d.ts(r.StartedAt)},
+		{"完成 Finished", d.ts(r.FinishedAt)},
+		{"用时 Duration", dur},
+	})
+
+	d.heading("服务内容 Work done")
+	d.para(orDash(r.WorkDone))
+
+	d.heading("使用配件 Parts used")
+	if len(r.Parts) == 0 {
+		d.para("—")
+	} else {
+		p.SetFont(family, "", 9)
+		p.SetFillColor(235, 238, 242)
+		p.CellFormat(130, 7, "配件 Part", "1", 0, "L", true, 0, "")
+		p.CellFormat(0, 7, "数量 Quantity", "1", 1, "R", true, 0, "")
+		p.SetFont(family, "", 10)
+		for _, part := range r.Parts {
+			p.CellFormat(130, 7, part.Name, "1", 0, "L", false, 0, "")
+			p.CellFormat(0, 7, core.QuantityText(part.Quantity), "1", 1, "R", false, 0, "")
+		}
+		p.Ln(2)
+	}
+
+	if r.Notes != "" {
+		d.heading("备注 Notes")
+		d.para(r.Notes)
+	}
+
+	d.heading("客户签字 Customer signature")
+	s := r.Signature
+	if s == nil {
+		msg := "未签字 Not signed."
+		if v.Status.SignedVersion > 0 && v.Status.SignedVersion != r.Version {
+			msg += fmt.Sprintf(" Version %d was signed by %s; this version is not.", v.Status.SignedVersion, v.Status.Signer)
+		}
+		d.para(msg)
+	} else {
+		d.para(fmt.Sprintf("签字人 Signed by %s · %s · %s signature · from %s", s.Name, d.ts(s.SignedAt), s.Method, s.IP))
+		if img, ok := flatten(s.PNG); ok {
+			p.RegisterImageOptionsReader("signature", fpdf.ImageOptions{ImageType: "PNG"}, bytes.NewReader(img))
+			if p.Error() == nil {
+				y := p.GetY()
+				p.ImageOptions("signature", p.GetX(), y, 70, 0, true, fpdf.ImageOptions{ImageType: "PNG"}, 0, "")
+			}
+		} else {
+			p.SetFont(family, "", 16)
+			p.CellFormat(0, 10, s.Name, "B", 1, "L", false, 0, "")
+		}
+		p.SetFont(family, "", 8)
+		p.SetTextColor(80, 80, 80)
+		p.MultiCell(0, 4.5, "The signature covers exactly this version: SHA-256 "+s.ReportSHA256, "", "L", false)
+		p.SetTextColor(20, 20, 20)
+	}
+	if err := r.Check(); err != nil {
+		p.Ln(2)
+		p.SetTextColor(180, 30, 30)
+		p.SetFont(family, "", 10)
+		p.MultiCell(0, 5.5, "WARNING: "+err.Error(), "", "L", false)
+		p.SetTextColor(20, 20, 20)
+	}
+}
+
+func (d *doc) heading(s string) {
+	p := d.p
+	p.Ln(3)
+	p.SetFont(family, "", 12)
+	p.SetTextColor(31, 58, 95)
+	p.CellFormat(0, 7, s, "B", 1, "L", false, 0, "")
+	p.SetTextColor(20, 20, 20)
+	p.Ln(1.5)
+}
+
+func (d *doc) para(s string) {
+	d.p.SetFont(family, "", 10)
+	d.p.MultiCell(0, 5.5, s, "", "L", false)
+}
+
+// fields writes label/value rows; empty values are left out.
+func (d *doc) fields(rows [][2]string) {
+	p := d.p
+	for _, r := range rows {
+		if strings.TrimSpace(r[1]) == "" {
+			continue
+		}
+		p.SetFont(family, "", 9)
+		p.SetTextColor(90, 90, 90)
+		p.CellFormat(38, 6, r[0], "", 0, "L", false, 0, "")
+		p.SetFont(family, "", 10)
+		p.SetTextColor(20, 20, 20)
+		p.MultiCell(0, 6, r[1], "", "L", false)
+	}
+}
+
+// flatten puts a drawn signature on white (PDF viewers differ on transparent
+// PNGs) and re-encodes it; ok is false when there is no drawing.
+func flatten(b []byte) ([]byte, bool) {
+	if len(b) == 0 {
+		return nil, false
+	}
+	src, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, false
+	}
+	dst := image.NewRGBA(src.Bounds())
+	draw.Draw(dst, dst.Bounds(), &image.Uniform{C: color.White}, image.Point{}, draw.Src)
+	draw.Draw(dst, dst.Bounds(), src, src.Bounds().Min, draw.Over)
+	var out bytes.Buffer
+	if err := png.Encode(&out, dst); err != nil {
+		return nil, false
+	}
+	return out.Bytes(), true
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "—"
+	}
+	return s
+}
