@@ -41,6 +41,9 @@ func Run(t *testing.T, open Opener) {
 		{"BatchConcurrentWriters", testBatch},
 		{"Outbox", testOutbox},
 		{"OutboxRollback", testOutboxRollback},
+		{"MailLog", testMailLog},
+		{"Attachments", testAttachments},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
