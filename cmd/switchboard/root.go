@@ -57,6 +57,7 @@ also has a command below, for scripts (read commands take --json).`,
 				return err
 			}
 			defer a.startOutbox()()
+			defer a.startMailPoller()()
 			return a.console(web)
 		}),
 	}
@@ -85,6 +86,7 @@ also has a command below, for scripts (read commands take --json).`,
 		inviteCmd(a),
 		notifyCmd(a),
 		smsCmd(a),
+		mailCmd(a),
 	)
 	return root
 }

@@ -7,7 +7,7 @@ import (
 )
 
 func woCmd(a *app) *cobra.Command {
-	return group("wo", "Work orders: create, list, show, advance, terminate", woCreateCmd(a), woListCmd(a), woShowCmd(a), woAdvanceCmd(a), woTerminateCmd(a))
+	return group("wo", "Work orders: create, list, show, advance, terminate, attachments", woCreateCmd(a), woListCmd(a), woShowCmd(a), woAdvanceCmd(a), woTerminateCmd(a), woAttachmentCmd(a))
 }
 
 func woCreateCmd(a *app) *cobra.Command {

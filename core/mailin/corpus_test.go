@@ -18,10 +18,10 @@ import (
 // the email channel's sender, a mail rule for a VIP domain and a 4 KB
 // attachment limit.
 type company struct {
-	svc                          *core.Service
-	clk                          *testdb.Clock
-	admin                        core.Actor
-	wangTU, liTU, maryTU, vipAcc core.ID
+	svc                  *core.Service
+	clk                  *testdb.Clock
+	admin                core.Actor
+	wangTU, liTU, maryTU core.ID
 }
 
 func newCompany(t *testing.T) *company {
