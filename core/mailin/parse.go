@@ -102,7 +102,39 @@ func Parse(raw []byte) (*core.InboundMail, error) {
 	if fwd := forwardedSender(m.Text); fwd != nil {
 		m.Forwarded = fwd
 	}
+	sanitize(m)
 	return m, nil
+}
+
+// sanitize makes every header value valid UTF-8 without control characters:
+// raw 8-bit bytes the decoders let through must not reach the store.
+func sanitize(m *core.InboundMail) {
+	clean := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r < 0x20 || r == 0x7f {
+				return -1
+			}
+			return r
+		}, strings.ToValidUTF8(s, "\uFFFD"))
+	}
+	addrs := func(l []core.MailAddress) {
+		for i := range l {
+			l[i].Name, l[i].Address = clean(l[i].Name), clean(l[i].Address)
+		}
+	}
+	m.MessageID, m.Subject, m.Auto, m.OurKey = clean(m.MessageID), clean(m.Subject), clean(m.Auto), clean(m.OurKey)
+	m.From.Name, m.From.Address = clean(m.From.Name), clean(m.From.Address)
+	addrs(m.To)
+	addrs(m.Cc)
+	for i := range m.InReplyTo {
+		m.InReplyTo[i] = clean(m.InReplyTo[i])
+	}
+	for i := range m.References {
+		m.References[i] = clean(m.References[i])
+	}
+	for i := range m.Attachments {
+		m.Attachments[i].ContentType = clean(m.Attachments[i].ContentType)
+	}
 }
 
 type parser struct {
