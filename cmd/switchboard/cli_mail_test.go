@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"switchboard/store"
 )
@@ -251,5 +252,50 @@ func TestMailPollAndSettingsCLI(t *testing.T) {
 	d.okJSON(&rows, "wo", "list", "--json")
 	if len(rows) != 2 || rows[0]["subject"] != "電梯故障，請派員處理" || rows[1]["subject"] != "空调外机噪音大，需要检修" {
 		t.Errorf("work orders: %v", rows)
+	}
+}
+
+// TestServePollsMaildir (R-IN-5): `switchboard serve` polls the saved Maildir by
+// itself: a message dropped into new/ becomes a work order and moves to cur/.
+func TestServePollsMaildir(t *testing.T) {
+	d := newDB(t)
+	md := filepath.Join(d.home, "Maildir")
+	for _, sub := range []string{"new", "cur", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(md, sub), 0o700); err != nil {
+			t.Fatal(err)
+		}
+	}
+	d.ok("mail", "settings", "--maildir", md, "--poll", "1s")
+	cmd := exec.Command(binary, "--db", d.path, "serve", "--listen", freeAddr(t))
+	cmd.Env = env(t, d.home)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
+	// Delivered the Maildir way: written in tmp/, then renamed into new/.
+	tmp := filepath.Join(md, "tmp", "1762000001.M1.host")
+	if err := os.WriteFile(tmp, corpus(t, "05-big5.eml"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(tmp, filepath.Join(md, "new", "1762000001.M1.host")); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		cur, _ := os.ReadDir(filepath.Join(md, "cur"))
+		if len(cur) == 1 && strings.HasSuffix(cur[0].Name(), ":2,S") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("serve did not take the message in: cur/ has %v", cur)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	_ = cmd.Process.Signal(os.Interrupt)
+	_ = cmd.Wait()
+	var rows []map[string]any
+	d.okJSON(&rows, "wo", "list", "--json")
+	if len(rows) != 1 || rows[0]["subject"] != "電梯故障，請派員處理" || rows[0]["channel"] != "email" {
+		t.Fatalf("work orders: %v", rows)
 	}
 }

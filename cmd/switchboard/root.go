@@ -87,6 +87,7 @@ also has a command below, for scripts (read commands take --json).`,
 		notifyCmd(a),
 		smsCmd(a),
 		mailCmd(a),
+		apikeyCmd(a),
 	)
 	return root
 }
