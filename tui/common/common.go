@@ -74,6 +74,9 @@ const (
 	TasksScreen
 	// DevicesScreen lists devices with their sticker QR codes (section 8).
 	DevicesScreen
+	// IntakeScreen is the mail quarantine, mail log, mail rules and API keys
+	// (R-IN-5, R-IN-6).
+	IntakeScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -157,3 +160,7 @@ type Sentence string
 
 // Error returns the sentence.
 func (s Sentence) Error() string { return string(s) }
+
+// IntakeChangedMsg tells screens that received mail, mail settings or API keys
+// changed (coalesced like WorkOrdersChangedMsg).
+type IntakeChangedMsg struct{}

@@ -73,6 +73,12 @@ type KeyMap struct {
 
 	// Task inbox.
 	PickEngineer key.Binding
+
+	// Intake (mail quarantine, mail log, mail rules, API keys).
+	NextView     key.Binding
+	PrevView     key.Binding
+	Release      key.Binding
+	ForceRelease key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -135,6 +141,11 @@ func DefaultKeyMap() KeyMap {
 		RunTest:  b("ctrl+t", "test now", "ctrl+t"),
 
 		PickEngineer: b("e", "engineer", "e"),
+
+		NextView:     b("tab", "next view", "tab"),
+		PrevView:     b("shift+tab", "previous view", "shift+tab"),
+		Release:      b("r", "release", "r"),
+		ForceRelease: b("F", "release as it is", "F"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

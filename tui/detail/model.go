@@ -23,7 +23,9 @@ type loadedMsg struct {
 	owner string
 	// messages are the work order's outbox messages, newest first.
 	messages []core.Message
-	err      error
+	// attachments are the files kept with the work order (R-IN-5).
+	attachments []core.Attachment
+	err         error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -32,6 +34,9 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 	msg := loadedMsg{number: number, seq: seq, wo: w, err: err}
 	if err == nil {
 		msg.messages, msg.err = svc.OutboxFor(w.Number)
+	}
+	if msg.err == nil {
+		msg.attachments, msg.err = svc.Attachments(w.Number)
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -63,10 +68,12 @@ type Model struct {
 	wo       *core.WorkOrder
 	owner    string
 	messages []core.Message
-	err      error
-	seq      int
-	busy     common.Busy
-	vp       viewport.Model
+	// attachments are the files kept with the work order.
+	attachments []core.Attachment
+	err         error
+	seq         int
+	busy        common.Busy
+	vp          viewport.Model
 	// built is the width the viewport content was built for.
 	built int
 }
@@ -126,7 +133,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages = &w, msg.owner, msg.messages
+		m.wo, m.owner, m.messages, m.attachments = &w, msg.owner, msg.messages, msg.attachments
 		m.built = -1
 		m.rebuild()
 		return nil

@@ -101,6 +101,7 @@ func (m *Model) content() string {
 		{"Connected enterprise ID (field_downstreamOuterTenantId__c)", w.FieldDownstreamOuterTenantID},
 	})
 	m.messagesSection(&b)
+	m.attachmentsSection(&b)
 	m.history(&b)
 	return strings.TrimRight(b.String(), "\n")
 }
