@@ -152,6 +152,7 @@ func TestIntakeAPIKeys(t *testing.T) {
 	h.waitView("1 of 12\n")
 	h.key("8")
 	h.key("shift+tab")
+	h.key("shift+tab")
 	h.waitView("[API keys (0)]", "No API keys yet")
 	h.key("n")
 	h.waitView("integration name:")
@@ -182,6 +183,7 @@ func TestIntakeAPIKeys(t *testing.T) {
 	agent := f.user(t, "dina", core.RoleDispatcher)
 	h2 := newHarness(t, f, agent, 120, 30)
 	h2.key("8")
+	h2.key("shift+tab")
 	h2.key("shift+tab")
 	h2.waitView("[API keys (1)]")
 	h2.key("n")
@@ -264,13 +266,69 @@ func TestIntakeFitsSmallTerminal(t *testing.T) {
 	h.key("enter")
 	h.waitView("Raw message")
 	check("raw preview")
-	for _, v := range []string{"Mail log", "Mail rules", "API keys"} {
+	for _, v := range []string{"Mail log", "Mail rules", "API keys", "Import"} {
 		h.key("tab")
 		h.waitView("[" + v)
 		check(v)
 	}
 	h.key("shift+tab")
+	h.key("shift+tab")
 	h.key("enter")
 	h.waitView("Edit mail rule")
 	check("rule form")
+}
+
+// TestIntakeImportWizard (issue 8 item 4): the console's CSV import runs a dry
+// run that lists every bad cell and writes nothing; once the file is fixed,
+// ctrl+s and y import it, all at once.
+func TestIntakeImportWizard(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "customers.csv")
+	bad := "name,phone,email,account,terminal_user\n王芳,138 0013 8001,wang@example.com,上海浦东仓储,yes\n,139 0000 0000,,Acme,no\nBob,12,bob@example,Acme,maybe\n"
+	if err := os.WriteFile(file, []byte(bad), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	contacts := func() int {
+		a, _ := f.svc.LookupCaller("13800138001")
+		b, _ := f.svc.LookupCaller("13900000001")
+		return len(a) + len(b)
+	}
+	h := newHarness(t, f, f.admin, 120, 30)
+	h.key("8")
+	h.key("shift+tab")
+	h.waitView("[Import CSV]", "enter types the path")
+	h.key("enter")
+	h.typeText(file)
+	h.key("enter")
+	v := h.waitView("Dry run of customers.csv (contacts): 3 rows", "nothing was imported")
+	for _, want := range []string{"line 3, column name", "line 4, column phone", "line 4, column terminal_user", "nothing was imported"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the report lacks %q:\n%s", want, v)
+		}
+	}
+	h.key("ctrl+s")
+	h.waitView("Run a dry run first")
+	if n := contacts(); n != 0 {
+		t.Fatalf("a dry run with problems wrote %d contacts", n)
+	}
+	good := "name,phone,email,account,terminal_user\n王芳,138 0013 8001,wang@example.com,上海浦东仓储,yes\nBob,139 0000 0001,bob@example.com,Acme,no\n"
+	if err := os.WriteFile(file, []byte(good), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h.key("d")
+	h.waitView("2 rows, 0 problems", "The file is clean")
+	h.key("ctrl+s")
+	h.waitView("Import 2 contacts from customers.csv?")
+	h.key("y")
+	h.waitView("Imported 2 contacts.")
+	if n := contacts(); n != 2 {
+		t.Fatalf("import wrote %d contacts, want 2", n)
+	}
+	// → switches to work orders and checks the same file again: it has no subject.
+	h.key("right")
+	v = h.waitView("[work-orders]", "Dry run of customers.csv (work-orders)")
+	if !strings.Contains(v, "subject") {
+		t.Errorf("a contacts file read as work orders:\n%s", v)
+	}
 }

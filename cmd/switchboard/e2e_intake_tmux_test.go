@@ -36,6 +36,7 @@ func TestConsoleIntakeEndToEnd(t *testing.T) {
 	s.waitFor("The quarantine is empty")
 
 	s.keys("BTab")
+	s.keys("BTab")
 	s.waitFor("[API keys")
 	s.keys("n")
 	s.waitFor("integration name:")

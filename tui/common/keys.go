@@ -79,6 +79,7 @@ type KeyMap struct {
 	PrevView     key.Binding
 	Release      key.Binding
 	ForceRelease key.Binding
+	DryRun       key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -146,6 +147,7 @@ func DefaultKeyMap() KeyMap {
 		PrevView:     b("shift+tab", "previous view", "shift+tab"),
 		Release:      b("r", "release", "r"),
 		ForceRelease: b("F", "release as it is", "F"),
+		DryRun:       b("d", "dry run", "d"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

@@ -24,10 +24,11 @@ const (
 	viewLog
 	viewRules
 	viewKeys
+	viewImport
 	viewCount
 )
 
-var viewTitles = [viewCount]string{"Quarantine", "Mail log", "Mail rules", "API keys"}
+var viewTitles = [viewCount]string{"Quarantine", "Mail log", "Mail rules", "API keys", "Import CSV"}
 
 // mode is what the section is doing besides listing.
 type mode int
@@ -46,6 +47,7 @@ type keyMap struct {
 	create, edit, toggle, moveUp, moveDown    key.Binding
 	save, nextField, prevField, left, right   key.Binding
 	keyName, confirmKeyName, closeSecret, raw key.Binding
+	dryRun, editPath                          key.Binding
 }
 
 // Model is the intake section.
@@ -86,6 +88,9 @@ type Model struct {
 	secret    string
 	secretFor core.APIKey
 
+	// imp is the CSV import wizard.
+	imp importer
+
 	mayRules, mayKeys bool
 	whyRules, whyKeys string
 }
@@ -104,6 +109,8 @@ func New(c *common.Common) *Model {
 	closeSecret := key.NewBinding(key.WithKeys(), key.WithHelp("any key", "hide the key"))
 	raw := km.Open
 	raw.SetHelp("enter", "show/hide raw")
+	editPath := km.Open
+	editPath.SetHelp("enter", "type the file path")
 	in := textinput.New()
 	in.Prompt = "integration name: "
 	in.Placeholder = "e.g. ERP"
@@ -120,9 +127,11 @@ func New(c *common.Common) *Model {
 			create: create, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			save: km.Save, nextField: km.NextField, prevField: km.PrevField, left: km.PrevChoice, right: common.Without(km.NextChoice, " "),
 			keyName: keyName, confirmKeyName: keyName, closeSecret: closeSecret, raw: raw,
+			dryRun: km.DryRun, editPath: editPath,
 		},
 		busy:    common.NewBusy(c.Styles),
 		keyName: in,
+		imp:     newImporter(c),
 	}
 	m.mayRules, m.whyRules = c.MayDispatch("change mail rules or release quarantined mail")
 	a := c.Actor
@@ -145,6 +154,7 @@ func (m *Model) reloadCmd() tea.Cmd {
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = w, h
 	m.keyName.Width = max(10, w-30)
+	m.imp.path.Width = max(10, w-12)
 	if m.form != nil {
 		m.form.setSize(w, h)
 	}
@@ -159,7 +169,7 @@ func (m *Model) Capturing() bool {
 	case modeRuleForm:
 		return m.form.capturing()
 	}
-	return false
+	return m.view == viewImport && m.imp.editing
 }
 
 // Showing is the title of the list the section shows.
@@ -173,8 +183,10 @@ func (m *Model) rows() int {
 		return len(m.log)
 	case viewRules:
 		return len(m.rules)
+	case viewKeys:
+		return len(m.apiKeys)
 	}
-	return len(m.apiKeys)
+	return 0
 }
 
 func (m *Model) selectedMail() (core.MailRecord, bool) {
@@ -252,6 +264,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.secret, m.secretFor = msg.secret, msg.key
 		}
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(msg.status))
+	case importedMsg:
+		return m.importedCmd(msg)
 	case savedRuleMsg:
 		if m.form == nil {
 			return nil
@@ -279,6 +293,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		cmds = append(cmds, c)
 	case modeRuleForm:
 		cmds = append(cmds, m.form.update(msg))
+	}
+	if m.imp.editing {
+		var c tea.Cmd
+		m.imp.path, c = m.imp.path.Update(msg)
+		cmds = append(cmds, c)
 	}
 	return tea.Batch(cmds...)
 }
@@ -336,6 +355,9 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := m.bindings()
 	h := m.listRoom()
 	v := m.view
+	if v == viewImport && (m.imp.editing || m.imp.confirm || !key.Matches(msg, k.nextView, k.prevView)) {
+		return m.importKeyCmd(msg)
+	}
 	switch {
 	case key.Matches(msg, k.nextView):
 		m.view = (m.view + 1) % viewCount
@@ -495,6 +517,17 @@ func (m *Model) ShortHelp() []key.Binding {
 	case viewRules:
 		return []key.Binding{k.nextView, k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.del}
 	}
+	if m.view == viewImport {
+		switch {
+		case m.imp.editing:
+			return []key.Binding{k.keyName, k.back}
+		case m.imp.confirm:
+			c := k.confirm
+			c.SetHelp("y", "import")
+			return []key.Binding{c, key.NewBinding(key.WithHelp("any other key", "cancel"))}
+		}
+		return []key.Binding{k.nextView, k.editPath, k.left, k.dryRun, k.save, k.down}
+	}
 	return []key.Binding{k.nextView, k.create, k.del, k.reload}
 }
 
@@ -550,6 +583,14 @@ func (m *Model) bindings() keyMap {
 		k.del.SetEnabled(has && m.mayRules)
 		k.create.SetHelp("n", "new mail rule")
 		k.create.SetEnabled(m.mayRules && m.loaded)
+	case viewImport:
+		k.left.SetHelp("←/→", "contacts / work orders")
+		k.keyName.SetHelp("enter", "dry run")
+		k.save.SetHelp("ctrl+s", "import")
+		k.save.SetEnabled(m.imp.ready())
+		k.dryRun.SetEnabled(strings.TrimSpace(m.imp.path.Value()) != "")
+		k.down.SetHelp("↓/↑", "scroll problems")
+		k.down.SetEnabled(m.imp.report != nil && len(m.imp.report.rep.Problems) > 0)
 	case viewKeys:
 		k.del.SetHelp(k.del.Help().Key, "revoke")
 		sel, ok := m.selectedKey()

@@ -50,7 +50,7 @@ func (m *Model) View() string {
 		var tabs []string
 		for v := range viewCount {
 			label := viewTitles[v]
-			if counts {
+			if counts && v != viewImport {
 				label = fmt.Sprintf("%s (%d)", label, m.count(v))
 			}
 			if v == m.view {
@@ -70,6 +70,9 @@ func (m *Model) View() string {
 	b.WriteString(common.Truncate(head, m.width) + "\n")
 	b.WriteString(common.Truncate(st.Muted.Render(m.lead()), m.width) + "\n")
 	switch {
+	case m.view == viewImport:
+		b.WriteString(strings.Join(m.importLines(m.height-2), "\n"))
+		return b.String()
 	case m.err != nil && !m.loaded:
 		b.WriteString(st.Error.Render(common.Truncate(m.err.Error(), m.width)))
 		return b.String()
@@ -166,6 +169,8 @@ func (m *Model) lead() string {
 		return "Everything received and what became of it, newest first · " + poll
 	case viewRules:
 		return "The first enabled rule whose condition matches sets the new work order's type, priority and region (R-IN-5)"
+	case viewImport:
+		return "Bring contacts or work orders in from a CSV file: a dry run first, then all or nothing"
 	}
 	return "Keys other systems use for the API under /api/v1 (Authorization: Bearer KEY; R-IN-6)"
 }
