@@ -267,7 +267,12 @@ func SubjectNumber(subject string) string {
 // with "…"), "(no subject)" when empty. It never refuses: mail must not be lost
 // over its subject.
 func CleanSubject(s string) string {
-	s = strings.Join(strings.Fields(strings.Map(dropControl, s)), " ")
+	s = strings.Join(strings.Fields(strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return ' ' // a folded or tabbed subject keeps its word breaks
+		}
+		return dropControl(r)
+	}, s)), " ")
 	for {
 		loc := fwdPrefix.FindStringIndex(s)
 		if loc == nil {

@@ -62,7 +62,7 @@ func Parse(raw []byte) (*core.InboundMail, error) {
 	}
 	e, err := message.Read(bytes.NewReader(raw))
 	if err != nil && e == nil {
-		return nil, broken("the header cannot be read: %v", err)
+		return nil, broken("the header cannot be read: %s", strings.TrimSpace(err.Error()))
 	}
 	p := &parser{}
 	if err != nil {
@@ -70,8 +70,12 @@ func Parse(raw []byte) (*core.InboundMail, error) {
 	}
 	h := gomail.Header{Header: e.Header}
 	m := &core.InboundMail{}
-	// Raw 8-bit headers (no RFC 2047) are decoded with the body's charset.
-	p.headerCharset = firstCharset(e)
+	// The body first: raw 8-bit headers (no RFC 2047) are decoded with the
+	// charset of its first text part.
+	if err := p.walk(e, 0); err != nil {
+		return nil, err
+	}
+	p.headerCharset = p.textCharset
 
 	m.From, err = p.address(h, "From")
 	if err != nil {
@@ -92,10 +96,6 @@ func Parse(raw []byte) (*core.InboundMail, error) {
 	}
 	m.Auto = autoReason(h, m.From)
 	m.OurKey = strings.TrimSpace(h.Get("X-Switchboard-Key"))
-
-	if err := p.walk(e, 0); err != nil {
-		return nil, err
-	}
 	m.Text, m.FromHTML = p.body()
 	m.Attachments = p.attachments
 	m.Warnings = p.warnings
@@ -139,10 +139,12 @@ func sanitize(m *core.InboundMail) {
 
 type parser struct {
 	headerCharset string
-	plain, html   []string
-	attachments   []core.InboundAttachment
-	warnings      []string
-	leaves        int
+	// textCharset is the charset label of the first text part read.
+	textCharset string
+	plain, html []string
+	attachments []core.InboundAttachment
+	warnings    []string
+	leaves      int
 	// inner is the text of an attached message (message/rfc822), used when the
 	// outer message has no text of its own (a forward as attachment).
 	inner string
@@ -245,11 +247,11 @@ func (p *parser) alternative(mr message.MultipartReader, depth int) error {
 		mt, _, _ := part.Header.ContentType()
 		switch {
 		case strings.HasPrefix(mt, "multipart/"):
-			sub := &parser{headerCharset: p.headerCharset, leaves: p.leaves}
+			sub := &parser{textCharset: p.textCharset, leaves: p.leaves}
 			if err := sub.walk(part, depth+1); err != nil {
 				return err
 			}
-			p.leaves = sub.leaves
+			p.leaves, p.textCharset = sub.leaves, sub.textCharset
 			p.attachments = append(p.attachments, sub.attachments...)
 			p.warnings = append(p.warnings, sub.warnings...)
 			nested = append(nested, sub)
@@ -315,6 +317,10 @@ func (p *parser) leaf(e *message.Entity, mt string, params map[string]string) er
 		return nil
 	}
 	data, err := io.ReadAll(e.Body)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		p.warn("attachment %q ends without its closing boundary: kept as far as it came", name)
+		err = nil
+	}
 	if err != nil {
 		if message.IsUnknownEncoding(err) || isCorrupt(err) {
 			p.warn("attachment %q could not be decoded (%v): kept as it came", name, err)
@@ -342,6 +348,11 @@ func (p *parser) leaf(e *message.Entity, mt string, params map[string]string) er
 // message unreadable.
 func (p *parser) read(e *message.Entity, mt string) ([]byte, error) {
 	b, err := io.ReadAll(e.Body)
+	if errors.Is(err, io.ErrUnexpectedEOF) {
+		// The message ends without its closing boundary: keep what came.
+		p.warn("the %s part ends without its closing boundary", mt)
+		err = nil
+	}
 	if err != nil {
 		if isCorrupt(err) {
 			return nil, broken("the %s part's %s encoding is corrupt: %v", mt, strings.ToLower(e.Header.Get("Content-Transfer-Encoding")), err)
@@ -349,8 +360,11 @@ func (p *parser) read(e *message.Entity, mt string) ([]byte, error) {
 		return nil, broken("the %s part cannot be read: %v", mt, err)
 	}
 	if _, params, _ := e.Header.ContentType(); params != nil {
-		if cs := params["charset"]; cs != "" && !known(cs) {
+		cs := params["charset"]
+		if cs != "" && !known(cs) {
 			p.warn("unknown charset %q: the text may show replacement characters", cs)
+		} else if cs != "" && p.textCharset == "" {
+			p.textCharset = cs
 		}
 	}
 	if !utf8.Valid(b) {
@@ -522,16 +536,6 @@ func firstID(v string) string {
 		return m[1]
 	}
 	return strings.TrimSpace(v)
-}
-
-// firstCharset is the charset of the message's first text part, if labelled.
-func firstCharset(e *message.Entity) string {
-	if _, params, err := e.Header.ContentType(); err == nil && params["charset"] != "" {
-		return params["charset"]
-	}
-	// Multipart bodies are not looked into here: reading them would consume the
-	// body. Raw 8-bit headers in multipart mail fall back to GB18030.
-	return ""
 }
 
 // autoReason says why the headers mark a message as sent by a machine: an
