@@ -97,26 +97,36 @@ const maxConditionLen = 2000
 // refused with a *ValidationError (field "when") that gives the line, column and
 // reason, e.g. `Condition error at 1:8: unknown name regoin`.
 func CompileCondition(src string) (*Condition, error) {
+	return compileCondition(src, RuleEnv{}, RuleFields(), true,
+		"A condition is required, e.g. record_type == \"Repair\" && region in [\"East\", \"North\"]; use true to match every work order.")
+}
+
+// compileCondition compiles src against env (a struct value whose expr tags are
+// the names a condition may use). filters turns on the dispatch prefilters,
+// which read RuleEnv and so only apply to conditions over it.
+func compileCondition(src string, env any, fields []string, filters bool, missing string) (*Condition, error) {
 	src = strings.TrimSpace(src)
 	if src == "" {
-		return nil, Invalid("when", "A condition is required, e.g. record_type == \"Repair\" && region in [\"East\", \"North\"]; use true to match every work order.")
+		return nil, Invalid("when", "%s", missing)
 	}
 	if len(src) > maxConditionLen {
 		return nil, Invalid("when", "The condition is %d characters long; the limit is %d.", len(src), maxConditionLen)
 	}
-	opts := []expr.Option{expr.Env(RuleEnv{}), expr.AsBool(), expr.Optimize(true)}
+	opts := []expr.Option{expr.Env(env), expr.AsBool(), expr.Optimize(true)}
 	prog, err := expr.Compile(src, opts...)
 	if err != nil {
-		return nil, conditionError(err)
+		return nil, conditionError(err, fields)
 	}
 	c := &Condition{Source: src, prog: prog}
 	tree, err := parser.Parse(src)
 	if err != nil {
-		return nil, conditionError(err)
+		return nil, conditionError(err, fields)
 	}
 	for _, n := range conjuncts(tree.Node) {
-		if f, ok := prefilterOf(n); ok {
-			c.filters = append(c.filters, f)
+		if filters {
+			if f, ok := prefilterOf(n); ok {
+				c.filters = append(c.filters, f)
+			}
 		}
 		part := n.String()
 		p, err := expr.Compile(part, opts...)
@@ -128,7 +138,7 @@ func CompileCondition(src string) (*Condition, error) {
 		}
 		cp := conditionPart{src: part, prog: p}
 		for _, name := range identifiers(n) {
-			if g, err := expr.Compile(name, expr.Env(RuleEnv{})); err == nil {
+			if g, err := expr.Compile(name, expr.Env(env)); err == nil {
 				cp.fields = append(cp.fields, fieldGetter{name, g})
 			}
 		}
@@ -137,12 +147,12 @@ func CompileCondition(src string) (*Condition, error) {
 	return c, nil
 }
 
-func conditionError(err error) error {
+func conditionError(err error, fields []string) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		hint := ""
 		if strings.HasPrefix(fe.Message, "unknown name") {
-			hint = " Fields: " + strings.Join(RuleFields(), ", ") + "."
+			hint = " Fields: " + strings.Join(fields, ", ") + "."
 		}
 		return Invalid("when", "Condition error at %d:%d: %s.%s", fe.Line, fe.Column+1, fe.Message, hint)
 	}
@@ -193,7 +203,9 @@ func (c *Condition) Match(env *RuleEnv) (bool, error) {
 
 // Explain says why the condition does not match env: the first top-level part
 // that is false, with the values of the fields it reads.
-func (c *Condition) Explain(env *RuleEnv) string {
+func (c *Condition) Explain(env *RuleEnv) string { return c.explain(env) }
+
+func (c *Condition) explain(env any) string {
 	for _, p := range c.parts {
 		out, err := vm.Run(p.prog, env)
 		if err != nil {
@@ -206,7 +218,7 @@ func (c *Condition) Explain(env *RuleEnv) string {
 	return fmt.Sprintf("%s is false", c.Source)
 }
 
-func fieldValues(fields []fieldGetter, env *RuleEnv) string {
+func fieldValues(fields []fieldGetter, env any) string {
 	var parts []string
 	for _, f := range fields {
 		n := f.name

@@ -596,6 +596,13 @@ func (s *Service) FinishMessages(results []DeliveryResult, rp RetryPolicy) error
 				if err := s.finish(tx, &m, MsgSent, "", now); err != nil {
 					return err
 				}
+				if m.Channel == NoticeEmail && m.WorkOrderID != 0 {
+					// A customer's reply names this Message-ID in In-Reply-To: it
+					// belongs to the work order's thread (R-IN-5).
+					if err := tx.PutMailThread(r.ProviderID, m.WorkOrderID); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 			var se *SendError

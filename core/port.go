@@ -139,4 +139,39 @@ type Tx interface {
 	// Report reads one version; Reports returns every version, oldest first.
 	Report(wo ID, version int) (ServiceReport, error)
 	Reports(wo ID) ([]ServiceReport, error)
+	// Mail intake (R-IN-5).
+	// PutMailRecord inserts (ID zero) or replaces a mail log entry and keeps its
+	// indexes in step: the first record of a Message-ID, and the quarantine.
+	PutMailRecord(m *MailRecord) error
+	MailRecord(id ID) (MailRecord, error)
+	// MailRecordByMessageID finds the first record of a normalized Message-ID.
+	MailRecordByMessageID(messageID string) (MailRecord, error)
+	// MailRecords returns the entries matching q, newest first.
+	MailRecords(q MailQuery) ([]MailRecord, error)
+	// PutMailRaw keeps the raw bytes of a message (nil drops them); MailRaw reads them.
+	PutMailRaw(id ID, raw []byte) error
+	MailRaw(id ID) ([]byte, error)
+	// PutMailThread maps a normalized Message-ID to the work order whose thread it
+	// belongs to; MailThread reads it.
+	PutMailThread(messageID string, wo ID) error
+	MailThread(messageID string) (ID, error)
+	// PutAttachment stores a file with its work order (a.ID assigned); Attachments
+	// lists a work order's files, oldest first; AttachmentData reads one's bytes.
+	PutAttachment(a *Attachment, data []byte) error
+	Attachments(wo ID) ([]Attachment, error)
+	AttachmentData(id ID) ([]byte, error)
+
+	// Integration API (R-IN-6).
+	// PutAPIKey inserts or replaces an API key and its hash index.
+	PutAPIKey(k *APIKey) error
+	APIKey(id ID) (APIKey, error)
+	// APIKeyByHash finds a key by the SHA-256 of its secret.
+	APIKeyByHash(hash []byte) (APIKey, error)
+	APIKeys() ([]APIKey, error)
+	// PutIdempotency stores the outcome of a request under its API key and
+	// Idempotency-Key; Idempotency reads it back.
+	PutIdempotency(r *IdempotencyRecord) error
+	Idempotency(apiKey ID, key string) (IdempotencyRecord, error)
+	// PruneIdempotency drops up to limit records made before t, oldest first.
+	PruneIdempotency(before time.Time, limit int) (int, error)
 }

@@ -14,7 +14,23 @@ type RuleKind string
 // Rule kinds.
 const (
 	RuleDispatch RuleKind = "dispatch"
+	// RuleMail rules decide what a received email becomes (R-IN-5): their
+	// conditions read MailEnv and their Mail action sets record type, priority
+	// and region.
+	RuleMail RuleKind = "mail"
 )
+
+// AllRuleKinds lists the rule kinds.
+var AllRuleKinds = []RuleKind{RuleDispatch, RuleMail}
+
+// ParseRuleKind reads a kind as typed.
+func ParseRuleKind(s string) (RuleKind, error) {
+	k := RuleKind(strings.ToLower(strings.TrimSpace(s)))
+	if !slices.Contains(AllRuleKinds, k) {
+		return "", Invalid("kind", "Rule kind %q is unknown: use dispatch or mail.", s)
+	}
+	return k, nil
+}
 
 // PoolPolicy decides which engineer of a rule's pool gets the work order.
 type PoolPolicy string
@@ -47,6 +63,8 @@ type Rule struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+	// Mail is a mail rule's action (kind mail only).
+	Mail *MailAction `json:"mail,omitempty"`
 }
 
 // NextUp is the engineer the rule would pick next under its policy, ignoring load.

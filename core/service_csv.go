@@ -188,8 +188,9 @@ func (s *Service) ImportContactsCSV(as Actor, r io.Reader, dryRun bool) (ImportR
 			case "yes", "y", "true", "1":
 				in.TerminalUser = true
 			default:
+				// Reported, and the row's other cells are still checked below: the
+				// transaction is rolled back anyway once there is a problem.
 				rep.Problems = append(rep.Problems, ImportProblem{Line: f.line[i], Column: "terminal_user", Reason: fmt.Sprintf("%q is not yes or no", f.get(row, "terminal_user"))})
-				continue
 			}
 			_, err := s.addContact(tx, in, now)
 			if err != nil {

@@ -43,6 +43,25 @@ func (c *conditionCache) get(src string) (*Condition, error) {
 	return cond, nil
 }
 
+// getMail is get for mail rule conditions (compiled against MailEnv).
+func (c *conditionCache) getMail(src string) (*Condition, error) {
+	key := "\x00mail\x00" + src
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if cond, ok := c.m[key]; ok {
+		return cond, nil
+	}
+	cond, err := CompileMailCondition(src)
+	if err != nil {
+		return nil, err
+	}
+	if c.m == nil || len(c.m) > 10000 {
+		c.m = map[string]*Condition{}
+	}
+	c.m[key] = cond
+	return cond, nil
+}
+
 // dispatcher is one transaction's view of everything the engine needs.
 type dispatcher struct {
 	tx        Tx

@@ -13,18 +13,35 @@ type NewRule struct {
 	Engineers []ID
 	Policy    PoolPolicy // default fixed
 	Disabled  bool
+	// Mail is a mail rule's action (kind mail).
+	Mail *MailAction
 }
 
-// canManageRules: the dispatch issue gives rule changes to dispatchers and admins.
+// canManageRules: the dispatch issue gives rule changes to dispatchers and admins;
+// mail rules (R-IN-5) follow the same roles.
 func canManageRules(as Actor) error {
 	return require(as, "change dispatch rules", RoleAdmin, RoleDispatcher)
 }
 
+func canManageRulesOf(as Actor, kind RuleKind) error {
+	if kind == RuleMail {
+		return require(as, "change mail rules", RoleAdmin, RoleDispatcher)
+	}
+	return canManageRules(as)
+}
+
 // validateRule checks a rule's fields against the directory inside tx.
 func validateRule(tx Tx, r *Rule) (*Condition, error) {
+	switch r.Kind {
+	case RuleDispatch:
+	case RuleMail:
+		return validateMailRule(r)
+	default:
+		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch or mail.", r.Kind)
+	}
 	var errs ValidationErrors
-	if r.Kind != RuleDispatch {
-		errs = append(errs, Invalid("kind", "Rule kind %q is unknown: use dispatch.", r.Kind))
+	if r.Mail != nil {
+		errs = append(errs, Invalid("kind", "Only mail rules set a record type, priority or region; a dispatch rule assigns engineers."))
 	}
 	name, verr := oneLine("name", "Rule name", r.Name, true, 100)
 	if verr != nil {
@@ -78,15 +95,19 @@ func validateRule(tx Tx, r *Rule) (*Condition, error) {
 // condition is compiled and type-checked first; a bad one is refused with its
 // position and reason.
 func (s *Service) AddRule(as Actor, in NewRule) (Rule, error) {
-	if err := canManageRules(as); err != nil {
-		return Rule{}, err
-	}
 	if in.Kind == "" {
 		in.Kind = RuleDispatch
+	}
+	if err := canManageRulesOf(as, in.Kind); err != nil {
+		return Rule{}, err
 	}
 	now := s.Now()
 	r := Rule{Kind: in.Kind, Name: in.Name, When: in.When, Enabled: !in.Disabled, Engineers: slices.Clone(in.Engineers),
 		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label()}
+	if in.Mail != nil {
+		a := *in.Mail
+		r.Mail = &a
+	}
 	err := s.store.Update(func(tx Tx) error {
 		if _, err := validateRule(tx, &r); err != nil {
 			return err
@@ -114,18 +135,24 @@ type RulePatch struct {
 	Enabled   *bool
 	// Next moves the round-robin pointer (an admin correcting the rotation).
 	Next *int
+	// Mail replaces a mail rule's action.
+	Mail *MailAction
 }
 
 // UpdateRule edits a rule in place, keeping its priority.
 func (s *Service) UpdateRule(as Actor, id ID, p RulePatch) (Rule, error) {
-	if err := canManageRules(as); err != nil {
-		return Rule{}, err
-	}
 	var r Rule
 	err := s.store.Update(func(tx Tx) error {
 		var err error
 		if r, err = s.rule(tx, id); err != nil {
 			return err
+		}
+		if err := canManageRulesOf(as, r.Kind); err != nil {
+			return err
+		}
+		if p.Mail != nil {
+			a := *p.Mail
+			r.Mail = &a
 		}
 		if p.Name != nil {
 			r.Name = *p.Name
@@ -165,7 +192,7 @@ func (s *Service) UpdateRule(as Actor, id ID, p RulePatch) (Rule, error) {
 func (s *Service) rule(tx Tx, id ID) (Rule, error) {
 	r, err := tx.Rule(id)
 	if errors.Is(err, ErrNotFound) {
-		return r, NotFoundf("There is no rule %d: list rules with `switchboard rule list --kind dispatch`.", id)
+		return r, NotFoundf("There is no rule %d: list rules with `switchboard rule list --kind dispatch` (or --kind mail).", id)
 	}
 	return r, err
 }
@@ -173,13 +200,13 @@ func (s *Service) rule(tx Tx, id ID) (Rule, error) {
 // MoveRule puts rule id at position to (1 = tried first) among its kind and
 // renumbers the others ("adjust priority", R-DISP-6).
 func (s *Service) MoveRule(as Actor, id ID, to int) ([]Rule, error) {
-	if err := canManageRules(as); err != nil {
-		return nil, err
-	}
 	var out []Rule
 	err := s.store.Update(func(tx Tx) error {
 		r, err := s.rule(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := canManageRulesOf(as, r.Kind); err != nil {
 			return err
 		}
 		rs, err := tx.Rules(r.Kind)
@@ -213,12 +240,12 @@ func (s *Service) MoveRule(as Actor, id ID, to int) ([]Rule, error) {
 
 // DeleteRule removes a rule and closes the gap in the priority order.
 func (s *Service) DeleteRule(as Actor, id ID) error {
-	if err := canManageRules(as); err != nil {
-		return err
-	}
 	err := s.store.Update(func(tx Tx) error {
 		r, err := s.rule(tx, id)
 		if err != nil {
+			return err
+		}
+		if err := canManageRulesOf(as, r.Kind); err != nil {
 			return err
 		}
 		if err := tx.DeleteRule(id); err != nil {
@@ -246,8 +273,8 @@ func (s *Service) DeleteRule(as Actor, id ID) error {
 
 // Rules lists the rules of a kind in priority order.
 func (s *Service) Rules(kind RuleKind) ([]Rule, error) {
-	if kind != RuleDispatch {
-		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch.", kind)
+	if _, err := ParseRuleKind(string(kind)); err != nil {
+		return nil, err
 	}
 	var rs []Rule
 	err := s.store.View(func(tx Tx) error {
@@ -301,6 +328,9 @@ func (s *Service) TestRule(id ID, number string) (RuleTest, error) {
 	})
 	if err != nil {
 		return RuleTest{}, err
+	}
+	if r.Kind == RuleMail {
+		return s.testMailRule(r, number)
 	}
 	t, err := s.TestCondition(r.When, number)
 	if err != nil {

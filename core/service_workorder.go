@@ -395,62 +395,70 @@ func (s *Service) UpdateWorkOrder(as Actor, number string, version uint64, patch
 	now := s.Now()
 	err = s.store.Update(func(tx Tx) error {
 		var err error
-		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
-			return err
-		}
-		var changes []string
-		var errs ValidationErrors
-		setText := func(dst *string, p *string, field, label string, max int, multi bool) {
-			if p == nil {
-				return
-			}
-			var v string
-			var verr *ValidationError
-			if multi {
-				v, verr = cleanText(field, label, *p, field == "subject", max)
-			} else {
-				v, verr = oneLine(field, label, *p, field == "subject", max)
-			}
-			if verr != nil {
-				errs = append(errs, verr)
-				return
-			}
-			if v != *dst {
-				changes = append(changes, fmt.Sprintf("%s: %q → %q", field, *dst, v))
-				*dst = v
-			}
-		}
-		setText(&w.Subject, patch.Subject, "subject", "Subject", 200, false)
-		setText(&w.Description, patch.Description, "description", "Description", 10000, true)
-		setText(&w.Region, patch.Region, "region", "Region", 60, false)
-		setText(&w.Address, patch.Address, "address", "Address", 300, false)
-		if patch.Priority != nil {
-			p := Priority(strings.ToLower(string(*patch.Priority)))
-			if !slices.Contains(AllPriorities, p) {
-				errs = append(errs, Invalid("priority", "Priority %q is unknown: use low, normal, high or urgent.", *patch.Priority))
-			} else if p != w.Priority {
-				changes = append(changes, fmt.Sprintf("priority: %s → %s", w.Priority, p))
-				w.Priority = p
-			}
-		}
-		if err := errs.Err(); err != nil {
-			return err
-		}
-		if len(changes) == 0 {
-			return nil
-		}
-		w.Version++
-		w.UpdatedAt = now
-		if err := tx.PutWorkOrder(&w); err != nil {
-			return err
-		}
-		return tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventUpdated, Detail: strings.Join(changes, "; ")})
+		w, _, err = s.patchWorkOrder(tx, as, ChannelInternal, FormatNumber(n), version, patch, now)
+		return err
 	})
 	if err != nil {
 		return WorkOrder{}, err
 	}
 	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
 	return s.WorkOrder(w.Number)
+}
+
+// patchWorkOrder is UpdateWorkOrder's transaction body, shared with the API:
+// it checks the version, applies the patch, and records one history event
+// through channel ch. changed is false when the patch changed nothing.
+func (s *Service) patchWorkOrder(tx Tx, as Actor, ch Channel, number string, version uint64, patch WorkOrderPatch, now time.Time) (w WorkOrder, changed bool, err error) {
+	if w, err = loadForChange(tx, number, version); err != nil {
+		return w, false, err
+	}
+	var changes []string
+	var errs ValidationErrors
+	setText := func(dst *string, p *string, field, label string, max int, multi bool) {
+		if p == nil {
+			return
+		}
+		var v string
+		var verr *ValidationError
+		if multi {
+			v, verr = cleanText(field, label, *p, field == "subject", max)
+		} else {
+			v, verr = oneLine(field, label, *p, field == "subject", max)
+		}
+		if verr != nil {
+			errs = append(errs, verr)
+			return
+		}
+		if v != *dst {
+			changes = append(changes, fmt.Sprintf("%s: %q → %q", field, *dst, v))
+			*dst = v
+		}
+	}
+	setText(&w.Subject, patch.Subject, "subject", "Subject", 200, false)
+	setText(&w.Description, patch.Description, "description", "Description", 10000, true)
+	setText(&w.Region, patch.Region, "region", "Region", 60, false)
+	setText(&w.Address, patch.Address, "address", "Address", 300, false)
+	if patch.Priority != nil {
+		p := Priority(strings.ToLower(string(*patch.Priority)))
+		if !slices.Contains(AllPriorities, p) {
+			errs = append(errs, Invalid("priority", "Priority %q is unknown: use low, normal, high or urgent.", *patch.Priority))
+		} else if p != w.Priority {
+			changes = append(changes, fmt.Sprintf("priority: %s → %s", w.Priority, p))
+			w.Priority = p
+		}
+	}
+	if err := errs.Err(); err != nil {
+		return w, false, err
+	}
+	if len(changes) == 0 {
+		return w, false, nil
+	}
+	w.Version++
+	w.UpdatedAt = now
+	if err := tx.PutWorkOrder(&w); err != nil {
+		return w, false, err
+	}
+	return w, true, tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ch, Kind: EventUpdated, Detail: strings.Join(changes, "; ")})
 }
 
 // loadForChange reads a work order inside a write transaction and checks that the

@@ -84,3 +84,30 @@ var (
 	bucketReports      = []byte("reports")       // wo id ‖ version → ServiceReport JSON
 	bucketReportDrafts = []byte("report_drafts") // wo id → ReportDraft JSON
 )
+
+// Email intake (issue 8, R-IN-5).
+var (
+	bucketMailLog        = []byte("mail_log")        // id → MailRecord JSON
+	bucketMailByMsgID    = []byte("mail_by_msgid")   // normalized Message-ID → id (its first record)
+	bucketMailQuarantine = []byte("mail_quarantine") // id of a record still in quarantine
+	bucketMailRaw        = []byte("mail_raw")        // id → the raw message bytes
+	bucketMailThreads    = []byte("mail_threads")    // normalized Message-ID → work order id
+	bucketAttachments    = []byte("attachments")     // id → Attachment JSON
+	bucketAttachmentsWO  = []byte("attachments_by_wo")
+	bucketAttachmentData = []byte("attachment_data") // id → the file's bytes
+)
+
+// Integration API (issue 8, R-IN-6).
+var (
+	bucketAPIKeys       = []byte("api_keys")         // id → APIKey JSON
+	bucketAPIKeysByHash = []byte("api_keys_by_hash") // SHA-256 of the secret → id
+	bucketIdempotency   = []byte("api_idempotency")  // api key id ‖ Idempotency-Key → IdempotencyRecord JSON
+	bucketIdemByTime    = []byte("api_idem_by_time") // unix nanos ‖ api key id ‖ Idempotency-Key
+)
+
+// intakeBuckets are created by the intake migration.
+var intakeBuckets = [][]byte{
+	bucketMailLog, bucketMailByMsgID, bucketMailQuarantine, bucketMailRaw, bucketMailThreads,
+	bucketAttachments, bucketAttachmentsWO, bucketAttachmentData,
+	bucketAPIKeys, bucketAPIKeysByHash, bucketIdempotency, bucketIdemByTime,
+}

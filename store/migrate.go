@@ -105,6 +105,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"email intake, attachments and API keys", func(t *bolt.Tx) error {
+		for _, name := range intakeBuckets {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

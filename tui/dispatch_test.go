@@ -25,7 +25,7 @@ func space() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" 
 // the active one in brackets.
 func TestSections(t *testing.T) {
 	f := newDispatchFixture(t)
-	h := newHarness(t, f.fixture, f.admin, 120, 30)
+	h := newHarness(t, f.fixture, f.admin, 160, 30)
 	v := h.waitView("1 of 12\n")
 	if !strings.Contains(v, "[1 Work orders]") || !strings.Contains(v, " 2 Dispatch ") {
 		t.Fatalf("tabs should show with work orders active:\n%s", v)

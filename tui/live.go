@@ -25,6 +25,7 @@ type live struct {
 	cancel  func()
 	pending common.WorkOrdersChangedMsg
 	notify  bool // outbox or notification settings changed
+	intake  bool // received mail or API keys changed
 	// rules is set when rules changed since the last flush; flushed tells the
 	// root to pass a RulesChangedMsg on.
 	rules, flushedRules bool
@@ -73,6 +74,8 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 			l.rules = true
 		case msg.change.Kind == "process":
 			l.process = true
+		case msg.change.Kind == "mail" || msg.change.Kind == "apikey":
+			l.intake = true
 		case msg.change.Kind != "work-order":
 			return nil, next
 		case msg.change.Number == "":
@@ -101,6 +104,10 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		if l.process {
 			l.process = false
 			cmd = tea.Batch(cmd, func() tea.Msg { return common.ProcessChangedMsg{} })
+		}
+		if l.intake {
+			l.intake = false
+			cmd = tea.Batch(cmd, func() tea.Msg { return common.IntakeChangedMsg{} })
 		}
 		if !out.All && len(out.Numbers) == 0 {
 			return nil, cmd

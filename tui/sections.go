@@ -4,6 +4,7 @@ import (
 	"switchboard/tui/board"
 	"switchboard/tui/common"
 	"switchboard/tui/devices"
+	"switchboard/tui/intake"
 	"switchboard/tui/notify"
 	"switchboard/tui/process"
 	"switchboard/tui/rules"
@@ -33,6 +34,7 @@ var sections = []section{
 	{common.OutboxScreen, "Outbox", "Outbox", "outbox", func(c *common.Common) common.Screen { return notify.NewOutbox(c) }},
 	{common.DevicesScreen, "Devices", "Devices", "devices and their QR stickers", func(c *common.Common) common.Screen { return devices.New(c) }},
 	{common.ProcessScreen, "Process", "Process", "process nodes per record type", func(c *common.Common) common.Screen { return process.New(c) }},
+	{common.IntakeScreen, "Intake", "Intake", "mail intake and API keys", func(c *common.Common) common.Screen { return intake.New(c) }},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

@@ -25,7 +25,8 @@ func TestImportContactsReportsEveryBadRow(t *testing.T) {
 	if r.code != 1 {
 		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
 	}
-	for _, want := range []string{"line 3, column name", "line 4, column phone", "line 5, column terminal_user", "3 problem(s) in 5 row(s); nothing was imported"} {
+	// Every bad cell: line 5's email is reported next to its bad terminal_user.
+	for _, want := range []string{"line 3, column name", "line 4, column phone", "line 5, column terminal_user", "line 5, column email", "4 problem(s) in 5 row(s); nothing was imported"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
 		}

@@ -70,6 +70,7 @@ The same --seed and --now give the same company, byte for byte.`,
 				return nil
 			}
 			defer a.startOutbox()()
+			defer a.startMailPoller()()
 			return a.console(web)
 		}),
 	}

@@ -78,10 +78,22 @@ func (s *tmuxSession) text(text string) { s.keys("-l", text) }
 // waitFor polls the pane until it contains want, or fails showing the screen.
 func (s *tmuxSession) waitFor(want string) string {
 	s.t.Helper()
+	return s.waitForAll(want)
+}
+
+// waitForAll waits until the screen shows every one of wants at once (a screen's
+// title appears before its rows are loaded).
+func (s *tmuxSession) waitForAll(wants ...string) string {
+	s.t.Helper()
+	want := strings.Join(wants, `", "`)
 	deadline := time.Now().Add(20 * time.Second)
 	for {
 		scr := s.screen()
-		if strings.Contains(scr, want) {
+		all := true
+		for _, w := range wants {
+			all = all && strings.Contains(scr, w)
+		}
+		if all {
 			return scr
 		}
 		if time.Now().After(deadline) {

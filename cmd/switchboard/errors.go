@@ -48,6 +48,10 @@ func report(stderr io.Writer, cmd *cobra.Command, err error) int {
 	var re *runError
 	if errors.As(err, &re) {
 		fmt.Fprintln(stderr, "switchboard: "+oneLine(err.Error()))
+		var coded interface{ ExitCode() int }
+		if errors.As(err, &coded) {
+			return coded.ExitCode()
+		}
 		return 1
 	}
 	path := "switchboard"

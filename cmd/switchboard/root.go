@@ -57,6 +57,7 @@ also has a command below, for scripts (read commands take --json).`,
 				return err
 			}
 			defer a.startOutbox()()
+			defer a.startMailPoller()()
 			return a.console(web)
 		}),
 	}
@@ -88,6 +89,8 @@ also has a command below, for scripts (read commands take --json).`,
 		processCmd(a),
 		timersCmd(a),
 		reportCmd(a),
+		mailCmd(a),
+		apikeyCmd(a),
 	)
 	return root
 }

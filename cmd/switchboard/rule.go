@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -27,9 +28,9 @@ func parseIDs(field, s string) ([]core.ID, error) {
 }
 
 func parseKind(s string) (core.RuleKind, error) {
-	k := core.RuleKind(strings.ToLower(strings.TrimSpace(s)))
-	if k != core.RuleDispatch {
-		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch.", s)
+	k, err := core.ParseRuleKind(s)
+	if err != nil {
+		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch or --kind mail.", s)
 	}
 	return k, nil
 }
@@ -37,20 +38,28 @@ func parseKind(s string) (core.RuleKind, error) {
 func ruleCmd(a *app) *cobra.Command {
 	var in core.NewRule
 	var kind, engineers, policy string
+	var mailAction core.MailAction
+	var mailPriority string
 	add := &cobra.Command{
-		Use:   "add --kind dispatch --name N --when EXPR --engineer ID[,ID…] [--policy P] [--disabled]",
+		Use:   "add --kind dispatch|mail --name N --when EXPR (--engineer ID[,ID…] [--policy P] | [--type T] [--priority P] [--region R]) [--disabled]",
 		Short: "Add a rule at the lowest priority (dispatchers and admins); prints JSON with id and priority",
-		Long: `Add a rule at the lowest priority of its kind (R-DISP-1, R-DISP-6).
+		Long: `Add a rule at the lowest priority of its kind (R-DISP-1, R-DISP-6, R-IN-5).
 
-The condition (--when) is an expression over the work-order JSON keys in the syntax
-of expr-lang/expr; it is compiled and type-checked now, and a bad one is refused
-with its position and reason. Fields: ` + strings.Join(core.RuleFields(), ", ") + `.
-
+Dispatch rules: the condition (--when) is an expression over the work-order JSON
+keys in the syntax of expr-lang/expr; it is compiled and type-checked now, and a
+bad one is refused with its position and reason. Fields: ` + strings.Join(core.RuleFields(), ", ") + `.
 --engineer takes one engineer, or a pool of engineers of one provider with
 --policy fixed (the first), round-robin (the next-up pointer moves on each time)
-or least-loaded (the fewest open work orders).`,
+or least-loaded (the fewest open work orders).
+
+Mail rules decide what a received email becomes: the first enabled rule whose
+condition matches sets --type, --priority and --region of the new work order
+(unset ones keep Repair, normal and the contact's region). Fields: ` + strings.Join(core.MailFields(), ", ") + `
+(to and cc are lists: "support@example.com" in to).`,
 		Example: `  switchboard rule add --kind dispatch --name "East repairs" --when 'record_type == "Repair" && region in ["East", "North"]' --engineer 3
-  switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin`,
+  switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin
+  switchboard rule add --kind mail --name "VIP" --when 'from_domain == "bigcustomer.com"' --priority urgent --region East
+  switchboard rule add --kind mail --name "Installs" --when 'subject contains "安装" || body contains "install"' --type Installation`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			k, err := parseKind(kind)
@@ -60,6 +69,24 @@ or least-loaded (the fewest open work orders).`,
 			ids, err := parseIDs("engineer", engineers)
 			if err != nil {
 				return err
+			}
+			f := cmd.Flags()
+			switch k {
+			case core.RuleDispatch:
+				if engineers == "" {
+					return usagef("rule add --kind dispatch needs --engineer.")
+				}
+				for _, n := range []string{"type", "priority", "region"} {
+					if f.Changed(n) {
+						return usagef("--%s is for mail rules; a dispatch rule assigns --engineer.", n)
+					}
+				}
+			case core.RuleMail:
+				if f.Changed("engineer") || f.Changed("policy") {
+					return usagef("a mail rule sets --type, --priority and --region; engineers belong to dispatch rules.")
+				}
+				mailAction.Priority = core.Priority(mailPriority)
+				in.Mail = &mailAction
 			}
 			in.Kind, in.Engineers, in.Policy = k, ids, core.PoolPolicy(strings.ToLower(policy))
 			if err := a.open(); err != nil {
@@ -74,13 +101,16 @@ or least-loaded (the fewest open work orders).`,
 		}),
 	}
 	f := add.Flags()
-	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch")
+	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch or mail")
 	f.StringVar(&in.Name, "name", "", "the rule's name (required)")
 	f.StringVar(&in.When, "when", "", "the condition `EXPR`, e.g. region == \"East\" (required)")
-	f.StringVar(&engineers, "engineer", "", "target engineer `ID`, or a pool ID,ID,… of one provider (required)")
-	f.StringVar(&policy, "policy", "fixed", "how a pool chooses: fixed, round-robin or least-loaded")
+	f.StringVar(&engineers, "engineer", "", "dispatch: target engineer `ID`, or a pool ID,ID,… of one provider")
+	f.StringVar(&policy, "policy", "fixed", "dispatch: how a pool chooses: fixed, round-robin or least-loaded")
+	f.StringVar(&mailAction.RecordType, "type", "", "mail: the record `TYPE` the work order gets")
+	f.StringVar(&mailPriority, "priority", "", "mail: the `PRIORITY` the work order gets")
+	f.StringVar(&mailAction.Region, "region", "", "mail: the `REGION` the work order gets")
 	f.BoolVar(&in.Disabled, "disabled", false, "save the rule switched off")
-	for _, n := range []string{"name", "when", "engineer"} {
+	for _, n := range []string{"name", "when"} {
 		_ = add.MarkFlagRequired(n)
 	}
 
@@ -104,6 +134,9 @@ or least-loaded (the fewest open work orders).`,
 			}
 			if asJSON {
 				return writeJSON(a.stdout, nonNil(rs))
+			}
+			if k == core.RuleMail {
+				return writeMailRules(a.stdout, rs)
 			}
 			d, err := a.svc.Directory()
 			if err != nil {
@@ -136,7 +169,7 @@ or least-loaded (the fewest open work orders).`,
 			return t.write(a.stdout)
 		}),
 	}
-	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch")
+	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch or mail")
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of rules")
 
 	var to int
@@ -174,9 +207,9 @@ or least-loaded (the fewest open work orders).`,
 
 	var testJSON bool
 	test := &cobra.Command{
-		Use:   "test ID NUMBER [--json]",
-		Short: "Say whether rule ID matches work order NUMBER, and why (writes nothing)",
-		Args:  exactArgs("ID", "NUMBER"),
+		Use:   "test ID NUMBER|MAIL-ID [--json]",
+		Short: "Say whether rule ID matches work order NUMBER (a mail rule: received mail MAIL-ID), and why",
+		Args:  exactArgs("ID", "NUMBER|MAIL-ID"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			id, err := core.ParseID("rule", args[0])
 			if err != nil {
@@ -243,7 +276,7 @@ or least-loaded (the fewest open work orders).`,
 			return nil
 		}),
 	}
-	return group("rule", "Dispatch rules in priority order: add, list, move, test, enable, disable, delete",
+	return group("rule", "Dispatch and mail rules in priority order: add, list, move, test, enable, disable, delete",
 		add, list, move, test, toggle("enable", "Switch a rule on", true), toggle("disable", "Switch a rule off (it is skipped)", false), del)
 }
 
@@ -399,4 +432,25 @@ order since you read that version, and you are told who.`,
 	}
 	tasks.Flags().BoolVar(&tasksJSON, "json", false, "print a JSON array of tasks")
 	return group("dispatch", "Dispatch: run the rules, assign by hand, what-if, engineers' inboxes", run, assignC, whatif, auto, tasks)
+}
+
+// writeMailRules prints mail rules in priority order with what each sets.
+func writeMailRules(w io.Writer, rs []core.Rule) error {
+	if len(rs) == 0 {
+		_, err := fmt.Fprintln(w, "No mail rules yet: mail becomes a normal-priority Repair work order. Add one with `switchboard rule add --kind mail`.")
+		return err
+	}
+	t := &table{head: []string{"POS", "ID", "NAME", "ON", "WHEN", "SETS"}}
+	for _, r := range rs {
+		on := "yes"
+		if !r.Enabled {
+			on = "no"
+		}
+		sets := "defaults"
+		if r.Mail != nil {
+			sets = r.Mail.Describe()
+		}
+		t.add(strconv.Itoa(r.Priority), fmt.Sprint(r.ID), r.Name, on, r.When, sets)
+	}
+	return t.write(w)
 }

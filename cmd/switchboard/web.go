@@ -98,6 +98,7 @@ here too once they exist.`,
 				return err
 			}
 			defer a.startOutbox()()
+			defer a.startMailPoller()()
 			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -16,8 +17,9 @@ func woShowCmd(a *app) *cobra.Command {
 		Use:   "show NUMBER [--json]",
 		Short: "Show one work order with its history",
 		Long: `Show one work order: its fields grouped for reading, then its history, oldest
-first. With --json, every field under the SPEC's keys, history included as
-[{at, by, channel, kind, detail}]. NUMBER is WO-000123 or just 123.`,
+first, and the files kept with it (email attachments). With --json, every field
+under the SPEC's keys, history included as [{at, by, channel, kind, detail}],
+plus attachments. NUMBER is WO-000123 or just 123.`,
 		Example: `  switchboard wo show 42
   switchboard wo show WO-000042 --json | jq '.history[] | .detail'`,
 		Args: exactArgs("NUMBER"),
@@ -32,11 +34,21 @@ first. With --json, every field under the SPEC's keys, history included as
 			if err != nil {
 				return err
 			}
+			atts, err := a.svc.Attachments(w.Number)
+			if err != nil {
+				return err
+			}
 			if asJSON {
 				w.History = nonNil(w.History)
-				return writeJSON(a.stdout, w)
+				return writeJSON(a.stdout, struct {
+					core.WorkOrder
+					Attachments []core.Attachment `json:"attachments"`
+				}{w, nonNil(atts)})
 			}
-			return writeWorkOrder(a.stdout, w)
+			if err := writeWorkOrder(a.stdout, w); err != nil {
+				return err
+			}
+			return writeAttachments(a.stdout, w.Number, atts)
 		}),
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the work order as JSON")
@@ -133,4 +145,56 @@ func owner(w core.WorkOrder) string {
 		return who
 	}
 	return who + " — " + w.OutOwnerRule
+}
+
+// writeAttachments lists the files kept with a work order.
+func writeAttachments(out io.Writer, number string, atts []core.Attachment) error {
+	if len(atts) == 0 {
+		return nil
+	}
+	fmt.Fprintf(out, "\nAttachments (%d; save one with `switchboard wo attachment %s ID --out FILE`)\n", len(atts), number)
+	t := &table{head: []string{"  ID", "NAME", "TYPE", "SIZE", "FROM"}}
+	for _, x := range atts {
+		t.add(fmt.Sprintf("  %d", x.ID), x.Filename, x.ContentType, core.HumanBytes(x.Size), x.Source)
+	}
+	return t.write(out)
+}
+
+func woAttachmentCmd(a *app) *cobra.Command {
+	var out string
+	cmd := &cobra.Command{
+		Use:   "attachment NUMBER ID [--out FILE]",
+		Short: "Save a file kept with a work order (an email attachment)",
+		Long: `Write attachment ID of work order NUMBER to FILE (or to stdout). The
+attachments and their ids are listed by ` + "`switchboard wo show NUMBER`" + `.`,
+		Example: `  switchboard wo attachment WO-000123 4 --out quote.pdf`,
+		Args:    exactArgs("NUMBER", "ID"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if _, err := core.ParseNumber(args[0]); err != nil {
+				return err
+			}
+			id, err := core.ParseID("attachment", args[1])
+			if err != nil {
+				return err
+			}
+			if err := a.open(); err != nil {
+				return err
+			}
+			att, data, err := a.svc.AttachmentData(args[0], id)
+			if err != nil {
+				return err
+			}
+			if out == "" {
+				_, err := a.stdout.Write(data)
+				return err
+			}
+			if err := os.WriteFile(out, data, 0o600); err != nil {
+				return core.Invalid("out", "Cannot write %s: %v.", out, err)
+			}
+			fmt.Fprintf(a.stderr, "Saved %s (%s, %s) to %s.\n", att.Filename, att.ContentType, core.HumanBytes(att.Size), out)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&out, "out", "", "write to `FILE` instead of stdout")
+	return cmd
 }

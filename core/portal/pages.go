@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"switchboard/core"
 )
@@ -120,7 +121,18 @@ func (s *Server) Handler() http.Handler {
 		s.cfg.Log.Warn("cross-origin post refused", "ip", clientIP(r), "path", r.URL.Path, "origin", r.Header.Get("Origin"))
 		s.problem(w, r, http.StatusForbidden, "cross")
 	}))
-	return s.secure(cop.Handler(mux))
+	site := s.secure(cop.Handler(mux))
+	// The integration API answers JSON to callers with an API key, never to a
+	// browser's cookies: it has its own authentication, limits and headers, and
+	// no cross-origin protection (R-IN-6).
+	api := s.apiHandler()
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api" || strings.HasPrefix(r.URL.Path, "/api/") {
+			api.ServeHTTP(w, r)
+			return
+		}
+		site.ServeHTTP(w, r)
+	})
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) {

@@ -40,6 +40,12 @@ type Config struct {
 	ViewBurst, SubmitBurst int
 	// Log receives one line per submission and per refusal (default slog.Default()).
 	Log *slog.Logger
+	// APIRate and APIBurst limit each API key's requests (R-IN-6); zero means
+	// 50/s, burst 100; negative switches the limit off (load tests).
+	APIRate  rate.Limit
+	APIBurst int
+	// APIMaxBody caps API request bodies (default 1 MiB); larger ones get 413.
+	APIMaxBody int64
 }
 
 func (c *Config) defaults() {
@@ -57,6 +63,12 @@ func (c *Config) defaults() {
 	}
 	if c.Log == nil {
 		c.Log = slog.Default()
+	}
+	if c.APIRate == 0 {
+		c.APIRate, c.APIBurst = 50, 100
+	}
+	if c.APIMaxBody == 0 {
+		c.APIMaxBody = 1 << 20
 	}
 }
 

@@ -42,6 +42,9 @@ func Run(t *testing.T, open Opener) {
 		{"Outbox", testOutbox},
 		{"OutboxRollback", testOutboxRollback},
 		{"Reports", testReports},
+		{"MailLog", testMailLog},
+		{"Attachments", testAttachments},
+		{"APIKeys", testAPIKeys},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

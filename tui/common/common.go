@@ -80,6 +80,9 @@ const (
 	// ReportFormScreen fills it (Arg "complete": and completes the service node).
 	ReportScreen
 	ReportFormScreen
+	// IntakeScreen is the mail quarantine, mail log, mail rules and API keys
+	// (R-IN-5, R-IN-6).
+	IntakeScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -167,3 +170,7 @@ func (s Sentence) Error() string { return string(s) }
 // ProcessChangedMsg tells screens that a record type's process was changed,
 // here or elsewhere (coalesced like WorkOrdersChangedMsg).
 type ProcessChangedMsg struct{}
+
+// IntakeChangedMsg tells screens that received mail, mail settings or API keys
+// changed (coalesced like WorkOrdersChangedMsg).
+type IntakeChangedMsg struct{}

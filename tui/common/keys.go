@@ -86,6 +86,13 @@ type KeyMap struct {
 	OlderVersion    key.Binding
 	NewerVersion    key.Binding
 	SavePDF         key.Binding
+
+	// Intake (mail quarantine, mail log, mail rules, API keys).
+	NextView     key.Binding
+	PrevView     key.Binding
+	Release      key.Binding
+	ForceRelease key.Binding
+	DryRun       key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -159,6 +166,11 @@ func DefaultKeyMap() KeyMap {
 		OlderVersion:    b("[", "older version", "["),
 		NewerVersion:    b("]", "newer version", "]"),
 		SavePDF:         b("p", "save PDF", "p"),
+		NextView:        b("tab", "next view", "tab"),
+		PrevView:        b("shift+tab", "previous view", "shift+tab"),
+		Release:         b("r", "release", "r"),
+		ForceRelease:    b("F", "release as it is", "F"),
+		DryRun:          b("d", "dry run", "d"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

@@ -32,3 +32,18 @@ func (m *Model) messagesSection(b *strings.Builder) {
 	}
 	b.WriteByte('\n')
 }
+
+// attachmentsSection lists the files kept with the work order (an email's
+// attachments, R-IN-5); it is left out while there are none.
+func (m *Model) attachmentsSection(b *strings.Builder) {
+	if len(m.attachments) == 0 {
+		return
+	}
+	st := m.c.Styles
+	b.WriteString(st.Section.Render(fmt.Sprintf("Attachments (%d)", len(m.attachments))) + "\n")
+	for _, a := range m.attachments {
+		line := fmt.Sprintf("  #%d  %s  %s, %s  (%s; save: switchboard wo attachment %s %d --out FILE)", a.ID, common.Clean(a.Filename), common.Clean(a.ContentType), core.HumanBytes(a.Size), a.Source, m.wo.Number, a.ID)
+		b.WriteString(st.Value.Render(common.Truncate(line, m.width)) + "\n")
+	}
+	b.WriteByte('\n')
+}

@@ -29,7 +29,9 @@ type loadedMsg struct {
 	invitations []core.InvitationStatus
 	// report is the service report's status (R-REP-2).
 	report core.ReportStatus
-	err    error
+	// attachments are the files kept with the work order (R-IN-5).
+	attachments []core.Attachment
+	err         error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -46,6 +48,9 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 		var rv core.ReportView
 		rv, msg.err = svc.Report(w.Number, 0)
 		msg.report = rv.Status
+	}
+	if err == nil && msg.err == nil {
+		msg.attachments, msg.err = svc.Attachments(w.Number)
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -81,6 +86,7 @@ type Model struct {
 	messages    []core.Message
 	invitations []core.InvitationStatus
 	report      core.ReportStatus
+	attachments []core.Attachment
 	err         error
 
 	// Actions (actions.go).
@@ -168,7 +174,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages, m.invitations, m.report = &w, msg.owner, msg.messages, msg.invitations, msg.report
+		m.wo, m.owner, m.messages, m.invitations, m.report, m.attachments = &w, msg.owner, msg.messages, msg.invitations, msg.report, msg.attachments
 		m.built = -1
 		m.rebuild()
 		return nil

@@ -105,6 +105,7 @@ func (m *Model) content() string {
 	})
 	m.invitationsSection(&b)
 	m.messagesSection(&b)
+	m.attachmentsSection(&b)
 	m.history(&b)
 	return strings.TrimRight(b.String(), "\n")
 }

@@ -1,0 +1,109 @@
+package store
+
+import (
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"switchboard/core"
+)
+
+// --- API keys (R-IN-6)
+
+func (t *tx) PutAPIKey(k *core.APIKey) error {
+	hash, err := hex.DecodeString(k.Hash)
+	if err != nil || len(hash) != 32 {
+		return fmt.Errorf("store: an API key is kept by its 32-byte SHA-256, not %q", k.Hash)
+	}
+	if err := put(t, bucketAPIKeys, &k.ID, k); err != nil {
+		return err
+	}
+	return t.b(bucketAPIKeysByHash).Put(hash, itob(k.ID))
+}
+
+func (t *tx) APIKey(id core.ID) (core.APIKey, error) {
+	return get[core.APIKey](t, bucketAPIKeys, id, "API key")
+}
+
+func (t *tx) APIKeyByHash(hash []byte) (core.APIKey, error) {
+	id := t.b(bucketAPIKeysByHash).Get(hash)
+	if id == nil || len(hash) == 0 {
+		return core.APIKey{}, core.NotFoundf("There is no such API key.")
+	}
+	return t.APIKey(btoi(id))
+}
+
+func (t *tx) APIKeys() ([]core.APIKey, error) { return all[core.APIKey](t, bucketAPIKeys) }
+
+// --- idempotency records
+
+func idemKey(apiKey core.ID, key string) []byte {
+	return append(itob(apiKey), key...)
+}
+
+func idemTimeKey(at time.Time, apiKey core.ID, key string) []byte {
+	k := make([]byte, 8, 16+len(key))
+	binary.BigEndian.PutUint64(k, uint64(max(at.UnixNano(), 0)))
+	return append(k, idemKey(apiKey, key)...)
+}
+
+func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
+	if r.Key == "" || r.APIKey == 0 {
+		return fmt.Errorf("store: an idempotency record needs its API key and key")
+	}
+	k := idemKey(r.APIKey, r.Key)
+	b := t.b(bucketIdempotency)
+	if old := b.Get(k); old != nil {
+		var o core.IdempotencyRecord
+		if err := json.Unmarshal(old, &o); err == nil {
+			if err := t.b(bucketIdemByTime).Delete(idemTimeKey(o.At, o.APIKey, o.Key)); err != nil {
+				return err
+			}
+		}
+	}
+	raw, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	if err := b.Put(k, raw); err != nil {
+		return err
+	}
+	return t.b(bucketIdemByTime).Put(idemTimeKey(r.At, r.APIKey, r.Key), nil)
+}
+
+func (t *tx) Idempotency(apiKey core.ID, key string) (core.IdempotencyRecord, error) {
+	var r core.IdempotencyRecord
+	raw := t.b(bucketIdempotency).Get(idemKey(apiKey, key))
+	if raw == nil {
+		return r, core.NotFoundf("No request was made with Idempotency-Key %q.", key)
+	}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return r, fmt.Errorf("store: idempotency record %q is unreadable: %w", key, err)
+	}
+	return r, nil
+}
+
+func (t *tx) PruneIdempotency(before time.Time, limit int) (int, error) {
+	end := uint64(max(before.UnixNano(), 0))
+	byTime := t.b(bucketIdemByTime)
+	recs := t.b(bucketIdempotency)
+	c := byTime.Cursor()
+	var old [][]byte
+	for k, _ := c.First(); k != nil && len(old) < limit; k, _ = c.Next() {
+		if binary.BigEndian.Uint64(k) >= end {
+			break
+		}
+		old = append(old, append([]byte(nil), k...))
+	}
+	for _, k := range old {
+		if err := byTime.Delete(k); err != nil {
+			return 0, err
+		}
+		if err := recs.Delete(k[8:]); err != nil {
+			return 0, err
+		}
+	}
+	return len(old), nil
+}
