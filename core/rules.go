@@ -14,6 +14,9 @@ type RuleKind string
 // Rule kinds.
 const (
 	RuleDispatch RuleKind = "dispatch"
+	// RuleEvaluation rules pick how a work order at the evaluation node is
+	// evaluated (R-EVAL-3).
+	RuleEvaluation RuleKind = "evaluation"
 )
 
 // PoolPolicy decides which engineer of a rule's pool gets the work order.
@@ -47,6 +50,14 @@ type Rule struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	UpdatedBy string    `json:"updated_by"`
+
+	// Evaluation rules (R-EVAL-3): the evaluation record type, the invitation
+	// methods in priority order, message priority (fallback in that order, or
+	// all at once) and mandatory evaluation.
+	EvalType        string       `json:"eval_type,omitempty"`
+	EvalInvites     []EvalInvite `json:"eval_invites,omitempty"`
+	MessagePriority bool         `json:"message_priority,omitempty"`
+	Mandatory       bool         `json:"mandatory,omitempty"`
 }
 
 // NextUp is the engineer the rule would pick next under its policy, ignoring load.

@@ -13,6 +13,11 @@ type NewRule struct {
 	Engineers []ID
 	Policy    PoolPolicy // default fixed
 	Disabled  bool
+	// Evaluation rules (R-EVAL-3).
+	EvalType        string
+	EvalInvites     []EvalInvite
+	MessagePriority bool
+	Mandatory       bool
 }
 
 // canManageRules: the dispatch issue gives rule changes to dispatchers and admins.
@@ -22,9 +27,12 @@ func canManageRules(as Actor) error {
 
 // validateRule checks a rule's fields against the directory inside tx.
 func validateRule(tx Tx, r *Rule) (*Condition, error) {
+	if r.Kind == RuleEvaluation {
+		return validateEvaluationRule(tx, r)
+	}
 	var errs ValidationErrors
 	if r.Kind != RuleDispatch {
-		errs = append(errs, Invalid("kind", "Rule kind %q is unknown: use dispatch.", r.Kind))
+		errs = append(errs, Invalid("kind", "Rule kind %q is unknown: use dispatch or evaluation.", r.Kind))
 	}
 	name, verr := oneLine("name", "Rule name", r.Name, true, 100)
 	if verr != nil {
@@ -86,7 +94,8 @@ func (s *Service) AddRule(as Actor, in NewRule) (Rule, error) {
 	}
 	now := s.Now()
 	r := Rule{Kind: in.Kind, Name: in.Name, When: in.When, Enabled: !in.Disabled, Engineers: slices.Clone(in.Engineers),
-		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label()}
+		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label(),
+		EvalType: in.EvalType, EvalInvites: slices.Clone(in.EvalInvites), MessagePriority: in.MessagePriority, Mandatory: in.Mandatory}
 	err := s.store.Update(func(tx Tx) error {
 		if _, err := validateRule(tx, &r); err != nil {
 			return err
@@ -114,6 +123,11 @@ type RulePatch struct {
 	Enabled   *bool
 	// Next moves the round-robin pointer (an admin correcting the rotation).
 	Next *int
+	// Evaluation rules (R-EVAL-3); nil fields stay as they are.
+	EvalType        *string
+	EvalInvites     []EvalInvite
+	MessagePriority *bool
+	Mandatory       *bool
 }
 
 // UpdateRule edits a rule in place, keeping its priority.
@@ -149,6 +163,7 @@ func (s *Service) UpdateRule(as Actor, id ID, p RulePatch) (Rule, error) {
 			}
 			r.Next = *p.Next
 		}
+		p.applyEvaluation(&r)
 		if _, err := validateRule(tx, &r); err != nil {
 			return err
 		}
@@ -246,8 +261,8 @@ func (s *Service) DeleteRule(as Actor, id ID) error {
 
 // Rules lists the rules of a kind in priority order.
 func (s *Service) Rules(kind RuleKind) ([]Rule, error) {
-	if kind != RuleDispatch {
-		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch.", kind)
+	if kind != RuleDispatch && kind != RuleEvaluation {
+		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch or evaluation.", kind)
 	}
 	var rs []Rule
 	err := s.store.View(func(tx Tx) error {

@@ -78,3 +78,13 @@ var (
 	bucketTimers    = []byte("timers")      // due unix nanos ‖ work order id → Timer JSON
 	bucketLinksByWO = []byte("links_by_wo") // work order id ‖ link hash
 )
+
+// Service evaluation (R-EVAL-1).
+var (
+	bucketEvaluations     = []byte("evaluations")         // id → Evaluation JSON
+	bucketEvalByWO        = []byte("evaluations_by_wo")   // work order id ‖ evaluation id
+	bucketEvalByTime      = []byte("evaluations_by_time") // submitted unix nanos ‖ evaluation id → report row (evalrow.go)
+	bucketEvalByEngineer  = []byte("evaluations_by_eng")  // engineer id ‖ evaluation id
+	bucketEvalRequests    = []byte("evaluation_requests") // work order id → EvaluationRequest JSON
+	evaluationBucketNames = [][]byte{bucketEvaluations, bucketEvalByWO, bucketEvalByTime, bucketEvalByEngineer, bucketEvalRequests}
+)

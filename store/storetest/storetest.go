@@ -41,6 +41,7 @@ func Run(t *testing.T, open Opener) {
 		{"BatchConcurrentWriters", testBatch},
 		{"Outbox", testOutbox},
 		{"OutboxRollback", testOutboxRollback},
+		{"Evaluations", testEvaluations},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
