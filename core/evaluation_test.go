@@ -623,8 +623,14 @@ func TestEvaluationTypesValidate(t *testing.T) {
 		{"seven stars", func(ts []core.EvaluationType) []core.EvaluationType { ts[0].Fields[0].Scale = 7; return ts }, "use 5 or 10"},
 		{"dup key", func(ts []core.EvaluationType) []core.EvaluationType { ts[0].Fields[1].Key = "overall"; return ts }, "used twice"},
 		{"bad key", func(ts []core.EvaluationType) []core.EvaluationType { ts[0].Fields[1].Key = "Comment Box"; return ts }, "lower-case word"},
-		{"one option", func(ts []core.EvaluationType) []core.EvaluationType { ts[1].Fields[2].Options = []string{"Yes"}; return ts }, "between 2 and"},
-		{"zh options", func(ts []core.EvaluationType) []core.EvaluationType { ts[1].Fields[2].OptionsZH = []string{"是"}; return ts }, "Chinese wordings"},
+		{"one option", func(ts []core.EvaluationType) []core.EvaluationType {
+			ts[1].Fields[2].Options = []string{"Yes"}
+			return ts
+		}, "between 2 and"},
+		{"zh options", func(ts []core.EvaluationType) []core.EvaluationType {
+			ts[1].Fields[2].OptionsZH = []string{"是"}
+			return ts
+		}, "Chinese wordings"},
 		{"no fields", func(ts []core.EvaluationType) []core.EvaluationType { ts[0].Fields = nil; return ts }, "no fields"},
 		{"kind", func(ts []core.EvaluationType) []core.EvaluationType { ts[0].Fields[1].Kind = "slider"; return ts }, "unknown kind"},
 	}
