@@ -22,7 +22,7 @@ type pages struct{ t map[string]*template.Template }
 
 func mustPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home", "form", "task", "receipt", "problem", "status"} {
+	for _, name := range []string{"home", "form", "task", "receipt", "problem", "status", "evaluation", "evaluation_receipt"} {
 		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return p
@@ -52,6 +52,10 @@ type view struct {
 	Receipt core.Receipt
 	Message string
 	Contact string
+
+	// Service evaluation pages.
+	Eval        *evalView
+	EvalReceipt *evalReceiptView
 }
 
 func (s *Server) newView(r *http.Request, titleKey string) *view {
@@ -109,6 +113,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("POST "+core.TaskPathPrefix+"{token}", s.submitTask)
 	mux.HandleFunc("GET "+core.ReceiptPathPrefix+"{token}", s.showReceipt)
 	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
+	mux.HandleFunc("GET "+core.EvaluationPathPrefix+"{token}", s.showEvaluation)
+	mux.HandleFunc("POST "+core.EvaluationPathPrefix+"{token}", s.submitEvaluation)
+	mux.HandleFunc("GET "+core.EvaluationReceiptPathPrefix+"{token}", s.showEvalReceipt)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.problem(w, r, http.StatusNotFound, "notfound") })
 
 	cop := http.NewCrossOriginProtection()
