@@ -87,6 +87,7 @@ also has a command below, for scripts (read commands take --json).`,
 		smsCmd(a),
 		processCmd(a),
 		timersCmd(a),
+		evaluationCmd(a),
 	)
 	return root
 }

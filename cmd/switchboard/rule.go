@@ -28,17 +28,17 @@ func parseIDs(field, s string) ([]core.ID, error) {
 
 func parseKind(s string) (core.RuleKind, error) {
 	k := core.RuleKind(strings.ToLower(strings.TrimSpace(s)))
-	if k != core.RuleDispatch {
-		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch.", s)
+	if k != core.RuleDispatch && k != core.RuleEvaluation {
+		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch or --kind evaluation.", s)
 	}
 	return k, nil
 }
 
 func ruleCmd(a *app) *cobra.Command {
 	var in core.NewRule
-	var kind, engineers, policy string
+	var kind, engineers, policy, via string
 	add := &cobra.Command{
-		Use:   "add --kind dispatch --name N --when EXPR --engineer ID[,ID…] [--policy P] [--disabled]",
+		Use:   "add --kind dispatch|evaluation --name N --when EXPR (--engineer ID[,ID…] [--policy P] | --type T --via M[,M…] [--message-priority] [--mandatory]) [--disabled]",
 		Short: "Add a rule at the lowest priority (dispatchers and admins); prints JSON with id and priority",
 		Long: `Add a rule at the lowest priority of its kind (R-DISP-1, R-DISP-6).
 
@@ -48,20 +48,37 @@ with its position and reason. Fields: ` + strings.Join(core.RuleFields(), ", ") 
 
 --engineer takes one engineer, or a pool of engineers of one provider with
 --policy fixed (the first), round-robin (the next-up pointer moves on each time)
-or least-loaded (the fewest open work orders).`,
+or least-loaded (the fewest open work orders).
+
+Evaluation rules (--kind evaluation, R-EVAL-3) decide, at an evaluation node set to
+rule-based matching, how a work order is evaluated: --type the evaluation record
+type, --via the invitation methods in order (qr: the engineer shows the QR code;
+wechat, sms, email: a personal #URL# link sent automatically), --message-priority
+to try those channels in order until one delivers (otherwise all at once), and
+--mandatory to hold the work order at the node until an evaluation arrives.`,
 		Example: `  switchboard rule add --kind dispatch --name "East repairs" --when 'record_type == "Repair" && region in ["East", "North"]' --engineer 3
-  switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin`,
+  switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin
+  switchboard rule add --kind evaluation --name "VIP" --when 'account_name == "Northwind"' --type Detailed --via qr,wechat,sms --message-priority --mandatory`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			k, err := parseKind(kind)
 			if err != nil {
 				return err
 			}
+			if err := kindFlags(cmd, k); err != nil {
+				return err
+			}
 			ids, err := parseIDs("engineer", engineers)
 			if err != nil {
 				return err
 			}
-			in.Kind, in.Engineers, in.Policy = k, ids, core.PoolPolicy(strings.ToLower(policy))
+			in.Kind, in.Engineers = k, ids
+			if k == core.RuleDispatch {
+				in.Policy = core.PoolPolicy(strings.ToLower(policy))
+			}
+			if in.EvalInvites, err = core.ParseEvalInvites(via); err != nil {
+				return err
+			}
 			if err := a.open(); err != nil {
 				return err
 			}
@@ -74,13 +91,17 @@ or least-loaded (the fewest open work orders).`,
 		}),
 	}
 	f := add.Flags()
-	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch")
+	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch or evaluation")
 	f.StringVar(&in.Name, "name", "", "the rule's name (required)")
 	f.StringVar(&in.When, "when", "", "the condition `EXPR`, e.g. region == \"East\" (required)")
-	f.StringVar(&engineers, "engineer", "", "target engineer `ID`, or a pool ID,ID,… of one provider (required)")
-	f.StringVar(&policy, "policy", "fixed", "how a pool chooses: fixed, round-robin or least-loaded")
+	f.StringVar(&engineers, "engineer", "", "dispatch: target engineer `ID`, or a pool ID,ID,… of one provider (required)")
+	f.StringVar(&policy, "policy", "fixed", "dispatch: how a pool chooses: fixed, round-robin or least-loaded")
+	f.StringVar(&in.EvalType, "type", "", "evaluation: the evaluation record `TYPE` (default: the first, Standard)")
+	f.StringVar(&via, "via", "", "evaluation: invitation `METHODS` in order: qr, wechat, sms, email (required)")
+	f.BoolVar(&in.MessagePriority, "message-priority", false, "evaluation: try the channels in order until one delivers (default: all at once)")
+	f.BoolVar(&in.Mandatory, "mandatory", false, "evaluation: the work order waits at the node until an evaluation is submitted")
 	f.BoolVar(&in.Disabled, "disabled", false, "save the rule switched off")
-	for _, n := range []string{"name", "when", "engineer"} {
+	for _, n := range []string{"name", "when"} {
 		_ = add.MarkFlagRequired(n)
 	}
 
@@ -104,6 +125,9 @@ or least-loaded (the fewest open work orders).`,
 			}
 			if asJSON {
 				return writeJSON(a.stdout, nonNil(rs))
+			}
+			if k == core.RuleEvaluation {
+				return writeEvaluationRules(a.stdout, rs)
 			}
 			d, err := a.svc.Directory()
 			if err != nil {
@@ -136,7 +160,7 @@ or least-loaded (the fewest open work orders).`,
 			return t.write(a.stdout)
 		}),
 	}
-	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch")
+	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch or evaluation")
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of rules")
 
 	var to int
@@ -243,7 +267,7 @@ or least-loaded (the fewest open work orders).`,
 			return nil
 		}),
 	}
-	return group("rule", "Dispatch rules in priority order: add, list, move, test, enable, disable, delete",
+	return group("rule", "Dispatch and evaluation rules in priority order: add, list, move, test, enable, disable, delete",
 		add, list, move, test, toggle("enable", "Switch a rule on", true), toggle("disable", "Switch a rule off (it is skipped)", false), del)
 }
 
