@@ -189,8 +189,9 @@ func nextPeriod(t time.Time, period string) time.Time {
 	return t.AddDate(0, 0, 7)
 }
 
-// report finishes the groups (named by name for ids) and the trend, with empty
-// periods between the first and the last.
+// report finishes the groups (named by name for ids) and the trend: every
+// period from the query's start (or the first rating) to its end (or the last
+// rating), empty ones included.
 func (b *csatBuilder) report(name func(ID) string) CSATReport {
 	rep := CSATReport{By: b.q.By, Period: b.q.Period, Unrated: b.unrated, Groups: []CSATGroup{}, Trend: []CSATPoint{}}
 	if !b.q.From.IsZero() {
@@ -232,6 +233,9 @@ func (b *csatBuilder) report(name func(ID) string) CSATReport {
 		first = periodStart(b.q.From, b.q.Period, b.q.Loc)
 	}
 	last := time.Unix(starts[len(starts)-1], 0).In(b.q.Loc)
+	if !b.q.To.IsZero() {
+		last = periodStart(b.q.To.Add(-time.Nanosecond), b.q.Period, b.q.Loc) // up to the period's end, empty or not
+	}
 	for t := first; !t.After(last); t = nextPeriod(t, b.q.Period) {
 		pt := CSATPoint{Start: t}
 		if s := b.trend[t.Unix()]; s != nil {

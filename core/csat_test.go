@@ -64,7 +64,7 @@ func csatFixture(t testing.TB) (*core.Service, *fieldCo) {
 //	Acme 20.5 / 5 = 4.10, 3/5 = 60.0%; North 1.25
 //	Repair 18 / 5 = 3.60, 60.0%, stars [1 0 1 1 2]; Installation 5 / 2 = 2.50, 0.0%
 //	Standard 11 / 3 = 3.67, 66.7%; Detailed 12 / 4 = 3.00, 25.0%
-//	weeks: 2 Nov (5+4+5)/3 = 4.67 (3); 9 Nov none; 16 Nov 9/4 = 2.25 (4)
+//	weeks: 2 Nov (5+4+5)/3 = 4.67 (3); 9 Nov none; 16 Nov 9/4 = 2.25 (4); 23 Nov none (the period's last morning)
 func TestCSATReportByHand(t *testing.T) {
 	svc, f := csatFixture(t)
 	from, to := testdb.Epoch, testdb.Epoch.Add(21*24*time.Hour)
@@ -93,14 +93,14 @@ func TestCSATReportByHand(t *testing.T) {
 		t.Errorf("Ann's id %d", rep.Groups[1].ID)
 	}
 	monday := time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
-	if len(rep.Trend) != 3 {
-		t.Fatalf("trend %+v, want three weeks", rep.Trend)
+	if len(rep.Trend) != 4 {
+		t.Fatalf("trend %+v, want four weeks (the period ends on a Monday morning)", rep.Trend)
 	}
 	for i, want := range []struct {
 		start time.Time
 		n     int
 		avg   float64
-	}{{monday, 3, 4.67}, {monday.AddDate(0, 0, 7), 0, 0}, {monday.AddDate(0, 0, 14), 4, 2.25}} {
+	}{{monday, 3, 4.67}, {monday.AddDate(0, 0, 7), 0, 0}, {monday.AddDate(0, 0, 14), 4, 2.25}, {monday.AddDate(0, 0, 21), 0, 0}} {
 		if p := rep.Trend[i]; !p.Start.Equal(want.start) || p.Count != want.n || p.Average != want.avg {
 			t.Errorf("week %d: %+v, want %v n=%d avg=%v", i, p, want.start, want.n, want.avg)
 		}

@@ -13,6 +13,7 @@ import (
 	"switchboard/core"
 	"switchboard/tui/common"
 	"switchboard/tui/detail"
+	"switchboard/tui/evalqr"
 	"switchboard/tui/newwo"
 	"switchboard/tui/notify"
 )
@@ -221,6 +222,11 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 		s = notify.NewEditor(m.c, msg.Arg)
 	case common.ChannelsScreen:
 		s = notify.NewChannels(m.c)
+	case common.EvalQRScreen:
+		if q, ok := m.active().(*evalqr.Model); ok && msg.Kind == common.Push && q.Number() == msg.Number {
+			return nil
+		}
+		s = evalqr.New(m.c, msg.Number)
 	default:
 		return nil
 	}

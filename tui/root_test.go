@@ -43,11 +43,16 @@ func TestNavigation(t *testing.T) {
 	if !strings.HasPrefix(line(v, "WO-000012"), "> ") {
 		t.Fatalf("cursor should start on the newest work order:\n%s", v)
 	}
-	for _, want := range []string{"Switchboard", "admin (admin)", "board.db", "enter open", "q quit"} {
+	for _, want := range []string{"Switchboard", "admin (admin)", "enter open", "q quit"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("list view lacks %q:\n%s", want, v)
 		}
 	}
+	// The database path is the first to give way to the tabs; a wider
+	// terminal shows it.
+	h.send(tea.WindowSizeMsg{Width: 160, Height: 30})
+	h.waitView("board.db")
+	h.send(tea.WindowSizeMsg{Width: 120, Height: 30})
 
 	h.key("j")
 	h.key("down")

@@ -5,6 +5,7 @@ import (
 	"switchboard/tui/common"
 	"switchboard/tui/devices"
 	"switchboard/tui/notify"
+	"switchboard/tui/ratings"
 	"switchboard/tui/rules"
 	"switchboard/tui/tasks"
 	"switchboard/tui/workorders"
@@ -31,6 +32,7 @@ var sections = []section{
 	{common.NotificationsScreen, "Notices", "Notify", "notification presets", func(c *common.Common) common.Screen { return notify.NewMatrix(c) }},
 	{common.OutboxScreen, "Outbox", "Outbox", "outbox", func(c *common.Common) common.Screen { return notify.NewOutbox(c) }},
 	{common.DevicesScreen, "Devices", "Devices", "devices and their QR stickers", func(c *common.Common) common.Screen { return devices.New(c) }},
+	{common.RatingsScreen, "Ratings", "Ratings", "ratings: CSAT report and evaluation types", func(c *common.Common) common.Screen { return ratings.New(c) }},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

@@ -74,6 +74,10 @@ const (
 	TasksScreen
 	// DevicesScreen lists devices with their sticker QR codes (section 8).
 	DevicesScreen
+	// EvalQRScreen is the engineer's full-screen evaluation QR code (R-EVAL-6).
+	EvalQRScreen
+	// RatingsScreen is the ratings section: CSAT report and evaluation record types.
+	RatingsScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -73,6 +73,22 @@ type KeyMap struct {
 
 	// Task inbox.
 	PickEngineer key.Binding
+
+	// Service evaluation (R-EVAL-2, R-EVAL-6): EvalQR opens the engineer's QR
+	// screen from a work order; the QR screen skips, finishes or reminds.
+	EvalQR     key.Binding
+	EvalSkip   key.Binding
+	EvalFinish key.Binding
+	EvalRemind key.Binding
+	// The ratings section: grouping, period, views.
+	ReportBy     key.Binding
+	ReportPeriod key.Binding
+	EvalTypes    key.Binding
+	EvalReport   key.Binding
+	EvalRules    key.Binding
+	ToggleGuests key.Binding
+	ToggleUsers  key.Binding
+	NewType      key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -135,6 +151,20 @@ func DefaultKeyMap() KeyMap {
 		RunTest:  b("ctrl+t", "test now", "ctrl+t"),
 
 		PickEngineer: b("e", "engineer", "e"),
+
+		EvalQR:     b("v", "evaluation QR", "v"),
+		EvalSkip:   b("s", "skip evaluation", "s"),
+		EvalFinish: b("f", "finish", "f"),
+		EvalRemind: b("r", "send reminder", "r"),
+
+		ReportBy:     b("b/B", "group by", "b", "B"),
+		ReportPeriod: b("p/P", "period", "p", "P"),
+		EvalTypes:    b("t", "record types", "t"),
+		EvalReport:   b("c", "CSAT report", "c"),
+		EvalRules:    b("u", "evaluation rules", "u"),
+		ToggleGuests: b("g", "guests may create", "g"),
+		ToggleUsers:  b("m", "customers may create", "m"),
+		NewType:      b("N", "new record type", "N"),
 	}
 	for i := range k.Sections {
 		d := string(rune('1' + i))

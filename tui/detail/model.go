@@ -50,6 +50,7 @@ func loadCmd(svc *core.Service, number string, seq int) tea.Cmd {
 
 type keyMap struct {
 	up, down, pageUp, pageDown, home, end, back, reload key.Binding
+	evalQR                                              key.Binding
 }
 
 // Model is the detail screen of one work order.
@@ -81,6 +82,7 @@ func New(c *common.Common, number string) *Model {
 		keys: keyMap{
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown,
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
+			evalQR: km.EvalQR,
 		},
 		number: number,
 		busy:   common.NewBusy(c.Styles),
@@ -142,6 +144,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ok := m.evalQRCmd(msg); ok {
+		return cmd
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.back):
@@ -181,13 +186,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	scroll := k.down
 	scroll.SetKeys(append(k.up.Keys(), k.down.Keys()...)...)
 	scroll.SetHelp("↑/↓", "scroll")
-	return []key.Binding{k.back, scroll, k.pageDown, k.reload}
+	return []key.Binding{k.back, scroll, k.pageDown, k.reload, m.evalQR()}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload, m.evalQR()}}
 }
 
 func (m *Model) bindings() keyMap {
