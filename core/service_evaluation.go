@@ -560,3 +560,56 @@ func (s *Service) Evaluations(number string) (EvaluationStatus, error) {
 	})
 	return st, err
 }
+
+// ImportEvaluations stores evaluations made elsewhere — the demo company, or
+// records brought over from another system — as given, all or nothing (admins
+// only). Each names an existing work order, a submission time, and a rating
+// within a 5- or 10-point scale (or none); the work order's number, type,
+// engineer and provider fill in when left empty.
+func (s *Service) ImportEvaluations(as Actor, es []Evaluation) (int, error) {
+	if err := require(as, "import evaluations", RoleAdmin); err != nil {
+		return 0, err
+	}
+	err := s.store.Update(func(tx Tx) error {
+		for i := range es {
+			e := es[i]
+			w, err := tx.WorkOrder(e.WorkOrderID)
+			if errors.Is(err, ErrNotFound) {
+				return Invalid("work_order_id", "Evaluation %d names work order %d, which does not exist.", i+1, e.WorkOrderID)
+			} else if err != nil {
+				return err
+			}
+			switch {
+			case e.SubmittedAt.IsZero():
+				return Invalid("submitted_at", "Evaluation %d has no submission time.", i+1)
+			case e.Score != 0 && (e.Scale != 5 && e.Scale != 10 || e.Score < 1 || e.Score > e.Scale):
+				return Invalid("score", "Evaluation %d rates %d on a %d-point scale: give 1–5 of 5 or 1–10 of 10.", i+1, e.Score, e.Scale)
+			}
+			e.ID = 0
+			if e.Number == "" {
+				e.Number = w.Number
+			}
+			if e.RecordType == "" {
+				e.RecordType = w.RecordType
+			}
+			if e.EngineerID == 0 {
+				e.EngineerID, e.EngineerName = w.FieldOutDealUser, w.EngineerName
+			}
+			if e.ProviderID == 0 {
+				e.ProviderID, e.ProviderName = w.FieldPartner, w.FieldDownstreamOuterTenantName
+			}
+			if e.Type == "" {
+				e.Type = EvalTypeStandard
+			}
+			if err := tx.PutEvaluation(&e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	s.broker.publish(Change{Kind: "work-order"})
+	return len(es), nil
+}
