@@ -193,3 +193,70 @@ func TestRatingsTypesEdit(t *testing.T) {
 		t.Fatal("a dispatcher changed a record type")
 	}
 }
+
+// TestRatingsEvaluationRules (R-EVAL-3): u lists the evaluation rules in
+// priority order; n adds one through the form (its condition compiled as it is
+// typed); K moves a rule up, space switches it off, X then y deletes it.
+func TestRatingsEvaluationRules(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f, f.admin, 140, 40)
+	h.waitView("WO-000012")
+	h.key("8")
+	h.key("t")
+	h.waitView("FIELDS OF STANDARD") // the record types the form offers are in
+	h.key("u")
+	h.waitView("No evaluation rules yet")
+	h.key("n")
+	h.waitView("New evaluation rule")
+	h.typeText("Urgent")
+	h.key("tab")
+	h.typeText(`priority == urgent`)
+	h.waitView("unknown name urgent")
+	for range 6 {
+		h.key("backspace")
+	}
+	h.typeText(`"urgent"`)
+	h.key("tab")
+	h.key("right") // Detailed
+	h.key("tab")
+	h.key("right")
+	h.key("right")
+	h.key(" ") // sms on (QR is on already)
+	h.key("tab")
+	h.key("right") // message priority: in order
+	h.key("tab")
+	h.key("right") // mandatory
+	h.key("ctrl+s")
+	h.waitView(`Evaluation rule "Urgent" added at the lowest priority.`)
+	rs, _ := f.svc.Rules(core.RuleEvaluation)
+	if len(rs) != 1 || rs[0].When != `priority == "urgent"` || rs[0].EvalType != "Detailed" || invitesText(rs[0]) != "qr, sms" || !rs[0].MessagePriority || !rs[0].Mandatory {
+		t.Fatalf("saved rule %+v", rs)
+	}
+	if _, err := f.svc.AddRule(f.admin, core.NewRule{Kind: core.RuleEvaluation, Name: "Everyone", When: "true", EvalInvites: []core.EvalInvite{core.EvalInviteQR}}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitView("Everyone")
+	h.key("down")
+	h.key("K")
+	h.waitView(`"Everyone" is now tried first.`)
+	if rs, _ = f.svc.Rules(core.RuleEvaluation); rs[0].Name != "Everyone" {
+		t.Fatalf("order %v", rs)
+	}
+	h.key(" ")
+	h.waitView(`"Everyone" is off.`)
+	h.key("X")
+	h.waitView(`Delete the evaluation rule "Everyone"?`)
+	h.key("y")
+	h.waitView(`Evaluation rule "Everyone" deleted.`)
+	if rs, _ = f.svc.Rules(core.RuleEvaluation); len(rs) != 1 || rs[0].Name != "Urgent" {
+		t.Fatalf("after delete %+v", rs)
+	}
+}
+
+func invitesText(r core.Rule) string {
+	var vs []string
+	for _, v := range r.EvalInvites {
+		vs = append(vs, string(v))
+	}
+	return strings.Join(vs, ", ")
+}

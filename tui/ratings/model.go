@@ -19,8 +19,10 @@ type mode int
 const (
 	modeReport mode = iota
 	modeTypes
-	modeField // the field form over the types view
-	modeName  // naming a new record type
+	modeField    // the field form over the types view
+	modeName     // naming a new record type
+	modeRules    // the evaluation rules (R-EVAL-3)
+	modeRuleForm // adding or editing one
 )
 
 // periods are the report's windows, ending today; 0 is "all time".
@@ -38,7 +40,7 @@ var periods = []struct {
 
 type keyMap struct {
 	up, down, left, right, back, reload           key.Binding
-	by, period, types, report                     key.Binding
+	by, period, types, report, rulesView          key.Binding
 	moveUp, moveDown, toggle, edit, add, addType  key.Binding
 	del, confirm, guests, users, save, next, prev key.Binding
 	choicePrev, choiceNext                        key.Binding
@@ -73,6 +75,12 @@ type Model struct {
 	why        string
 	form       *fieldForm
 	name       *nameForm
+
+	// Evaluation rules.
+	rules    []core.Rule
+	rulesErr error
+	ruleCur  int
+	ruleForm *ruleForm
 }
 
 // New returns the section; Init loads the report and the record types.
@@ -80,7 +88,7 @@ func New(c *common.Common) *Model {
 	k := c.Keys
 	m := &Model{c: c, period: 2, busy: common.NewBusy(c.Styles), keys: keyMap{
 		up: k.Up, down: k.Down, left: k.Left, right: k.Right, back: k.Back, reload: k.Reload,
-		by: k.ReportBy, period: k.ReportPeriod, types: k.EvalTypes, report: k.EvalReport,
+		by: k.ReportBy, period: k.ReportPeriod, types: k.EvalTypes, report: k.EvalReport, rulesView: k.EvalRules,
 		moveUp: k.MoveUp, moveDown: k.MoveDown, toggle: k.Toggle, edit: k.Edit, add: k.New, addType: k.NewType,
 		del: k.Delete, confirm: k.Confirm, guests: k.ToggleGuests, users: k.ToggleUsers, save: k.Save,
 		next: k.NextField, prev: k.PrevField, choicePrev: k.PrevChoice, choiceNext: k.NextChoice,
@@ -150,7 +158,9 @@ func saveTypesCmd(svc *core.Service, as core.Actor, ts []core.EvaluationType, wh
 }
 
 // Init loads the report and the record types.
-func (m *Model) Init() tea.Cmd { return tea.Batch(m.reportCmd(), loadTypesCmd(m.c.Svc)) }
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(m.reportCmd(), loadTypesCmd(m.c.Svc), loadRulesCmd(m.c.Svc))
+}
 
 // SetSize gives the section its area.
 func (m *Model) SetSize(w, h int) {
@@ -167,6 +177,8 @@ func (m *Model) Capturing() bool {
 		return m.form.capturing()
 	case modeName:
 		return true
+	case modeRuleForm:
+		return m.ruleForm.isText()
 	}
 	return false
 }
@@ -182,6 +194,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.nameKey(msg)
 		case modeTypes:
 			return m.typesKey(msg)
+		case modeRules:
+			return m.rulesKey(msg)
+		case modeRuleForm:
+			return m.ruleFormKey(msg)
 		}
 		return m.reportKey(msg)
 	case reportMsg:
@@ -208,6 +224,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.ErrorCmd(msg.err)
 		}
 		m.types, m.typesErr = msg.types, nil
+		if m.ruleForm != nil && len(m.ruleForm.types) == 0 {
+			for _, t := range m.types {
+				m.ruleForm.types = append(m.ruleForm.types, t.Name)
+			}
+		}
 		m.typeCur = min(m.typeCur, max(0, len(m.types)-1))
 		m.fieldCur = min(m.fieldCur, max(0, len(m.curType().Fields)-1))
 		if msg.saved != "" {
@@ -215,6 +236,29 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.StatusCmd(msg.saved)
 		}
 		return nil
+	case rulesMsg:
+		m.saving = false
+		if msg.err != nil {
+			if m.mode == modeRuleForm && msg.done == "refused" {
+				m.ruleForm.err = msg.err.Error()
+				return nil
+			}
+			if msg.done == "" {
+				m.rulesErr = msg.err
+			}
+			return common.ErrorCmd(msg.err)
+		}
+		m.rules, m.rulesErr = msg.rules, nil
+		m.ruleCur = min(m.ruleCur, max(0, len(m.rules)-1))
+		if msg.done != "" {
+			if m.mode == modeRuleForm {
+				m.ruleForm, m.mode = nil, modeRules
+			}
+			return common.StatusCmd(msg.done)
+		}
+		return nil
+	case common.RulesChangedMsg:
+		return loadRulesCmd(m.c.Svc)
 	case common.WorkOrdersChangedMsg:
 		if m.mode == modeReport && !m.loading {
 			return m.reportCmd() // a new evaluation, perhaps
@@ -236,6 +280,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.form.help(m.keys)
 	case modeName:
 		return []key.Binding{m.keys.save, m.keys.back}
+	case modeRuleForm:
+		return m.ruleForm.help(m.keys)
+	case modeRules:
+		k := m.ruleKeys()
+		if m.confirming != "" {
+			return []key.Binding{k.confirm, k.back}
+		}
+		return []key.Binding{k.up, k.down, k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del, k.report, k.types}
 	case modeTypes:
 		k := m.typeKeys()
 		if m.confirming != "" {
@@ -244,18 +296,18 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.left, k.right, k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del, k.guests, k.users, k.addType, k.report}
 	}
 	k := m.keys
-	return []key.Binding{k.by, k.period, k.up, k.down, k.types, k.reload}
+	return []key.Binding{k.by, k.period, k.up, k.down, k.types, k.rulesView, k.reload}
 }
 
 // FullHelp lists every key of the current view.
 func (m *Model) FullHelp() [][]key.Binding {
 	switch m.mode {
-	case modeField, modeName:
+	case modeField, modeName, modeRuleForm, modeRules:
 		return [][]key.Binding{m.ShortHelp()}
 	case modeTypes:
 		k := m.typeKeys()
 		return [][]key.Binding{{k.up, k.down, k.left, k.right}, {k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del}, {k.guests, k.users, k.addType, k.report, k.reload}}
 	}
 	k := m.keys
-	return [][]key.Binding{{k.by, k.period, k.up, k.down}, {k.types, k.reload}}
+	return [][]key.Binding{{k.by, k.period, k.up, k.down}, {k.types, k.rulesView, k.reload}}
 }

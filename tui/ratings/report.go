@@ -26,6 +26,9 @@ func (m *Model) reportKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.types):
 		m.mode = modeTypes
 		return nil
+	case key.Matches(msg, k.rulesView):
+		m.mode = modeRules
+		return loadRulesCmd(m.c.Svc)
 	case key.Matches(msg, k.up):
 		m.top = max(0, m.top-1)
 	case key.Matches(msg, k.down):
@@ -183,6 +186,10 @@ func (m *Model) View() string {
 		return m.form.view(m)
 	case modeName:
 		return m.name.view(m)
+	case modeRules:
+		return m.rulesView()
+	case modeRuleForm:
+		return m.ruleForm.view(m)
 	}
 	return m.reportView()
 }

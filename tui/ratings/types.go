@@ -85,6 +85,9 @@ func (m *Model) typesKey(msg tea.KeyMsg) tea.Cmd {
 		return m.reportCmd()
 	case key.Matches(msg, k.reload):
 		return loadTypesCmd(m.c.Svc)
+	case key.Matches(msg, k.rulesView):
+		m.mode = modeRules
+		return loadRulesCmd(m.c.Svc)
 	case key.Matches(msg, k.up):
 		if m.onFields {
 			m.fieldCur = max(0, m.fieldCur-1)
