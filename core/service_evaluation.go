@@ -229,8 +229,11 @@ func requestFor(tx Tx, w *WorkOrder, now time.Time) (EvaluationRequest, error) {
 	pn, _ := p.Find(NodeEvaluation)
 	es := evaluationSettingsOf(pn)
 	r = newEvaluationRequest(w, es, now)
+	// Rules ran (or not) when the node was reached; without their verdict the
+	// engineer can still show a QR code.
+	r.Invites = []EvalInvite{EvalInviteQR}
 	if es.Mode == EvalModeQR {
-		r.Invites, r.Mandatory = []EvalInvite{EvalInviteQR}, es.Mandatory
+		r.Mandatory = es.Mandatory
 	}
 	if r.Type == "" {
 		r.Type = EvalTypeStandard
