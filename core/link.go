@@ -24,6 +24,13 @@ const (
 	PurposeReceipt LinkPurpose = "receipt"
 	// PurposeStatus shows a work order's status, read-only, from a notification.
 	PurposeStatus LinkPurpose = "status"
+	// PurposeEvaluation opens a work order's evaluation page (R-EVAL-2..4): the
+	// engineer's QR code (multi-use) or a personal invitation (single use,
+	// editable until it expires).
+	PurposeEvaluation LinkPurpose = "evaluation"
+	// PurposeEvaluationReceipt shows the receipt of one evaluation; its token is
+	// the form's nonce, like PurposeReceipt.
+	PurposeEvaluationReceipt LinkPurpose = "evaluation-receipt"
 )
 
 // Link is what the store keeps about a customer link: never the token itself,
@@ -41,6 +48,8 @@ type Link struct {
 	UsedAt    *time.Time `json:"used_at,omitempty"`
 	CreatedAt time.Time  `json:"created_at"`
 	CreatedBy string     `json:"created_by"`
+	// Evaluation is the evaluation an evaluation receipt shows.
+	Evaluation ID `json:"evaluation,omitempty"`
 }
 
 // ErrLinkUnusable is returned for every token that cannot be used — unknown,
@@ -125,6 +134,10 @@ const (
 	DevicePathPrefix  = "/d/"
 	ReceiptPathPrefix = "/r/"
 	StatusPathPrefix  = "/s/"
+	// EvaluationPathPrefix opens an evaluation page; EvaluationReceiptPathPrefix
+	// its receipt.
+	EvaluationPathPrefix        = "/e/"
+	EvaluationReceiptPathPrefix = "/er/"
 )
 
 // LinkURL joins the listener's public URL and a page path.

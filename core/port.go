@@ -174,4 +174,22 @@ type Tx interface {
 	Idempotency(apiKey ID, key string) (IdempotencyRecord, error)
 	// PruneIdempotency drops up to limit records made before t, oldest first.
 	PruneIdempotency(before time.Time, limit int) (int, error)
+
+	// PutEvaluation inserts (ID zero) or replaces a Service Evaluation record
+	// and keeps its indexes (work order, submission time with the report row,
+	// engineer) in step. Evaluation reads one; EvaluationsFor lists a work
+	// order's, oldest first; EvaluationsByEngineer lists up to limit of an
+	// engineer's, newest first (0: all).
+	PutEvaluation(e *Evaluation) error
+	Evaluation(id ID) (Evaluation, error)
+	EvaluationsFor(wo ID) ([]Evaluation, error)
+	EvaluationsByEngineer(engineer ID, limit int) ([]Evaluation, error)
+	// ScanEvaluationRows calls fn with the report row of every evaluation
+	// submitted in [from, to), oldest first, reading only the time index; fn
+	// returns false to stop. A zero to means no upper bound.
+	ScanEvaluationRows(from, to time.Time, fn func(EvaluationRow) bool) error
+	// PutEvaluationRequest stores what the evaluation node decided for a work
+	// order (one per work order); EvaluationRequest reads it.
+	PutEvaluationRequest(r *EvaluationRequest) error
+	EvaluationRequest(wo ID) (EvaluationRequest, error)
 }

@@ -27,6 +27,9 @@ type ProcessNode struct {
 	PostActions []PostAction `json:"post_actions,omitempty"`
 	// Task configures a terminal-task node (R-TASK-1, R-TASK-2).
 	Task *TaskSettings `json:"task,omitempty"`
+	// Evaluation configures an evaluation node (R-EVAL-2); nil: the default
+	// QR-code evaluation.
+	Evaluation *EvaluationSettings `json:"evaluation,omitempty"`
 }
 
 // PostActionKind names what a post-action does.
@@ -316,6 +319,11 @@ func (p *Process) Validate() error {
 		} else if n.Task != nil {
 			add(where+".task", "Task settings belong to the terminal-task node, not the %s node.", n.Node)
 		}
+		if n.Node == NodeEvaluation && n.Evaluation != nil {
+			errs = append(errs, n.Evaluation.validate(where+".evaluation")...)
+		} else if n.Evaluation != nil {
+			add(where+".evaluation", "Evaluation settings belong to the evaluation node, not the %s node.", n.Node)
+		}
 		for k := range n.PostActions {
 			errs = append(errs, n.PostActions[k].validate(fmt.Sprintf("%s.post_actions[%d]", where, k), n.Node)...)
 		}
@@ -480,6 +488,9 @@ func DescribeNode(n ProcessNode) string {
 		if t.Processor != "" {
 			parts = append(parts, "processor "+t.Processor)
 		}
+	}
+	if n.Evaluation != nil {
+		parts = append(parts, n.Evaluation.describe())
 	}
 	if k := len(n.PostActions); k > 0 {
 		names := make([]string, k)

@@ -18,16 +18,19 @@ const (
 	// conditions read MailEnv and their Mail action sets record type, priority
 	// and region.
 	RuleMail RuleKind = "mail"
+	// RuleEvaluation rules pick how a work order at the evaluation node is
+	// evaluated (R-EVAL-3).
+	RuleEvaluation RuleKind = "evaluation"
 )
 
 // AllRuleKinds lists the rule kinds.
-var AllRuleKinds = []RuleKind{RuleDispatch, RuleMail}
+var AllRuleKinds = []RuleKind{RuleDispatch, RuleMail, RuleEvaluation}
 
 // ParseRuleKind reads a kind as typed.
 func ParseRuleKind(s string) (RuleKind, error) {
 	k := RuleKind(strings.ToLower(strings.TrimSpace(s)))
 	if !slices.Contains(AllRuleKinds, k) {
-		return "", Invalid("kind", "Rule kind %q is unknown: use dispatch or mail.", s)
+		return "", Invalid("kind", "Rule kind %q is unknown: use dispatch, mail or evaluation.", s)
 	}
 	return k, nil
 }
@@ -65,6 +68,14 @@ type Rule struct {
 	UpdatedBy string    `json:"updated_by"`
 	// Mail is a mail rule's action (kind mail only).
 	Mail *MailAction `json:"mail,omitempty"`
+
+	// Evaluation rules (R-EVAL-3): the evaluation record type, the invitation
+	// methods in priority order, message priority (fallback in that order, or
+	// all at once) and mandatory evaluation.
+	EvalType        string       `json:"eval_type,omitempty"`
+	EvalInvites     []EvalInvite `json:"eval_invites,omitempty"`
+	MessagePriority bool         `json:"message_priority,omitempty"`
+	Mandatory       bool         `json:"mandatory,omitempty"`
 }
 
 // NextUp is the engineer the rule would pick next under its policy, ignoring load.

@@ -158,6 +158,9 @@ func (s *Service) enterNode(tx Tx, w *WorkOrder, p Process, now time.Time) error
 			}
 		}
 	}
+	if w.Node == NodeEvaluation {
+		return s.enterEvaluation(tx, w, p, pn, now)
+	}
 	return nil
 }
 
@@ -226,6 +229,9 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		}
 		if w.Node == NodeDispatch {
 			return "", Invalid("number", "%s is waiting at the dispatch node: assign it (`switchboard dispatch assign %s --engineer ID`) to move it on.", w.Number, w.Number)
+		}
+		if err := evaluationGate(tx, w); err != nil {
+			return "", err
 		}
 		p, err := readProcess(tx, w.RecordType)
 		if err != nil {
@@ -356,6 +362,9 @@ func (s *Service) SetProcesses(as Actor, ps []Process) ([]Process, error) {
 				if u.Disabled {
 					return Invalid("processor", "%s: user %q is disabled and cannot process terminal tasks.", p.RecordType, u.Login)
 				}
+			}
+			if err := checkEvaluationNode(tx, p); err != nil {
+				return err
 			}
 			if err := putJSON(tx, settingProcess(p.RecordType), p); err != nil {
 				return err

@@ -15,6 +15,11 @@ type NewRule struct {
 	Disabled  bool
 	// Mail is a mail rule's action (kind mail).
 	Mail *MailAction
+	// Evaluation rules (R-EVAL-3).
+	EvalType        string
+	EvalInvites     []EvalInvite
+	MessagePriority bool
+	Mandatory       bool
 }
 
 // canManageRules: the dispatch issue gives rule changes to dispatchers and admins;
@@ -36,8 +41,10 @@ func validateRule(tx Tx, r *Rule) (*Condition, error) {
 	case RuleDispatch:
 	case RuleMail:
 		return validateMailRule(r)
+	case RuleEvaluation:
+		return validateEvaluationRule(tx, r)
 	default:
-		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch or mail.", r.Kind)
+		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch, mail or evaluation.", r.Kind)
 	}
 	var errs ValidationErrors
 	if r.Mail != nil {
@@ -103,7 +110,8 @@ func (s *Service) AddRule(as Actor, in NewRule) (Rule, error) {
 	}
 	now := s.Now()
 	r := Rule{Kind: in.Kind, Name: in.Name, When: in.When, Enabled: !in.Disabled, Engineers: slices.Clone(in.Engineers),
-		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label()}
+		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label(),
+		EvalType: in.EvalType, EvalInvites: slices.Clone(in.EvalInvites), MessagePriority: in.MessagePriority, Mandatory: in.Mandatory}
 	if in.Mail != nil {
 		a := *in.Mail
 		r.Mail = &a
@@ -137,6 +145,11 @@ type RulePatch struct {
 	Next *int
 	// Mail replaces a mail rule's action.
 	Mail *MailAction
+	// Evaluation rules (R-EVAL-3); nil fields stay as they are.
+	EvalType        *string
+	EvalInvites     []EvalInvite
+	MessagePriority *bool
+	Mandatory       *bool
 }
 
 // UpdateRule edits a rule in place, keeping its priority.
@@ -176,6 +189,7 @@ func (s *Service) UpdateRule(as Actor, id ID, p RulePatch) (Rule, error) {
 			}
 			r.Next = *p.Next
 		}
+		p.applyEvaluation(&r)
 		if _, err := validateRule(tx, &r); err != nil {
 			return err
 		}

@@ -111,3 +111,13 @@ var intakeBuckets = [][]byte{
 	bucketAttachments, bucketAttachmentsWO, bucketAttachmentData,
 	bucketAPIKeys, bucketAPIKeysByHash, bucketIdempotency, bucketIdemByTime,
 }
+
+// Service evaluation (R-EVAL-1).
+var (
+	bucketEvaluations     = []byte("evaluations")         // id → Evaluation JSON
+	bucketEvalByWO        = []byte("evaluations_by_wo")   // work order id ‖ evaluation id
+	bucketEvalByTime      = []byte("evaluations_by_time") // submitted unix nanos ‖ evaluation id → report row (evalrow.go)
+	bucketEvalByEngineer  = []byte("evaluations_by_eng")  // engineer id ‖ evaluation id
+	bucketEvalRequests    = []byte("evaluation_requests") // work order id → EvaluationRequest JSON
+	evaluationBucketNames = [][]byte{bucketEvaluations, bucketEvalByWO, bucketEvalByTime, bucketEvalByEngineer, bucketEvalRequests}
+)

@@ -113,6 +113,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"service evaluations and evaluation requests", func(t *bolt.Tx) error {
+		for _, name := range evaluationBucketNames {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

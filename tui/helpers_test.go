@@ -12,6 +12,7 @@ import (
 	"github.com/muesli/termenv"
 
 	"switchboard/core"
+	"switchboard/store"
 	"switchboard/store/testdb"
 )
 
@@ -24,6 +25,7 @@ func TestMain(m *testing.M) {
 
 // fixture is a real service on a real bbolt file with a small, fixed company.
 type fixture struct {
+	st    *store.Bolt
 	svc   *core.Service
 	admin core.Actor
 	clk   *testdb.Clock
@@ -37,9 +39,9 @@ type fixture struct {
 // service.
 func newFixture(t testing.TB) *fixture {
 	t.Helper()
-	_, svc, clk := testdb.Open(t)
+	st, svc, clk := testdb.Open(t)
 	admin := testdb.Admin(t, svc)
-	f := &fixture{svc: svc, admin: admin, clk: clk, now: testdb.Epoch, db: "/var/lib/switchboard/switchboard.db"}
+	f := &fixture{st: st, svc: svc, admin: admin, clk: clk, now: testdb.Epoch, db: "/var/lib/switchboard/switchboard.db"}
 
 	must := func(err error) {
 		t.Helper()

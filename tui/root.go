@@ -13,6 +13,7 @@ import (
 	"switchboard/core"
 	"switchboard/tui/common"
 	"switchboard/tui/detail"
+	"switchboard/tui/evalqr"
 	"switchboard/tui/newwo"
 	"switchboard/tui/notify"
 	"switchboard/tui/report"
@@ -229,6 +230,11 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 		s = report.New(m.c, msg.Number)
 	case common.ReportFormScreen:
 		s = report.NewForm(m.c, msg.Number, msg.Arg == report.CompleteArg)
+	case common.EvalQRScreen:
+		if q, ok := m.active().(*evalqr.Model); ok && msg.Kind == common.Push && q.Number() == msg.Number {
+			return nil
+		}
+		s = evalqr.New(m.c, msg.Number)
 	default:
 		return nil
 	}
@@ -308,7 +314,7 @@ func (m *Model) sectionsKey() key.Binding {
 	for _, b := range m.keys.Sections[:len(sections)] {
 		keys = append(keys, b.Keys()...)
 	}
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(fmt.Sprintf("1-%d", len(sections)), "sections"))
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(sectionsRange(), "sections"))
 }
 
 // View draws header, screen and footer, or the too-small notice.
@@ -405,7 +411,7 @@ func (m *Model) tabs(level int) string {
 		case level == tabsDigits && i != m.section:
 			label = ""
 		}
-		label = strings.TrimSpace(fmt.Sprintf("%d %s", i+1, label))
+		label = strings.TrimSpace(common.SectionDigit(i) + " " + label)
 		if i == m.section {
 			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
 		} else {
@@ -459,4 +465,12 @@ func fitLines(s string, h int) string {
 		}
 	}
 	return s[:i]
+}
+
+// sectionsRange names the section digits in help: "1-8", or "0-9" for ten.
+func sectionsRange() string {
+	if len(sections) >= 10 {
+		return "0-9"
+	}
+	return fmt.Sprintf("1-%d", len(sections))
 }

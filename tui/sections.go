@@ -7,6 +7,7 @@ import (
 	"switchboard/tui/intake"
 	"switchboard/tui/notify"
 	"switchboard/tui/process"
+	"switchboard/tui/ratings"
 	"switchboard/tui/rules"
 	"switchboard/tui/tasks"
 	"switchboard/tui/workorders"
@@ -23,7 +24,7 @@ type section struct {
 }
 
 // sections are the console's top-level screens in tab order: sections[i] is
-// reached with the digit i+1. New sections go at the end (digits 5–9 are free);
+// reached with the digit i+1 (the tenth with 0). New sections go at the end;
 // nothing else in the root needs to change.
 var sections = []section{
 	{common.WorkOrdersScreen, "Work orders", "Orders", "work orders", func(c *common.Common) common.Screen { return workorders.New(c) }},
@@ -35,6 +36,7 @@ var sections = []section{
 	{common.DevicesScreen, "Devices", "Devices", "devices and their QR stickers", func(c *common.Common) common.Screen { return devices.New(c) }},
 	{common.ProcessScreen, "Process", "Process", "process nodes per record type", func(c *common.Common) common.Screen { return process.New(c) }},
 	{common.IntakeScreen, "Intake", "Intake", "mail intake and API keys", func(c *common.Common) common.Screen { return intake.New(c) }},
+	{common.RatingsScreen, "Ratings", "Ratings", "ratings: CSAT report and evaluation types", func(c *common.Common) common.Screen { return ratings.New(c) }},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

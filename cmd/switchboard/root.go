@@ -91,6 +91,7 @@ also has a command below, for scripts (read commands take --json).`,
 		reportCmd(a),
 		mailCmd(a),
 		apikeyCmd(a),
+		evaluationCmd(a),
 	)
 	return root
 }

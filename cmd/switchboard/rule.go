@@ -30,18 +30,18 @@ func parseIDs(field, s string) ([]core.ID, error) {
 func parseKind(s string) (core.RuleKind, error) {
 	k, err := core.ParseRuleKind(s)
 	if err != nil {
-		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch or --kind mail.", s)
+		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch, --kind mail or --kind evaluation.", s)
 	}
 	return k, nil
 }
 
 func ruleCmd(a *app) *cobra.Command {
 	var in core.NewRule
-	var kind, engineers, policy string
+	var kind, engineers, policy, via, ruleType string
 	var mailAction core.MailAction
 	var mailPriority string
 	add := &cobra.Command{
-		Use:   "add --kind dispatch|mail --name N --when EXPR (--engineer ID[,ID…] [--policy P] | [--type T] [--priority P] [--region R]) [--disabled]",
+		Use:   "add --kind dispatch|mail|evaluation --name N --when EXPR (--engineer ID[,ID…] [--policy P] | [--type T] [--priority P] [--region R] | --type T --via M[,M…] [--message-priority] [--mandatory]) [--disabled]",
 		Short: "Add a rule at the lowest priority (dispatchers and admins); prints JSON with id and priority",
 		Long: `Add a rule at the lowest priority of its kind (R-DISP-1, R-DISP-6, R-IN-5).
 
@@ -55,40 +55,47 @@ or least-loaded (the fewest open work orders).
 Mail rules decide what a received email becomes: the first enabled rule whose
 condition matches sets --type, --priority and --region of the new work order
 (unset ones keep Repair, normal and the contact's region). Fields: ` + strings.Join(core.MailFields(), ", ") + `
-(to and cc are lists: "support@example.com" in to).`,
+(to and cc are lists: "support@example.com" in to).
+
+Evaluation rules (--kind evaluation, R-EVAL-3) decide, at an evaluation node set to
+rule-based matching, how a work order is evaluated: --type the evaluation record
+type, --via the invitation methods in order (qr: the engineer shows the QR code;
+wechat, sms, email: a personal #URL# link sent automatically), --message-priority
+to try those channels in order until one delivers (otherwise all at once), and
+--mandatory to hold the work order at the node until an evaluation arrives.`,
 		Example: `  switchboard rule add --kind dispatch --name "East repairs" --when 'record_type == "Repair" && region in ["East", "North"]' --engineer 3
   switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin
   switchboard rule add --kind mail --name "VIP" --when 'from_domain == "bigcustomer.com"' --priority urgent --region East
-  switchboard rule add --kind mail --name "Installs" --when 'subject contains "安装" || body contains "install"' --type Installation`,
+  switchboard rule add --kind mail --name "Installs" --when 'subject contains "安装" || body contains "install"' --type Installation
+  switchboard rule add --kind evaluation --name "VIP" --when 'account_name == "Northwind"' --type Detailed --via qr,wechat,sms --message-priority --mandatory`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			k, err := parseKind(kind)
 			if err != nil {
 				return err
 			}
+			if err := kindFlags(cmd, k); err != nil {
+				return err
+			}
 			ids, err := parseIDs("engineer", engineers)
 			if err != nil {
 				return err
 			}
-			f := cmd.Flags()
 			switch k {
-			case core.RuleDispatch:
-				if engineers == "" {
-					return usagef("rule add --kind dispatch needs --engineer.")
-				}
-				for _, n := range []string{"type", "priority", "region"} {
-					if f.Changed(n) {
-						return usagef("--%s is for mail rules; a dispatch rule assigns --engineer.", n)
-					}
-				}
 			case core.RuleMail:
-				if f.Changed("engineer") || f.Changed("policy") {
-					return usagef("a mail rule sets --type, --priority and --region; engineers belong to dispatch rules.")
-				}
+				mailAction.RecordType = ruleType
 				mailAction.Priority = core.Priority(mailPriority)
 				in.Mail = &mailAction
+			case core.RuleEvaluation:
+				in.EvalType = ruleType
+				if in.EvalInvites, err = core.ParseEvalInvites(via); err != nil {
+					return err
+				}
 			}
-			in.Kind, in.Engineers, in.Policy = k, ids, core.PoolPolicy(strings.ToLower(policy))
+			in.Kind, in.Engineers = k, ids
+			if k == core.RuleDispatch {
+				in.Policy = core.PoolPolicy(strings.ToLower(policy))
+			}
 			if err := a.open(); err != nil {
 				return err
 			}
@@ -101,14 +108,17 @@ condition matches sets --type, --priority and --region of the new work order
 		}),
 	}
 	f := add.Flags()
-	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch or mail")
+	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch, mail or evaluation")
 	f.StringVar(&in.Name, "name", "", "the rule's name (required)")
 	f.StringVar(&in.When, "when", "", "the condition `EXPR`, e.g. region == \"East\" (required)")
-	f.StringVar(&engineers, "engineer", "", "dispatch: target engineer `ID`, or a pool ID,ID,… of one provider")
+	f.StringVar(&engineers, "engineer", "", "dispatch: target engineer `ID`, or a pool ID,ID,… of one provider (required)")
 	f.StringVar(&policy, "policy", "fixed", "dispatch: how a pool chooses: fixed, round-robin or least-loaded")
-	f.StringVar(&mailAction.RecordType, "type", "", "mail: the record `TYPE` the work order gets")
+	f.StringVar(&ruleType, "type", "", "mail: the work order's record `TYPE`; evaluation: the evaluation record type (default Standard)")
 	f.StringVar(&mailPriority, "priority", "", "mail: the `PRIORITY` the work order gets")
 	f.StringVar(&mailAction.Region, "region", "", "mail: the `REGION` the work order gets")
+	f.StringVar(&via, "via", "", "evaluation: invitation `METHODS` in order: qr, wechat, sms, email (required)")
+	f.BoolVar(&in.MessagePriority, "message-priority", false, "evaluation: try the channels in order until one delivers (default: all at once)")
+	f.BoolVar(&in.Mandatory, "mandatory", false, "evaluation: the work order waits at the node until an evaluation is submitted")
 	f.BoolVar(&in.Disabled, "disabled", false, "save the rule switched off")
 	for _, n := range []string{"name", "when"} {
 		_ = add.MarkFlagRequired(n)
@@ -135,8 +145,11 @@ condition matches sets --type, --priority and --region of the new work order
 			if asJSON {
 				return writeJSON(a.stdout, nonNil(rs))
 			}
-			if k == core.RuleMail {
+			switch k {
+			case core.RuleMail:
 				return writeMailRules(a.stdout, rs)
+			case core.RuleEvaluation:
+				return writeEvaluationRules(a.stdout, rs)
 			}
 			d, err := a.svc.Directory()
 			if err != nil {
@@ -169,7 +182,7 @@ condition matches sets --type, --priority and --region of the new work order
 			return t.write(a.stdout)
 		}),
 	}
-	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch or mail")
+	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch, mail or evaluation")
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of rules")
 
 	var to int
@@ -276,7 +289,7 @@ condition matches sets --type, --priority and --region of the new work order
 			return nil
 		}),
 	}
-	return group("rule", "Dispatch and mail rules in priority order: add, list, move, test, enable, disable, delete",
+	return group("rule", "Dispatch, mail and evaluation rules in priority order: add, list, move, test, enable, disable, delete",
 		add, list, move, test, toggle("enable", "Switch a rule on", true), toggle("disable", "Switch a rule off (it is skipped)", false), del)
 }
 

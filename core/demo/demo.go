@@ -48,6 +48,7 @@ type Summary struct {
 	Providers     int
 	Engineers     int
 	WorkOrders    int
+	Evaluations   int // Service Evaluation records of the work orders' evaluations
 	ByStatus      map[core.Status]int
 	// OwnerCase counts work orders by the R-WO-4 case that set their external owner
 	// (index 1–5); index 0 counts those no case applied to (no contact, phone or email).
@@ -120,6 +121,11 @@ func Generate(svc *core.Service, admin core.Actor, opt Options) (Summary, error)
 		if err != nil {
 			return sum, fmt.Errorf("demo: %w", err)
 		}
+		n, err := svc.ImportEvaluations(admin, evaluationsOf(made, batch))
+		if err != nil {
+			return sum, fmt.Errorf("demo: %w", err)
+		}
+		sum.Evaluations += n
 		for i := range made {
 			sum.count(&made[i])
 		}
@@ -148,4 +154,35 @@ func OwnerCase(rule string) int {
 		return 0
 	}
 	return c
+}
+
+// evaluationsOf turns the evaluations in the demo work orders' histories
+// ("evaluation received: 4/5 \"…\"") into Service Evaluation records, so the
+// CSAT report has the company's ratings (R-EVAL-1).
+// made[i] is the work order imported from items[i] (whose history it keeps).
+func evaluationsOf(made []core.WorkOrder, items []core.ImportedWorkOrder) []core.Evaluation {
+	var out []core.Evaluation
+	for i, w := range made {
+		for _, e := range items[i].History {
+			var score int
+			var comment string
+			if !strings.HasPrefix(e.Detail, "evaluation received: ") {
+				continue
+			}
+			if _, err := fmt.Sscanf(e.Detail, "evaluation received: %d/5 %q", &score, &comment); err != nil || score < 1 || score > 5 {
+				continue
+			}
+			n := score
+			via := core.EvalViaQR
+			if e.Channel == core.ChannelWeChat {
+				via = core.EvalViaLink
+			}
+			out = append(out, core.Evaluation{WorkOrderID: w.ID, Type: core.EvalTypeStandard, Score: score, Scale: 5, Via: via, By: e.By, SubmittedAt: e.At,
+				Answers: []core.EvalAnswer{
+					{Key: "overall", Label: "How satisfied are you with the service?", Kind: core.EvalStars, Number: &n, Scale: 5},
+					{Key: "comment", Label: "Anything you would like to tell us?", Kind: core.EvalText, Text: comment},
+				}})
+		}
+	}
+	return out
 }

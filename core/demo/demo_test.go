@@ -195,3 +195,23 @@ func BenchmarkGenerate(b *testing.B) {
 		}
 	}
 }
+
+// TestDemoEvaluations (R-EVAL-1): the demo's evaluations are Service Evaluation
+// records, so the CSAT report shows the company's engineers with different
+// averages.
+func TestDemoEvaluations(t *testing.T) {
+	svc, sum := generate(t, 600, 3)
+	if sum.Evaluations == 0 {
+		t.Fatal("the demo made no evaluations")
+	}
+	rep, err := svc.CSATReport(core.CSATQuery{By: core.CSATByEngineer})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Total.Count != sum.Evaluations || len(rep.Groups) < 3 {
+		t.Fatalf("report %d rated in %d groups; demo made %d", rep.Total.Count, len(rep.Groups), sum.Evaluations)
+	}
+	if rep.Groups[0].Average == rep.Groups[len(rep.Groups)-1].Average {
+		t.Errorf("every engineer rated alike: %+v", rep.Groups)
+	}
+}

@@ -23,7 +23,7 @@ type pages struct{ t map[string]*template.Template }
 
 func mustPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home", "form", "task", "receipt", "problem", "report", "sign", "status"} {
+	for _, name := range []string{"home", "form", "task", "receipt", "problem", "report", "sign", "status", "evaluation", "evaluation_receipt"} {
 		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/reportbody.html", "templates/"+name+".html"))
 	}
 	return p
@@ -56,6 +56,9 @@ type view struct {
 
 	// Report is the service report page's content (report.go).
 	Report *reportPage
+	// Service evaluation pages.
+	Eval        *evalView
+	EvalReceipt *evalReceiptView
 }
 
 func (s *Server) newView(r *http.Request, titleKey string) *view {
@@ -114,6 +117,9 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+core.ReceiptPathPrefix+"{token}", s.showReceipt)
 	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
 	s.reportRoutes(mux)
+	mux.HandleFunc("GET "+core.EvaluationPathPrefix+"{token}", s.showEvaluation)
+	mux.HandleFunc("POST "+core.EvaluationPathPrefix+"{token}", s.submitEvaluation)
+	mux.HandleFunc("GET "+core.EvaluationReceiptPathPrefix+"{token}", s.showEvalReceipt)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) { s.problem(w, r, http.StatusNotFound, "notfound") })
 
 	cop := http.NewCrossOriginProtection()

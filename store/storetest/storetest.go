@@ -45,6 +45,7 @@ func Run(t *testing.T, open Opener) {
 		{"MailLog", testMailLog},
 		{"Attachments", testAttachments},
 		{"APIKeys", testAPIKeys},
+		{"Evaluations", testEvaluations},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

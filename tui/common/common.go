@@ -83,6 +83,10 @@ const (
 	// IntakeScreen is the mail quarantine, mail log, mail rules and API keys
 	// (R-IN-5, R-IN-6).
 	IntakeScreen
+	// EvalQRScreen is the engineer's full-screen evaluation QR code (R-EVAL-6).
+	EvalQRScreen
+	// RatingsScreen is the ratings section: CSAT report and evaluation record types.
+	RatingsScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -12,9 +12,9 @@ type KeyMap struct {
 	Help      key.Binding
 	Back      key.Binding
 	// Sections switch between the top-level screens from anywhere outside a
-	// text field: Sections[0] is "1". The root names them (tui/sections.go) and
+	// text field: Sections[0] is "1", Sections[9] is "0". The root names them (tui/sections.go) and
 	// disables the digits no section uses.
-	Sections [9]key.Binding
+	Sections [10]key.Binding
 
 	// Moving around lists and documents.
 	Up       key.Binding
@@ -93,6 +93,22 @@ type KeyMap struct {
 	Release      key.Binding
 	ForceRelease key.Binding
 	DryRun       key.Binding
+
+	// Service evaluation (R-EVAL-2, R-EVAL-6): EvalQR opens the engineer's QR
+	// screen from a work order; the QR screen skips, finishes or reminds.
+	EvalQR     key.Binding
+	EvalSkip   key.Binding
+	EvalFinish key.Binding
+	EvalRemind key.Binding
+	// The ratings section: grouping, period, views.
+	ReportBy     key.Binding
+	ReportPeriod key.Binding
+	EvalTypes    key.Binding
+	EvalReport   key.Binding
+	EvalRules    key.Binding
+	ToggleGuests key.Binding
+	ToggleUsers  key.Binding
+	NewType      key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -171,9 +187,22 @@ func DefaultKeyMap() KeyMap {
 		Release:         b("r", "release", "r"),
 		ForceRelease:    b("F", "release as it is", "F"),
 		DryRun:          b("d", "dry run", "d"),
+		EvalQR:          b("e", "evaluation QR", "e"),
+		EvalSkip:        b("s", "skip evaluation", "s"),
+		EvalFinish:      b("f", "finish", "f"),
+		EvalRemind:      b("r", "send reminder", "r"),
+
+		ReportBy:     b("b/B", "group by", "b", "B"),
+		ReportPeriod: b("p/P", "period", "p", "P"),
+		EvalTypes:    b("t", "record types", "t"),
+		EvalReport:   b("c", "CSAT report", "c"),
+		EvalRules:    b("u", "evaluation rules", "u"),
+		ToggleGuests: b("g", "guests may create", "g"),
+		ToggleUsers:  b("m", "customers may create", "m"),
+		NewType:      b("N", "new record type", "N"),
 	}
 	for i := range k.Sections {
-		d := string(rune('1' + i))
+		d := SectionDigit(i)
 		k.Sections[i] = b(d, "section "+d, d)
 	}
 	return k
@@ -200,4 +229,12 @@ func Without(b key.Binding, keys ...string) key.Binding {
 // status filter the other way from "s").
 func Backward(k string) bool {
 	return len(k) == 1 && k[0] >= 'A' && k[0] <= 'Z'
+}
+
+// SectionDigit is the key of the i-th section (0-based): "1"…"9", then "0".
+func SectionDigit(i int) string {
+	if i == 9 {
+		return "0"
+	}
+	return string(rune('1' + i))
 }

@@ -92,6 +92,12 @@ type Styles struct {
 	InputPrompt       lipgloss.Style
 	InputText         lipgloss.Style
 	InputPlaceholder  lipgloss.Style
+
+	// QR draws QR codes light on dark whatever the terminal's theme, so phones
+	// read them the same everywhere; Bar and BarTrack draw report bar charts.
+	QR       lipgloss.Style
+	Bar      lipgloss.Style
+	BarTrack lipgloss.Style
 }
 
 // NewStyles builds the styles for r, the renderer of the terminal the console draws
@@ -137,6 +143,10 @@ func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
 		InputPrompt:       n().Foreground(t.Accent),
 		InputText:         n().Foreground(t.Text),
 		InputPlaceholder:  n().Foreground(t.Subtle),
+
+		QR:       n().Foreground(lipgloss.Color("#FFFFFF")).Background(lipgloss.Color("#000000")),
+		Bar:      n().Foreground(t.Accent),
+		BarTrack: n().Foreground(t.Subtle),
 	}
 	s.Status = map[core.Status]lipgloss.Style{
 		core.StatusNew:        n().Foreground(t.Warning),

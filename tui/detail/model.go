@@ -71,6 +71,7 @@ type keyMap struct {
 	up, down, pageUp, pageDown, home, end, back, reload key.Binding
 	// Service report (R-REP-1): view it, fill it, complete the service node.
 	viewReport, fillReport, complete key.Binding
+	evalQR                           key.Binding
 }
 
 // Model is the detail screen of one work order.
@@ -117,6 +118,7 @@ func New(c *common.Common, number string) *Model {
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: report.PageDownKey(km), // f fills the report
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
 			viewReport: km.ViewReport, fillReport: km.FillReport, complete: km.CompleteService,
+			evalQR: km.EvalQR,
 		},
 		actions: newActionKeys(km),
 		number:  number,
@@ -190,6 +192,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ok := m.evalQRCmd(msg); ok {
+		return cmd
+	}
 	k := m.bindings()
 	switch {
 	case key.Matches(msg, k.viewReport):
@@ -239,14 +244,14 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.back}
 	}
 	a := m.akeys()
-	return []key.Binding{k.back, scroll, k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, k.reload}
+	return []key.Binding{k.back, scroll, k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), k.reload}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	a := m.akeys()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR()}}
 }
 
 func (m *Model) bindings() keyMap {
