@@ -112,3 +112,15 @@ func TestProcessCLI(t *testing.T) {
 		t.Fatalf("timers %+v", timers)
 	}
 }
+
+// TestReportCSATAlias (issue 6 item 6): `report csat` is the CSAT report the
+// issue names, the same as `evaluation report`.
+func TestReportCSATAlias(t *testing.T) {
+	d := newDB(t)
+	d.ok("demo", "--no-ui", "--work-orders", "200", "--seed", "3")
+	a := d.ok("report", "csat", "--by", "provider", "--json")
+	b := d.ok("evaluation", "report", "--by", "provider", "--json")
+	if a != b || !strings.Contains(a, `"satisfied_pct"`) {
+		t.Fatalf("report csat:\n%s\nevaluation report:\n%s", a, b)
+	}
+}

@@ -17,8 +17,11 @@ import (
 // Service reports (R-REP-1, R-REP-2): the CLI twins of the console's report form,
 // report view and "invite to sign" action.
 func reportCmd(a *app) *cobra.Command {
-	return group("report", "Service reports: fill, show (or PDF), invite the customer to sign",
-		reportFillCmd(a), reportShowCmd(a), reportInviteCmd(a))
+	csat := evalReportCmd(a)
+	csat.Use = "csat" + strings.TrimPrefix(csat.Use, "report")
+	csat.Short = "The CSAT report of service evaluations (the same as `evaluation report`)"
+	return group("report", "Service reports: fill, show (or PDF), invite the customer to sign; the CSAT report",
+		reportFillCmd(a), reportShowCmd(a), reportInviteCmd(a), csat)
 }
 
 func reportFillCmd(a *app) *cobra.Command {
