@@ -227,9 +227,6 @@ func DefaultTaskSettings() *TaskSettings {
 	return &TaskSettings{Mode: TaskInvite, Methods: []InviteMethod{InviteLink}}
 }
 
-// DefaultProcess is the default order of nodes, ending with the end node.
-var DefaultProcess = []Node{NodeDispatch, NodeService, NodeTerminalTask, NodeEvaluation, NodeFollowUp, NodeEnd}
-
 // Find returns the settings of node n in p.
 func (p Process) Find(n Node) (ProcessNode, bool) {
 	for _, x := range p.Nodes {
@@ -262,16 +259,6 @@ func (p Process) Next(n Node) (Node, bool) {
 		}
 	}
 	return NodeEnd, false
-}
-
-// NextNode is the node after n in the default process, and false at the end.
-func NextNode(n Node) (Node, bool) {
-	for i, x := range DefaultProcess[:len(DefaultProcess)-1] {
-		if x == n {
-			return DefaultProcess[i+1], true
-		}
-	}
-	return "", false
 }
 
 // Validate checks a process and normalises it (trimmed names, default task

@@ -37,19 +37,12 @@ const (
 // PublicURL is the address links are built on: this process's web listener
 // (SetWebURL), else the saved setting, else http://DefaultListen.
 func (s *Service) PublicURL() (string, error) {
-	if u := s.webURL.Load(); u != nil {
-		return *u, nil
-	}
-	var v []byte
-	err := s.store.View(func(tx Tx) error {
-		var err error
-		v, err = tx.Setting(settingPublicURL)
+	var u string
+	err := s.store.View(func(tx Tx) (err error) {
+		u, err = s.publicURL(tx)
 		return err
 	})
-	if err != nil || len(v) == 0 {
-		return "http://" + DefaultListen, err
-	}
-	return string(v), nil
+	return u, err
 }
 
 // CheckPublicURL validates an absolute http(s) URL without query or fragment and

@@ -81,15 +81,6 @@ func canWriteReports(as Actor) error {
 	return require(as, "fill service reports", RoleAdmin, RoleDispatcher, RoleEngineer)
 }
 
-// publicBase is the address links are built on inside a transaction.
-func publicBase(tx Tx) (string, error) {
-	v, err := tx.Setting(settingPublicURL)
-	if err != nil || len(v) == 0 {
-		return "http://" + DefaultListen, err
-	}
-	return string(v), nil
-}
-
 // readReportView reads the report of w, showing version (0: the newest).
 func readReportView(tx Tx, w *WorkOrder, version int) (ReportView, error) {
 	vs, err := tx.Reports(w.ID)
@@ -316,7 +307,7 @@ func (s *Service) newReportVersion(tx Tx, w *WorkOrder, as Actor, c ReportConten
 	if err := tx.PutReport(&r); err != nil {
 		return err
 	}
-	base, err := publicBase(tx)
+	base, err := s.publicURL(tx)
 	if err != nil {
 		return err
 	}
@@ -390,11 +381,9 @@ func (s *Service) InviteReportSignature(as Actor, number, via string, ttl time.D
 		}
 		ch, via = c, string(c)
 	}
-	if ttl == 0 {
-		ttl = DefaultInviteTTL
-	}
-	if ttl < time.Minute || ttl > MaxInviteTTL {
-		return ReportInvitation{}, Invalid("ttl", "A link must work for between a minute and 90 days, not %s.", ttl)
+	ttl, err := linkTTL(ttl)
+	if err != nil {
+		return ReportInvitation{}, err
 	}
 	n, err := ParseNumber(number)
 	if err != nil {
@@ -422,7 +411,7 @@ func (s *Service) InviteReportSignature(as Actor, number, via string, ttl time.D
 		if r.Signed() {
 			return Invalid("number", "Version %d of the report on %s is already signed by %s; a change makes a new version, which can then be signed.", r.Version, w.Number, r.Signature.Name)
 		}
-		base, err := publicBase(tx)
+		base, err := s.publicURL(tx)
 		if err != nil {
 			return err
 		}

@@ -233,11 +233,9 @@ func (s *Service) InviteAccount(as Actor, number string, via InviteMethod, ttl t
 	if _, err := ParseInviteMethod(string(via)); err != nil {
 		return Invitation{}, err
 	}
-	if ttl == 0 {
-		ttl = DefaultInviteTTL
-	}
-	if ttl < time.Minute || ttl > MaxInviteTTL {
-		return Invitation{}, Invalid("ttl", "A link must work for between a minute and 90 days, not %s.", ttl)
+	ttl, err := linkTTL(ttl)
+	if err != nil {
+		return Invitation{}, err
 	}
 	n, err := ParseNumber(number)
 	if err != nil {
@@ -332,6 +330,18 @@ func (s *Service) invite(tx Tx, as Actor, w *WorkOrder, via []InviteMethod, ttl 
 		detail += fmt.Sprintf("; nothing went out by %s: the channel is switched off (Notices → Channels)", orList(off))
 	}
 	return inv, tx.AppendEvent(w.ID, Event{At: now, By: as.Label(), Channel: ChannelInternal, Kind: EventInvitation, Detail: detail})
+}
+
+// linkTTL is how long an invitation link works: ttl, or DefaultInviteTTL when
+// zero; between a minute and MaxInviteTTL.
+func linkTTL(ttl time.Duration) (time.Duration, error) {
+	if ttl == 0 {
+		return DefaultInviteTTL, nil
+	}
+	if ttl < time.Minute || ttl > MaxInviteTTL {
+		return 0, Invalid("ttl", "A link must work for between a minute and 90 days, not %s.", ttl)
+	}
+	return ttl, nil
 }
 
 // publicURL is the base address links are built on: the web listener of this
