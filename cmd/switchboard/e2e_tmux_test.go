@@ -152,7 +152,8 @@ func TestConsoleEndToEnd(t *testing.T) {
 	const subject = "E2E: walk-in freezer at -5 °C, should be -18"
 	s.text(subject)
 	s.keys("C-s")
-	scr = s.waitFor("Created WO-000301")
+	// The footer says "Created" before the detail has loaded: wait for both.
+	scr = s.waitForAll("Created WO-000301", phone)
 	if !strings.Contains(scr, phone) {
 		t.Errorf("the new work order's detail does not show the caller's phone %s:\n%s", phone, scr)
 	}
