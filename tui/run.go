@@ -27,26 +27,46 @@ type Options struct {
 	// shown in the footer at start.
 	WebURL     string
 	WebProblem string
+	// Renderer draws the styles; nil means a new one for Output, with the colour
+	// profile and background detected from that terminal.
+	Renderer *lipgloss.Renderer
+	// ProgramOptions are added to the Bubble Tea program's options (for example
+	// tea.WithEnvironment or tea.WithoutSignalHandler for a remote terminal).
+	ProgramOptions []tea.ProgramOption
 }
 
 // Run opens the console on svc as the acting user until the user quits.
 func Run(svc *core.Service, as core.Actor, opt Options) error {
+	p, done := Program(svc, as, opt)
+	defer done()
+	_, err := p.Run()
+	return err
+}
+
+// Program builds the console's Bubble Tea program without running it, for callers
+// that drive a console for another terminal (the server's attached clients, SSH
+// sessions): they pass Input, Output and a Renderer set to that terminal's colour
+// profile, send tea.WindowSizeMsg themselves, and call done after Run returns to
+// end the console's live updates.
+func Program(svc *core.Service, as core.Actor, opt Options) (p *tea.Program, done func()) {
 	out := opt.Output
 	if out == nil {
 		out = os.Stdout
 	}
-	r := lipgloss.NewRenderer(out)
-	// Ask the terminal for its background now, before Bubble Tea owns its input;
-	// the answer is cached for the adaptive colours.
-	r.HasDarkBackground()
+	r := opt.Renderer
+	if r == nil {
+		r = lipgloss.NewRenderer(out)
+		// Ask the terminal for its background now, before Bubble Tea owns its
+		// input; the answer is cached for the adaptive colours.
+		r.HasDarkBackground()
+	}
 	m := newModel(svc, as, opt, r)
-	defer m.Close()
 	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(out)}
 	if opt.Input != nil {
 		popts = append(popts, tea.WithInput(opt.Input))
 	}
-	_, err := tea.NewProgram(m, popts...).Run()
-	return err
+	popts = append(popts, opt.ProgramOptions...)
+	return tea.NewProgram(m, popts...), func() { m.Close() }
 }
 
 // New returns the console's root model, for tests and for embedding. It draws with
