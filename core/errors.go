@@ -89,12 +89,15 @@ type ConflictError struct {
 	Current uint64 // the version in the store
 	By      string // who made the latest change
 	What    string // what that change was
+	Kind    string // the history event's kind (EventAssigned: somebody took it)
 	At      string // when, formatted
 }
 
 func (e *ConflictError) Error() string {
-	s := fmt.Sprintf("%s was changed by %s at %s (%s) after you opened it; reload it and try again", e.Number, e.By, e.At, e.What)
-	return s
+	if e.Kind == EventAssigned {
+		return fmt.Sprintf("%s was taken by %s at %s (%s) after you opened it; reload it and try again", e.Number, e.By, e.At, e.What)
+	}
+	return fmt.Sprintf("%s was changed by %s at %s (%s) after you opened it; reload it and try again", e.Number, e.By, e.At, e.What)
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) true.

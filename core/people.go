@@ -53,6 +53,8 @@ type User struct {
 	EngineerID ID        `json:"engineer_id,omitempty"`
 	Disabled   bool      `json:"disabled,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Keys are the SSH public keys the user logs in with (switchboard serve --ssh).
+	Keys []UserKey `json:"keys,omitempty"`
 }
 
 // Has reports whether u holds any of roles.

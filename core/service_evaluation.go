@@ -489,6 +489,9 @@ func (s *Service) RemindEvaluation(as Actor, number string, channels []NoticeCha
 		if w, err = atEvaluation(tx, number, 0); err != nil {
 			return err
 		}
+		if err := ownWorkOrder(as, &w, "send evaluation reminders for", RoleAdmin, RoleDispatcher, RoleCallCenter, RoleFollowUp); err != nil {
+			return err
+		}
 		req, err := requestFor(tx, &w, now)
 		if err != nil {
 			return err

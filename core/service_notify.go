@@ -488,6 +488,9 @@ func (s *Service) Notify(as Actor, number string, a NoticeAction) ([]Message, er
 		if err != nil {
 			return err
 		}
+		if err := ownWorkOrder(as, &w, "send notifications about", RoleAdmin, RoleDispatcher, RoleCallCenter, RoleFollowUp); err != nil {
+			return err
+		}
 		out, err = s.enqueueNotice(tx, a, &w)
 		return err
 	})

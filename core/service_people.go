@@ -13,6 +13,9 @@ type NewUser struct {
 	Login, Name  string
 	Roles        []Role
 	Phone, Email string
+	// EngineerID links an engineer user to their engineer record, so the
+	// console shows their tasks and they may act on their work orders.
+	EngineerID ID
 }
 
 var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
@@ -45,8 +48,15 @@ func (s *Service) AddUser(as Actor, in NewUser) (User, error) {
 	if err := errs.Err(); err != nil {
 		return User{}, err
 	}
-	u := User{Login: login, Name: name, Roles: slices.Clone(in.Roles), Phone: phone, Email: email, CreatedAt: s.Now()}
+	u := User{Login: login, Name: name, Roles: slices.Clone(in.Roles), Phone: phone, Email: email, EngineerID: in.EngineerID, CreatedAt: s.Now()}
 	err = s.store.Update(func(tx Tx) error {
+		if in.EngineerID != 0 {
+			if _, err := tx.Engineer(in.EngineerID); errors.Is(err, ErrNotFound) {
+				return Invalid("engineer", "There is no engineer %d: list them with `switchboard engineer list`.", in.EngineerID)
+			} else if err != nil {
+				return err
+			}
+		}
 		if _, err := tx.UserByLogin(login); err == nil {
 			return Invalid("login", "A user with login %q already exists; choose another login.", login)
 		} else if !errors.Is(err, ErrNotFound) {

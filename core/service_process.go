@@ -224,6 +224,9 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 	}
 	var m nodeMove
 	return s.changeWorkOrder(as, number, version, EventAdvanced, func(tx Tx, w *WorkOrder) (string, error) {
+		if err := ownWorkOrder(as, w, "complete process nodes of", RoleAdmin, RoleDispatcher); err != nil {
+			return "", err
+		}
 		if !w.Status.Open() {
 			return "", Invalid("number", "%s is %s: there is no node left to complete.", w.Number, w.Status)
 		}

@@ -204,6 +204,9 @@ func (s *Service) SaveReport(as Actor, number string, in ReportInput) (ReportRes
 		if w, err = loadForChange(tx, FormatNumber(n), 0); err != nil {
 			return err
 		}
+		if err := ownWorkOrder(as, &w, "fill the service report of", RoleAdmin, RoleDispatcher); err != nil {
+			return err
+		}
 		res = ReportResult{Number: w.Number}
 		if w.Status == StatusTerminated {
 			return Invalid("number", "%s is terminated: it gets no service report.", w.Number)
@@ -395,6 +398,9 @@ func (s *Service) InviteReportSignature(as Actor, number, via string, ttl time.D
 	err = s.store.Update(func(tx Tx) error {
 		var err error
 		if w, err = loadForChange(tx, FormatNumber(n), 0); err != nil {
+			return err
+		}
+		if err := ownWorkOrder(as, &w, "invite the customer to sign the report of", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
 			return err
 		}
 		vs, err := tx.Reports(w.ID)

@@ -249,6 +249,9 @@ func (s *Service) InviteAccount(as Actor, number string, via InviteMethod, ttl t
 		if w, err = loadForChange(tx, FormatNumber(n), 0); err != nil {
 			return err
 		}
+		if err := ownWorkOrder(as, &w, "invite the customer of", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
+			return err
+		}
 		_, ts, err := taskSettingsAt(tx, &w)
 		if err != nil {
 			return err
@@ -501,6 +504,9 @@ func (s *Service) CompleteTaskOnBehalf(as Actor, number string, version uint64, 
 	err = s.store.Update(func(tx Tx) error {
 		var err error
 		if w, err = loadForChange(tx, FormatNumber(n), version); err != nil {
+			return err
+		}
+		if err := ownWorkOrder(as, &w, "act on the customer's behalf on", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
 			return err
 		}
 		p, ts, err := taskSettingsAt(tx, &w)

@@ -472,13 +472,31 @@ func loadForChange(tx Tx, number string, version uint64) (WorkOrder, error) {
 		return w, err
 	}
 	if version != 0 && w.Version != version {
-		last, err := tx.LastEvent(w.ID)
-		if err != nil && !errors.Is(err, ErrNotFound) {
+		last, err := lastChange(tx, w.ID)
+		if err != nil {
 			return w, err
 		}
-		return w, &ConflictError{Number: number, Have: version, Current: w.Version, By: last.By, What: last.Detail, At: last.At.Local().Format("15:04:05")}
+		return w, &ConflictError{Number: number, Have: version, Current: w.Version, By: last.By, What: last.Detail, Kind: last.Kind, At: last.At.Local().Format("15:04:05")}
 	}
 	return w, nil
+}
+
+// lastChange is the event that made a work order's latest change: a command's
+// own event, not the system's notices that follow it (messages queued or
+// delivered, the evaluation node's decision on arrival).
+func lastChange(tx Tx, wo ID) (Event, error) {
+	h, err := tx.Events(wo)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Event{}, err
+	}
+	if len(h) == 0 {
+		return Event{}, nil
+	}
+	i := len(h) - 1
+	for i > 0 && h[i].By == "system" && (h[i].Kind == EventNotified || h[i].Kind == EventEvaluationRequest) {
+		i--
+	}
+	return h[i], nil
 }
 
 // autoDispatchNew runs automatic dispatch on a new work order that starts at the
