@@ -11,7 +11,7 @@ import (
 
 func userCmd(a *app) *cobra.Command {
 	var in core.NewUser
-	var roles string
+	var roles, engineer string
 	add := &cobra.Command{
 		Use:   "add --login L --name N --role R[,R] [flags]",
 		Short: "Add an internal user (admins only); prints JSON with its id",
@@ -24,6 +24,11 @@ func userCmd(a *app) *cobra.Command {
 				return err
 			}
 			in.Roles = rs
+			if engineer != "" {
+				if in.EngineerID, err = core.ParseID("engineer", engineer); err != nil {
+					return err
+				}
+			}
 			if err := a.open(); err != nil {
 				return err
 			}
@@ -41,6 +46,7 @@ func userCmd(a *app) *cobra.Command {
 	f.StringVar(&roles, "role", "", "roles, comma-separated: admin, dispatcher, call-center, follow-up, engineer (required)")
 	f.StringVar(&in.Phone, "phone", "", "phone number")
 	f.StringVar(&in.Email, "email", "", "email address")
+	f.StringVar(&engineer, "engineer", "", "for an engineer user: the `ID` of their engineer record (`engineer list`), so they see their tasks and act on their work orders")
 	for _, n := range []string{"login", "name", "role"} {
 		_ = add.MarkFlagRequired(n)
 	}
@@ -77,7 +83,7 @@ func userCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of users")
-	return group("user", "Internal users and their roles", add, list)
+	return group("user", "Internal users and their roles", append([]*cobra.Command{add, list}, userAdminCmds(a)...)...)
 }
 
 func providerCmd(a *app) *cobra.Command {
