@@ -94,10 +94,22 @@ type ConflictError struct {
 }
 
 func (e *ConflictError) Error() string {
+	return e.Summary() + " after you opened it; reload it and try again"
+}
+
+// Summary says who took (assigned) or changed the work order, when and what:
+// "WO-000003 was taken by dora at 10:04:05 (manual assignment to Ann …)".
+func (e *ConflictError) Summary() string {
+	return fmt.Sprintf("%s (%s)", e.Who(), e.What)
+}
+
+// Who is the first half of Summary: "WO-000003 was taken by dora at 10:04:05".
+func (e *ConflictError) Who() string {
+	verb := "changed"
 	if e.Kind == EventAssigned {
-		return fmt.Sprintf("%s was taken by %s at %s (%s) after you opened it; reload it and try again", e.Number, e.By, e.At, e.What)
+		verb = "taken"
 	}
-	return fmt.Sprintf("%s was changed by %s at %s (%s) after you opened it; reload it and try again", e.Number, e.By, e.At, e.What)
+	return fmt.Sprintf("%s was %s by %s at %s", e.Number, verb, e.By, e.At)
 }
 
 // Unwrap makes errors.Is(err, ErrConflict) true.

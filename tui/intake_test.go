@@ -3,6 +3,7 @@ package tui
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/core/mailin"
+	"switchboard/tui/common"
 	"switchboard/tui/detail"
 )
 
@@ -133,15 +135,14 @@ func TestIntakeMailRules(t *testing.T) {
 		t.Fatalf("after delete: %+v", rs)
 	}
 
-	// A call-center agent sees the rules but may not change them, and is told why.
+	// Intake is for dispatchers and admins: a call-center agent has no such
+	// section (R-ROLE-1).
 	agent := f.user(t, "cc", core.RoleCallCenter)
-	h2 := newHarness(t, f, agent, 120, 30)
-	h2.key("9")
-	h2.key("tab")
-	h2.key("tab")
-	h2.waitView("[Mail rules (1)]", "VIP")
-	h2.key("n")
-	h2.waitView("may not change mail rules")
+	h2 := newHarness(t, f, agent, 160, 30)
+	v := h2.waitView("1 of 12\n")
+	if strings.Contains(v, "Intake") || sectionOf(common.IntakeScreen) < 0 || slices.Contains(h2.m.visible, sectionOf(common.IntakeScreen)) {
+		t.Errorf("a call-center agent should not see Intake:\n%s", v)
+	}
 }
 
 // TestIntakeAPIKeys (R-IN-6): an admin makes a key (shown once, then hidden)
@@ -182,7 +183,7 @@ func TestIntakeAPIKeys(t *testing.T) {
 	}
 	agent := f.user(t, "dina", core.RoleDispatcher)
 	h2 := newHarness(t, f, agent, 120, 30)
-	h2.key("9")
+	h2.goTo(common.IntakeScreen)
 	h2.key("shift+tab")
 	h2.key("shift+tab")
 	h2.waitView("[API keys (1)]")

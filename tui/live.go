@@ -31,6 +31,7 @@ type live struct {
 	rules, flushedRules bool
 	waiting             bool // a flush is scheduled
 	process             bool // a record type's process changed
+	users               bool // internal users changed
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -76,6 +77,8 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 			l.process = true
 		case msg.change.Kind == "mail" || msg.change.Kind == "apikey":
 			l.intake = true
+		case msg.change.Kind == "user":
+			l.users = true
 		case msg.change.Kind != "work-order":
 			return nil, next
 		case msg.change.Number == "":
@@ -108,6 +111,10 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		if l.intake {
 			l.intake = false
 			cmd = tea.Batch(cmd, func() tea.Msg { return common.IntakeChangedMsg{} })
+		}
+		if l.users {
+			l.users = false
+			cmd = tea.Batch(cmd, func() tea.Msg { return common.UsersChangedMsg{} })
 		}
 		if !out.All && len(out.Numbers) == 0 {
 			return nil, cmd

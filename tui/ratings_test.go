@@ -10,6 +10,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/store/testdb"
+	"switchboard/tui/common"
 )
 
 // ratingsFixture is the golden fixture with evaluations of the last weeks:
@@ -182,7 +183,7 @@ func TestRatingsTypesEdit(t *testing.T) {
 	dora := f.user(t, "dora", core.RoleDispatcher)
 	h2 := newHarness(t, f, dora, 140, 40)
 	h2.waitView("WO-000012")
-	h2.key("0")
+	h2.goTo(common.RatingsScreen)
 	h2.key("t")
 	v := h2.waitView("Read only: dora may not change evaluation record types")
 	if strings.Contains(v, "g guests may create") {

@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +45,11 @@ type Model struct {
 	section int
 	parked  [][]common.Screen
 	help    help.Model
+	// visible are the indexes of the sections the user's roles permit, in tab
+	// order: visible[0] has the digit 1 (R-ROLE-1).
+	visible []int
+	// ended says why the console closed by itself (the user was disabled).
+	ended error
 
 	footer    string
 	footerErr bool
@@ -69,16 +76,36 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 		Styles: common.NewStyles(r, common.DefaultTheme()),
 	}
 	m.help.Styles = m.c.Styles.Help
+	m.showSections()
+	m.parked = make([][]common.Screen, len(sections))
+	m.section = m.visible[0]
+	m.stack = []common.Screen{sections[m.section].open(m.c)}
+	return m
+}
+
+// showSections works out which sections the acting user sees and gives the
+// digits to them, in order; the digits left over are off.
+func (m *Model) showSections() {
+	m.visible = visibleSections(m.c.Actor)
 	for i := range m.keys.Sections {
-		if i < len(sections) {
-			m.keys.Sections[i].SetHelp(m.keys.Sections[i].Help().Key, sections[i].help)
+		if i < len(m.visible) {
+			m.keys.Sections[i].SetHelp(m.keys.Sections[i].Help().Key, sections[m.visible[i]].help)
+			m.keys.Sections[i].SetEnabled(true)
 		} else {
 			m.keys.Sections[i].SetEnabled(false)
 		}
 	}
-	m.parked = make([][]common.Screen, len(sections))
-	m.stack = []common.Screen{sections[0].open(m.c)}
-	return m
+	m.keys.NextSection.SetEnabled(len(m.visible) > 1)
+	m.keys.PrevSection.SetEnabled(len(m.visible) > 1)
+}
+
+// Ended says why the console closed by itself (the user was disabled while it
+// was open), or nil when the user quit. final is what the program's Run returned.
+func Ended(final tea.Model) error {
+	if m, ok := final.(*Model); ok {
+		return m.ended
+	}
+	return nil
 }
 
 // Init starts the first screen and the live updates.
@@ -109,6 +136,10 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.footerCmd(msg.Text, false)
 	case common.ErrorMsg:
 		return m, m.footerCmd(msg.Err.Error(), true)
+	case common.UsersChangedMsg:
+		return m, tea.Batch(m.broadcastCmd(msg), m.actorCmd())
+	case actorMsg:
+		return m, m.actorChanged(msg)
 	case clearFooterMsg:
 		if msg.seq == m.footerSeq {
 			m.footer = ""
@@ -140,10 +171,14 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return nil
+	case !capturing && key.Matches(msg, m.keys.NextSection):
+		return m.switchCmd(m.stepSection(1))
+	case !capturing && key.Matches(msg, m.keys.PrevSection):
+		return m.switchCmd(m.stepSection(-1))
 	case !capturing:
 		for i, b := range m.keys.Sections {
 			if key.Matches(msg, b) {
-				return m.switchCmd(i)
+				return m.switchCmd(m.visible[i])
 			}
 		}
 	}
@@ -155,6 +190,13 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 func (m *Model) switchCmd(i int) tea.Cmd {
 	if i == m.section || i < 0 || i >= len(sections) {
 		return nil
+	}
+	if !sections[i].allows(m.c.Actor) {
+		names := strings.Split(roleList(sections[i].roles), ", ")
+		if n := len(names); n > 1 {
+			names = append(names[:n-2], names[n-2]+" or "+names[n-1])
+		}
+		return common.ErrorCmd(common.Sentence(fmt.Sprintf("%s may not open %s: ask an admin for the role %s.", m.who(), sections[i].title, strings.Join(names, ", "))))
 	}
 	m.parked[m.section] = m.stack
 	m.section = i
@@ -285,7 +327,7 @@ func (m *Model) helpView() string {
 		if s.Capturing() {
 			full = append(full, global)
 		} else {
-			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit}, m.keys.Sections[:len(sections)])
+			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit, m.keys.NextSection, m.keys.PrevSection}, m.sectionKeys())
 		}
 		hk := helpKeys{full: full}
 		lines := strings.Split(m.help.View(hk), "\n")
@@ -308,13 +350,25 @@ func (m *Model) helpView() string {
 	return left + sep + right
 }
 
-// sectionsKey stands for all the section digits in the short help.
+// sectionKeys are the digits of the visible sections for full help, then the
+// sections beyond the tenth under "> <", the keys that reach them.
+func (m *Model) sectionKeys() []key.Binding {
+	n := len(m.keys.Sections)
+	out := slices.Clone(m.keys.Sections[:min(n, len(m.visible))])
+	for _, i := range m.visible[min(n, len(m.visible)):] {
+		out = append(out, key.NewBinding(key.WithKeys(">", "<"), key.WithHelp("> <", sections[i].help)))
+	}
+	return out
+}
+
+// sectionsKey stands for all the section digits in the short help (full help
+// adds > and <, which also reach the sections beyond the tenth).
 func (m *Model) sectionsKey() key.Binding {
 	var keys []string
-	for _, b := range m.keys.Sections[:len(sections)] {
+	for _, b := range m.keys.Sections[:min(len(m.keys.Sections), len(m.visible))] {
 		keys = append(keys, b.Keys()...)
 	}
-	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(sectionsRange(), "sections"))
+	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(m.sectionsRange(), "sections"))
 }
 
 // View draws header, screen and footer, or the too-small notice.
@@ -345,18 +399,10 @@ func (m *Model) View() string {
 func (m *Model) header() string {
 	st := m.c.Styles
 	w := m.c.Width
-	a := m.c.Actor
-	who := a.Label()
-	if a.Kind == core.SubmitterInternal {
-		roles := make([]string, len(a.User.Roles))
-		for i, r := range a.User.Roles {
-			roles[i] = string(r)
-		}
-		who = fmt.Sprintf("%s (%s)", a.User.Login, strings.Join(roles, ", "))
-	}
+	who := m.who()
 	name := st.HeaderName.Render(" Switchboard ")
 	who = common.Clean(who)
-	if m.section == len(sections)-1 {
+	if m.section == m.visible[len(m.visible)-1] {
 		who = " " + who // after the last tab's bracket; other tabs end in a space
 	}
 	who = st.HeaderInfo.Render(who)
@@ -403,7 +449,9 @@ const (
 func (m *Model) tabs(level int) string {
 	st := m.c.Styles
 	var b strings.Builder
-	for i, s := range sections {
+	more := false
+	for pos, i := range m.visible {
+		s := sections[i]
 		label := s.title
 		switch {
 		case level == tabsShort:
@@ -411,12 +459,24 @@ func (m *Model) tabs(level int) string {
 		case level == tabsDigits && i != m.section:
 			label = ""
 		}
-		label = strings.TrimSpace(common.SectionDigit(i) + " " + label)
+		digit := ""
+		if pos < len(m.keys.Sections) {
+			digit = common.SectionDigit(pos)
+		}
+		label = strings.TrimSpace(digit + " " + label)
+		if label == "" {
+			more = true // beyond the tenth, in the narrowest header: > and < reach it
+			continue
+		}
 		if i == m.section {
 			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
 		} else {
 			b.WriteString(st.Tab.Render(" " + label + " "))
 		}
+	}
+	if more {
+		// Not ">" itself: lists mark their cursor row with "> ".
+		b.WriteString(st.Tab.Render(" … "))
 	}
 	return b.String()
 }
@@ -468,9 +528,89 @@ func fitLines(s string, h int) string {
 }
 
 // sectionsRange names the section digits in help: "1-8", or "0-9" for ten.
-func sectionsRange() string {
-	if len(sections) >= 10 {
+func (m *Model) sectionsRange() string {
+	switch n := len(m.visible); {
+	case n >= 10:
 		return "0-9"
+	case n == 1:
+		return "1"
+	default:
+		return fmt.Sprintf("1-%d", n)
 	}
-	return fmt.Sprintf("1-%d", len(sections))
+}
+
+// stepSection is the visible section d steps from the active one, wrapping.
+func (m *Model) stepSection(d int) int {
+	n := len(m.visible)
+	pos := slices.Index(m.visible, m.section)
+	return m.visible[((pos+d)%n+n)%n]
+}
+
+// who is the acting user with their roles, as the header shows them.
+func (m *Model) who() string {
+	a := m.c.Actor
+	if a.Kind != core.SubmitterInternal {
+		return a.Label()
+	}
+	return fmt.Sprintf("%s (%s)", a.User.Login, roleList(a.User.Roles))
+}
+
+func roleList(rs []core.Role) string {
+	names := make([]string, len(rs))
+	for i, r := range rs {
+		names[i] = string(r)
+	}
+	return strings.Join(names, ", ")
+}
+
+// actorMsg is the acting user as the store has it now.
+type actorMsg struct {
+	user core.User
+	err  error
+}
+
+// actorCmd re-reads the acting user after users changed somewhere.
+func (m *Model) actorCmd() tea.Cmd {
+	a := m.c.Actor
+	if a.Kind != core.SubmitterInternal {
+		return nil
+	}
+	svc, login := m.c.Svc, a.User.Login
+	return func() tea.Msg {
+		u, err := svc.User(login)
+		return actorMsg{u, err}
+	}
+}
+
+// actorChanged follows an admin's change to the acting user: a disabled (or
+// removed) user's console closes and says why; new roles change the sections
+// at once, and the screens open again so their keys follow the new roles.
+func (m *Model) actorChanged(msg actorMsg) tea.Cmd {
+	switch {
+	case errors.Is(msg.err, core.ErrNotFound):
+		m.ended = common.Sentence(fmt.Sprintf("Your user %q no longer exists; the console closed.", m.c.Actor.User.Login))
+	case msg.err != nil:
+		return common.ErrorCmd(msg.err)
+	case msg.user.Disabled:
+		m.ended = common.Sentence(fmt.Sprintf("Your user %q was disabled by an admin; the console closed. Ask an admin to enable it.", msg.user.Login))
+	}
+	if m.ended != nil {
+		m.Close()
+		return tea.Quit
+	}
+	old := m.c.Actor.User
+	m.c.Actor.User = msg.user
+	m.c.Actor.Name = msg.user.Name
+	if slices.Equal(old.Roles, msg.user.Roles) && old.EngineerID == msg.user.EngineerID {
+		return nil
+	}
+	m.showSections()
+	clear(m.parked)
+	if !slices.Contains(m.visible, m.section) {
+		m.section = m.visible[0]
+	}
+	s := sections[m.section].open(m.c)
+	m.stack = []common.Screen{s}
+	m.layout()
+	return tea.Batch(s.Init(), common.StatusCmd(fmt.Sprintf("An admin changed your roles: you are now %s.", m.who())))
 }

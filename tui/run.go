@@ -35,12 +35,17 @@ type Options struct {
 	ProgramOptions []tea.ProgramOption
 }
 
-// Run opens the console on svc as the acting user until the user quits.
+// Run opens the console on svc as the acting user until the user quits. It
+// returns an error saying why when the console closed by itself (an admin
+// disabled the user meanwhile).
 func Run(svc *core.Service, as core.Actor, opt Options) error {
 	p, done := Program(svc, as, opt)
 	defer done()
-	_, err := p.Run()
-	return err
+	final, err := p.Run()
+	if err != nil {
+		return err
+	}
+	return Ended(final)
 }
 
 // Program builds the console's Bubble Tea program without running it, for callers

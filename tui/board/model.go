@@ -5,6 +5,7 @@
 package board
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -339,12 +340,20 @@ func (m *Model) assignedCmd(msg assignedMsg) tea.Cmd {
 	for _, n := range msg.ok {
 		delete(m.selected, n)
 	}
+	for _, f := range msg.failed {
+		if errors.Is(f.err, core.ErrConflict) {
+			delete(m.selected, f.number) // selected at a version that is gone
+		}
+	}
 	cmds := []tea.Cmd{m.refreshCmd()}
 	switch {
 	case len(msg.failed) == 0:
 		cmds = append(cmds, common.StatusCmd(fmt.Sprintf("Assigned %s to %s.", list(msg.ok), msg.engineer)))
 	case len(msg.ok) == 0 && len(msg.failed) == 1:
-		cmds = append(cmds, common.ErrorCmd(msg.failed[0].err))
+		// A work order another dispatcher took meanwhile: who and when; the
+		// refresh above shows the queue as it is now.
+		err, _ := common.Conflict(msg.failed[0].err)
+		cmds = append(cmds, common.ErrorCmd(err))
 	default:
 		f := msg.failed[0]
 		cmds = append(cmds, common.ErrorCmd(common.Sentence(fmt.Sprintf("Assigned %d of %d to %s; %s not: %s",

@@ -87,6 +87,8 @@ const (
 	EvalQRScreen
 	// RatingsScreen is the ratings section: CSAT report and evaluation record types.
 	RatingsScreen
+	// UsersScreen lists internal users: admins add them, change roles, disable (R-ROLE-1).
+	UsersScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -178,3 +180,8 @@ type ProcessChangedMsg struct{}
 // IntakeChangedMsg tells screens that received mail, mail settings or API keys
 // changed (coalesced like WorkOrdersChangedMsg).
 type IntakeChangedMsg struct{}
+
+// UsersChangedMsg tells screens that internal users (their roles, keys or
+// disabled state) changed, here or elsewhere (coalesced like
+// WorkOrdersChangedMsg).
+type UsersChangedMsg struct{}

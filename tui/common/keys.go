@@ -109,6 +109,15 @@ type KeyMap struct {
 	ToggleGuests key.Binding
 	ToggleUsers  key.Binding
 	NewType      key.Binding
+
+	// NextSection and PrevSection cycle through the sections the user sees,
+	// also those beyond the tenth that have no digit (outside text fields).
+	NextSection key.Binding
+	PrevSection key.Binding
+	// Users screen (admins): new user, change roles, disable or enable.
+	NewUser       key.Binding
+	EditRoles     key.Binding
+	ToggleEnabled key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -200,6 +209,12 @@ func DefaultKeyMap() KeyMap {
 		ToggleGuests: b("g", "guests may create", "g"),
 		ToggleUsers:  b("m", "customers may create", "m"),
 		NewType:      b("N", "new record type", "N"),
+
+		NextSection:   b(">", "next section", ">"),
+		PrevSection:   b("<", "previous section", "<"),
+		NewUser:       b("n", "new user", "n"),
+		EditRoles:     b("r", "roles", "r"),
+		ToggleEnabled: b("d", "disable/enable", "d"),
 	}
 	for i := range k.Sections {
 		d := SectionDigit(i)

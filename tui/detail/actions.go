@@ -246,6 +246,12 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 		m.invited, m.mode = msg, modeLink
 		return m.reloadCmd(), true
 	case doneMsg:
+		if conflict, ok := common.Conflict(msg.err); ok {
+			// Somebody else changed the work order since this screen read it:
+			// say who, and show it as it is now instead of the stale copy.
+			m.mode, m.task = modeView, nil
+			return tea.Batch(m.reloadCmd(), common.ErrorCmd(conflict)), true
+		}
 		if msg.err != nil {
 			if m.mode == modeTask {
 				m.task.errs = map[string]string{}

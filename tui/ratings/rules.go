@@ -43,7 +43,7 @@ func ruleChangeCmd(svc *core.Service, done string, fn func() error) tea.Cmd {
 
 func (m *Model) ruleKeys() keyMap {
 	k := m.keys
-	may, _ := m.c.MayDispatch("change evaluation rules")
+	may, _ := m.c.MayAdminister("change evaluation rules")
 	has := may && len(m.rules) > 0 && !m.saving
 	k.edit.SetHelp("enter", "edit rule")
 	k.add.SetHelp("n", "new rule")
@@ -170,7 +170,7 @@ func (m *Model) rulesView() string {
 	if m.confirming == "rule" && m.ruleCur < len(m.rules) {
 		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the evaluation rule %q? y deletes, any other key keeps it.", m.rules[m.ruleCur].Name), w)))
 	}
-	if may, why := m.c.MayDispatch("change evaluation rules"); !may {
+	if may, why := m.c.MayAdminister("change evaluation rules"); !may {
 		lines = append(lines, "", st.Error.Render(common.Truncate("Read only: "+why, w)))
 	}
 	return strings.Join(lines, "\n")
