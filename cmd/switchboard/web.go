@@ -80,14 +80,16 @@ func (a *app) consoleWeb(w webFlags) (url string, problem string, stop func()) {
 
 func serveCmd(a *app) *cobra.Command {
 	var w webFlags
+	var sshAddr string
 	cmd := &cobra.Command{
-		Use:   "serve [--listen ADDR] [--public-url URL]",
+		Use:   "serve [--listen ADDR] [--public-url URL] [--ssh ADDR]",
 		Short: "Run the web listener for customers' links without a console",
 		Long: `Run the web listener (customer forms, task links, device stickers) on the
 database until interrupted, with the notification outbox worker. Timers will run
 here too once they exist.`,
 		Example: `  switchboard serve
-  switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com`,
+  switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com
+  switchboard serve --ssh :2222        # and the console over SSH: ssh -p 2222 host`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := a.open(); err != nil {
@@ -99,6 +101,15 @@ here too once they exist.`,
 			}
 			defer a.startOutbox()()
 			defer a.startMailPoller()()
+			if sshAddr != "" {
+				bound, stopSSH, err := a.startSSH(sshAddr)
+				if err != nil {
+					_ = srv.Shutdown(context.Background())
+					return err
+				}
+				defer stopSSH()
+				fmt.Fprintf(a.stdout, "switchboard: SSH console on %s (users log in with keys: switchboard user key add LOGIN KEYFILE)\n", bound)
+			}
 			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -110,6 +121,7 @@ here too once they exist.`,
 		}),
 	}
 	addWebFlags(cmd, &w)
+	cmd.Flags().StringVar(&sshAddr, "ssh", "", "also serve the console over SSH on `ADDR` (e.g. 127.0.0.1:2222 or :2222); users log in with keys added by `user key add`")
 	return cmd
 }
 
