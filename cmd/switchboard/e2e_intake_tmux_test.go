@@ -22,7 +22,7 @@ func TestConsoleIntakeEndToEnd(t *testing.T) {
 	}
 	d.ok("mail", "settings", "--maildir", md, "--poll", "1s")
 	s := startTmux(t, d.home, binary, "--db", d.path, "--listen", freeAddr(t))
-	s.waitFor("1 Work orders")
+	s.waitFor("sort newest first") // the list is up (the header may shorten "Work orders")
 	s.keys("9")
 	s.waitFor("[Quarantine (0)]")
 

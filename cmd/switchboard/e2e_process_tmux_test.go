@@ -18,7 +18,7 @@ func TestConsoleProcessEndToEnd(t *testing.T) {
 	d.ok("demo", "--no-ui", "--work-orders", "30", "--now", "2026-11-02T09:30:00Z")
 
 	s := startTmux(t, d.home, binary, "--db", d.path, "--listen", "127.0.0.1:0")
-	s.waitFor("Work orders")
+	s.waitFor("sort newest first") // the list is up (the header may shorten "Work orders")
 	s.keys("8")
 	s.waitFor("Record type")
 	s.waitFor("node 1 of 5: dispatch")
