@@ -4,6 +4,7 @@ import (
 	"crypto/ed25519"
 	"crypto/rand"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -330,4 +331,43 @@ func mustParseKey(t *testing.T, s string) core.UserKey {
 		t.Fatal(err)
 	}
 	return k
+}
+
+// BenchmarkLoginByKey: an SSH login looks the key up among every user's keys;
+// 1,000 users with two keys each, the key being the last one's.
+func BenchmarkLoginByKey(b *testing.B) {
+	_, svc, _ := testdb.Open(b)
+	admin := testdb.Admin(b, svc)
+	var last string
+	for i := range 1000 {
+		login := fmt.Sprintf("user%04d", i)
+		if _, err := svc.AddUser(admin, core.NewUser{Login: login, Name: login, Roles: []core.Role{core.RoleDispatcher}}); err != nil {
+			b.Fatal(err)
+		}
+		for range 2 {
+			k, err := svc.AddUserKey(admin, login, benchKey(b))
+			if err != nil {
+				b.Fatal(err)
+			}
+			last = k.Fingerprint
+		}
+	}
+	b.ResetTimer()
+	for range b.N {
+		if _, err := svc.LoginByKey(last); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func benchKey(tb testing.TB) string {
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	pk, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return string(ssh.MarshalAuthorizedKey(pk))
 }
