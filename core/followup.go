@@ -306,3 +306,35 @@ func (t *FollowUpTask) Matches(text string) bool {
 	}
 	return false
 }
+
+// ParseCallbackTime reads a callback time as people type it: "+2h" or "+1d"
+// (from now), "15:00" (today in loc, or tomorrow when that has passed),
+// "2026-11-03 15:00" or "2026-11-03T15:00" in loc, or RFC 3339.
+func ParseCallbackTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	bad := Invalid("at", "%q is not a time: write e.g. 15:00, 2026-11-03 15:00 or +2h.", s)
+	if strings.HasPrefix(s, "+") {
+		d, err := ParseDuration(s[1:])
+		if err != nil || d <= 0 {
+			return time.Time{}, bad
+		}
+		return now.Add(time.Duration(d)), nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
+		if t, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return t, nil
+		}
+	}
+	if t, err := time.ParseInLocation("15:04", s, loc); err == nil {
+		n := now.In(loc)
+		at := time.Date(n.Year(), n.Month(), n.Day(), t.Hour(), t.Minute(), 0, 0, loc)
+		if !at.After(n) {
+			at = at.AddDate(0, 0, 1)
+		}
+		return at, nil
+	}
+	return time.Time{}, bad
+}

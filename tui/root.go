@@ -140,6 +140,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.help.ShowAll = !m.help.ShowAll
 		m.layout()
 		return nil
+	case !capturing && key.Matches(msg, m.keys.FollowUpSection):
+		return m.switchCmd(sectionOf(common.FollowUpScreen))
 	case !capturing:
 		for i, b := range m.keys.Sections {
 			if key.Matches(msg, b) {
@@ -285,7 +287,7 @@ func (m *Model) helpView() string {
 		if s.Capturing() {
 			full = append(full, global)
 		} else {
-			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit}, m.keys.Sections[:len(sections)])
+			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit, m.keys.FollowUpSection}, m.keys.Sections[:min(len(sections), len(m.keys.Sections))])
 		}
 		hk := helpKeys{full: full}
 		lines := strings.Split(m.help.View(hk), "\n")
@@ -311,7 +313,7 @@ func (m *Model) helpView() string {
 // sectionsKey stands for all the section digits in the short help.
 func (m *Model) sectionsKey() key.Binding {
 	var keys []string
-	for _, b := range m.keys.Sections[:len(sections)] {
+	for _, b := range m.keys.Sections[:min(len(sections), len(m.keys.Sections))] {
 		keys = append(keys, b.Keys()...)
 	}
 	return key.NewBinding(key.WithKeys(keys...), key.WithHelp(sectionsRange(), "sections"))
@@ -356,7 +358,7 @@ func (m *Model) header() string {
 	}
 	name := st.HeaderName.Render(" Switchboard ")
 	who = common.Clean(who)
-	if m.section == len(sections)-1 {
+	if m.section == m.lastTab() {
 		who = " " + who // after the last tab's bracket; other tabs end in a space
 	}
 	who = st.HeaderInfo.Render(who)
@@ -404,6 +406,9 @@ func (m *Model) tabs(level int) string {
 	st := m.c.Styles
 	var b strings.Builder
 	for i, s := range sections {
+		if !m.tabShown(i) {
+			continue
+		}
 		label := s.title
 		switch {
 		case level == tabsShort:
@@ -411,7 +416,11 @@ func (m *Model) tabs(level int) string {
 		case level == tabsDigits && i != m.section:
 			label = ""
 		}
-		label = strings.TrimSpace(common.SectionDigit(i) + " " + label)
+		digit := ""
+		if i < len(m.keys.Sections) {
+			digit = common.SectionDigit(i)
+		}
+		label = strings.TrimSpace(digit + " " + label)
 		if i == m.section {
 			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
 		} else {
@@ -419,6 +428,18 @@ func (m *Model) tabs(level int) string {
 		}
 	}
 	return b.String()
+}
+
+// tabShown: sections past the digits have no tab until they are open (the
+// follow-up section, reached with f12 for now).
+func (m *Model) tabShown(i int) bool { return i < len(m.keys.Sections) || i == m.section }
+
+// lastTab is the index of the rightmost tab drawn.
+func (m *Model) lastTab() int {
+	if m.section >= len(m.keys.Sections) {
+		return m.section
+	}
+	return min(len(sections), len(m.keys.Sections)) - 1
 }
 
 // truncateLeft keeps the last w cells of s: the file name matters more than the

@@ -4,6 +4,7 @@ import (
 	"switchboard/tui/board"
 	"switchboard/tui/common"
 	"switchboard/tui/devices"
+	"switchboard/tui/followup"
 	"switchboard/tui/intake"
 	"switchboard/tui/notify"
 	"switchboard/tui/process"
@@ -37,6 +38,7 @@ var sections = []section{
 	{common.ProcessScreen, "Process", "Process", "process nodes per record type", func(c *common.Common) common.Screen { return process.New(c) }},
 	{common.IntakeScreen, "Intake", "Intake", "mail intake and API keys", func(c *common.Common) common.Screen { return intake.New(c) }},
 	{common.RatingsScreen, "Ratings", "Ratings", "ratings: CSAT report and evaluation types", func(c *common.Common) common.Screen { return ratings.New(c) }},
+	{common.FollowUpScreen, "Follow-up", "Calls", "follow-up call queue", func(c *common.Common) common.Screen { return followup.New(c) }},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

@@ -297,35 +297,6 @@ func fuCallCmd(a *app) *cobra.Command {
 	return cmd
 }
 
-// parseWhen reads a callback time: RFC 3339, "2006-01-02 15:04",
-// "2006-01-02T15:04", "15:04" (today, or tomorrow when past) or "+2h".
-func parseWhen(s string, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, "+") {
-		d, err := core.ParseDuration(s[1:])
-		if err == nil && d > 0 {
-			return now.Add(time.Duration(d)), nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	for _, layout := range []string{"2006-01-02 15:04", "2006-01-02T15:04"} {
-		if t, err := time.ParseInLocation(layout, s, time.Local); err == nil {
-			return t, nil
-		}
-	}
-	if t, err := time.ParseInLocation("15:04", s, time.Local); err == nil {
-		n := now.In(time.Local)
-		at := time.Date(n.Year(), n.Month(), n.Day(), t.Hour(), t.Minute(), 0, 0, time.Local)
-		if !at.After(n) {
-			at = at.AddDate(0, 0, 1)
-		}
-		return at, nil
-	}
-	return time.Time{}, usagef("--at wants a time like 2026-11-03 15:00, 15:00, +2h or RFC 3339, not %q.", s)
-}
-
 func fuRecordCmd(a *app) *cobra.Command {
 	var outcome, at, note string
 	var fields []string
@@ -369,9 +340,9 @@ switchboard evaluation type list.`,
 				return err
 			}
 			if at != "" {
-				t, err := parseWhen(at, a.svc.Now())
+				t, err := core.ParseCallbackTime(at, a.svc.Now(), time.Local)
 				if err != nil {
-					return err
+					return usagef("--at wants a time like 2026-11-03 15:00, 15:00, +2h or RFC 3339, not %q.", at)
 				}
 				r.At = &t
 			}

@@ -87,6 +87,8 @@ const (
 	EvalQRScreen
 	// RatingsScreen is the ratings section: CSAT report and evaluation record types.
 	RatingsScreen
+	// FollowUpScreen is the follow-up call queue (R-FU-5).
+	FollowUpScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

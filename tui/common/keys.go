@@ -109,6 +109,21 @@ type KeyMap struct {
 	ToggleGuests key.Binding
 	ToggleUsers  key.Binding
 	NewType      key.Binding
+
+	// Follow-up (R-FU-5): the call queue, the call panel's outcomes, the form.
+	// FollowUpSection opens the Follow-up section from anywhere outside a text
+	// field until section navigation reaches past the tenth digit.
+	FollowUpSection key.Binding
+	NextCall        key.Binding
+	CallTask        key.Binding
+	Dial            key.Binding
+	Reached         key.Binding
+	NoAnswer        key.Binding
+	Busy            key.Binding
+	WrongNumber     key.Binding
+	CallBack        key.Binding
+	AllQueues       key.Binding
+	Reassign        key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -200,6 +215,18 @@ func DefaultKeyMap() KeyMap {
 		ToggleGuests: b("g", "guests may create", "g"),
 		ToggleUsers:  b("m", "customers may create", "m"),
 		NewType:      b("N", "new record type", "N"),
+
+		FollowUpSection: b("f12", "follow-up", "f12"),
+		NextCall:        b("n", "next call", "n"),
+		CallTask:        b("enter", "call this one", "enter"),
+		Dial:            b("d", "dial again", "d"),
+		Reached:         b("r", "reached: fill the form", "r"),
+		NoAnswer:        b("a", "no answer", "a"),
+		Busy:            b("b", "busy", "b"),
+		WrongNumber:     b("w", "wrong number", "w"),
+		CallBack:        b("c", "call back at…", "c"),
+		AllQueues:       b("t", "all agents / mine", "t"),
+		Reassign:        b("R", "reassign", "R"),
 	}
 	for i := range k.Sections {
 		d := SectionDigit(i)
