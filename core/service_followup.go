@@ -1022,3 +1022,59 @@ func (s *Service) DialFollowUp(ctx context.Context, as Actor, id ID) (DialResult
 	}
 	return DialResult{Task: t.ID, Phone: phone, Via: via, Detail: detail}, nil
 }
+
+// StartFollowUp runs the follow-up node for a work order that is already
+// waiting there without an open task — one that reached it before the
+// plug-in was switched on, or whose tasks were all closed and needs another
+// call (admins and team leads). With the plug-in off it is refused.
+func (s *Service) StartFollowUp(as Actor, number string) ([]FollowUpTask, error) {
+	n, err := ParseNumber(number)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	var out []FollowUpTask
+	var w WorkOrder
+	err = s.store.Update(func(tx Tx) error {
+		if err := requireLead(tx, as, "start follow-up calls"); err != nil {
+			return err
+		}
+		cfg, err := readFollowUpConfig(tx)
+		if err != nil {
+			return err
+		}
+		if !cfg.Enabled {
+			return Invalid("number", "The follow-up plug-in is off: switch it on first (`switchboard followup enable`).")
+		}
+		if w, err = loadForChange(tx, FormatNumber(n), 0); err != nil {
+			return err
+		}
+		if !w.Status.Open() || w.Node != NodeFollowUp {
+			return Invalid("number", "%s is at the %s node (%s), not waiting at the follow-up node.", w.Number, w.Node, w.Status)
+		}
+		ts, err := tx.FollowUpTasksFor(w.ID)
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			if t.Status == FollowUpOpen {
+				return Invalid("number", "%s already has an open follow-up task (%d, %s's queue).", w.Number, t.ID, t.Agent)
+			}
+		}
+		p, err := readProcess(tx, w.RecordType)
+		if err != nil {
+			return err
+		}
+		pn, _ := p.Find(NodeFollowUp)
+		if err := s.enterFollowUp(tx, &w, p, pn, now); err != nil {
+			return err
+		}
+		out, err = tx.FollowUpTasksFor(w.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
+	return out, nil
+}

@@ -17,7 +17,7 @@ import (
 func followUpCmd(a *app) *cobra.Command {
 	c := group("followup", "Service follow-up: the plug-in, the call queue, outcomes, teams and rotation, absence, the dialer",
 		fuSwitchCmd(a, true), fuSwitchCmd(a, false), fuShowCmd(a), fuSetCmd(a), fuQueueCmd(a), fuNextCmd(a), fuCallCmd(a),
-		fuRecordCmd(a), fuReassignCmd(a), fuTasksCmd(a), fuTeamCmd(a), fuRotateCmd(a), fuAbsentCmd(a), fuDialerCmd(a))
+		fuRecordCmd(a), fuReassignCmd(a), fuTasksCmd(a), fuStartCmd(a), fuTeamCmd(a), fuRotateCmd(a), fuAbsentCmd(a), fuDialerCmd(a))
 	c.Aliases = []string{"follow-up", "fu"}
 	return c
 }
@@ -435,6 +435,27 @@ func fuTasksCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the tasks as JSON")
 	return cmd
+}
+
+func fuStartCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "start NUMBER",
+		Short: "Run the follow-up node for a work order already waiting there without an open task (leads and admins)",
+		Long: `Work orders that reached the follow-up node while the plug-in was off (or
+whose tasks are all closed) wait there without a call to make; start makes
+the node's follow-up task for one of them now, as the node would on arrival.`,
+		Args: exactArgs("NUMBER"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			ts, err := a.svc.StartFollowUp(a.actor, args[0])
+			if err != nil {
+				return err
+			}
+			return writeJSON(a.stdout, ts)
+		}),
+	}
 }
 
 func fuTeamCmd(a *app) *cobra.Command {
