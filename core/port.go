@@ -192,4 +192,29 @@ type Tx interface {
 	// order (one per work order); EvaluationRequest reads it.
 	PutEvaluationRequest(r *EvaluationRequest) error
 	EvaluationRequest(wo ID) (EvaluationRequest, error)
+
+	// Service follow-up (R-FU-3..5).
+	// PutFollowUpTask inserts (ID zero) or replaces a follow-up task and keeps
+	// its indexes in step: open tasks by agent and due time, open tasks by due
+	// time, tasks by work order. FollowUpTask reads one; FollowUpTasksFor lists
+	// a work order's, oldest first.
+	PutFollowUpTask(t *FollowUpTask) error
+	FollowUpTask(id ID) (FollowUpTask, error)
+	FollowUpTasksFor(wo ID) ([]FollowUpTask, error)
+	// ScanFollowUpQueue calls fn with the open tasks of agent ("" for the
+	// unassigned ones) in due-time order, seeking to the agent's first task;
+	// all walks every agent's open tasks in due-time order instead. fn returns
+	// false to stop.
+	ScanFollowUpQueue(agent string, all bool, fn func(FollowUpTask) bool) error
+	// PutFollowUpTeam inserts or replaces a team by name (case-insensitive);
+	// FollowUpTeam reads one; FollowUpTeams lists them by name; DeleteFollowUpTeam removes one.
+	PutFollowUpTeam(t *FollowUpTeam) error
+	FollowUpTeam(name string) (FollowUpTeam, error)
+	FollowUpTeams() ([]FollowUpTeam, error)
+	DeleteFollowUpTeam(name string) error
+	// PutAbsence marks a staff member absent; DeleteAbsence clears it;
+	// Absences lists who is absent, by login.
+	PutAbsence(a Absence) error
+	DeleteAbsence(login string) error
+	Absences() ([]Absence, error)
 }

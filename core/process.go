@@ -30,6 +30,9 @@ type ProcessNode struct {
 	// Evaluation configures an evaluation node (R-EVAL-2); nil: the default
 	// QR-code evaluation.
 	Evaluation *EvaluationSettings `json:"evaluation,omitempty"`
+	// FollowUp configures a follow-up node (R-FU-3); nil: the standard
+	// follow-up with the first evaluation record type and no named people.
+	FollowUp *FollowUpSettings `json:"followup,omitempty"`
 }
 
 // PostActionKind names what a post-action does.
@@ -311,6 +314,11 @@ func (p *Process) Validate() error {
 		} else if n.Evaluation != nil {
 			add(where+".evaluation", "Evaluation settings belong to the evaluation node, not the %s node.", n.Node)
 		}
+		if n.Node == NodeFollowUp && n.FollowUp != nil {
+			errs = append(errs, n.FollowUp.validate(where+".followup")...)
+		} else if n.FollowUp != nil {
+			add(where+".followup", "Follow-up settings belong to the follow-up node, not the %s node.", n.Node)
+		}
 		for k := range n.PostActions {
 			errs = append(errs, n.PostActions[k].validate(fmt.Sprintf("%s.post_actions[%d]", where, k), n.Node)...)
 		}
@@ -478,6 +486,9 @@ func DescribeNode(n ProcessNode) string {
 	}
 	if n.Evaluation != nil {
 		parts = append(parts, n.Evaluation.describe())
+	}
+	if n.FollowUp != nil {
+		parts = append(parts, n.FollowUp.describe())
 	}
 	if k := len(n.PostActions); k > 0 {
 		names := make([]string, k)

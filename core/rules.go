@@ -21,16 +21,22 @@ const (
 	// RuleEvaluation rules pick how a work order at the evaluation node is
 	// evaluated (R-EVAL-3).
 	RuleEvaluation RuleKind = "evaluation"
+	// RuleFollowUp rules pick the follow-up form and the people at a
+	// rule-based follow-up node (R-FU-3).
+	RuleFollowUp RuleKind = "followup"
 )
 
 // AllRuleKinds lists the rule kinds.
-var AllRuleKinds = []RuleKind{RuleDispatch, RuleMail, RuleEvaluation}
+var AllRuleKinds = []RuleKind{RuleDispatch, RuleMail, RuleEvaluation, RuleFollowUp}
 
 // ParseRuleKind reads a kind as typed.
 func ParseRuleKind(s string) (RuleKind, error) {
 	k := RuleKind(strings.ToLower(strings.TrimSpace(s)))
+	if k == "follow-up" {
+		k = RuleFollowUp
+	}
 	if !slices.Contains(AllRuleKinds, k) {
-		return "", Invalid("kind", "Rule kind %q is unknown: use dispatch, mail or evaluation.", s)
+		return "", Invalid("kind", "Rule kind %q is unknown: use dispatch, mail, evaluation or followup.", s)
 	}
 	return k, nil
 }
@@ -76,6 +82,11 @@ type Rule struct {
 	EvalInvites     []EvalInvite `json:"eval_invites,omitempty"`
 	MessagePriority bool         `json:"message_priority,omitempty"`
 	Mandatory       bool         `json:"mandatory,omitempty"`
+
+	// Follow-up rules (R-FU-3, R-FU-4): EvalType is the follow-up form's
+	// record type; the people are named staff or a team that rotates.
+	FollowUpStaff []string `json:"followup_staff,omitempty"`
+	FollowUpTeam  string   `json:"followup_team,omitempty"`
 }
 
 // NextUp is the engineer the rule would pick next under its policy, ignoring load.

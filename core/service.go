@@ -19,6 +19,8 @@ type Service struct {
 	// webURL is the public address of the web listener running in this
 	// process, when one runs; links are built on it (SetWebURL).
 	webURL atomic.Pointer[string]
+	// dialer places follow-up calls (SetDialer).
+	dialer atomic.Pointer[Dialer]
 }
 
 // SetWebURL tells the service where this process's web listener is reached

@@ -96,6 +96,11 @@ func checkEvalTypesInUse(tx Tx, ts []EvaluationType) error {
 		if err != nil {
 			return err
 		}
+		if pn, ok := p.Find(NodeFollowUp); ok && pn.FollowUp != nil && pn.FollowUp.Type != "" {
+			if _, ok := findEvalType(ts, pn.FollowUp.Type); !ok {
+				return Invalid("types", "The follow-up node of the %s process uses the record type %q for its form: change the node first (`switchboard process export`/`import`).", rt, pn.FollowUp.Type)
+			}
+		}
 		if pn, ok := p.Find(NodeEvaluation); ok && pn.Evaluation != nil && pn.Evaluation.Mode == EvalModeQR {
 			if _, ok := findEvalType(ts, pn.Evaluation.Type); !ok {
 				return Invalid("types", "The evaluation node of the %s process uses the record type %q: change the node first (`switchboard process export`/`import`).", rt, pn.Evaluation.Type)
@@ -106,9 +111,13 @@ func checkEvalTypesInUse(tx Tx, ts []EvaluationType) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rs {
+	fr, err := tx.Rules(RuleFollowUp)
+	if err != nil {
+		return err
+	}
+	for _, r := range append(rs, fr...) {
 		if _, ok := findEvalType(ts, r.EvalType); !ok {
-			return Invalid("types", "Evaluation rule #%d %q uses the record type %q: change or delete the rule first.", r.ID, r.Name, r.EvalType)
+			return Invalid("types", "%s rule #%d %q uses the record type %q: change or delete the rule first.", strings.ToUpper(string(r.Kind[:1]))+string(r.Kind[1:]), r.ID, r.Name, r.EvalType)
 		}
 	}
 	return nil

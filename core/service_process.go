@@ -161,6 +161,9 @@ func (s *Service) enterNode(tx Tx, w *WorkOrder, p Process, now time.Time) error
 	if w.Node == NodeEvaluation {
 		return s.enterEvaluation(tx, w, p, pn, now)
 	}
+	if w.Node == NodeFollowUp {
+		return s.enterFollowUp(tx, w, p, pn, now)
+	}
 	return nil
 }
 
@@ -367,6 +370,9 @@ func (s *Service) SetProcesses(as Actor, ps []Process) ([]Process, error) {
 				}
 			}
 			if err := checkEvaluationNode(tx, p); err != nil {
+				return err
+			}
+			if err := checkFollowUpNode(tx, p); err != nil {
 				return err
 			}
 			if err := putJSON(tx, settingProcess(p.RecordType), p); err != nil {

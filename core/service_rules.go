@@ -20,6 +20,9 @@ type NewRule struct {
 	EvalInvites     []EvalInvite
 	MessagePriority bool
 	Mandatory       bool
+	// Follow-up rules (R-FU-3): EvalType is the form; staff or a team.
+	FollowUpStaff []string
+	FollowUpTeam  string
 }
 
 // canManageRules: the dispatch issue gives rule changes to dispatchers and admins;
@@ -48,8 +51,10 @@ func validateRule(tx Tx, r *Rule) (*Condition, error) {
 		return validateMailRule(r)
 	case RuleEvaluation:
 		return validateEvaluationRule(tx, r)
+	case RuleFollowUp:
+		return validateFollowUpRule(tx, r)
 	default:
-		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch, mail or evaluation.", r.Kind)
+		return nil, Invalid("kind", "Rule kind %q is unknown: use dispatch, mail, evaluation or followup.", r.Kind)
 	}
 	var errs ValidationErrors
 	if r.Mail != nil {
@@ -116,7 +121,8 @@ func (s *Service) AddRule(as Actor, in NewRule) (Rule, error) {
 	now := s.Now()
 	r := Rule{Kind: in.Kind, Name: in.Name, When: in.When, Enabled: !in.Disabled, Engineers: slices.Clone(in.Engineers),
 		Policy: in.Policy, CreatedAt: now, UpdatedAt: now, UpdatedBy: as.Label(),
-		EvalType: in.EvalType, EvalInvites: slices.Clone(in.EvalInvites), MessagePriority: in.MessagePriority, Mandatory: in.Mandatory}
+		EvalType: in.EvalType, EvalInvites: slices.Clone(in.EvalInvites), MessagePriority: in.MessagePriority, Mandatory: in.Mandatory,
+		FollowUpStaff: slices.Clone(in.FollowUpStaff), FollowUpTeam: in.FollowUpTeam}
 	if in.Mail != nil {
 		a := *in.Mail
 		r.Mail = &a
@@ -155,6 +161,10 @@ type RulePatch struct {
 	EvalInvites     []EvalInvite
 	MessagePriority *bool
 	Mandatory       *bool
+	// Follow-up rules (R-FU-3); nil fields stay as they are. Setting staff
+	// clears the team and the other way round.
+	FollowUpStaff []string
+	FollowUpTeam  *string
 }
 
 // UpdateRule edits a rule in place, keeping its priority.
@@ -195,6 +205,7 @@ func (s *Service) UpdateRule(as Actor, id ID, p RulePatch) (Rule, error) {
 			r.Next = *p.Next
 		}
 		p.applyEvaluation(&r)
+		p.applyFollowUp(&r)
 		if _, err := validateRule(tx, &r); err != nil {
 			return err
 		}

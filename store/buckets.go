@@ -121,3 +121,14 @@ var (
 	bucketEvalRequests    = []byte("evaluation_requests") // work order id → EvaluationRequest JSON
 	evaluationBucketNames = [][]byte{bucketEvaluations, bucketEvalByWO, bucketEvalByTime, bucketEvalByEngineer, bucketEvalRequests}
 )
+
+// Service follow-up (issue 7, R-FU-3..5).
+var (
+	bucketFollowUps       = []byte("followups")         // id → FollowUpTask JSON
+	bucketFollowUpQueue   = []byte("followups_queue")   // agent 0x00 due unix nanos ‖ id, open tasks only
+	bucketFollowUpDue     = []byte("followups_due")     // due unix nanos ‖ id, open tasks only (every agent)
+	bucketFollowUpByWO    = []byte("followups_by_wo")   // work order id ‖ task id
+	bucketFollowUpTeams   = []byte("followup_teams")    // lower(name) → FollowUpTeam JSON (with its rotation pointer)
+	bucketFollowUpAbsence = []byte("followup_absences") // login → Absence JSON
+	followUpBucketNames   = [][]byte{bucketFollowUps, bucketFollowUpQueue, bucketFollowUpDue, bucketFollowUpByWO, bucketFollowUpTeams, bucketFollowUpAbsence}
+)

@@ -121,6 +121,14 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"follow-up tasks, teams and absences", func(t *bolt.Tx) error {
+		for _, name := range followUpBucketNames {
+			if _, err := t.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

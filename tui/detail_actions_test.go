@@ -82,9 +82,13 @@ func TestDetailTaskOnBehalfAndComplete(t *testing.T) {
 	h.waitView("Complete the evaluation node of " + w.Number)
 	h.typeText("customer happy")
 	h.key("enter")
-	h.waitView("now at the follow-up node")
+	h.waitView("now at the end node") // the follow-up plug-in is off: that node passes (R-FU-1)
 	got, _ = f.svc.WorkOrder(w.Number)
-	if last := got.History[len(got.History)-1]; !strings.Contains(last.Detail, "customer happy") {
-		t.Fatalf("note not in history: %+v", last)
+	noted := false
+	for _, e := range got.History {
+		noted = noted || strings.Contains(e.Detail, "customer happy")
+	}
+	if !noted {
+		t.Fatalf("note not in history: %+v", got.History)
 	}
 }

@@ -152,12 +152,12 @@ func TestEvalQRScreenScans(t *testing.T) {
 	}
 	h.waitView("2 evaluations received")
 	h.key("f")
-	h.waitView(evalNumber+"  电梯门无法关闭", "follow-up")
+	h.waitView(evalNumber+"  电梯门无法关闭", "now at the end node")
 	if _, ok := h.m.active().(*evalqr.Model); ok {
 		t.Fatal("finish should go back to the work order")
 	}
 	w0, _ := f.svc.WorkOrder(evalNumber)
-	if w0.Node != core.NodeFollowUp {
+	if w0.Node != core.NodeEnd { // the follow-up plug-in is off (R-FU-1)
 		t.Fatalf("after finish: %s", w0.Node)
 	}
 }
@@ -182,7 +182,7 @@ func TestEvalQRSkipAsks(t *testing.T) {
 	h.key("s")
 	h.key("y")
 	h.waitView("evaluation skipped")
-	if w, _ := f.svc.WorkOrder(evalNumber); w.Node != core.NodeFollowUp {
+	if w, _ := f.svc.WorkOrder(evalNumber); w.Node != core.NodeEnd {
 		t.Fatalf("after skip: %s", w.Node)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"switchboard/tui/board"
 	"switchboard/tui/common"
 	"switchboard/tui/devices"
+	"switchboard/tui/followup"
 	"switchboard/tui/intake"
 	"switchboard/tui/notify"
 	"switchboard/tui/process"
@@ -56,6 +57,7 @@ var sections = []section{
 	{common.ProcessScreen, "Process", "Process", "process nodes per record type", func(c *common.Common) common.Screen { return process.New(c) }, sectionAdmins},
 	{common.IntakeScreen, "Intake", "Intake", "mail intake and API keys", func(c *common.Common) common.Screen { return intake.New(c) }, sectionDispatchers},
 	{common.RatingsScreen, "Ratings", "Ratings", "ratings: CSAT report and evaluation types", func(c *common.Common) common.Screen { return ratings.New(c) }, []core.Role{core.RoleAdmin, core.RoleDispatcher, core.RoleFollowUp}},
+	{common.FollowUpScreen, "Follow-up", "Calls", "follow-up call queue", func(c *common.Common) common.Screen { return followup.New(c) }, []core.Role{core.RoleAdmin, core.RoleFollowUp}},
 	{common.UsersScreen, "Users", "Users", "users and their roles", func(c *common.Common) common.Screen { return users.New(c) }, sectionAdmins},
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"switchboard/core"
+	"switchboard/core/channels"
 	"switchboard/store"
 )
 
@@ -81,6 +82,7 @@ func (a *app) openAt(path string) error {
 	}
 	a.st = st
 	a.svc = core.NewService(st)
+	a.svc.SetDialer(channels.NewDialer()) // follow-up calls (R-FU-5)
 	if err := a.svc.Bootstrap(); err != nil {
 		return err
 	}

@@ -92,6 +92,7 @@ also has a command below, for scripts (read commands take --json).`,
 		mailCmd(a),
 		apikeyCmd(a),
 		evaluationCmd(a),
+		followUpCmd(a),
 	)
 	return root
 }

@@ -30,18 +30,18 @@ func parseIDs(field, s string) ([]core.ID, error) {
 func parseKind(s string) (core.RuleKind, error) {
 	k, err := core.ParseRuleKind(s)
 	if err != nil {
-		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch, --kind mail or --kind evaluation.", s)
+		return "", core.Invalid("kind", "Rule kind %q is unknown: use --kind dispatch, --kind mail, --kind evaluation or --kind followup.", s)
 	}
 	return k, nil
 }
 
 func ruleCmd(a *app) *cobra.Command {
 	var in core.NewRule
-	var kind, engineers, policy, via, ruleType string
+	var kind, engineers, policy, via, ruleType, staff string
 	var mailAction core.MailAction
 	var mailPriority string
 	add := &cobra.Command{
-		Use:   "add --kind dispatch|mail|evaluation --name N --when EXPR (--engineer ID[,ID…] [--policy P] | [--type T] [--priority P] [--region R] | --type T --via M[,M…] [--message-priority] [--mandatory]) [--disabled]",
+		Use:   "add --kind dispatch|mail|evaluation|followup --name N --when EXPR (--engineer ID[,ID…] [--policy P] | [--type T] [--priority P] [--region R] | --type T --via M[,M…] [--message-priority] [--mandatory]) [--disabled]",
 		Short: "Add a rule at the lowest priority (dispatchers and admins); prints JSON with id and priority",
 		Long: `Add a rule at the lowest priority of its kind (R-DISP-1, R-DISP-6, R-IN-5).
 
@@ -62,12 +62,19 @@ rule-based matching, how a work order is evaluated: --type the evaluation record
 type, --via the invitation methods in order (qr: the engineer shows the QR code;
 wechat, sms, email: a personal #URL# link sent automatically), --message-priority
 to try those channels in order until one delivers (otherwise all at once), and
---mandatory to hold the work order at the node until an evaluation arrives.`,
+--mandatory to hold the work order at the node until an evaluation arrives.
+
+Follow-up rules (--kind followup, R-FU-3) decide, at a follow-up node set to
+rule-based, who calls the customer and with which form: --type the evaluation
+record type whose layout is the follow-up form, and the people: --staff
+LOGIN[,LOGIN] (the first one present gets the task) or --team NAME (rotation
+among a fixed team; see switchboard followup team).`,
 		Example: `  switchboard rule add --kind dispatch --name "East repairs" --when 'record_type == "Repair" && region in ["East", "North"]' --engineer 3
   switchboard rule add --kind dispatch --name "Lifts" --when 'subject contains "电梯"' --engineer 4,5,6 --policy round-robin
   switchboard rule add --kind mail --name "VIP" --when 'from_domain == "bigcustomer.com"' --priority urgent --region East
   switchboard rule add --kind mail --name "Installs" --when 'subject contains "安装" || body contains "install"' --type Installation
-  switchboard rule add --kind evaluation --name "VIP" --when 'account_name == "Northwind"' --type Detailed --via qr,wechat,sms --message-priority --mandatory`,
+  switchboard rule add --kind evaluation --name "VIP" --when 'account_name == "Northwind"' --type Detailed --via qr,wechat,sms --message-priority --mandatory
+  switchboard rule add --kind followup --name "Maintenance survey" --when 'record_type == "Maintenance"' --type Detailed --team East`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			k, err := parseKind(kind)
@@ -91,6 +98,9 @@ to try those channels in order until one delivers (otherwise all at once), and
 				if in.EvalInvites, err = core.ParseEvalInvites(via); err != nil {
 					return err
 				}
+			case core.RuleFollowUp:
+				in.EvalType = ruleType
+				in.FollowUpStaff = splitList(staff)
 			}
 			in.Kind, in.Engineers = k, ids
 			if k == core.RuleDispatch {
@@ -108,7 +118,7 @@ to try those channels in order until one delivers (otherwise all at once), and
 		}),
 	}
 	f := add.Flags()
-	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch, mail or evaluation")
+	f.StringVar(&kind, "kind", "dispatch", "rule `KIND`: dispatch, mail, evaluation or followup")
 	f.StringVar(&in.Name, "name", "", "the rule's name (required)")
 	f.StringVar(&in.When, "when", "", "the condition `EXPR`, e.g. region == \"East\" (required)")
 	f.StringVar(&engineers, "engineer", "", "dispatch: target engineer `ID`, or a pool ID,ID,… of one provider (required)")
@@ -119,6 +129,8 @@ to try those channels in order until one delivers (otherwise all at once), and
 	f.StringVar(&via, "via", "", "evaluation: invitation `METHODS` in order: qr, wechat, sms, email (required)")
 	f.BoolVar(&in.MessagePriority, "message-priority", false, "evaluation: try the channels in order until one delivers (default: all at once)")
 	f.BoolVar(&in.Mandatory, "mandatory", false, "evaluation: the work order waits at the node until an evaluation is submitted")
+	f.StringVar(&staff, "staff", "", "followup: follow-up staff `LOGINS`, comma-separated (the first present gets the task)")
+	f.StringVar(&in.FollowUpTeam, "team", "", "followup: the `TEAM` whose members take turns (rotation)")
 	f.BoolVar(&in.Disabled, "disabled", false, "save the rule switched off")
 	for _, n := range []string{"name", "when"} {
 		_ = add.MarkFlagRequired(n)
@@ -150,6 +162,8 @@ to try those channels in order until one delivers (otherwise all at once), and
 				return writeMailRules(a.stdout, rs)
 			case core.RuleEvaluation:
 				return writeEvaluationRules(a.stdout, rs)
+			case core.RuleFollowUp:
+				return writeFollowUpRules(a.stdout, rs)
 			}
 			d, err := a.svc.Directory()
 			if err != nil {
@@ -182,7 +196,7 @@ to try those channels in order until one delivers (otherwise all at once), and
 			return t.write(a.stdout)
 		}),
 	}
-	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch, mail or evaluation")
+	list.Flags().StringVar(&listKind, "kind", "dispatch", "rule `KIND`: dispatch, mail, evaluation or followup")
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of rules")
 
 	var to int

@@ -20,8 +20,9 @@ func kindFlags(cmd *cobra.Command, k core.RuleKind) error {
 		core.RuleDispatch:   {"engineer", "policy"},
 		core.RuleMail:       {"type", "priority", "region"},
 		core.RuleEvaluation: {"type", "via", "message-priority", "mandatory"},
+		core.RuleFollowUp:   {"type", "staff", "team"},
 	}
-	for _, n := range []string{"engineer", "policy", "type", "priority", "region", "via", "message-priority", "mandatory"} {
+	for _, n := range []string{"engineer", "policy", "type", "priority", "region", "via", "message-priority", "mandatory", "staff", "team"} {
 		if f.Changed(n) && !slices.Contains(own[k], n) {
 			return usagef("--%s does not belong to a %s rule (it takes %s).", n, k, "--"+strings.Join(own[k], ", --"))
 		}
@@ -31,6 +32,8 @@ func kindFlags(cmd *cobra.Command, k core.RuleKind) error {
 		return usagef("rule add --kind dispatch needs --engineer ID (list them with `switchboard engineer list`).")
 	case k == core.RuleEvaluation && !f.Changed("via"):
 		return usagef("rule add --kind evaluation needs --via METHODS: qr, wechat, sms or email, in order.")
+	case k == core.RuleFollowUp && f.Changed("staff") == f.Changed("team"):
+		return usagef("rule add --kind followup needs --staff LOGIN[,LOGIN] or --team NAME (one of them).")
 	}
 	return nil
 }

@@ -49,6 +49,8 @@ type Summary struct {
 	Engineers     int
 	WorkOrders    int
 	Evaluations   int // Service Evaluation records of the work orders' evaluations
+	// FollowUpTasks are the follow-up calls waiting in the follow-up staff's queues.
+	FollowUpTasks int
 	ByStatus      map[core.Status]int
 	// OwnerCase counts work orders by the R-WO-4 case that set their external owner
 	// (index 1–5); index 0 counts those no case applied to (no contact, phone or email).
@@ -132,6 +134,9 @@ func Generate(svc *core.Service, admin core.Actor, opt Options) (Summary, error)
 		if opt.Progress != nil {
 			opt.Progress(sum.WorkOrders, opt.WorkOrders)
 		}
+	}
+	if sum.FollowUpTasks, err = followUp(svc, admin, c.followUp); err != nil {
+		return sum, fmt.Errorf("demo: %w", err)
 	}
 	sum.Duration = time.Since(began)
 	return sum, nil

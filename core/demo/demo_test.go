@@ -215,3 +215,28 @@ func TestDemoEvaluations(t *testing.T) {
 		t.Errorf("every engineer rated alike: %+v", rep.Groups)
 	}
 }
+
+// TestDemoFollowUp (R-FU-1, R-FU-4): the demo switches the follow-up plug-in on
+// and leaves a few calls in the follow-up staff's queues, shared by rotation.
+func TestDemoFollowUp(t *testing.T) {
+	svc, sum := generate(t, 300, 7)
+	if sum.FollowUpTasks == 0 || sum.FollowUpTasks > demo.DemoFollowUpTasks {
+		t.Fatalf("%d follow-up tasks", sum.FollowUpTasks)
+	}
+	cfg, err := svc.FollowUpConfig()
+	if err != nil || !cfg.Enabled {
+		t.Fatalf("plug-in: %+v %v", cfg, err)
+	}
+	admin, _ := svc.Login(core.BuiltinAdmin)
+	q, err := svc.FollowUpQueue(admin, core.QueueQuery{All: true})
+	if err != nil || q.Total != sum.FollowUpTasks {
+		t.Fatalf("queues: %d tasks, %v; want %d", q.Total, err, sum.FollowUpTasks)
+	}
+	agents := map[string]bool{}
+	for _, x := range q.Tasks {
+		agents[x.Agent] = true
+	}
+	if sum.FollowUpTasks > 1 && len(agents) < 2 {
+		t.Fatalf("rotation gave every task to %v", agents)
+	}
+}

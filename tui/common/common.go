@@ -89,6 +89,8 @@ const (
 	RatingsScreen
 	// UsersScreen lists internal users: admins add them, change roles, disable (R-ROLE-1).
 	UsersScreen
+	// FollowUpScreen is the follow-up call queue (R-FU-5).
+	FollowUpScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -118,6 +118,17 @@ type KeyMap struct {
 	NewUser       key.Binding
 	EditRoles     key.Binding
 	ToggleEnabled key.Binding
+	// Follow-up (R-FU-5): the call queue, the call panel's outcomes, the form.
+	NextCall    key.Binding
+	CallTask    key.Binding
+	Dial        key.Binding
+	Reached     key.Binding
+	NoAnswer    key.Binding
+	Busy        key.Binding
+	WrongNumber key.Binding
+	CallBack    key.Binding
+	AllQueues   key.Binding
+	Reassign    key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -215,6 +226,16 @@ func DefaultKeyMap() KeyMap {
 		NewUser:       b("n", "new user", "n"),
 		EditRoles:     b("r", "roles", "r"),
 		ToggleEnabled: b("d", "disable/enable", "d"),
+		NextCall:      b("n", "next call", "n"),
+		CallTask:      b("enter", "call this one", "enter"),
+		Dial:          b("d", "dial again", "d"),
+		Reached:       b("r", "reached: fill the form", "r"),
+		NoAnswer:      b("a", "no answer", "a"),
+		Busy:          b("b", "busy", "b"),
+		WrongNumber:   b("w", "wrong number", "w"),
+		CallBack:      b("c", "call back at…", "c"),
+		AllQueues:     b("t", "all agents / mine", "t"),
+		Reassign:      b("R", "reassign", "R"),
 	}
 	for i := range k.Sections {
 		d := SectionDigit(i)

@@ -1,0 +1,59 @@
+package demo
+
+import (
+	"fmt"
+
+	"switchboard/core"
+)
+
+// DemoFollowUpTasks is how many work orders waiting at the follow-up node get
+// a follow-up task in the demo (the rest wait there as they were imported).
+const DemoFollowUpTasks = 6
+
+// followUp switches the follow-up plug-in on (R-FU-1), makes the follow-up
+// staff a team that shares tasks by rotation with the first as its lead
+// (R-FU-4), points every process's follow-up node at it (R-FU-3), and starts
+// follow-up calls for a few work orders waiting at the node, so a follow-up
+// user finds a queue in the Follow-up section.
+func followUp(svc *core.Service, admin core.Actor, staff []core.Actor) (int, error) {
+	if len(staff) == 0 {
+		return 0, nil
+	}
+	if _, err := svc.SetFollowUpEnabled(admin, true); err != nil {
+		return 0, err
+	}
+	team := core.FollowUpTeam{Name: "Service desk", Lead: staff[0].User.Login}
+	for _, a := range staff {
+		team.Members = append(team.Members, a.User.Login)
+	}
+	if _, err := svc.SaveFollowUpTeam(admin, team); err != nil {
+		return 0, err
+	}
+	ps, err := svc.Processes()
+	if err != nil {
+		return 0, err
+	}
+	for i := range ps {
+		for j := range ps[i].Nodes {
+			if ps[i].Nodes[j].Node == core.NodeFollowUp {
+				ps[i].Nodes[j].FollowUp = &core.FollowUpSettings{Mode: core.FollowUpStandard, Type: core.EvalTypeStandard, People: core.FollowUpPeople{Team: team.Name}}
+			}
+		}
+	}
+	if _, err := svc.SetProcesses(admin, ps); err != nil {
+		return 0, err
+	}
+	page, err := svc.ListWorkOrders(core.WorkOrderQuery{Status: core.StatusInProgress, Node: core.NodeFollowUp, Limit: DemoFollowUpTasks})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, row := range page.Rows {
+		ts, err := svc.StartFollowUp(admin, row.Number)
+		if err != nil {
+			return n, fmt.Errorf("follow-up of %s: %w", row.Number, err)
+		}
+		n += len(ts)
+	}
+	return n, nil
+}

@@ -1,0 +1,159 @@
+package store
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"switchboard/core"
+)
+
+// queueKey is agent 0x00 due ‖ id: one agent's open tasks are a contiguous
+// range in due-time order, so "next call" is a seek.
+func queueKey(agent string, at time.Time, id core.ID) []byte {
+	return append(indexPrefix(agent), dueKey(at, id)...)
+}
+
+func (t *tx) PutFollowUpTask(f *core.FollowUpTask) error {
+	if f.WorkOrderID == 0 || strings.ContainsRune(f.Agent, 0) {
+		return fmt.Errorf("store: a follow-up task needs a work order and an agent login without NUL")
+	}
+	if f.ID != 0 {
+		old, err := t.FollowUpTask(f.ID)
+		if err == nil {
+			if err := t.b(bucketFollowUpQueue).Delete(queueKey(old.Agent, old.DueAt, old.ID)); err != nil {
+				return err
+			}
+			if err := t.b(bucketFollowUpDue).Delete(dueKey(old.DueAt, old.ID)); err != nil {
+				return err
+			}
+		} else if !errors.Is(err, core.ErrNotFound) {
+			return err
+		}
+	}
+	if err := put(t, bucketFollowUps, &f.ID, f); err != nil {
+		return err
+	}
+	if err := t.b(bucketFollowUpByWO).Put(pairKey(f.WorkOrderID, f.ID), nil); err != nil {
+		return err
+	}
+	if f.Status != core.FollowUpOpen {
+		return nil
+	}
+	if err := t.b(bucketFollowUpQueue).Put(queueKey(f.Agent, f.DueAt, f.ID), nil); err != nil {
+		return err
+	}
+	return t.b(bucketFollowUpDue).Put(dueKey(f.DueAt, f.ID), nil)
+}
+
+func (t *tx) FollowUpTask(id core.ID) (core.FollowUpTask, error) {
+	return get[core.FollowUpTask](t, bucketFollowUps, id, "follow-up task")
+}
+
+func (t *tx) FollowUpTasksFor(wo core.ID) ([]core.FollowUpTask, error) {
+	p := itob(wo)
+	var out []core.FollowUpTask
+	c := t.b(bucketFollowUpByWO).Cursor()
+	for k, _ := c.Seek(p); k != nil && bytes.HasPrefix(k, p); k, _ = c.Next() {
+		f, err := t.FollowUpTask(btoi(k[8:]))
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpTask) bool) error {
+	var c interface {
+		Seek([]byte) ([]byte, []byte)
+		Next() ([]byte, []byte)
+	}
+	var prefix []byte
+	if all {
+		c = t.b(bucketFollowUpDue).Cursor()
+	} else {
+		prefix = indexPrefix(agent)
+		c = t.b(bucketFollowUpQueue).Cursor()
+	}
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		f, err := t.FollowUpTask(btoi(k[len(k)-8:]))
+		if err != nil {
+			return err
+		}
+		if !fn(f) {
+			return nil
+		}
+	}
+	return nil
+}
+
+func teamKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }
+
+func (t *tx) PutFollowUpTeam(f *core.FollowUpTeam) error {
+	if strings.TrimSpace(f.Name) == "" {
+		return fmt.Errorf("store: a follow-up team needs a name")
+	}
+	raw, err := json.Marshal(f)
+	if err != nil {
+		return err
+	}
+	return t.b(bucketFollowUpTeams).Put(teamKey(f.Name), raw)
+}
+
+func (t *tx) FollowUpTeam(name string) (core.FollowUpTeam, error) {
+	var f core.FollowUpTeam
+	raw := t.b(bucketFollowUpTeams).Get(teamKey(name))
+	if raw == nil {
+		return f, core.NotFoundf("There is no follow-up team %q.", name)
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return f, fmt.Errorf("store: follow-up team %q is unreadable: %w", name, err)
+	}
+	return f, nil
+}
+
+func (t *tx) FollowUpTeams() ([]core.FollowUpTeam, error) {
+	var out []core.FollowUpTeam
+	err := t.b(bucketFollowUpTeams).ForEach(func(k, raw []byte) error {
+		var f core.FollowUpTeam
+		if err := json.Unmarshal(raw, &f); err != nil {
+			return fmt.Errorf("store: follow-up team %q is unreadable: %w", k, err)
+		}
+		out = append(out, f)
+		return nil
+	})
+	return out, err
+}
+
+func (t *tx) DeleteFollowUpTeam(name string) error {
+	return t.b(bucketFollowUpTeams).Delete(teamKey(name))
+}
+
+func (t *tx) PutAbsence(a core.Absence) error {
+	raw, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	return t.b(bucketFollowUpAbsence).Put([]byte(a.Login), raw)
+}
+
+func (t *tx) DeleteAbsence(login string) error {
+	return t.b(bucketFollowUpAbsence).Delete([]byte(login))
+}
+
+func (t *tx) Absences() ([]core.Absence, error) {
+	var out []core.Absence
+	err := t.b(bucketFollowUpAbsence).ForEach(func(k, raw []byte) error {
+		var a core.Absence
+		if err := json.Unmarshal(raw, &a); err != nil {
+			return fmt.Errorf("store: absence of %q is unreadable: %w", k, err)
+		}
+		out = append(out, a)
+		return nil
+	})
+	return out, err
+}

@@ -1,0 +1,557 @@
+// Package followup is the follow-up call queue (R-FU-5): a follow-up agent's
+// open tasks in due order (overdue first and highlighted), one key for the
+// next call, the call panel that dials through the configured integration
+// and records the outcome, and the follow-up form — the task's Service
+// Evaluation layout — for a reached customer. Team leads see every agent's
+// queue and reassign. Only follow-up agents and admins may use it.
+package followup
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
+
+	"switchboard/core"
+	"switchboard/tui/common"
+)
+
+// mode is what the screen shows.
+type mode int
+
+const (
+	listMode     mode = iota // the queue
+	callMode                 // the call panel of one task
+	formMode                 // the follow-up form of a reached call
+	callbackMode             // typing the callback time
+	reassignMode             // typing the agent to reassign to
+)
+
+// Messages of the screen's I/O.
+type (
+	queueMsg struct {
+		seq   int
+		q     core.FollowUpQueue
+		cfg   core.FollowUpConfig
+		types []core.EvaluationType
+		err   error
+	}
+	nextMsg struct {
+		task core.FollowUpTask
+		err  error
+	}
+	dialMsg struct {
+		task core.ID
+		res  core.DialResult
+		err  error
+	}
+	recordMsg struct {
+		task    core.FollowUpTask
+		outcome core.Outcome
+		err     error
+	}
+	reassignMsg struct {
+		task core.FollowUpTask
+		err  error
+	}
+)
+
+func queueCmd(svc *core.Service, as core.Actor, all bool, seq int) tea.Cmd {
+	return func() tea.Msg {
+		q, err := svc.FollowUpQueue(as, core.QueueQuery{All: all})
+		msg := queueMsg{seq: seq, q: q, err: err}
+		if err == nil {
+			msg.cfg, msg.err = svc.FollowUpConfig()
+		}
+		if msg.err == nil {
+			msg.types, msg.err = svc.EvaluationTypes()
+		}
+		return msg
+	}
+}
+
+func nextCmd(svc *core.Service, as core.Actor) tea.Cmd {
+	return func() tea.Msg {
+		t, err := svc.NextFollowUpCall(as, "")
+		return nextMsg{task: t, err: err}
+	}
+}
+
+func dialCmd(svc *core.Service, as core.Actor, id core.ID) tea.Cmd {
+	return func() tea.Msg {
+		r, err := svc.DialFollowUp(context.Background(), as, id)
+		return dialMsg{task: id, res: r, err: err}
+	}
+}
+
+func recordCmd(svc *core.Service, as core.Actor, id core.ID, r core.CallResult) tea.Cmd {
+	return func() tea.Msg {
+		t, err := svc.RecordFollowUpCall(as, id, r)
+		return recordMsg{task: t, outcome: r.Outcome, err: err}
+	}
+}
+
+func reassignCmd(svc *core.Service, as core.Actor, id core.ID, to string) tea.Cmd {
+	return func() tea.Msg {
+		t, err := svc.ReassignFollowUp(as, id, to)
+		return reassignMsg{task: t, err: err}
+	}
+}
+
+type keyMap struct {
+	up, down, pageUp, pageDown, home, end key.Binding
+	next, call, dial, all, reassign       key.Binding
+	reached, noAnswer, busy, wrong, back  key.Binding
+	callback, reload                      key.Binding
+	nextField, prevField, left, right     key.Binding
+	toggle, save, confirm                 key.Binding
+}
+
+// Model is the Follow-up section.
+type Model struct {
+	c             *common.Common
+	keys          keyMap
+	width, height int
+	table         common.Table
+	busy          common.Busy
+
+	// refusal, when set, is why the user cannot use the queue.
+	refusal string
+	loaded  bool
+	err     error
+	seq     int
+	all     bool
+	q       core.FollowUpQueue
+	cfg     core.FollowUpConfig
+	types   []core.EvaluationType
+	cursor  int
+	top     int
+
+	mode mode
+	// task is the task of the call panel and the form.
+	task core.FollowUpTask
+	// dialing and dialed say how the call went; dialErr why it failed.
+	dialing bool
+	dialed  string
+	dialErr error
+	saving  bool
+	input   textinput.Model
+	form    *form
+}
+
+// New returns the Follow-up section for the acting user.
+func New(c *common.Common) *Model {
+	km := c.Keys
+	back := km.Back
+	back.SetHelp("esc", "back")
+	save := km.Save
+	save.SetHelp("ctrl+s", "save the form")
+	confirm := km.Choose
+	confirm.SetHelp("enter", "confirm")
+	toggle := km.Select
+	toggle.SetHelp("space", "tick/untick")
+	left, right := km.PrevChoice, km.NextChoice
+	left.SetHelp("←", "previous")
+	right.SetKeys("right")
+	right.SetHelp("→", "next")
+	m := &Model{c: c, busy: common.NewBusy(c.Styles), keys: keyMap{
+		up: km.Up, down: km.Down, pageUp: common.Without(km.PageUp, "b"), pageDown: common.Without(km.PageDown, " "), home: km.Home, end: km.End,
+		next: km.NextCall, call: km.CallTask, dial: km.Dial, all: km.AllQueues, reassign: km.Reassign,
+		reached: km.Reached, noAnswer: km.NoAnswer, busy: km.Busy, wrong: km.WrongNumber, back: back,
+		callback: km.CallBack, reload: km.Reload,
+		nextField: km.NextField, prevField: km.PrevField, left: left, right: right,
+		toggle: toggle, save: save, confirm: confirm,
+	}}
+	a := c.Actor
+	switch {
+	case a.Kind != core.SubmitterInternal:
+		m.refusal = "Only internal users can use the follow-up call queue."
+	case !a.User.Has(core.RoleFollowUp, core.RoleAdmin):
+		m.refusal = fmt.Sprintf("%s (%s): the call queue is for follow-up agents; ask an admin for the follow-up role.", a.User.Login, roleList(a.User.Roles))
+	}
+	m.input = textinput.New()
+	m.input.Prompt = ""
+	m.input.PromptStyle, m.input.TextStyle, m.input.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
+	return m
+}
+
+func roleList(rs []core.Role) string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Init reads the queue (nothing for users who may not use it).
+func (m *Model) Init() tea.Cmd {
+	if m.refusal != "" {
+		return nil
+	}
+	return tea.Batch(m.reloadCmd(), m.busy.StartCmd())
+}
+
+func (m *Model) reloadCmd() tea.Cmd {
+	m.seq++
+	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.seq)
+}
+
+// SetSize lays the queue out.
+func (m *Model) SetSize(width, height int) {
+	if width != m.width || m.table.Cols == nil {
+		m.table = common.NewTable(m.columns(), width)
+	}
+	m.width, m.height = width, height
+	m.clamp()
+}
+
+// Capturing is true while a form or a text field takes typed characters.
+func (m *Model) Capturing() bool {
+	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode
+}
+
+// Tasks is the queue on screen.
+func (m *Model) Tasks() []core.FollowUpTask { return m.q.Tasks }
+
+// Update handles keys, results and change notices.
+func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case tea.KeyMsg:
+		if m.refusal != "" {
+			return nil
+		}
+		switch m.mode {
+		case callMode:
+			return m.callKeyCmd(msg)
+		case formMode:
+			return m.formKeyCmd(msg)
+		case callbackMode, reassignMode:
+			return m.inputKeyCmd(msg)
+		}
+		return m.listKeyCmd(msg)
+	case queueMsg:
+		if msg.seq != m.seq {
+			return nil
+		}
+		m.busy.Stop()
+		m.loaded = true
+		if msg.err != nil {
+			m.err = msg.err
+			return common.ErrorCmd(msg.err)
+		}
+		m.err = nil
+		m.q, m.cfg, m.types = msg.q, msg.cfg, msg.types
+		m.table = common.NewTable(m.columns(), m.width)
+		m.clamp()
+		return nil
+	case nextMsg:
+		if msg.err != nil {
+			if errors.Is(msg.err, core.ErrNotFound) {
+				return common.StatusCmd(msg.err.Error() + " Callbacks and retries come back at their time.")
+			}
+			return common.ErrorCmd(msg.err)
+		}
+		return m.openCall(msg.task)
+	case dialMsg:
+		if m.mode != callMode || msg.task != m.task.ID {
+			return nil
+		}
+		m.dialing = false
+		if msg.err != nil {
+			m.dialErr = msg.err
+			return common.ErrorCmd(msg.err)
+		}
+		m.dialErr = nil
+		m.dialed = fmt.Sprintf("Dialled %s (%s: %s).", msg.res.Phone, msg.res.Via, msg.res.Detail)
+		return nil
+	case recordMsg:
+		m.saving = false
+		if msg.err != nil {
+			if m.mode == formMode && m.form != nil {
+				m.form.setErrors(msg.err)
+			}
+			return common.ErrorCmd(msg.err)
+		}
+		m.mode, m.form = listMode, nil
+		return tea.Batch(m.reloadCmd(), common.StatusCmd(recordedText(msg.task, msg.outcome, m.c)))
+	case reassignMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		m.mode = listMode
+		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("Task %d (%s) is now in %s's queue.", msg.task.ID, msg.task.Number, msg.task.Agent)))
+	case common.WorkOrdersChangedMsg:
+		if m.refusal == "" && m.mode == listMode {
+			return m.reloadCmd()
+		}
+		return nil
+	}
+	if m.Capturing() && m.mode != formMode {
+		var cmd tea.Cmd
+		m.input, cmd = m.input.Update(msg)
+		return tea.Batch(cmd, m.busy.Update(msg))
+	}
+	if m.mode == formMode && m.form != nil {
+		return tea.Batch(m.form.update(msg), m.busy.Update(msg))
+	}
+	return m.busy.Update(msg)
+}
+
+// recordedText is the footer's confirmation of a recorded outcome.
+func recordedText(t core.FollowUpTask, o core.Outcome, c *common.Common) string {
+	switch {
+	case t.Status == core.FollowUpDone:
+		return fmt.Sprintf("%s: reached; evaluation %d saved.", t.Number, t.EvaluationID)
+	case t.Status == core.FollowUpClosed && o == core.OutcomeWrongNumber:
+		return fmt.Sprintf("%s: wrong number; the task is closed.", t.Number)
+	case t.Status == core.FollowUpClosed:
+		return fmt.Sprintf("%s: %s; attempt limit reached (%d of %d), the task is closed.", t.Number, o, t.Failed(), t.MaxAttempts)
+	case o == core.OutcomeCallback:
+		return fmt.Sprintf("%s: call back at %s; it comes back into the queue then.", t.Number, common.FormatTime(*t.NotBefore, c.Location()))
+	}
+	return fmt.Sprintf("%s: %s (attempt %d of %d); back in the queue from %s.", t.Number, o, t.Failed(), t.MaxAttempts, common.FormatTime(*t.NotBefore, c.Location()))
+}
+
+// openCall opens the call panel of t and dials when an integration is set.
+func (m *Model) openCall(t core.FollowUpTask) tea.Cmd {
+	m.mode, m.task = callMode, t
+	m.dialed, m.dialErr, m.dialing = "", nil, false
+	for i, x := range m.q.Tasks {
+		if x.ID == t.ID {
+			m.cursor = i
+			m.clamp()
+		}
+	}
+	if !m.cfg.Dialer.Configured() {
+		return nil
+	}
+	m.dialing = true
+	return dialCmd(m.c.Svc, m.c.Actor, t.ID)
+}
+
+func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	k := m.bindings()
+	h := m.visibleRows()
+	switch {
+	case key.Matches(msg, k.up):
+		m.cursor--
+	case key.Matches(msg, k.down):
+		m.cursor++
+	case key.Matches(msg, k.pageUp):
+		m.cursor -= h
+		m.top -= h
+	case key.Matches(msg, k.pageDown):
+		m.cursor += h
+		m.top += h
+	case key.Matches(msg, k.home):
+		m.cursor = 0
+	case key.Matches(msg, k.end):
+		m.cursor = len(m.q.Tasks) - 1
+	case key.Matches(msg, k.next):
+		return nextCmd(m.c.Svc, m.c.Actor)
+	case key.Matches(msg, k.call):
+		t, ok := m.selected()
+		if !ok {
+			return nil
+		}
+		if !t.Ready(m.q.Now) {
+			return common.ErrorCmd(common.Sentence(fmt.Sprintf("%s waits until %s (%s): call it then, or press n for the next call due now.", t.Number, common.FormatTime(*t.NotBefore, m.c.Location()), t.Attempts[len(t.Attempts)-1].Outcome)))
+		}
+		return m.openCall(t)
+	case key.Matches(msg, k.all):
+		m.all = !m.all
+		m.cursor, m.top = 0, 0
+		return m.reloadCmd()
+	case key.Matches(msg, m.keys.all) && !m.q.Lead:
+		return common.ErrorCmd(common.Sentence("Only team leads and admins see every agent's queue."))
+	case key.Matches(msg, k.reassign):
+		if t, ok := m.selected(); ok {
+			m.task, m.mode = t, reassignMode
+			m.input.SetValue("")
+			m.input.Placeholder = "login of a follow-up agent"
+			return m.input.Focus()
+		}
+	case key.Matches(msg, m.keys.reassign) && !m.q.Lead:
+		return common.ErrorCmd(common.Sentence("Only team leads and admins reassign follow-up tasks."))
+	case key.Matches(msg, k.reload):
+		return m.reloadCmd()
+	}
+	m.clamp()
+	return nil
+}
+
+func (m *Model) callKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	k := m.bindings()
+	id := m.task.ID
+	switch {
+	case key.Matches(msg, k.back):
+		m.mode = listMode
+	case key.Matches(msg, k.dial):
+		m.dialing, m.dialed, m.dialErr = true, "", nil
+		return dialCmd(m.c.Svc, m.c.Actor, id)
+	case key.Matches(msg, k.reached):
+		typ, ok := m.formType()
+		if !ok {
+			return common.ErrorCmd(common.Sentence(fmt.Sprintf("The form's record type %q no longer exists: ask an admin.", m.task.Type)))
+		}
+		m.form = newForm(m.c, typ)
+		m.mode = formMode
+		return m.form.focusCmd()
+	case key.Matches(msg, k.noAnswer):
+		return m.record(core.CallResult{Outcome: core.OutcomeNoAnswer})
+	case key.Matches(msg, k.busy):
+		return m.record(core.CallResult{Outcome: core.OutcomeBusy})
+	case key.Matches(msg, k.wrong):
+		return m.record(core.CallResult{Outcome: core.OutcomeWrongNumber})
+	case key.Matches(msg, k.callback):
+		m.mode = callbackMode
+		m.input.SetValue("")
+		m.input.Placeholder = "15:00, 2026-11-03 15:00 or +2h"
+		return m.input.Focus()
+	}
+	return nil
+}
+
+func (m *Model) record(r core.CallResult) tea.Cmd {
+	if m.saving {
+		return nil
+	}
+	m.saving = true
+	r.Version = m.task.Version
+	return recordCmd(m.c.Svc, m.c.Actor, m.task.ID, r)
+}
+
+func (m *Model) inputKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.back):
+		if m.mode == callbackMode {
+			m.mode = callMode
+		} else {
+			m.mode = listMode
+		}
+		m.input.Blur()
+		return nil
+	case key.Matches(msg, m.keys.confirm):
+		v := strings.TrimSpace(m.input.Value())
+		if m.mode == reassignMode {
+			return reassignCmd(m.c.Svc, m.c.Actor, m.task.ID, v)
+		}
+		at, err := core.ParseCallbackTime(v, m.c.Svc.Now(), m.c.Location())
+		if err != nil {
+			return common.ErrorCmd(err)
+		}
+		m.mode = callMode
+		m.input.Blur()
+		return m.record(core.CallResult{Outcome: core.OutcomeCallback, At: &at})
+	}
+	var cmd tea.Cmd
+	m.input, cmd = m.input.Update(msg)
+	return cmd
+}
+
+func (m *Model) formKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case key.Matches(msg, m.keys.back):
+		m.mode, m.form = callMode, nil
+		return nil
+	case key.Matches(msg, m.keys.save):
+		return m.record(core.CallResult{Outcome: core.OutcomeReached, Answers: m.form.answers()})
+	}
+	return m.form.key(msg, m.keys)
+}
+
+func (m *Model) formType() (core.EvaluationType, bool) {
+	for _, t := range m.types {
+		if strings.EqualFold(t.Name, m.task.Type) {
+			return t, true
+		}
+	}
+	return core.EvaluationType{}, false
+}
+
+func (m *Model) selected() (core.FollowUpTask, bool) {
+	if m.cursor < 0 || m.cursor >= len(m.q.Tasks) {
+		return core.FollowUpTask{}, false
+	}
+	return m.q.Tasks[m.cursor], true
+}
+
+// panelHeight is the room the selected task's panel takes under the queue.
+const panelHeight = 6
+
+func (m *Model) visibleRows() int { return max(1, m.height-3-panelHeight) }
+
+func (m *Model) clamp() {
+	n := len(m.q.Tasks)
+	h := m.visibleRows()
+	m.cursor = max(0, min(m.cursor, n-1))
+	if m.cursor < m.top {
+		m.top = m.cursor
+	}
+	if m.cursor >= m.top+h {
+		m.top = m.cursor - h + 1
+	}
+	m.top = max(0, min(m.top, n-h))
+}
+
+// ShortHelp lists the keys that apply now.
+func (m *Model) ShortHelp() []key.Binding {
+	k := m.bindings()
+	switch m.mode {
+	case callMode:
+		return []key.Binding{k.reached, k.noAnswer, k.busy, k.wrong, k.callback, k.dial, k.back}
+	case formMode:
+		return []key.Binding{k.nextField, k.left, k.right, k.toggle, k.save, k.back}
+	case callbackMode, reassignMode:
+		return []key.Binding{k.confirm, k.back}
+	}
+	return []key.Binding{k.next, k.call, k.all, k.reassign, k.reload}
+}
+
+// FullHelp lists every key of the screen.
+func (m *Model) FullHelp() [][]key.Binding {
+	k := m.bindings()
+	switch m.mode {
+	case callMode:
+		return [][]key.Binding{{k.reached, k.noAnswer, k.busy, k.wrong, k.callback}, {k.dial, k.back}}
+	case formMode:
+		return [][]key.Binding{{k.nextField, k.prevField, k.up, k.down}, {k.left, k.right, k.toggle}, {k.save, k.back}}
+	case callbackMode, reassignMode:
+		return [][]key.Binding{{k.confirm, k.back}}
+	}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.all, k.reassign, k.reload}}
+}
+
+func (m *Model) bindings() keyMap {
+	k := m.keys
+	ok := m.refusal == "" && m.loaded && m.q.Enabled
+	list := ok && m.mode == listMode
+	many := len(m.q.Tasks) > 1
+	for _, b := range []*key.Binding{&k.pageUp, &k.pageDown, &k.home, &k.end} {
+		b.SetEnabled(list && many)
+	}
+	k.up.SetEnabled((list && many) || m.mode == formMode)
+	k.down.SetEnabled((list && many) || m.mode == formMode)
+	k.next.SetEnabled(list)
+	k.call.SetEnabled(list && len(m.q.Tasks) > 0)
+	k.all.SetEnabled(list && m.q.Lead)
+	k.reassign.SetEnabled(list && m.q.Lead && len(m.q.Tasks) > 0)
+	k.reload.SetEnabled(m.refusal == "" && m.mode == listMode)
+	call := m.mode == callMode && !m.saving
+	for _, b := range []*key.Binding{&k.reached, &k.noAnswer, &k.busy, &k.wrong, &k.callback} {
+		b.SetEnabled(call)
+	}
+	k.dial.SetEnabled(call && m.cfg.Dialer.Configured() && !m.dialing)
+	k.back.SetEnabled(m.mode != listMode)
+	form := m.mode == formMode
+	for _, b := range []*key.Binding{&k.nextField, &k.prevField, &k.left, &k.right, &k.save} {
+		b.SetEnabled(form)
+	}
+	k.toggle.SetEnabled(form && m.form != nil && m.form.onMultiple())
+	k.confirm.SetEnabled(m.mode == callbackMode || m.mode == reassignMode)
+	return k
+}

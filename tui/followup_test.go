@@ -1,0 +1,179 @@
+package tui
+
+import (
+	"strings"
+	"switchboard/tui/common"
+	"testing"
+	"time"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/x/exp/teatest"
+
+	"switchboard/core"
+	"switchboard/store/testdb"
+	"switchboard/tui/followup"
+)
+
+// followUpFixture is the golden fixture with the follow-up plug-in on and
+// four tasks stored directly at fixed times: fiona's WO-000004 (overdue by
+// 3h), WO-000010 (one no-answer, held until 10:30), WO-000002 (due
+// tomorrow), and gus's WO-000007.
+func followUpFixture(t *testing.T) (*fixture, core.Actor) {
+	t.Helper()
+	f := newFixture(t)
+	fiona := f.user(t, "fiona", core.RoleFollowUp)
+	f.user(t, "gus", core.RoleFollowUp)
+	if _, err := f.svc.SetFollowUpEnabled(f.admin, true); err != nil {
+		t.Fatal(err)
+	}
+	at := func(d time.Duration) time.Time { return testdb.Epoch.Add(d) }
+	held := at(time.Hour)
+	tasks := []core.FollowUpTask{
+		{WorkOrderID: 4, Number: "WO-000004", Subject: "电梯门无法关闭", RecordType: "Inspection", Customer: "李娜 · 上海浦东国际机场", Phone: "13900139000", Agent: "fiona", DueAt: at(-3 * time.Hour), CreatedAt: at(-27 * time.Hour)},
+		{WorkOrderID: 10, Number: "WO-000010", Subject: "Quarterly inspection, fire doors", RecordType: "Inspection", Customer: "Maria Schmidt · Acme Facilities", Phone: "", Agent: "fiona", DueAt: at(5 * time.Hour), CreatedAt: at(-19 * time.Hour),
+			NotBefore: &held, Attempts: []core.FollowUpAttempt{{At: at(-time.Hour), By: "fiona", Outcome: core.OutcomeNoAnswer}}},
+		{WorkOrderID: 2, Number: "WO-000002", Subject: "空调不制冷，需要尽快上门检查压缩机和冷媒", RecordType: "Repair", Customer: "张伟 · 北京华联商厦", Phone: "13800138000", Agent: "fiona", DueAt: at(20 * time.Hour), CreatedAt: at(-4 * time.Hour)},
+		{WorkOrderID: 7, Number: "WO-000007", Subject: "扫码报修：打印机卡纸", RecordType: "Repair", Customer: "李娜 · 上海浦东国际机场", Phone: "13900139000", Agent: "gus", DueAt: at(2 * time.Hour), CreatedAt: at(-22 * time.Hour)},
+	}
+	err := f.st.Update(func(tx core.Tx) error {
+		for i := range tasks {
+			x := tasks[i]
+			x.Type, x.Status, x.MaxAttempts, x.Version, x.UpdatedAt = "Standard", core.FollowUpOpen, 3, 1, x.CreatedAt
+			if x.Attempts == nil {
+				x.Attempts = []core.FollowUpAttempt{}
+			}
+			if err := tx.PutFollowUpTask(&x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f, fiona
+}
+
+func startProgramAs(t *testing.T, f *fixture, as core.Actor) *teatest.TestModel {
+	t.Helper()
+	tm := teatest.NewTestModel(t, New(f.svc, as, f.options()), teatest.WithInitialTermSize(goldenW, goldenH))
+	t.Cleanup(func() { _ = tm.Quit() })
+	return tm
+}
+
+// TestGoldenFollowUpQueue (R-FU-5, issue item 5): the agent's queue in due
+// order, the overdue task first and counted, the held one marked.
+func TestGoldenFollowUpQueue(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	tm := startProgramAs(t, f, fiona)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")}) // the last section this agent sees
+	waitOutput(t, tm, "1 overdue")
+	teatest.RequireEqualOutput(t, finalView(t, tm))
+}
+
+// TestGoldenFollowUpForm: enter on the overdue task opens the call panel, r
+// the follow-up form of its record type with a rating typed.
+func TestGoldenFollowUpForm(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	tm := startProgramAs(t, f, fiona)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")}) // the last section this agent sees
+	waitOutput(t, tm, "1 overdue")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitOutput(t, tm, "How did the call go?")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("r")})
+	waitOutput(t, tm, "Follow-up form")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("4")})
+	waitOutput(t, tm, "4/5")
+	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlC}) // q would be typed into the form
+	fm := tm.FinalModel(t, teatest.WithFinalTimeout(5*time.Second))
+	teatest.RequireEqualOutput(t, []byte(fm.View()))
+}
+
+// TestFollowUpConsoleRoleGate (R-FU-5, R-ROLE-1): a dispatcher cannot open
+// the queue; while the plug-in is off the queue is hidden with the reason.
+func TestFollowUpConsoleRoleGate(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	dora := f.user(t, "dora", core.RoleDispatcher)
+	h := newHarness(t, f, dora, 140, 40)
+	h.waitView("WO-000012")
+	h.goTo(common.FollowUpScreen)
+	v := h.waitView("the call queue is for follow-up agents; ask an admin for the follow-up role")
+	if strings.Contains(v, "WO-000004") {
+		t.Fatalf("a dispatcher sees the queue:\n%s", v)
+	}
+	h.key("n")
+	if _, ok := h.m.active().(*followup.Model); !ok {
+		t.Fatal("not on the follow-up screen")
+	}
+
+	if _, err := f.svc.SetFollowUpEnabled(f.admin, false); err != nil {
+		t.Fatal(err)
+	}
+	h2 := newHarness(t, f, fiona, 140, 40)
+	h2.waitView("WO-000012")
+	h2.goTo(common.FollowUpScreen)
+	v = h2.waitView("The follow-up plug-in is off — an admin switches it on with `switchboard followup enable`.")
+	if strings.Contains(v, "WO-000004") {
+		t.Fatalf("the queue shows while the plug-in is off:\n%s", v)
+	}
+}
+
+// TestFollowUpConsoleWorksCalls (R-FU-5, R-FU-2): n takes the next call due
+// (skipping held ones); reached saves the form as an evaluation; no answer
+// re-queues; a callback is held until its time; the lead sees all queues and
+// reassigns.
+func TestFollowUpConsoleWorksCalls(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	h := newHarness(t, f, fiona, 140, 40)
+	h.waitView("WO-000012")
+	h.goTo(common.FollowUpScreen)
+	h.waitView("3 task(s)", "1 overdue", "1 waiting")
+	h.key("n")
+	h.waitView("Call 李娜", "No call integration is set")
+	h.key("r")
+	h.waitView("Follow-up form (Standard)")
+	h.key("ctrl+s")
+	h.waitView("Please answer")
+	h.key("5")
+	h.key("tab")
+	h.typeText("Door fixed, thanks")
+	h.key("ctrl+s")
+	h.waitView("WO-000004: reached; evaluation 1 saved.")
+	st, _ := f.svc.Evaluations("WO-000004")
+	if len(st.Evaluations) != 1 || st.Evaluations[0].Score != 5 || st.Evaluations[0].Via != core.EvalViaFollowUp || st.Evaluations[0].Answers[1].Text != "Door fixed, thanks" {
+		t.Fatalf("evaluation: %+v", st.Evaluations)
+	}
+	h.waitView("2 task(s)")
+	h.key("n") // WO-000010 is held until 10:30: the next due now is WO-000002
+	h.waitView("Call 张伟")
+	h.key("a")
+	h.waitView("WO-000002: no-answer (attempt 1 of 3); back in the queue from")
+	h.key("n")
+	h.waitView("No call is due in fiona's queue now.")
+	f.clk.Advance(90 * time.Minute)
+	h.key("n")
+	h.waitView("Call Maria Schmidt", "no-answer")
+	h.key("c")
+	h.typeText("+1d")
+	h.key("enter")
+	h.waitView("WO-000010: call back at")
+	ts, _ := f.svc.FollowUpTasksFor("WO-000010")
+	if len(ts) != 1 || ts[0].NotBefore == nil || !ts[0].NotBefore.Equal(f.svc.Now().Add(24*time.Hour).Truncate(time.Second)) || ts[0].Attempts[1].Outcome != core.OutcomeCallback {
+		t.Fatalf("callback: %+v", ts)
+	}
+
+	// The admin (a lead) sees every agent's queue and reassigns.
+	ha := newHarness(t, f, f.admin, 140, 40)
+	ha.waitView("WO-000012")
+	ha.goTo(common.FollowUpScreen)
+	ha.waitView("my queue (admin)")
+	ha.key("t")
+	ha.waitView("every agent's queue", "gus")
+	ha.key("down") // gus's WO-000007 (due first), then fiona's WO-000002
+	ha.key("R")
+	ha.typeText("gus")
+	ha.key("enter")
+	ha.waitView("Task 3 (WO-000002) is now in gus's queue.")
+}
