@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"strings"
 	"switchboard/tui/common"
 	"testing"
@@ -98,10 +99,21 @@ func TestFollowUpConsoleRoleGate(t *testing.T) {
 	dora := f.user(t, "dora", core.RoleDispatcher)
 	h := newHarness(t, f, dora, 140, 40)
 	h.waitView("WO-000012")
-	h.goTo(common.FollowUpScreen)
-	v := h.waitView("the call queue is for follow-up agents; ask an admin for the follow-up role")
-	if strings.Contains(v, "WO-000004") {
+	// The section is not among a dispatcher's tabs; reaching it anyway is refused.
+	if slices.Contains(h.titles(), "Follow-up") {
+		t.Fatalf("a dispatcher has the Follow-up tab: %v", h.titles())
+	}
+	h.run(h.m.switchCmd(sectionOf(common.FollowUpScreen)))
+	v := h.waitView("may not open Follow-up: ask an admin for the role admin or follow-up")
+	if h.m.section == sectionOf(common.FollowUpScreen) {
 		t.Fatalf("a dispatcher sees the queue:\n%s", v)
+	}
+	// The screen itself refuses too, should it be opened for a dispatcher (roles
+	// changed while it was open).
+	fs := followup.New(h.m.c)
+	fs.SetSize(140, 30)
+	if v := fs.View(); !strings.Contains(v, "the call queue is for follow-up agents; ask an admin for the follow-up role") {
+		t.Fatalf("the screen does not refuse a dispatcher:\n%s", v)
 	}
 	h.key("n")
 	if _, ok := h.m.active().(*followup.Model); !ok {

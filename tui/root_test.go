@@ -49,7 +49,7 @@ func TestNavigation(t *testing.T) {
 		}
 	}
 	// The database path is the first to give way in the header; a wide terminal shows it.
-	newHarness(t, f, f.admin, 160, 30).waitView("board.db", "1 of 12\n")
+	newHarness(t, f, f.admin, 200, 30).waitView("board.db", "1 of 12\n")
 
 	h.key("j")
 	h.key("down")

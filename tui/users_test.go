@@ -411,8 +411,7 @@ func TestGoldenUsers(t *testing.T) {
 	}
 	tm := startProgram(t, f)
 	waitOutput(t, tm, "WO-000001")
-	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("0")})
-	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(">")})
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")}) // Users is the last section
 	waitOutput(t, tm, "5 users, 1 disabled")
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
