@@ -53,6 +53,8 @@ type User struct {
 	EngineerID ID        `json:"engineer_id,omitempty"`
 	Disabled   bool      `json:"disabled,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	// OSUser is the operating-system user who acts as this user (issue 9).
+	OSUser string `json:"os_user,omitempty"`
 }
 
 // Has reports whether u holds any of roles.

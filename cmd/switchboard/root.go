@@ -5,8 +5,6 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
-
-	"switchboard/tui"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -22,19 +20,30 @@ func versionString() string {
 	return "dev"
 }
 
-// execute runs the command line args and returns the exit status.
-func execute(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr, args: args}
+// execute runs the command line args and returns the exit status: on the server
+// for the database when one runs (see forward), else in this process.
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if code, ok := forward(args, stdin, stdout, stderr); ok {
+		return code
+	}
+	return run(newLocalApp(args, stdin, stdout, stderr))
+}
+
+// run runs a's command line, in this process or in the server for a client, and
+// returns the exit status.
+func run(a *app) int {
+	args := a.args
 	root := newRoot(a)
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetIn(a.stdin)
 	cmd, err := root.ExecuteC()
 	if err != nil && a.log != nil {
 		a.log.Error("command failed", "args", args, "err", err)
 	}
 	a.close()
-	return report(stderr, cmd, err)
+	return report(a.stderr, cmd, err)
 }
 
 func newRoot(a *app) *cobra.Command {
@@ -53,11 +62,6 @@ also has a command below, for scripts (read commands take --json).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			defer a.startOutbox()()
-			defer a.startMailPoller()()
 			return a.console(web)
 		}),
 	}
@@ -92,13 +96,7 @@ also has a command below, for scripts (read commands take --json).`,
 		mailCmd(a),
 		apikeyCmd(a),
 		evaluationCmd(a),
+		serverCmd(a),
 	)
 	return root
-}
-
-// console opens the console with the web listener running in the same process.
-func (a *app) console(web webFlags) error {
-	url, problem, stop := a.consoleWeb(web)
-	defer stop()
-	return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath, WebURL: url, WebProblem: problem})
 }

@@ -41,6 +41,7 @@ func userCmd(a *app) *cobra.Command {
 	f.StringVar(&roles, "role", "", "roles, comma-separated: admin, dispatcher, call-center, follow-up, engineer (required)")
 	f.StringVar(&in.Phone, "phone", "", "phone number")
 	f.StringVar(&in.Email, "email", "", "email address")
+	f.StringVar(&in.OSUser, "os-user", "", "the OS user `NAME` who acts as this user in the console and CLI (see `user link`)")
 	for _, n := range []string{"login", "name", "role"} {
 		_ = add.MarkFlagRequired(n)
 	}
@@ -77,7 +78,7 @@ func userCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of users")
-	return group("user", "Internal users and their roles", add, list)
+	return group("user", "Internal users and their roles", add, list, userLinkCmd(a))
 }
 
 func providerCmd(a *app) *cobra.Command {

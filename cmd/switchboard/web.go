@@ -64,53 +64,32 @@ func (a *app) startWeb(w webFlags) (*portal.Server, error) {
 	return srv, nil
 }
 
-// consoleWeb starts the listener for a console: a failure (a busy port) does not
-// stop the console, it is shown in its footer instead.
-func (a *app) consoleWeb(w webFlags) (url string, problem string, stop func()) {
-	srv, err := a.startWeb(w)
-	if err != nil {
-		return "", err.Error(), func() {}
-	}
-	return srv.URL(), "", func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-}
-
 func serveCmd(a *app) *cobra.Command {
 	var w webFlags
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--public-url URL]",
 		Short: "Run the web listener for customers' links without a console",
 		Long: `Run the web listener (customer forms, task links, device stickers) on the
-database until interrupted, with the notification outbox worker. Timers will run
-here too once they exist.`,
+database until interrupted, with the notification outbox worker, the process
+timers and the mail poller. This is the server the console starts in the
+background, in the foreground: consoles and commands on the database attach to
+it while it runs (see ` + "`switchboard server`" + `).`,
 		Example: `  switchboard serve
   switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
+			if err := a.refuseIfServed("serve", "it already runs the web listener, the outbox and the timers"); err != nil {
 				return err
 			}
-			srv, err := a.startWeb(w)
-			if err != nil {
-				return err
-			}
-			defer a.startOutbox()()
-			defer a.startMailPoller()()
-			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			a.log.Info("web listener stopping")
-			return srv.Shutdown(sctx)
+			return a.runServer(ctx, serverOptions{web: w, webRequired: true, ready: func(s *server) {
+				fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", s.webURL, a.dbPath)
+			}})
 		}),
 	}
 	addWebFlags(cmd, &w)
-	return cmd
+	return markLocal(cmd)
 }
 
 func inviteCmd(a *app) *cobra.Command {
