@@ -30,13 +30,13 @@ func dialServer(db string) (*net.UnixConn, error) {
 	case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ENOTDIR):
 		return nil, errNoServer
 	case errors.Is(err, syscall.EACCES), errors.Is(err, syscall.EPERM):
-		owner := "another OS user"
 		if fi, serr := os.Stat(sock); serr == nil {
 			if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-				owner = osUserName(int(st.Uid))
+				owner := osUserName(int(st.Uid))
+				return nil, fmt.Errorf("the switchboard server for %s belongs to OS user %s and its socket %s is theirs alone: log in as %s to use this database (see \"Remote dispatchers\" in the README)", db, owner, sock, owner)
 			}
 		}
-		return nil, fmt.Errorf("the switchboard server for %s belongs to OS user %s and its socket %s is theirs alone: log in as %s to use this database (see \"Remote dispatchers\" in the README)", db, owner, sock, owner)
+		return nil, fmt.Errorf("the switchboard server for %s belongs to another OS user (you may not reach its socket %s): log in as that user to use this database (see \"Remote dispatchers\" in the README)", db, sock)
 	}
 	return nil, fmt.Errorf("cannot reach the switchboard server at %s: %w", sock, err)
 }

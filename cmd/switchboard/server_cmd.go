@@ -63,9 +63,11 @@ attach to it. Nothing happens when a server already runs.`,
 			if err != nil {
 				return err
 			}
-			info, err := startServer(db, w)
-			if err != nil {
-				return err
+			info := readyInfo{Running: serverUp(db)}
+			if !info.Running {
+				if info, err = startServer(db, w); err != nil {
+					return err
+				}
 			}
 			if info.Running {
 				_, err = fmt.Fprintf(a.stdout, "switchboard: a server already runs for %s\n", db)
@@ -96,6 +98,11 @@ func serverDaemonCmd(a *app) *cobra.Command {
 			ready := os.NewFile(3, "ready")
 			if ready == nil {
 				return usagef("server daemon is started by switchboard itself; use `switchboard server start`.")
+			}
+			if db, _, err := a.resolveDB(); err == nil && serverUp(db) {
+				b, _ := json.Marshal(readyInfo{Running: true})
+				fmt.Fprintf(ready, "ok %s\n", b)
+				return nil
 			}
 			// Wait for a command that has the database open for a moment.
 			a.lockTimeout = 10 * time.Second
