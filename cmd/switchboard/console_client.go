@@ -84,11 +84,7 @@ func attachConsole(c net.Conn, h wire.HelloMsg, in, out *os.File, stderr io.Writ
 	defer restore()
 
 	w := wire.NewWriter(c)
-	if err := w.WriteHello(h); err != nil {
-		restore()
-		fmt.Fprintf(stderr, "switchboard: cannot talk to the switchboard server: %v\n", err)
-		return 1
-	}
+	_ = w.WriteHello(h) // a refusal comes back as an exit frame below
 	go sendStdin(w, in)
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)

@@ -280,6 +280,11 @@ func (s *server) serveConn(c *net.UnixConn) {
 		_ = w.WriteExit(1, "switchboard: the server cannot tell which OS user you are ("+err.Error()+"), so it does not let you in.")
 		return
 	}
+	// Read the hello before anything else, also from a client about to be
+	// refused, so that it is not cut off in the middle of saying it.
+	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
+	f, err := wire.ReadFrame(c)
+	_ = c.SetReadDeadline(time.Time{})
 	if peer.UID != s.uid {
 		// The socket is 0600, but its permissions may have been loosened (or
 		// the client is root): only the owner's processes may attach.
@@ -289,9 +294,6 @@ func (s *server) serveConn(c *net.UnixConn) {
 			s.dbPath, owner, osUserName(peer.UID), owner))
 		return
 	}
-	_ = c.SetReadDeadline(time.Now().Add(10 * time.Second))
-	f, err := wire.ReadFrame(c)
-	_ = c.SetReadDeadline(time.Time{})
 	if err != nil || f.Type != wire.Hello {
 		_ = w.WriteExit(2, "switchboard: the client did not say hello; is it a switchboard of the same version?")
 		return

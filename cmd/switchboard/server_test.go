@@ -95,13 +95,13 @@ func TestServerCLIParity(t *testing.T) {
 		{args: []string{"wo", "list", "--limit", "3", "--json"}},
 		{args: []string{"wo", "show", "WO-000007", "--json"}},
 		{args: []string{"wo", "show", "WO-000007"}},
-		{args: []string{"wo", "show", "WO-999999"}},                          // not found
-		{args: []string{"wo", "list", "--bogus"}},                            // bad flag
-		{args: []string{"wo", "list", "--limit", "many"}},                    // bad value
-		{args: []string{"user", "add", "--login", "x"}},                      // missing flags
-		{args: []string{"wo"}},                                               // group without subcommand
-		{args: []string{"wo", "list", "--status", "sideways"}},               // validation
-		{args: []string{"--as", "nobody.here", "wo", "list"}},                // unknown user
+		{args: []string{"wo", "show", "WO-999999"}},            // not found
+		{args: []string{"wo", "list", "--bogus"}},              // bad flag
+		{args: []string{"wo", "list", "--limit", "many"}},      // bad value
+		{args: []string{"user", "add", "--login", "x"}},        // missing flags
+		{args: []string{"wo"}},                                 // group without subcommand
+		{args: []string{"wo", "list", "--status", "sideways"}}, // validation
+		{args: []string{"--as", "nobody.here", "wo", "list"}},  // unknown user
 		{args: []string{"user", "add", "--login", "zed", "--name", "Zed", "--role", "admin"}, env: []string{"SWITCHBOARD_USER=desk.one"}}, // forbidden
 		{args: []string{"user", "list", "--json"}},
 		{args: []string{"notify", "presets"}},
