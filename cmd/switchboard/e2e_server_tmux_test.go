@@ -9,23 +9,6 @@ import (
 	"time"
 )
 
-// waitWithin polls the pane until it shows want, failing if that takes longer
-// than d from since (a deadline on the wait, not a timing assertion elsewhere).
-func (s *tmuxSession) waitWithin(since time.Time, d time.Duration, want string) string {
-	s.t.Helper()
-	deadline := since.Add(d)
-	for {
-		scr := s.screen()
-		if strings.Contains(scr, want) {
-			return scr
-		}
-		if time.Now().After(deadline) {
-			s.t.Fatalf("the console did not show %q within %s; the screen is:\n%s", want, d, scr)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // dispatchDB is a database with one service provider, one engineer and one work
 // order waiting at the dispatch node.
 func dispatchDB(t *testing.T) *db {
