@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -207,6 +208,12 @@ func startServer(db string, web webFlags) (readyInfo, error) {
 		}
 	}
 	cmd.Dir = "/"
+	// A crash of the server (a Go panic goes to stderr) lands in its log.
+	_ = os.MkdirAll(filepath.Dir(db), 0o700)
+	if f, err := os.OpenFile(logPath(db), os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
+		defer f.Close()
+		cmd.Stderr = f
+	}
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.ExtraFiles = []*os.File{pw}
 	if err := cmd.Start(); err != nil {

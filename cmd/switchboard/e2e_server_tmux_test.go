@@ -77,7 +77,7 @@ func TestTwoConsolesAndCLI(t *testing.T) {
 	two.keys("j")
 	two.waitFor("> WO-000001 ")
 	two.keys("Enter")
-	two.waitForAll("Freezer at -5 C", "Sam Porter")
+	two.waitForAll("WO-000001  Freezer at -5 C", "Dispatch method (assign_way__c)")
 	if st := d.serverStatus(); countKind(st, "console") != 1 {
 		t.Fatalf("after one quit, server status should list one console: %+v", st.Clients)
 	}

@@ -273,7 +273,7 @@ func (s *server) accept() {
 
 // serveConn checks who the client is and runs its session.
 func (s *server) serveConn(c *net.UnixConn) {
-	w := wire.NewWriter(c)
+	w := wire.NewWriter(stallGuard{c})
 	peer, err := peerOf(c)
 	if err != nil {
 		s.log.Warn("cannot read the client's credentials", "err", err)
@@ -381,4 +381,17 @@ func (s *server) status(self *app) statusJSON {
 	s.mu.Unlock()
 	sort.Slice(st.Clients, func(i, j int) bool { return st.Clients[i].Since.Before(st.Clients[j].Since) })
 	return st
+}
+
+// stallTimeout is how long a write to a client may block: a client that stops
+// reading (a frozen terminal, a suspended ssh) is cut off rather than holding its
+// console, and a server stop, forever.
+const stallTimeout = 30 * time.Second
+
+// stallGuard is a connection whose every write has a deadline.
+type stallGuard struct{ c net.Conn }
+
+func (g stallGuard) Write(p []byte) (int, error) {
+	_ = g.c.SetWriteDeadline(time.Now().Add(stallTimeout))
+	return g.c.Write(p)
 }
