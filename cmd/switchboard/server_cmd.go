@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sys/unix"
 
 	"switchboard/core"
 	"switchboard/store"
@@ -95,10 +96,10 @@ func serverDaemonCmd(a *app) *cobra.Command {
 		Hidden: true,
 		Args:   noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			ready := os.NewFile(3, "ready")
-			if ready == nil {
+			if _, err := unix.FcntlInt(3, unix.F_GETFD, 0); err != nil {
 				return usagef("server daemon is started by switchboard itself; use `switchboard server start`.")
 			}
+			ready := os.NewFile(3, "ready")
 			if db, _, err := a.resolveDB(); err == nil && serverUp(db) {
 				b, _ := json.Marshal(readyInfo{Running: true})
 				fmt.Fprintf(ready, "ok %s\n", b)
