@@ -55,6 +55,8 @@ type User struct {
 	CreatedAt  time.Time `json:"created_at"`
 	// Keys are the SSH public keys the user logs in with (switchboard serve --ssh).
 	Keys []UserKey `json:"keys,omitempty"`
+	// OSUser is the operating-system user who acts as this user (issue 9).
+	OSUser string `json:"os_user,omitempty"`
 }
 
 // Has reports whether u holds any of roles.

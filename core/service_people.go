@@ -16,6 +16,8 @@ type NewUser struct {
 	// EngineerID links an engineer user to their engineer record, so the
 	// console shows their tasks and they may act on their work orders.
 	EngineerID ID
+	// OSUser links the user to an operating-system user (see Identify).
+	OSUser string
 }
 
 var loginPattern = regexp.MustCompile(`^[a-z][a-z0-9._-]{1,31}$`)
@@ -60,6 +62,9 @@ func (s *Service) AddUser(as Actor, in NewUser) (User, error) {
 		if _, err := tx.UserByLogin(login); err == nil {
 			return Invalid("login", "A user with login %q already exists; choose another login.", login)
 		} else if !errors.Is(err, ErrNotFound) {
+			return err
+		}
+		if err := u.linkOSUser(tx, in.OSUser); err != nil {
 			return err
 		}
 		return tx.PutUser(&u)

@@ -11,6 +11,8 @@ import (
 
 // RefreshEvery is the most often open screens re-read the store because of changes
 // made elsewhere: a burst of writes (an import, auto-dispatch) becomes one refresh.
+// A change after a quiet spell refreshes at once (another dispatcher's assignment
+// shows without delay); changes right after a refresh wait for the next.
 const RefreshEvery = 250 * time.Millisecond
 
 // changeMsg is one change notice from the service.
@@ -32,6 +34,7 @@ type live struct {
 	waiting             bool // a flush is scheduled
 	process             bool // a record type's process changed
 	users               bool // internal users changed
+	lastFlush           time.Time
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -93,9 +96,10 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 			return nil, next
 		}
 		l.waiting = true
-		return nil, tea.Batch(next, tea.Tick(RefreshEvery, func(time.Time) tea.Msg { return flushMsg{} }))
+		return nil, tea.Batch(next, flushAfter(l.flushDelay(time.Now())))
 	case flushMsg:
 		l.waiting = false
+		l.lastFlush = time.Now()
 		l.flushedRules, l.rules = l.rules, false
 		out := l.pending
 		l.pending = common.WorkOrdersChangedMsg{}
@@ -122,6 +126,20 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		return &out, cmd
 	}
 	return nil, nil
+}
+
+// flushDelay is how long a change arriving at now waits for its refresh: none
+// after a quiet spell, else until RefreshEvery after the last refresh.
+func (l *live) flushDelay(now time.Time) time.Duration {
+	return max(0, RefreshEvery-now.Sub(l.lastFlush))
+}
+
+// flushAfter ends the coalescing period after d.
+func flushAfter(d time.Duration) tea.Cmd {
+	if d <= 0 {
+		return func() tea.Msg { return flushMsg{} }
+	}
+	return tea.Tick(d, func(time.Time) tea.Msg { return flushMsg{} })
 }
 
 // takeRules reports, once, whether the last flush included rule changes.

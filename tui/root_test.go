@@ -380,4 +380,13 @@ func TestChangesCoalesce(t *testing.T) {
 	if out, _ := l.update(flushMsg{}); out != nil {
 		t.Fatalf("nothing pending, flushed %+v", out)
 	}
+	// Right after a refresh the next change waits; after a quiet spell it
+	// refreshes at once (issue 9: an assignment shows on the other consoles now).
+	now := time.Now()
+	if d := l.flushDelay(now); d <= 0 || d > RefreshEvery {
+		t.Errorf("a change just after a refresh should wait up to %s, waits %s", RefreshEvery, d)
+	}
+	if d := l.flushDelay(now.Add(RefreshEvery)); d != 0 {
+		t.Errorf("a change after a quiet spell should refresh at once, waits %s", d)
+	}
 }

@@ -1,12 +1,15 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
+	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"switchboard/core"
@@ -16,9 +19,34 @@ import (
 
 // app is one run of the program: the global flags, the open database, the
 // service over it, the acting user and the log.
+//
+// An app either opens the database itself (srv == nil) or runs inside the
+// switchboard server for a client of its socket (srv != nil): then the database,
+// the service and the log are the server's, and the client's environment, working
+// directory, terminal width and OS identity stand in for the process's own.
 type app struct {
 	stdout, stderr io.Writer
+	stdin          io.Reader
 	args           []string
+
+	// getenv reads the environment (the client's, inside the server).
+	getenv func(string) string
+	// cwd is the directory relative paths resolve against; "" is the process's.
+	cwd string
+	// srv is the server this app runs in for a client; nil when the process
+	// opens the database itself.
+	srv *server
+	// session is the client's session inside the server.
+	session *session
+	// peerUID is the client's OS user (SO_PEERCRED) inside the server.
+	peerUID int
+	// clientWidth is the client's terminal width (0: stdout is not a terminal).
+	clientWidth int
+	// afterExit runs in the server once the client has its exit status
+	// (`server stop` ends the server only then).
+	afterExit func()
+	// lockTimeout is how long openAt waits for another process's lock (0: store's default).
+	lockTimeout time.Duration
 
 	dbFlag string // --db
 	asFlag string // --as
@@ -32,33 +60,41 @@ type app struct {
 	logOut *os.File
 }
 
+// newLocalApp is the app of a process that runs a command itself.
+func newLocalApp(args []string, stdin io.Reader, stdout, stderr io.Writer) *app {
+	return &app{stdout: stdout, stderr: stderr, stdin: stdin, args: args, getenv: os.Getenv}
+}
+
 // resolveDB returns the database to use and whether the user named it
 // (--db, then SWITCHBOARD_DB) rather than getting the default.
 func (a *app) resolveDB() (path string, named bool, err error) {
-	p := a.dbFlag
-	if !a.root.PersistentFlags().Changed("db") {
-		p = os.Getenv("SWITCHBOARD_DB")
+	return resolveDBPath(a.dbFlag, a.root.PersistentFlags().Changed("db"), a.getenv, a.cwd)
+}
+
+// resolveDBPath is resolveDB for a --db value (set says whether it was given), an
+// environment and a working directory ("" for the process's).
+func resolveDBPath(flag string, set bool, getenv func(string) string, cwd string) (path string, named bool, err error) {
+	p := flag
+	if !set {
+		p = getenv("SWITCHBOARD_DB")
 	}
 	if strings.TrimSpace(p) != "" {
-		abs, err := filepath.Abs(p)
+		abs, err := absIn(cwd, p)
 		if err != nil {
 			return "", false, err
 		}
 		return abs, true, nil
 	}
-	p, err = defaultDBPath()
+	p, err = defaultDBPath(getenv)
 	return p, false, err
 }
 
-// login is the acting user's login: --as, then SWITCHBOARD_USER, then admin.
-func (a *app) login() string {
+// requestedLogin is the login asked for with --as or SWITCHBOARD_USER, "" for none.
+func (a *app) requestedLogin() string {
 	if a.root.PersistentFlags().Changed("as") {
 		return a.asFlag
 	}
-	if u := os.Getenv("SWITCHBOARD_USER"); u != "" {
-		return u
-	}
-	return core.BuiltinAdmin
+	return a.getenv("SWITCHBOARD_USER")
 }
 
 // open opens the database the flags name.
@@ -71,11 +107,15 @@ func (a *app) open() error {
 }
 
 // openAt opens the database at path, starts the log next to it, prepares a fresh
-// database and resolves the acting user.
+// database and resolves the acting user. Inside the server it takes the server's
+// open database instead, which must be the one at path.
 func (a *app) openAt(path string) error {
+	if a.srv != nil {
+		return a.useServerDB(path)
+	}
 	a.dbPath = path
 	a.startLog(path)
-	st, err := store.Open(path, store.Options{})
+	st, err := store.Open(path, store.Options{LockTimeout: a.lockTimeout})
 	if err != nil {
 		a.log.Error("open database", "db", path, "err", err)
 		return err
@@ -86,8 +126,50 @@ func (a *app) openAt(path string) error {
 	if err := a.svc.Bootstrap(); err != nil {
 		return err
 	}
-	a.actor, err = a.svc.Login(a.login())
+	a.actor, err = a.identify(os.Getuid())
 	return err
+}
+
+// useServerDB is openAt inside the server.
+func (a *app) useServerDB(path string) error {
+	if a.svc != nil {
+		return nil
+	}
+	if !sameFile(path, a.srv.dbPath) {
+		return fmt.Errorf("this switchboard server has %s open, not %s; give --db %s, or start the console on %s to get a server of its own", a.srv.dbPath, path, a.srv.dbPath, path)
+	}
+	a.dbPath, a.svc, a.log = a.srv.dbPath, a.srv.svc, a.srv.log
+	var err error
+	a.actor, err = a.identify(a.peerUID)
+	if err == nil && a.session != nil {
+		a.srv.mu.Lock()
+		a.session.login = a.actor.Label()
+		a.srv.mu.Unlock()
+	}
+	return err
+}
+
+// identify resolves the acting user for the OS user uid (see core.Service.Identify).
+func (a *app) identify(uid int) (core.Actor, error) {
+	return a.svc.Identify(osIdentity(uid, a.dbPath), a.requestedLogin())
+}
+
+// terminalWidth is the width of the terminal stdout goes to, 0 when it is not one.
+func (a *app) terminalWidth() int {
+	if a.srv != nil {
+		return a.clientWidth
+	}
+	return stdoutWidth(a.stdout)
+}
+
+// stdoutWidth is w's terminal width when w is a terminal, else 0.
+func stdoutWidth(w io.Writer) int {
+	if f, ok := w.(interface{ Fd() uintptr }); ok && term.IsTerminal(f.Fd()) {
+		if width, _, err := term.GetSize(f.Fd()); err == nil && width > 0 {
+			return width
+		}
+	}
+	return 0
 }
 
 // startLog sends log/slog output to switchboard.log next to the database, never to
@@ -111,8 +193,12 @@ func (a *app) startLog(db string) {
 	a.log.Info("start", "args", a.args, "db", db, "pid", os.Getpid())
 }
 
-// close releases the database and the log.
+// close releases the database and the log (not the server's: it outlives the
+// commands it runs for clients).
 func (a *app) close() {
+	if a.srv != nil {
+		return
+	}
 	if a.st != nil {
 		if err := a.st.Close(); err != nil && a.log != nil {
 			a.log.Error("close database", "err", err)

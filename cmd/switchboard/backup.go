@@ -20,7 +20,7 @@ is written to FILE.tmp and renamed when complete, so FILE is never half-written.
 Open the copy with --db FILE.`,
 		Args: exactArgs("FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			target, err := filepath.Abs(args[0])
+			target, err := a.abs(args[0])
 			if err != nil {
 				return err
 			}

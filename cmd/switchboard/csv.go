@@ -38,7 +38,7 @@ and their external owner by R-WO-4. Importing work orders is for admins.`,
 			if what != "contacts" && what != "work-orders" {
 				return usagef("import takes contacts or work-orders, not %q.", args[0])
 			}
-			f, err := os.Open(args[1])
+			f, err := a.openFile(args[1], os.O_RDONLY, 0)
 			if err != nil {
 				return core.Invalid("file", "Cannot read %s: %v.", args[1], errors.Unwrap(err))
 			}
@@ -116,7 +116,7 @@ func exportCmd(a *app) *cobra.Command {
 			var f *os.File
 			if out != "" {
 				var err error
-				if f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+				if f, err = a.openFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
 					return core.Invalid("out", "Cannot create %s: %v (it must not exist yet).", out, errors.Unwrap(err))
 				}
 				w = f
@@ -127,7 +127,7 @@ func exportCmd(a *app) *cobra.Command {
 					err = cerr
 				}
 				if err != nil {
-					os.Remove(out)
+					_ = a.remove(out)
 				}
 			}
 			if err != nil {

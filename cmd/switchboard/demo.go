@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -69,8 +70,9 @@ The same --seed and --now give the same company, byte for byte.`,
 			if noUI {
 				return nil
 			}
-			defer a.startOutbox()()
-			defer a.startMailPoller()()
+			// The console is a client of a server like any other: let the
+			// server have the database.
+			a.close()
 			return a.console(web)
 		}),
 	}
@@ -80,7 +82,7 @@ The same --seed and --now give the same company, byte for byte.`,
 	f.BoolVar(&noUI, "no-ui", false, "only fill the database; print a summary and do not open the console")
 	addWebFlags(cmd, &web)
 	f.StringVar(&now, "now", "", "pretend it is `TIME` (RFC 3339), for a demo that is the same on every run")
-	return cmd
+	return markLocal(cmd)
 }
 
 // progress shows how far a large demo has come, on stderr when that is a terminal.
@@ -109,12 +111,21 @@ func (a *app) openDemoTarget() (note string, err error) {
 		return "", err
 	}
 	if named {
+		if err := a.refuseIfServed("demo", "the demo fills only a database nobody has open"); err != nil {
+			return "", err
+		}
 		return "", a.openAt(path)
 	}
-	empty, err := probeEmpty(path)
+	served := serverUp(path)
+	empty, err := false, error(nil)
+	if !served {
+		empty, err = probeEmpty(path)
+	}
 	var locked *store.LockedError
 	why := "already has data"
 	switch {
+	case served:
+		why = "is open in a switchboard server"
 	case errors.As(err, &locked):
 		why = "is open in another switchboard"
 	case err != nil:
@@ -122,9 +133,13 @@ func (a *app) openDemoTarget() (note string, err error) {
 	case empty:
 		return "", a.openAt(path)
 	}
-	demoPath, err := demoDBPath()
+	demoPath, err := demoDBPath(a.getenv)
 	if err != nil {
 		return "", err
+	}
+	if serverUp(demoPath) {
+		// The demo database is made afresh on every run: end its old server.
+		forward([]string{"--db", demoPath, "server", "stop"}, nil, io.Discard, io.Discard)
 	}
 	if err := recreate(demoPath); err != nil {
 		return "", err

@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 
 	"github.com/spf13/cobra"
 
@@ -89,7 +88,7 @@ be printed again.`,
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(pngPath, b, 0o644); err != nil {
+				if err := a.writeFile(pngPath, b, 0o644); err != nil {
 					return fmt.Errorf("cannot write %s: %w", pngPath, err)
 				}
 				fmt.Fprintf(a.stdout, "%s\n%s: QR sticker for %s written to %s\n", link, d.Code, dash(d.Model), pngPath)
@@ -149,7 +148,7 @@ gaps and stick each on its device. The same device always gets the same link.`,
 			if err != nil {
 				return err
 			}
-			if err := os.WriteFile(args[0], b, 0o644); err != nil {
+			if err := a.writeFile(args[0], b, 0o644); err != nil {
 				return fmt.Errorf("cannot write %s: %w", args[0], err)
 			}
 			fmt.Fprintf(a.stdout, "%d stickers written to %s\n", len(st), args[0])

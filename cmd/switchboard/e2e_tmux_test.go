@@ -33,6 +33,13 @@ func needTmux(t *testing.T) {
 // program ends, the pane prints "switchboard exited N" and stays up for inspection.
 func startTmux(t *testing.T, home string, argv ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxThen(t, home, "true", argv...)
+}
+
+// startTmuxThen is startTmux running the shell commands after (e.g. "stty -a")
+// once the program has ended, before the pane sleeps.
+func startTmuxThen(t *testing.T, home, after string, argv ...string) *tmuxSession {
+	t.Helper()
 	needTmux(t)
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("sbtest-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	var quoted []string
@@ -44,7 +51,7 @@ func startTmux(t *testing.T, home string, argv ...string) *tmuxSession {
 	for _, a := range argv {
 		quoted = append(quoted, shellQuote(a))
 	}
-	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; sleep 600`
+	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + after + `; sleep 600`
 	cmd := exec.Command("tmux", "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {

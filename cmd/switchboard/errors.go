@@ -9,6 +9,8 @@ import (
 
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
+
+	"switchboard/core"
 )
 
 // usageError is a mistake in how a command was called (exit status 2).
@@ -44,6 +46,10 @@ func runE(fn func(cmd *cobra.Command, args []string) error) func(*cobra.Command,
 func report(stderr io.Writer, cmd *cobra.Command, err error) int {
 	if err == nil {
 		return 0
+	}
+	var st exitStatus
+	if errors.As(err, &st) {
+		return int(st)
 	}
 	var re *runError
 	if errors.As(err, &re) {
@@ -145,3 +151,15 @@ func group(use, short string, subs ...*cobra.Command) *cobra.Command {
 	c.AddCommand(subs...)
 	return c
 }
+
+// forbiddenError is a command the acting user may not run (core.ErrForbidden).
+type forbiddenError string
+
+func (e forbiddenError) Error() string        { return string(e) }
+func (e forbiddenError) Is(target error) bool { return target == core.ErrForbidden }
+
+// exitStatus ends the program with a status whose message was already shown (a
+// console client prints the server's words itself).
+type exitStatus int
+
+func (e exitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }

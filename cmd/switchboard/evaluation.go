@@ -4,7 +4,6 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
-	"os"
 	"strconv"
 	"strings"
 	"time"
@@ -61,7 +60,7 @@ dispatchers and admins may show it.`,
 				if err != nil {
 					return err
 				}
-				if err := os.WriteFile(pngPath, b, 0o644); err != nil {
+				if err := a.writeFile(pngPath, b, 0o644); err != nil {
 					return fmt.Errorf("cannot write %s: %w", pngPath, err)
 				}
 				fmt.Fprintf(a.stdout, "%s\n%s: evaluation QR code written to %s\n", v.URL, v.Number, pngPath)
@@ -414,7 +413,7 @@ func evalTypeCmd(a *app) *cobra.Command {
 				_, err = a.stdout.Write(b)
 				return err
 			}
-			if err := os.WriteFile(out, b, 0o644); err != nil {
+			if err := a.writeFile(out, b, 0o644); err != nil {
 				return fmt.Errorf("cannot write %s: %w", out, err)
 			}
 			fmt.Fprintf(a.stdout, "Evaluation record types written to %s.\n", out)
@@ -436,7 +435,7 @@ evaluation node or an evaluation rule cannot be removed.`,
   switchboard evaluation type import types.json`,
 		Args: exactArgs("FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			data, err := os.ReadFile(args[0])
+			data, err := a.readFile(args[0])
 			if err != nil {
 				return core.Invalid("file", "Cannot read %s: %v.", args[0], err)
 			}

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
@@ -413,7 +412,7 @@ own addresses besides the email channel's from: mail from them is a loop.`,
 			if f.Changed("maildir") {
 				changed = true
 				if maildir != "" {
-					if abs, err := filepath.Abs(maildir); err == nil {
+					if abs, err := a.abs(maildir); err == nil {
 						maildir = abs
 					}
 					if err := mailin.CheckMaildir(maildir); err != nil {

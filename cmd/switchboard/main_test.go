@@ -86,7 +86,15 @@ type db struct {
 
 func newDB(t *testing.T) *db {
 	home := t.TempDir()
-	return &db{t: t, home: home, path: filepath.Join(home, "sb.db")}
+	d := &db{t: t, home: home, path: filepath.Join(home, "sb.db")}
+	// A console leaves its server running (issue 9): stop it before the
+	// directory goes (it would notice and stop by itself within a second).
+	t.Cleanup(func() {
+		if _, err := os.Stat(d.path + ".sock"); err == nil {
+			_ = exec.Command(binary, "--db", d.path, "server", "stop").Run()
+		}
+	})
+	return d
 }
 
 // run runs switchboard --db path args….

@@ -164,7 +164,7 @@ Parts not given keep their current value. Variables: ` + variableList(),
 			if err != nil {
 				return err
 			}
-			raw, err := os.ReadFile(file)
+			raw, err := a.readFile(file)
 			if err != nil {
 				return core.Invalid("file", "Cannot read the template file %s: %v.", file, err)
 			}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 )
 
@@ -16,20 +15,21 @@ const (
 )
 
 // dataDir is the directory for the default database, the demo database and the log.
-func dataDir() (string, error) {
-	if x := os.Getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
+// getenv is the environment to read (the client's, inside the server).
+func dataDir(getenv func(string) string) (string, error) {
+	if x := getenv("XDG_DATA_HOME"); x != "" && filepath.IsAbs(x) {
 		return filepath.Join(x, appDirName), nil
 	}
-	home, err := os.UserHomeDir()
-	if err != nil || home == "" {
+	home := getenv("HOME")
+	if home == "" {
 		return "", errors.New("cannot find your home directory to keep the database in: set XDG_DATA_HOME or give --db PATH")
 	}
 	return filepath.Join(home, ".local", "share", appDirName), nil
 }
 
 // defaultDBPath is the database used when none is named.
-func defaultDBPath() (string, error) {
-	dir, err := dataDir()
+func defaultDBPath(getenv func(string) string) (string, error) {
+	dir, err := dataDir(getenv)
 	if err != nil {
 		return "", err
 	}
@@ -37,8 +37,8 @@ func defaultDBPath() (string, error) {
 }
 
 // demoDBPath is where `switchboard demo` goes when the default database has data.
-func demoDBPath() (string, error) {
-	dir, err := dataDir()
+func demoDBPath(getenv func(string) string) (string, error) {
+	dir, err := dataDir(getenv)
 	if err != nil {
 		return "", err
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -84,7 +83,7 @@ switchboard process import reads back. Edit it and import it to change processes
 				_, err = a.stdout.Write(data)
 				return err
 			}
-			if err := os.WriteFile(args[0], data, 0o644); err != nil {
+			if err := a.writeFile(args[0], data, 0o644); err != nil {
 				return fmt.Errorf("cannot write %s: %w", args[0], err)
 			}
 			fmt.Fprintf(a.stdout, "Wrote the processes of %d record types to %s.\n", strings.Count(string(data), `"record_type"`), args[0])
@@ -113,7 +112,7 @@ processor, edit_fields, create, methods link|wechat|sms|email, auto_invite).`,
 			if args[0] == "-" {
 				data, err = io.ReadAll(io.LimitReader(cmd.InOrStdin(), 1<<20))
 			} else {
-				data, err = os.ReadFile(args[0])
+				data, err = a.readFile(args[0])
 			}
 			if err != nil {
 				return core.Invalid("file", "Cannot read %s: %v.", args[0], err)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
@@ -170,7 +169,7 @@ FILE writes a drawn signature's image.`,
 				if err := reportpdf.Write(&b, &v, v.Shown, time.Local); err != nil {
 					return err
 				}
-				if err := os.WriteFile(pdfPath, b.Bytes(), 0o644); err != nil {
+				if err := a.writeFile(pdfPath, b.Bytes(), 0o644); err != nil {
 					return fmt.Errorf("cannot write %s: %w", pdfPath, err)
 				}
 			}
@@ -178,7 +177,7 @@ FILE writes a drawn signature's image.`,
 				if v.Shown == nil || v.Shown.Signature == nil || len(v.Shown.Signature.PNG) == 0 {
 					return core.Invalid("signature-png", "That report version has no drawn signature to write.")
 				}
-				if err := os.WriteFile(sigPath, v.Shown.Signature.PNG, 0o644); err != nil {
+				if err := a.writeFile(sigPath, v.Shown.Signature.PNG, 0o644); err != nil {
 					return fmt.Errorf("cannot write %s: %w", sigPath, err)
 				}
 			}

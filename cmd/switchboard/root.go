@@ -5,8 +5,6 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
-
-	"switchboard/tui"
 )
 
 // version is set at build time with -ldflags "-X main.version=v1.2.3".
@@ -22,19 +20,30 @@ func versionString() string {
 	return "dev"
 }
 
-// execute runs the command line args and returns the exit status.
-func execute(args []string, stdout, stderr io.Writer) int {
-	a := &app{stdout: stdout, stderr: stderr, args: args}
+// execute runs the command line args and returns the exit status: on the server
+// for the database when one runs (see forward), else in this process.
+func execute(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if code, ok := forward(args, stdin, stdout, stderr); ok {
+		return code
+	}
+	return run(newLocalApp(args, stdin, stdout, stderr))
+}
+
+// run runs a's command line, in this process or in the server for a client, and
+// returns the exit status.
+func run(a *app) int {
+	args := a.args
 	root := newRoot(a)
 	root.SetArgs(args)
-	root.SetOut(stdout)
-	root.SetErr(stderr)
+	root.SetOut(a.stdout)
+	root.SetErr(a.stderr)
+	root.SetIn(a.stdin)
 	cmd, err := root.ExecuteC()
 	if err != nil && a.log != nil {
 		a.log.Error("command failed", "args", args, "err", err)
 	}
 	a.close()
-	return report(stderr, cmd, err)
+	return report(a.stderr, cmd, err)
 }
 
 func newRoot(a *app) *cobra.Command {
@@ -53,11 +62,6 @@ also has a command below, for scripts (read commands take --json).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			defer a.startOutbox()()
-			defer a.startMailPoller()()
 			return a.console(web)
 		}),
 	}
@@ -66,7 +70,7 @@ also has a command below, for scripts (read commands take --json).`,
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usagef("%s", usageText(cmd, err)) })
 	pf := root.PersistentFlags()
 	pf.StringVar(&a.dbFlag, "db", "", "database `PATH` (env SWITCHBOARD_DB; default $XDG_DATA_HOME/switchboard/switchboard.db)")
-	pf.StringVar(&a.asFlag, "as", "", "act as the user with this `LOGIN` (env SWITCHBOARD_USER; default admin)")
+	pf.StringVar(&a.asFlag, "as", "", "act as the user with this `LOGIN`, admins only (env SWITCHBOARD_USER; default: the user of your OS user, admin for the database's owner)")
 	a.root = root
 	root.AddCommand(
 		demoCmd(a),
@@ -93,13 +97,7 @@ also has a command below, for scripts (read commands take --json).`,
 		apikeyCmd(a),
 		evaluationCmd(a),
 		followUpCmd(a),
+		serverCmd(a),
 	)
 	return root
-}
-
-// console opens the console with the web listener running in the same process.
-func (a *app) console(web webFlags) error {
-	url, problem, stop := a.consoleWeb(web)
-	defer stop()
-	return tui.Run(a.svc, a.actor, tui.Options{DBPath: a.dbPath, WebURL: url, WebProblem: problem})
 }

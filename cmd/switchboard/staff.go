@@ -47,6 +47,7 @@ func userCmd(a *app) *cobra.Command {
 	f.StringVar(&in.Phone, "phone", "", "phone number")
 	f.StringVar(&in.Email, "email", "", "email address")
 	f.StringVar(&engineer, "engineer", "", "for an engineer user: the `ID` of their engineer record (`engineer list`), so they see their tasks and act on their work orders")
+	f.StringVar(&in.OSUser, "os-user", "", "the OS user `NAME` who acts as this user in the console and CLI (see `user link`)")
 	for _, n := range []string{"login", "name", "role"} {
 		_ = add.MarkFlagRequired(n)
 	}
@@ -83,7 +84,7 @@ func userCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of users")
-	return group("user", "Internal users and their roles", append([]*cobra.Command{add, list}, userAdminCmds(a)...)...)
+	return group("user", "Internal users and their roles", append([]*cobra.Command{add, list, userLinkCmd(a)}, userAdminCmds(a)...)...)
 }
 
 func providerCmd(a *app) *cobra.Command {

@@ -18,12 +18,14 @@ import (
 // webFlags are the web listener's flags, on the console, the demo and serve.
 type webFlags struct {
 	listen, publicURL string
+	ssh               string // --ssh: also serve the console over SSH on this address
 }
 
 func addWebFlags(cmd *cobra.Command, w *webFlags) {
 	f := cmd.Flags()
 	f.StringVar(&w.listen, "listen", core.DefaultListen, "web listener `ADDR` for customers' links")
 	f.StringVar(&w.publicURL, "public-url", "", "the `URL` customers reach the listener at (behind a proxy); saved for links made later")
+	f.StringVar(&w.ssh, "ssh", "", "also serve the console over SSH on `ADDR` (e.g. 127.0.0.1:2222 or :2222); users log in with keys added by `user key add`")
 }
 
 // publicURL is the address links are built on: --public-url (saved for later
@@ -64,65 +66,36 @@ func (a *app) startWeb(w webFlags) (*portal.Server, error) {
 	return srv, nil
 }
 
-// consoleWeb starts the listener for a console: a failure (a busy port) does not
-// stop the console, it is shown in its footer instead.
-func (a *app) consoleWeb(w webFlags) (url string, problem string, stop func()) {
-	srv, err := a.startWeb(w)
-	if err != nil {
-		return "", err.Error(), func() {}
-	}
-	return srv.URL(), "", func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-		defer cancel()
-		_ = srv.Shutdown(ctx)
-	}
-}
-
 func serveCmd(a *app) *cobra.Command {
 	var w webFlags
-	var sshAddr string
 	cmd := &cobra.Command{
 		Use:   "serve [--listen ADDR] [--public-url URL] [--ssh ADDR]",
 		Short: "Run the web listener for customers' links without a console",
 		Long: `Run the web listener (customer forms, task links, device stickers) on the
-database until interrupted, with the notification outbox worker. Timers will run
-here too once they exist.`,
+database until interrupted, with the notification outbox worker, the process
+timers and the mail poller. This is the server the console starts in the
+background, in the foreground: consoles and commands on the database attach to
+it while it runs (see ` + "`switchboard server`" + `).`,
 		Example: `  switchboard serve
   switchboard serve --listen 0.0.0.0:8080 --public-url https://service.example.com
   switchboard serve --ssh :2222        # and the console over SSH: ssh -p 2222 host`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
+			if err := a.refuseIfServed("serve", "it already runs the web listener, the outbox and the timers"); err != nil {
 				return err
 			}
-			srv, err := a.startWeb(w)
-			if err != nil {
-				return err
-			}
-			defer a.startOutbox()()
-			defer a.startMailPoller()()
-			if sshAddr != "" {
-				bound, stopSSH, err := a.startSSH(sshAddr)
-				if err != nil {
-					_ = srv.Shutdown(context.Background())
-					return err
-				}
-				defer stopSSH()
-				fmt.Fprintf(a.stdout, "switchboard: SSH console on %s (users log in with keys: switchboard user key add LOGIN KEYFILE)\n", bound)
-			}
-			fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", srv.URL(), a.dbPath)
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			<-ctx.Done()
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			a.log.Info("web listener stopping")
-			return srv.Shutdown(sctx)
+			return a.runServer(ctx, serverOptions{web: w, webRequired: true, ready: func(s *server) {
+				fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", s.webURL, a.dbPath)
+				if s.sshAddr != "" {
+					fmt.Fprintf(a.stdout, "switchboard: SSH console on %s (users log in with keys: switchboard user key add LOGIN KEYFILE)\n", s.sshAddr)
+				}
+			}})
 		}),
 	}
 	addWebFlags(cmd, &w)
-	cmd.Flags().StringVar(&sshAddr, "ssh", "", "also serve the console over SSH on `ADDR` (e.g. 127.0.0.1:2222 or :2222); users log in with keys added by `user key add`")
-	return cmd
+	return markLocal(cmd)
 }
 
 func inviteCmd(a *app) *cobra.Command {

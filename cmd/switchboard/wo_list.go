@@ -6,7 +6,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/charmbracelet/x/term"
 	"github.com/spf13/cobra"
 
 	"switchboard/core"
@@ -82,14 +81,12 @@ func writeWorkOrderTable(a *app, q core.WorkOrderQuery, page core.WorkOrderPage)
 		flex: 4,
 	}
 	created := when
-	if f, ok := a.stdout.(interface{ Fd() uintptr }); ok && term.IsTerminal(f.Fd()) {
-		if w, _, err := term.GetSize(f.Fd()); err == nil && w > 0 {
-			t.fitTo = w
-			if w < 150 {
-				// a narrow screen: give the subject room before the rest
-				t.max[5], t.max[6] = 20, 12
-				created = func(at time.Time) string { return at.Local().Format("2006-01-02") }
-			}
+	if w := a.terminalWidth(); w > 0 {
+		t.fitTo = w
+		if w < 150 {
+			// a narrow screen: give the subject room before the rest
+			t.max[5], t.max[6] = 20, 12
+			created = func(at time.Time) string { return at.Local().Format("2006-01-02") }
 		}
 	}
 	for _, r := range page.Rows {

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -188,7 +187,7 @@ attachments and their ids are listed by ` + "`switchboard wo show NUMBER`" + `.`
 				_, err := a.stdout.Write(data)
 				return err
 			}
-			if err := os.WriteFile(out, data, 0o600); err != nil {
+			if err := a.writeFile(out, data, 0o600); err != nil {
 				return core.Invalid("out", "Cannot write %s: %v.", out, err)
 			}
 			fmt.Fprintf(a.stderr, "Saved %s (%s, %s) to %s.\n", att.Filename, att.ContentType, core.HumanBytes(att.Size), out)

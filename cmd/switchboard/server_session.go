@@ -1,0 +1,169 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime/debug"
+	"sync"
+
+	tea "github.com/charmbracelet/bubbletea"
+	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
+
+	"switchboard/cmd/switchboard/internal/wire"
+	"switchboard/tui"
+)
+
+// runCLI runs one command for a client, in this process on the open database,
+// exactly as the client's own process would have: the same command tree, the
+// client's arguments, environment, working directory and stdin, with stdout and
+// stderr streamed back and the exit status last.
+func (s *server) runCLI(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer peerCred, ss *session) {
+	pr, pw := io.Pipe()
+	defer pr.Close()
+	go func() {
+		for {
+			f, err := wire.ReadFrame(c)
+			if err != nil {
+				pw.CloseWithError(io.ErrUnexpectedEOF)
+				return
+			}
+			switch f.Type {
+			case wire.Stdin:
+				if _, err := pw.Write(f.Payload); err != nil {
+					return
+				}
+			case wire.StdinEOF:
+				pw.Close()
+			}
+		}
+	}()
+	a := &app{
+		stdout:      w.Stream(wire.Stdout),
+		stderr:      w.Stream(wire.Stderr),
+		stdin:       &lazyStdin{w: w, r: pr},
+		args:        h.Args,
+		getenv:      clientEnv(h.Env),
+		cwd:         h.Cwd,
+		srv:         s,
+		session:     ss,
+		peerUID:     peer.UID,
+		clientWidth: h.StdoutWidth,
+	}
+	code := s.runProtected(a)
+	s.log.Info("client command", "args", h.Args, "user", ss.login, "os_user", ss.osUser, "pid", peer.PID, "exit", code)
+	_ = w.WriteExit(code, "")
+	if a.afterExit != nil {
+		a.afterExit()
+	}
+}
+
+// runProtected runs the command; a panic ends this command, not the server with
+// every console attached to it.
+func (s *server) runProtected(a *app) (code int) {
+	defer func() {
+		if r := recover(); r != nil {
+			s.log.Error("command panicked", "args", a.args, "panic", r, "stack", string(debug.Stack()))
+			fmt.Fprintf(a.stderr, "switchboard: internal error running this command (%v); the server's log %s has the details\n", r, logPath(s.dbPath))
+			code = 1
+		}
+	}()
+	return run(a)
+}
+
+// lazyStdin asks the client for its stdin on the first read: most commands never
+// read it, and a client must not take keystrokes from a terminal for nothing.
+type lazyStdin struct {
+	w    *wire.Writer
+	r    io.Reader
+	once sync.Once
+}
+
+func (l *lazyStdin) Read(p []byte) (int, error) {
+	l.once.Do(func() { _ = l.w.Write(wire.WantStdin, nil) })
+	return l.r.Read(p)
+}
+
+// runConsole runs a console for a client's terminal: a Bubble Tea program of its
+// own whose input is the client's keys and whose output goes back to it, drawn in
+// the client's colour profile and background, on the one shared service (so each
+// change shows on every console at once).
+func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer peerCred, ss *session) {
+	actor, err := s.svc.Identify(osIdentity(peer.UID, s.dbPath), h.As)
+	if err != nil {
+		_ = w.WriteExit(1, "switchboard: "+oneLine(err.Error()))
+		return
+	}
+	s.mu.Lock()
+	ss.login = actor.Label()
+	s.mu.Unlock()
+	s.log.Info("console attached", "user", ss.login, "os_user", ss.osUser, "pid", peer.PID, "size", fmt.Sprintf("%dx%d", h.Width, h.Height))
+
+	out := w.Stream(wire.Stdout)
+	profile := termenv.Profile(h.Profile)
+	if profile < termenv.TrueColor || profile > termenv.Ascii {
+		profile = termenv.Ascii
+	}
+	r := lipgloss.NewRenderer(out, termenv.WithProfile(profile))
+	r.SetHasDarkBackground(h.Dark)
+	in, inW := io.Pipe()
+	p, done := tui.Program(s.svc, actor, tui.Options{
+		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: s.webProblem,
+		Input: in, Output: out, Renderer: r,
+		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
+	})
+	var endMu sync.Mutex
+	endMsg := ""
+	end := func(msg string) {
+		endMu.Lock()
+		if endMsg == "" {
+			endMsg = msg
+		}
+		endMu.Unlock()
+		p.Kill()
+	}
+	s.mu.Lock()
+	ss.end = end
+	s.mu.Unlock()
+
+	go func() {
+		defer inW.Close()
+		for {
+			f, err := wire.ReadFrame(c)
+			if err != nil {
+				// The client went away (quit, closed its terminal, was killed).
+				p.Kill()
+				return
+			}
+			switch f.Type {
+			case wire.Stdin:
+				if _, err := inW.Write(f.Payload); err != nil {
+					return
+				}
+			case wire.Resize:
+				if wd, ht, err := wire.ParseResize(f.Payload); err == nil {
+					go p.Send(tea.WindowSizeMsg{Width: wd, Height: ht})
+				}
+			}
+		}
+	}()
+	go p.Send(tea.WindowSizeMsg{Width: h.Width, Height: h.Height})
+	_, err = p.Run()
+	done()
+	_ = in.Close()
+	endMu.Lock()
+	msg := endMsg
+	endMu.Unlock()
+	switch {
+	case msg != "":
+		_ = w.WriteExit(1, msg)
+	case err != nil && !errors.Is(err, tea.ErrProgramKilled):
+		s.log.Error("console failed", "user", ss.login, "err", err)
+		_ = w.WriteExit(1, "switchboard: the console failed: "+err.Error())
+	default:
+		_ = w.WriteExit(0, "")
+	}
+	s.log.Info("console detached", "user", ss.login, "os_user", ss.osUser, "pid", peer.PID)
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"github.com/spf13/cobra"
+)
+
+// userLinkCmd links an internal user to an OS user (issue 9): whoever is logged in
+// as that OS user — at this machine or over SSH — acts as the user.
+func userLinkCmd(a *app) *cobra.Command {
+	var osUser string
+	cmd := &cobra.Command{
+		Use:   "link LOGIN --os-user NAME",
+		Short: "Link an internal user to an OS user, who then acts as it (admins only); prints JSON",
+		Long: `Link an internal user to the OS user NAME: the console and commands run by that
+OS user (its processes, or its connections to the server's socket) act as the
+internal user. Without a link, an OS user acts as the internal user of the same
+login, and the OS user who owns the database as the built-in admin. Only admins
+may act as somebody else with --as. --os-user "" removes the link.`,
+		Example: `  switchboard user link li.na --os-user lina
+  switchboard user link li.na --os-user ""`,
+		Args: exactArgs("LOGIN"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			u, err := a.svc.LinkOSUser(a.actor, args[0], osUser)
+			if err != nil {
+				return err
+			}
+			a.log.Info("user linked to OS user", "login", u.Login, "os_user", u.OSUser, "by", a.actor.Label())
+			return writeJSON(a.stdout, u)
+		}),
+	}
+	cmd.Flags().StringVar(&osUser, "os-user", "", "the OS user `NAME` (as `id -un` prints it)")
+	_ = cmd.MarkFlagRequired("os-user")
+	return cmd
+}
