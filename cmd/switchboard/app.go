@@ -50,7 +50,11 @@ type app struct {
 
 	dbFlag string // --db
 	asFlag string // --as
-	root   *cobra.Command
+	// ownIdentity ignores --as and SWITCHBOARD_USER: the demo fills its
+	// database as the OS user's own identity and only then opens the console
+	// as the --as user, who exists only once the demo made them.
+	ownIdentity bool
+	root        *cobra.Command
 
 	dbPath string
 	st     *store.Bolt
@@ -91,6 +95,9 @@ func resolveDBPath(flag string, set bool, getenv func(string) string, cwd string
 
 // requestedLogin is the login asked for with --as or SWITCHBOARD_USER, "" for none.
 func (a *app) requestedLogin() string {
+	if a.ownIdentity {
+		return ""
+	}
 	if a.root.PersistentFlags().Changed("as") {
 		return a.asFlag
 	}

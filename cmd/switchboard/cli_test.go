@@ -317,3 +317,14 @@ func TestEnvironment(t *testing.T) {
 		t.Fatalf("SWITCHBOARD_DB database has %v", got)
 	}
 }
+
+// TestDemoAsDemoUser: `demo --as LOGIN` fills the database as its owner and only
+// then acts as LOGIN, a user the demo itself makes (before, it failed at once
+// with "There is no user").
+func TestDemoAsDemoUser(t *testing.T) {
+	d := newDB(t)
+	d.ok("demo", "--no-ui", "--work-orders", "20", "--seed", "3", "--as", "zhao.min")
+	if out := d.ok("followup", "queue", "--as", "zhao.min", "--json"); !strings.Contains(out, `"tasks"`) {
+		t.Fatalf("zhao.min's queue after the demo: %s", out)
+	}
+}

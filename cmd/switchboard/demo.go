@@ -50,6 +50,7 @@ The same --seed and --now give the same company, byte for byte.`,
 			} else {
 				opt.Now = time.Now()
 			}
+			a.ownIdentity = true
 			note, err := a.openDemoTarget()
 			if err != nil {
 				return err
@@ -73,6 +74,7 @@ The same --seed and --now give the same company, byte for byte.`,
 			// The console is a client of a server like any other: let the
 			// server have the database.
 			a.close()
+			a.ownIdentity = false
 			return a.console(web)
 		}),
 	}
