@@ -23,7 +23,7 @@ func followUpFixture(t *testing.T) (*fixture, core.Actor) {
 	t.Helper()
 	f := newFixture(t)
 	fiona := f.user(t, "fiona", core.RoleFollowUp)
-	f.user(t, "gus", core.RoleFollowUp)
+	f.user(t, "gwen", core.RoleFollowUp)
 	if _, err := f.svc.SetFollowUpEnabled(f.admin, true); err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +183,27 @@ func TestFollowUpConsoleWorksCalls(t *testing.T) {
 	ha.typeText("gus")
 	ha.key("enter")
 	ha.waitView("Task 3 (WO-000002) is now in gus's queue.")
+}
+
+// TestFollowUpQueueFollowsChangesLive: an open queue follows changes made
+// elsewhere that touch no work order — a lead's reassignment and the plug-in
+// switched off — without the agent pressing a key.
+func TestFollowUpQueueFollowsChangesLive(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	h := newHarness(t, f, fiona, 140, 40)
+	h.waitView("WO-000012")
+	h.goTo(common.FollowUpScreen)
+	h.waitView("3 task(s)")
+	q, err := f.svc.FollowUpQueue(fiona, core.QueueQuery{})
+	if err != nil || len(q.Tasks) == 0 {
+		t.Fatalf("fiona's queue: %+v %v", q, err)
+	}
+	if _, err := f.svc.ReassignFollowUp(f.admin, q.Tasks[0].ID, "gwen"); err != nil {
+		t.Fatal(err)
+	}
+	h.waitView("2 task(s)")
+	if _, err := f.svc.SetFollowUpEnabled(f.admin, false); err != nil {
+		t.Fatal(err)
+	}
+	h.waitView("The follow-up plug-in is off")
 }

@@ -34,6 +34,7 @@ type live struct {
 	waiting             bool // a flush is scheduled
 	process             bool // a record type's process changed
 	users               bool // internal users changed
+	followUp            bool // follow-up tasks, teams or settings changed
 	lastFlush           time.Time
 }
 
@@ -82,6 +83,8 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 			l.intake = true
 		case msg.change.Kind == "user":
 			l.users = true
+		case msg.change.Kind == "followup":
+			l.followUp = true
 		case msg.change.Kind != "work-order":
 			return nil, next
 		case msg.change.Number == "":
@@ -119,6 +122,10 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 		if l.users {
 			l.users = false
 			cmd = tea.Batch(cmd, func() tea.Msg { return common.UsersChangedMsg{} })
+		}
+		if l.followUp {
+			l.followUp = false
+			cmd = tea.Batch(cmd, func() tea.Msg { return common.FollowUpChangedMsg{} })
 		}
 		if !out.All && len(out.Numbers) == 0 {
 			return nil, cmd

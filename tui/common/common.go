@@ -187,3 +187,7 @@ type IntakeChangedMsg struct{}
 // disabled state) changed, here or elsewhere (coalesced like
 // WorkOrdersChangedMsg).
 type UsersChangedMsg struct{}
+
+// FollowUpChangedMsg tells screens that follow-up tasks, teams, absences or
+// settings changed, here or elsewhere (coalesced like WorkOrdersChangedMsg).
+type FollowUpChangedMsg struct{}

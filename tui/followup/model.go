@@ -284,7 +284,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.mode = listMode
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("Task %d (%s) is now in %s's queue.", msg.task.ID, msg.task.Number, msg.task.Agent)))
-	case common.WorkOrdersChangedMsg:
+	case common.WorkOrdersChangedMsg, common.FollowUpChangedMsg:
 		if m.refusal == "" && m.mode == listMode {
 			return m.reloadCmd()
 		}
