@@ -23,7 +23,7 @@ func followUpFixture(t *testing.T) (*fixture, core.Actor) {
 	t.Helper()
 	f := newFixture(t)
 	fiona := f.user(t, "fiona", core.RoleFollowUp)
-	f.user(t, "gwen", core.RoleFollowUp)
+	f.user(t, "gus", core.RoleFollowUp)
 	if _, err := f.svc.SetFollowUpEnabled(f.admin, true); err != nil {
 		t.Fatal(err)
 	}
@@ -198,6 +198,7 @@ func TestFollowUpQueueFollowsChangesLive(t *testing.T) {
 	if err != nil || len(q.Tasks) == 0 {
 		t.Fatalf("fiona's queue: %+v %v", q, err)
 	}
+	f.user(t, "gwen", core.RoleFollowUp)
 	if _, err := f.svc.ReassignFollowUp(f.admin, q.Tasks[0].ID, "gwen"); err != nil {
 		t.Fatal(err)
 	}
