@@ -7,6 +7,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"switchboard/core"
 	"syscall"
 
 	"github.com/charmbracelet/x/term"
@@ -25,10 +26,12 @@ func (a *app) console(web webFlags) error {
 		return err
 	}
 	c, err := dialServer(db)
+	started := false
 	if errors.Is(err, errNoServer) {
 		if _, err = startServer(db, web); err != nil {
 			return err
 		}
+		started = true
 		c, err = dialServer(db)
 	}
 	if err != nil {
@@ -38,7 +41,11 @@ func (a *app) console(web webFlags) error {
 	cwd, _ := os.Getwd()
 	h := wire.HelloMsg{
 		Version: wire.Version, Kind: wire.KindConsole, Args: a.args, Cwd: cwd, Env: clientEnvironment(),
-		Term: a.getenv("TERM"), As: a.requestedLogin(), Listen: web.listen, PublicURL: web.publicURL,
+		Term: a.getenv("TERM"), As: a.requestedLogin(),
+	}
+	if !started && (web.listen != core.DefaultListen || web.publicURL != "" || web.ssh != "") {
+		// The running server keeps its own listeners: the console says so.
+		h.Listen, h.PublicURL, h.SSH = web.listen, web.publicURL, web.ssh
 	}
 	in, _ := a.stdin.(*os.File)
 	out, _ := a.stdout.(*os.File)

@@ -33,8 +33,12 @@ func TestTwoConsolesAndCLI(t *testing.T) {
 	d := dispatchDB(t)
 	one := startTmux(t, d.home, binary, "--db", d.path, "--listen", "127.0.0.1:0")
 	one.waitFor("1 of 1")
-	two := startTmux(t, d.home, binary, "--db", d.path)
-	two.waitFor("1 of 1")
+	// The second console's --listen cannot apply to the running server: it says so.
+	two := startTmux(t, d.home, binary, "--db", d.path, "--listen", "127.0.0.1:0")
+	two.waitForAll("1 of 1", "Listener flags ignored: the server already runs")
+	if strings.Contains(one.screen(), "Listener flags ignored") {
+		t.Fatalf("the console that started the server used its flags:\n%s", one.screen())
+	}
 	if scr := two.screen(); !strings.Contains(scr, "WO-000001") || assignedRow.MatchString(scr) {
 		t.Fatalf("console 2 should show WO-000001 not yet assigned:\n%s", scr)
 	}

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"runtime/debug"
+	"strings"
 	"sync"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -109,8 +110,16 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	r := lipgloss.NewRenderer(out, termenv.WithProfile(profile))
 	r.SetHasDarkBackground(h.Dark)
 	in, inW := io.Pipe()
+	problem := s.webProblem
+	if h.Listen != "" || h.PublicURL != "" || h.SSH != "" {
+		web := s.webURL
+		if web == "" {
+			web = "not running"
+		}
+		problem = strings.TrimSpace(problem + fmt.Sprintf(" Listener flags ignored: the server already runs (web %s); `switchboard server stop` first to change them.", web))
+	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
-		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: s.webProblem,
+		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: problem,
 		Input: in, Output: out, Renderer: r,
 		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
 	})

@@ -68,10 +68,12 @@ type HelloMsg struct {
 	Width   int    `json:"width,omitempty"`
 	Height  int    `json:"height,omitempty"`
 	As      string `json:"as,omitempty"`
-	// Listen and PublicURL are the console's web flags (shown when the server runs
-	// another listener than asked).
+	// Listen, PublicURL and SSH are the console's listener flags, sent only when
+	// given to a console that attached to a server already running (which keeps
+	// its own listeners; the console says so).
 	Listen    string `json:"listen,omitempty"`
 	PublicURL string `json:"public_url,omitempty"`
+	SSH       string `json:"ssh,omitempty"`
 }
 
 // Frame is one decoded frame.
