@@ -309,10 +309,18 @@ func (t *FollowUpTask) Matches(text string) bool {
 
 // ParseCallbackTime reads a callback time as people type it: "+2h" or "+1d"
 // (from now), "15:00" (today in loc, or tomorrow when that has passed),
-// "2026-11-03 15:00" or "2026-11-03T15:00" in loc, or RFC 3339.
+// "tomorrow 15:00", "2026-11-03 15:00" or "2026-11-03T15:00" in loc, or RFC 3339.
 func ParseCallbackTime(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	bad := Invalid("at", "%q is not a time: write e.g. 15:00, 2026-11-03 15:00 or +2h.", s)
+	bad := Invalid("at", "%q is not a time: write e.g. 15:00, tomorrow 9:30, 2026-11-03 15:00 or +2h.", s)
+	if rest, ok := strings.CutPrefix(strings.ToLower(s), "tomorrow"); ok {
+		t, err := time.ParseInLocation("15:04", strings.TrimSpace(rest), loc)
+		if err != nil {
+			return time.Time{}, bad
+		}
+		n := now.In(loc).AddDate(0, 0, 1)
+		return time.Date(n.Year(), n.Month(), n.Day(), t.Hour(), t.Minute(), 0, 0, loc), nil
+	}
 	if strings.HasPrefix(s, "+") {
 		d, err := ParseDuration(s[1:])
 		if err != nil || d <= 0 {

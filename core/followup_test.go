@@ -444,6 +444,37 @@ func TestFollowUpSettingsChecked(t *testing.T) {
 	}
 }
 
+// TestParseCallbackTime (R-FU-5): the callback times an agent types.
+func TestParseCallbackTime(t *testing.T) {
+	loc := time.FixedZone("CST", 8*3600)
+	now := time.Date(2026, 11, 2, 14, 0, 0, 0, loc)
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, loc) }
+	cases := map[string]time.Time{
+		"+2h":                  now.Add(2 * time.Hour),
+		"+1d":                  now.Add(24 * time.Hour),
+		"15:00":                at(2, 15, 0),
+		"9:30":                 at(3, 9, 30), // passed today: tomorrow
+		"tomorrow 9:30":        at(3, 9, 30),
+		"Tomorrow 16:45":       at(3, 16, 45),
+		"2026-11-05 08:00":     at(5, 8, 0),
+		"2026-11-05T08:00":     at(5, 8, 0),
+		"2026-11-05T00:00:00Z": time.Date(2026, 11, 5, 0, 0, 0, 0, time.UTC),
+	}
+	for in, want := range cases {
+		got, err := core.ParseCallbackTime(in, now, loc)
+		if err != nil || !got.Equal(want) {
+			t.Errorf("ParseCallbackTime(%q) = %v, %v; want %v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"", "tomorrow", "tomorrow 25:00", "soon", "+", "+-2h", "15", "2026-13-01 10:00"} {
+		if got, err := core.ParseCallbackTime(bad, now, loc); err == nil {
+			t.Errorf("ParseCallbackTime(%q) = %v, want an error", bad, got)
+		} else if !strings.Contains(err.Error(), "is not a time") {
+			t.Errorf("ParseCallbackTime(%q): %v", bad, err)
+		}
+	}
+}
+
 // TestSplitCommand: the template splits like shell words, without a shell.
 func TestSplitCommand(t *testing.T) {
 	cases := map[string][]string{

@@ -2,6 +2,8 @@ package main
 
 import (
 	"bytes"
+	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -340,5 +342,34 @@ func TestServerRefusesOtherOSUser(t *testing.T) {
 	}
 	if got := d.numbers(); len(got) != 1 {
 		t.Fatalf("the owner still works: %v", got)
+	}
+}
+
+// TestServerWebURLIsTheRealAddress (R-APP-2): a server started with --listen
+// 127.0.0.1:0 names the port it actually took — in what `server start`
+// prints, in `server status` and in the links it makes — and serves there.
+func TestServerWebURLIsTheRealAddress(t *testing.T) {
+	d := newDB(t)
+	out := d.ok("server", "start", "--listen", "127.0.0.1:0")
+	st := d.serverStatus()
+	u, err := url.Parse(st.WebURL)
+	if err != nil || u.Hostname() != "127.0.0.1" || u.Port() == "" || u.Port() == "0" {
+		t.Fatalf("server status web_url %q: want http://127.0.0.1:PORT with the port taken", st.WebURL)
+	}
+	if !strings.Contains(out, st.WebURL) {
+		t.Errorf("server start printed %q, want the address %s", out, st.WebURL)
+	}
+	resp, err := http.Get(st.WebURL + "/")
+	if err != nil {
+		t.Fatalf("GET %s/: %v", st.WebURL, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s/: %s", st.WebURL, resp.Status)
+	}
+	d.ok("device", "add", "--code", "FRZ-1", "--model", "Freezer")
+	lines := strings.Split(strings.TrimSpace(d.ok("device", "qr", "FRZ-1")), "\n")
+	if link := lines[len(lines)-1]; !strings.HasPrefix(link, st.WebURL+"/") {
+		t.Errorf("device link %q does not start with the listener's address %s", link, st.WebURL)
 	}
 }

@@ -29,7 +29,8 @@ func addWebFlags(cmd *cobra.Command, w *webFlags) {
 }
 
 // publicURL is the address links are built on: --public-url (saved for later
-// commands when the actor may), else the saved one, else http://LISTEN.
+// commands when the actor may), else the saved one, else empty: the address the
+// listener takes.
 func (a *app) publicURL(w webFlags) (string, error) {
 	if w.publicURL != "" {
 		u, err := core.CheckPublicURL(w.publicURL)
@@ -48,7 +49,9 @@ func (a *app) publicURL(w webFlags) (string, error) {
 	if saved != "http://"+core.DefaultListen || w.listen == "" {
 		return saved, nil
 	}
-	return "http://" + w.listen, nil
+	// Empty: the listener names the address it actually took (a port of 0
+	// becomes the one the kernel chose).
+	return "", nil
 }
 
 // startWeb starts the web listener on the open database.

@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strings"
 	"time"
 
@@ -108,7 +109,7 @@ func (s *Server) Start() error {
 	}
 	s.ln = ln
 	if s.cfg.PublicURL == "" {
-		s.cfg.PublicURL = "http://" + ln.Addr().String()
+		s.cfg.PublicURL = listenURL(ln.Addr())
 	}
 	s.cfg.Log.Info("web listener started", "listen", ln.Addr().String(), "public_url", s.cfg.PublicURL)
 	go func() {
@@ -117,6 +118,23 @@ func (s *Server) Start() error {
 		}
 	}()
 	return nil
+}
+
+// listenURL is the URL of a listener's actual address. A wildcard address
+// (":8080", "0.0.0.0:8080") is named by this machine's host name, which other
+// devices are likelier to reach than a loopback address.
+func listenURL(a net.Addr) string {
+	host, port, err := net.SplitHostPort(a.String())
+	if err != nil {
+		return "http://" + a.String()
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsUnspecified() {
+		host = "127.0.0.1"
+		if h, err := os.Hostname(); err == nil && h != "" {
+			host = h
+		}
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // URL is the public address of the listener (after Start).

@@ -326,7 +326,7 @@ func (m *Model) openCall(t core.FollowUpTask) tea.Cmd {
 			m.clamp()
 		}
 	}
-	if !m.cfg.Dialer.Configured() {
+	if !m.cfg.Dialer.Configured() || strings.TrimSpace(t.Phone) == "" {
 		return nil
 	}
 	m.dialing = true
@@ -410,7 +410,7 @@ func (m *Model) callKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.callback):
 		m.mode = callbackMode
 		m.input.SetValue("")
-		m.input.Placeholder = "15:00, 2026-11-03 15:00 or +2h"
+		m.input.Placeholder = "15:00, tomorrow 9:30, 2026-11-03 15:00 or +2h"
 		return m.input.Focus()
 	}
 	return nil

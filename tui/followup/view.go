@@ -191,6 +191,10 @@ func (m *Model) callView() string {
 	add("  " + st.Label.Render("Form:      ") + " " + t.Type)
 	add("")
 	switch {
+	case strings.TrimSpace(t.Phone) == "":
+		for _, l := range common.Wrap("This customer has no phone number on record: find one on "+t.Number+" or its contact, or record the outcome (w wrong number closes the task).", m.width-2) {
+			add("  " + st.Error.Render(l))
+		}
 	case !m.cfg.Dialer.Configured():
 		add("  " + st.Muted.Render("No call integration is set: dial "+common.OrDash(t.Phone)+" by hand (an admin sets one with `switchboard followup dialer set`)."))
 	case m.dialing:
