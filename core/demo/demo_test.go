@@ -233,8 +233,15 @@ func TestDemoFollowUp(t *testing.T) {
 		t.Fatalf("queues: %d tasks, %v; want %d", q.Total, err, sum.FollowUpTasks)
 	}
 	agents := map[string]bool{}
+	tried := map[core.Outcome]int{}
 	for _, x := range q.Tasks {
 		agents[x.Agent] = true
+		for _, a := range x.Attempts {
+			tried[a.Outcome]++
+		}
+	}
+	if q.Waiting != 2 || tried[core.OutcomeNoAnswer] != 1 || tried[core.OutcomeCallback] != 1 {
+		t.Errorf("the demo queue should hold one no-answer retry and one callback: %d waiting, attempts %v", q.Waiting, tried)
 	}
 	if sum.FollowUpTasks > 1 && len(agents) < 2 {
 		t.Fatalf("rotation gave every task to %v", agents)

@@ -2,6 +2,7 @@ package demo
 
 import (
 	"fmt"
+	"time"
 
 	"switchboard/core"
 )
@@ -14,7 +15,7 @@ const DemoFollowUpTasks = 6
 // staff a team that shares tasks by rotation with the first as its lead
 // (R-FU-4), points every process's follow-up node at it (R-FU-3), and starts
 // follow-up calls for a few work orders waiting at the node, so a follow-up
-// user finds a queue in the Follow-up section.
+// user finds a queue in the Follow-up section, two of them already tried.
 func followUp(svc *core.Service, admin core.Actor, staff []core.Actor) (int, error) {
 	if len(staff) == 0 {
 		return 0, nil
@@ -47,13 +48,33 @@ func followUp(svc *core.Service, admin core.Actor, staff []core.Actor) (int, err
 	if err != nil {
 		return 0, err
 	}
-	n := 0
+	var tasks []core.FollowUpTask
 	for _, row := range page.Rows {
 		ts, err := svc.StartFollowUp(admin, row.Number)
 		if err != nil {
-			return n, fmt.Errorf("follow-up of %s: %w", row.Number, err)
+			return len(tasks), fmt.Errorf("follow-up of %s: %w", row.Number, err)
 		}
-		n += len(ts)
+		tasks = append(tasks, ts...)
 	}
-	return n, nil
+	// A queue mid-morning: one customer did not answer the first call (back
+	// after the retry delay), another asked to be called back this afternoon.
+	byLogin := map[string]core.Actor{}
+	for _, a := range staff {
+		byLogin[a.User.Login] = a
+	}
+	later := svc.Now().Add(3 * time.Hour)
+	for i, r := range []core.CallResult{{Outcome: core.OutcomeNoAnswer}, {Outcome: core.OutcomeCallback, At: &later, Note: "in a meeting; call after lunch"}} {
+		if i+1 >= len(tasks) {
+			break
+		}
+		t := tasks[i+1]
+		agent, ok := byLogin[t.Agent]
+		if !ok {
+			continue
+		}
+		if _, err := svc.RecordFollowUpCall(agent, t.ID, r); err != nil {
+			return len(tasks), fmt.Errorf("follow-up call of %s: %w", t.Number, err)
+		}
+	}
+	return len(tasks), nil
 }
