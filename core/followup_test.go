@@ -391,6 +391,12 @@ func TestFollowUpQueueOrderAndRoles(t *testing.T) {
 	if fq, _ := f.svc.FollowUpQueue(f.bob, core.QueueQuery{All: true, Filter: ws[3].Number}); fq.Total != 1 || fq.Tasks[0].Number != ws[3].Number {
 		t.Fatalf("filter: %+v", fq)
 	}
+	if aq, err := f.svc.FollowUpQueue(f.bob, core.QueueQuery{Agent: "amy"}); err != nil || aq.Total != 2 || aq.Agent != "amy" {
+		t.Fatalf("the lead's look at amy's queue: %+v %v", aq, err)
+	}
+	if _, err := f.svc.FollowUpQueue(f.bob, core.QueueQuery{Agent: "nobody"}); !errors.Is(err, core.ErrNotFound) {
+		t.Fatalf("the queue of a user who does not exist: %v", err)
+	}
 	task := q.Tasks[0]
 	if _, err := f.svc.ReassignFollowUp(f.amy, task.ID, "cai"); !errors.Is(err, core.ErrForbidden) {
 		t.Fatalf("amy reassigned: %v", err)

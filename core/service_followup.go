@@ -589,6 +589,11 @@ func (s *Service) FollowUpQueue(as Actor, q QueueQuery) (FollowUpQueue, error) {
 		}
 		if !q.All {
 			out.Agent = agent
+			if agent != as.User.Login {
+				if _, err := tx.UserByLogin(agent); err != nil {
+					return NotFoundf("There is no user %q: list them with `switchboard user list`.", agent)
+				}
+			}
 		}
 		return tx.ScanFollowUpQueue(agent, q.All, func(t FollowUpTask) bool {
 			if !t.Matches(q.Filter) {

@@ -342,7 +342,7 @@ switchboard evaluation type list.`,
 			if at != "" {
 				t, err := core.ParseCallbackTime(at, a.svc.Now(), time.Local)
 				if err != nil {
-					return usagef("--at wants a time like 2026-11-03 15:00, 15:00, +2h or RFC 3339, not %q.", at)
+					return usagef("--at wants a time like 2026-11-03 15:00, 15:00, tomorrow 9:30, +2h or RFC 3339, not %q.", at)
 				}
 				r.At = &t
 			}
