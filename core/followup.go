@@ -259,6 +259,23 @@ type FollowUpTask struct {
 	Version      uint64            `json:"version"`
 }
 
+// FollowUpQueueEntry is an open task as the queue indexes hold it: enough to
+// order, count and hold back tasks without reading their records.
+type FollowUpQueueEntry struct {
+	ID    ID
+	DueAt time.Time
+	// NotBefore is the task's NotBefore (a callback or a retry), if any.
+	NotBefore *time.Time
+}
+
+// Overdue reports whether the entry's task is past its due time at now.
+func (e FollowUpQueueEntry) Overdue(now time.Time) bool { return now.After(e.DueAt) }
+
+// Ready reports whether the entry's task may be called at now.
+func (e FollowUpQueueEntry) Ready(now time.Time) bool {
+	return e.NotBefore == nil || !now.Before(*e.NotBefore)
+}
+
 // Overdue reports whether an open task is past its due time at now.
 func (t *FollowUpTask) Overdue(now time.Time) bool {
 	return t.Status == FollowUpOpen && now.After(t.DueAt)

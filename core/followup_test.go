@@ -391,6 +391,14 @@ func TestFollowUpQueueOrderAndRoles(t *testing.T) {
 	if fq, _ := f.svc.FollowUpQueue(f.bob, core.QueueQuery{All: true, Filter: ws[3].Number}); fq.Total != 1 || fq.Tasks[0].Number != ws[3].Number {
 		t.Fatalf("filter: %+v", fq)
 	}
+	page, err := f.svc.FollowUpQueue(f.bob, core.QueueQuery{All: true, Offset: 1, Limit: 2})
+	if err != nil || page.Total != 4 || page.Overdue != 2 || page.Offset != 1 || len(page.Tasks) != 2 ||
+		page.Tasks[0].ID != all.Tasks[1].ID || page.Tasks[1].ID != all.Tasks[2].ID {
+		t.Fatalf("a page of every queue: %+v %v", page, err)
+	}
+	if past, _ := f.svc.FollowUpQueue(f.bob, core.QueueQuery{All: true, Offset: 9, Limit: 2}); past.Total != 4 || len(past.Tasks) != 0 {
+		t.Fatalf("a page past the end: %+v", past)
+	}
 	if aq, err := f.svc.FollowUpQueue(f.bob, core.QueueQuery{Agent: "amy"}); err != nil || aq.Total != 2 || aq.Agent != "amy" {
 		t.Fatalf("the lead's look at amy's queue: %+v %v", aq, err)
 	}

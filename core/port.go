@@ -201,11 +201,17 @@ type Tx interface {
 	PutFollowUpTask(t *FollowUpTask) error
 	FollowUpTask(id ID) (FollowUpTask, error)
 	FollowUpTasksFor(wo ID) ([]FollowUpTask, error)
-	// ScanFollowUpQueue calls fn with the open tasks of agent ("" for the
-	// unassigned ones) in due-time order, seeking to the agent's first task;
-	// all walks every agent's open tasks in due-time order instead. fn returns
-	// false to stop.
-	ScanFollowUpQueue(agent string, all bool, fn func(FollowUpTask) bool) error
+	// ScanFollowUpQueue calls fn with the index entries of the open tasks of
+	// agent ("" for the unassigned ones) in due-time order, seeking to the
+	// agent's first task; all walks every agent's open tasks in due-time order
+	// instead. No task record is read: counting a queue of thousands is a walk
+	// of its index. fn returns false to stop.
+	ScanFollowUpQueue(agent string, all bool, fn func(FollowUpQueueEntry) bool) error
+	// FollowUpTaskMentioning reads task id when its record may mention text
+	// (case-insensitively; see FollowUpTask.Matches) and reports ok false,
+	// without decoding it, when the record cannot. ok true does not promise a
+	// match: the caller still checks. Empty text always reads.
+	FollowUpTaskMentioning(id ID, text string) (t FollowUpTask, ok bool, err error)
 	// PutFollowUpTeam inserts or replaces a team by name (case-insensitive);
 	// FollowUpTeam reads one; FollowUpTeams lists them by name; DeleteFollowUpTeam removes one.
 	PutFollowUpTeam(t *FollowUpTeam) error

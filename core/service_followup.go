@@ -534,21 +534,25 @@ type QueueQuery struct {
 	All bool
 	// Filter keeps tasks that mention it (number, customer, phone, subject, agent).
 	Filter string
-	// Limit caps the tasks returned (0: all); the counts cover every match.
-	Limit int
+	// Offset skips that many tasks of the queue (in due order) before the
+	// ones returned; Limit caps the tasks returned (0: all). The counts cover
+	// every match.
+	Offset, Limit int
 }
 
 // FollowUpQueue is a queue in due-time order: overdue first (R-FU-5, item 5).
 type FollowUpQueue struct {
-	Agent   string         `json:"agent,omitempty"`
-	All     bool           `json:"all,omitempty"`
-	Enabled bool           `json:"enabled"`
-	Lead    bool           `json:"lead"`
-	Now     time.Time      `json:"now"`
-	Total   int            `json:"total"`
-	Overdue int            `json:"overdue"`
-	Waiting int            `json:"waiting"`
-	Tasks   []FollowUpTask `json:"tasks"`
+	Agent   string    `json:"agent,omitempty"`
+	All     bool      `json:"all,omitempty"`
+	Enabled bool      `json:"enabled"`
+	Lead    bool      `json:"lead"`
+	Now     time.Time `json:"now"`
+	Total   int       `json:"total"`
+	Overdue int       `json:"overdue"`
+	Waiting int       `json:"waiting"`
+	// Offset is the position of Tasks[0] in the queue.
+	Offset int            `json:"offset,omitempty"`
+	Tasks  []FollowUpTask `json:"tasks"`
 }
 
 // canUseQueue: the call queue is for follow-up agents (and admins), R-FU-5.
@@ -570,7 +574,8 @@ func (s *Service) FollowUpQueue(as Actor, q QueueQuery) (FollowUpQueue, error) {
 		return FollowUpQueue{}, err
 	}
 	now := s.Now()
-	out := FollowUpQueue{Now: now, All: q.All, Tasks: []FollowUpTask{}}
+	q.Offset = max(0, q.Offset)
+	out := FollowUpQueue{Now: now, All: q.All, Offset: q.Offset, Tasks: []FollowUpTask{}}
 	err := s.store.View(func(tx Tx) error {
 		cfg, err := readFollowUpConfig(tx)
 		if err != nil {
@@ -595,22 +600,44 @@ func (s *Service) FollowUpQueue(as Actor, q QueueQuery) (FollowUpQueue, error) {
 				}
 			}
 		}
-		return tx.ScanFollowUpQueue(agent, q.All, func(t FollowUpTask) bool {
-			if !t.Matches(q.Filter) {
-				return true
+		// The counts come from the index; only the page's records are read
+		// (and, with a filter, the records that may mention it).
+		filter := strings.TrimSpace(q.Filter)
+		var readErr error
+		scanErr := tx.ScanFollowUpQueue(agent, q.All, func(e FollowUpQueueEntry) bool {
+			var t FollowUpTask
+			if filter != "" {
+				var ok bool
+				if t, ok, readErr = tx.FollowUpTaskMentioning(e.ID, filter); readErr != nil {
+					return false
+				}
+				if !ok || !t.Matches(filter) {
+					return true
+				}
 			}
+			pos := out.Total
 			out.Total++
-			if t.Overdue(now) {
+			if e.Overdue(now) {
 				out.Overdue++
 			}
-			if !t.Ready(now) {
+			if !e.Ready(now) {
 				out.Waiting++
 			}
-			if q.Limit <= 0 || len(out.Tasks) < q.Limit {
-				out.Tasks = append(out.Tasks, t)
+			if pos < q.Offset || (q.Limit > 0 && len(out.Tasks) >= q.Limit) {
+				return true
 			}
+			if filter == "" {
+				if t, readErr = tx.FollowUpTask(e.ID); readErr != nil {
+					return false
+				}
+			}
+			out.Tasks = append(out.Tasks, t)
 			return true
 		})
+		if readErr != nil {
+			return readErr
+		}
+		return scanErr
 	})
 	return out, err
 }
@@ -634,13 +661,19 @@ func (s *Service) NextFollowUpCall(as Actor, agent string) (FollowUpTask, error)
 				return err
 			}
 		}
-		return tx.ScanFollowUpQueue(agent, false, func(t FollowUpTask) bool {
-			if t.Ready(now) {
-				found = &t
+		var ready ID
+		if err := tx.ScanFollowUpQueue(agent, false, func(e FollowUpQueueEntry) bool {
+			if e.Ready(now) {
+				ready = e.ID
 				return false
 			}
 			return true
-		})
+		}); err != nil || ready == 0 {
+			return err
+		}
+		t, err := tx.FollowUpTask(ready)
+		found = &t
+		return err
 	})
 	if err != nil {
 		return FollowUpTask{}, err

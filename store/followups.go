@@ -2,11 +2,14 @@ package store
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"switchboard/core"
 )
@@ -15,6 +18,32 @@ import (
 // range in due-time order, so "next call" is a seek.
 func queueKey(agent string, at time.Time, id core.ID) []byte {
 	return append(indexPrefix(agent), dueKey(at, id)...)
+}
+
+// holdValue is the value of a task's queue index entries: its NotBefore as
+// big-endian Unix nanos, or empty when it is not held back. With it a queue is
+// counted (total, overdue, waiting) from its index alone.
+func holdValue(notBefore *time.Time) []byte {
+	if notBefore == nil {
+		return []byte{}
+	}
+	v := make([]byte, 8)
+	binary.BigEndian.PutUint64(v, uint64(max(notBefore.UnixNano(), 0)))
+	return v
+}
+
+// queueEntry decodes an index entry whose key ends in due ‖ id.
+func queueEntry(k, v []byte) core.FollowUpQueueEntry {
+	n := len(k)
+	e := core.FollowUpQueueEntry{
+		ID:    btoi(k[n-8:]),
+		DueAt: time.Unix(0, int64(binary.BigEndian.Uint64(k[n-16:n-8]))).UTC(),
+	}
+	if len(v) == 8 {
+		nb := time.Unix(0, int64(binary.BigEndian.Uint64(v))).UTC()
+		e.NotBefore = &nb
+	}
+	return e
 }
 
 func (t *tx) PutFollowUpTask(f *core.FollowUpTask) error {
@@ -43,10 +72,11 @@ func (t *tx) PutFollowUpTask(f *core.FollowUpTask) error {
 	if f.Status != core.FollowUpOpen {
 		return nil
 	}
-	if err := t.b(bucketFollowUpQueue).Put(queueKey(f.Agent, f.DueAt, f.ID), nil); err != nil {
+	hold := holdValue(f.NotBefore)
+	if err := t.b(bucketFollowUpQueue).Put(queueKey(f.Agent, f.DueAt, f.ID), hold); err != nil {
 		return err
 	}
-	return t.b(bucketFollowUpDue).Put(dueKey(f.DueAt, f.ID), nil)
+	return t.b(bucketFollowUpDue).Put(dueKey(f.DueAt, f.ID), hold)
 }
 
 func (t *tx) FollowUpTask(id core.ID) (core.FollowUpTask, error) {
@@ -67,7 +97,7 @@ func (t *tx) FollowUpTasksFor(wo core.ID) ([]core.FollowUpTask, error) {
 	return out, nil
 }
 
-func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpTask) bool) error {
+func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpQueueEntry) bool) error {
 	var c interface {
 		Seek([]byte) ([]byte, []byte)
 		Next() ([]byte, []byte)
@@ -79,16 +109,54 @@ func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpTask
 		prefix = indexPrefix(agent)
 		c = t.b(bucketFollowUpQueue).Cursor()
 	}
-	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
-		f, err := t.FollowUpTask(btoi(k[len(k)-8:]))
-		if err != nil {
-			return err
+	for k, v := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, v = c.Next() {
+		if len(k) < len(prefix)+16 {
+			return fmt.Errorf("store: follow-up queue index key %x is malformed", k)
 		}
-		if !fn(f) {
+		if !fn(queueEntry(k, v)) {
 			return nil
 		}
 	}
 	return nil
+}
+
+func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask, bool, error) {
+	raw := t.b(bucketFollowUps).Get(itob(id))
+	if raw == nil {
+		return core.FollowUpTask{}, false, core.NotFoundf("There is no follow-up task %d.", id)
+	}
+	if !mayMention(raw, text) {
+		return core.FollowUpTask{}, false, nil
+	}
+	var f core.FollowUpTask // declared here: decoding puts it on the heap
+	if err := json.Unmarshal(raw, &f); err != nil {
+		return f, false, fmt.Errorf("store: follow-up task %d is unreadable: %w", id, err)
+	}
+	return f, true, nil
+}
+
+// mayMention reports whether the JSON record raw can hold a string that
+// contains text, case-insensitively. A text with a character that JSON writes
+// escaped (quotes, backslashes, <, >, &, controls, U+2028/9, U+FFFD) cannot be
+// looked for in the raw bytes, so it always may.
+func mayMention(raw []byte, text string) bool {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == "" {
+		return true
+	}
+	caseless := true
+	for _, r := range text {
+		if r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
+			return true
+		}
+		caseless = caseless && unicode.SimpleFold(r) == r
+	}
+	if caseless {
+		// Digits, CJK, punctuation: no other rune lowers to them, so the
+		// record holds them as they are (a phone number, a Chinese name).
+		return bytes.Contains(raw, []byte(text))
+	}
+	return bytes.Contains(bytes.ToLower(raw), []byte(text))
 }
 
 func teamKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }

@@ -1,9 +1,11 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"strconv"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -125,6 +127,42 @@ var migrations = []migration{
 		for _, name := range followUpBucketNames {
 			if _, err := t.CreateBucketIfNotExists(name); err != nil {
 				return err
+			}
+		}
+		return nil
+	}},
+	{"follow-up queue index entries carry their tasks' hold times", func(t *bolt.Tx) error {
+		tasks := t.Bucket(bucketFollowUps)
+		for _, name := range [][]byte{bucketFollowUpQueue, bucketFollowUpDue} {
+			b := t.Bucket(name)
+			var keys [][]byte
+			if err := b.ForEach(func(k, _ []byte) error {
+				keys = append(keys, bytes.Clone(k))
+				return nil
+			}); err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if len(k) < 16 {
+					return fmt.Errorf("follow-up index key %x is malformed", k)
+				}
+				var f struct {
+					NotBefore *time.Time `json:"not_before"`
+				}
+				raw := tasks.Get(k[len(k)-8:])
+				if raw == nil {
+					// An entry without its task: nothing to call; drop it.
+					if err := b.Delete(k); err != nil {
+						return err
+					}
+					continue
+				}
+				if err := json.Unmarshal(raw, &f); err != nil {
+					return fmt.Errorf("follow-up task %d is unreadable: %w", btoi(k[len(k)-8:]), err)
+				}
+				if err := b.Put(k, holdValue(f.NotBefore)); err != nil {
+					return err
+				}
 			}
 		}
 		return nil

@@ -2,7 +2,9 @@ package store
 
 import (
 	"path/filepath"
+	"strconv"
 	"testing"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -62,5 +64,71 @@ func TestNewerSchemaRefused(t *testing.T) {
 	st.Close()
 	if _, err := Open(path, Options{}); err == nil {
 		t.Fatal("opened a database from the future")
+	}
+}
+
+// TestMigrationFollowUpHoldTimes: a database whose follow-up queue index has
+// no hold times (as schema 10 wrote it) gets them from the tasks, so counting
+// a queue from its index stays right.
+func TestMigrationFollowUpHoldTimes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	held := t0.Add(2 * time.Hour)
+	tasks := []*core.FollowUpTask{
+		{WorkOrderID: 1, Agent: "amy", Status: core.FollowUpOpen, DueAt: t0, NotBefore: &held},
+		{WorkOrderID: 2, Agent: "amy", Status: core.FollowUpOpen, DueAt: t0.Add(time.Hour)},
+	}
+	err = st.Update(func(tx core.Tx) error {
+		for _, f := range tasks {
+			if err := tx.PutFollowUpTask(f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.db.Update(func(t *bolt.Tx) error {
+		for _, name := range [][]byte{bucketFollowUpQueue, bucketFollowUpDue} {
+			b := t.Bucket(name)
+			var keys [][]byte
+			_ = b.ForEach(func(k, _ []byte) error { keys = append(keys, k); return nil })
+			for _, k := range keys {
+				if err := b.Put(k, nil); err != nil {
+					return err
+				}
+			}
+		}
+		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte(strconv.Itoa(SchemaVersionCurrent-1)))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, err = Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for _, all := range []bool{false, true} {
+		var got []core.FollowUpQueueEntry
+		err = st.View(func(tx core.Tx) error {
+			return tx.ScanFollowUpQueue("amy", all, func(e core.FollowUpQueueEntry) bool {
+				got = append(got, e)
+				return true
+			})
+		})
+		if err != nil || len(got) != 2 {
+			t.Fatalf("queue after migration (all %v): %+v %v", all, got, err)
+		}
+		if got[0].ID != tasks[0].ID || got[0].NotBefore == nil || !got[0].NotBefore.Equal(held) || got[1].NotBefore != nil {
+			t.Fatalf("hold times after migration (all %v): %+v", all, got)
+		}
 	}
 }

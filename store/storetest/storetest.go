@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"Attachments", testAttachments},
 		{"APIKeys", testAPIKeys},
 		{"Evaluations", testEvaluations},
+		{"FollowUpQueue", testFollowUpQueue},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
