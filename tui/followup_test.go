@@ -1,7 +1,9 @@
 package tui
 
 import (
+	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"switchboard/tui/common"
 	"testing"
@@ -207,4 +209,65 @@ func TestFollowUpQueueFollowsChangesLive(t *testing.T) {
 		t.Fatal(err)
 	}
 	h.waitView("The follow-up plug-in is off")
+}
+
+// TestFollowUpLongQueueIsWindowed (R-FU-5, DESIGN "large lists are
+// virtualised"): a queue of 3,000 tasks is read a window at a time — the
+// screen holds a few screens of it, the counts cover all of it, and the end,
+// the middle and the start are reached by keys.
+func TestFollowUpLongQueueIsWindowed(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	const n = 3000
+	err := f.st.Update(func(tx core.Tx) error {
+		for i := range n {
+			x := core.FollowUpTask{WorkOrderID: core.ID(100 + i), Number: core.FormatNumber(uint64(100 + i)), Subject: "Freezer check",
+				RecordType: "Repair", Customer: "Customer " + strconv.Itoa(i), Phone: "13800000000", Agent: "fiona", Type: "Standard",
+				Status: core.FollowUpOpen, MaxAttempts: 3, Version: 1, DueAt: testdb.Epoch.Add(time.Duration(i+1) * 24 * time.Hour), Attempts: []core.FollowUpAttempt{}}
+			if err := tx.PutFollowUpTask(&x); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, f, fiona, 140, 40)
+	h.waitView("WO-000012")
+	h.goTo(common.FollowUpScreen)
+	h.waitView("3003 task(s)", "1 overdue", "1 waiting", "WO-000004")
+	fu := h.m.active().(*followup.Model)
+	held := func() {
+		t.Helper()
+		if got := fu.Held(); got == 0 || got > 200 {
+			t.Fatalf("the screen holds %d of %d tasks; want a window of a few screens", got, n+3)
+		}
+	}
+	held()
+	h.key("G")
+	last := core.FormatNumber(uint64(100 + n - 1))
+	v := h.waitView(last, "Customer "+strconv.Itoa(n-1))
+	if !strings.Contains(v, "> ") {
+		t.Fatalf("no cursor row at the end:\n%s", v)
+	}
+	held()
+	for range 40 {
+		h.key("pgup")
+	}
+	// Forty pages up, the middle of the queue: real rows (no "…" waiting for
+	// the store) with the cursor on one.
+	cursorRow := regexp.MustCompile(`> \d{4}-\d\d-\d\d \d\d:\d\d +WO-\d+ Customer (\d+)`)
+	v = h.waitFor("the middle of the queue", func(v string) bool {
+		return cursorRow.MatchString(v) && !strings.Contains(v, "  …")
+	})
+	if i, _ := strconv.Atoi(cursorRow.FindStringSubmatch(v)[1]); i < 500 || i > n-500 {
+		t.Fatalf("forty pages up from the end the cursor is on customer %d:\n%s", i, v)
+	}
+	held()
+	h.key("g")
+	h.waitView("> 2026", "WO-000004")
+	held()
+	// enter calls the task under the cursor, read from the window.
+	h.key("enter")
+	h.waitView("Call 李娜")
 }

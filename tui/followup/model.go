@@ -60,9 +60,12 @@ type (
 	}
 )
 
-func queueCmd(svc *core.Service, as core.Actor, all bool, seq int) tea.Cmd {
+// queueCmd reads the window [offset, offset+limit) of the queue with the
+// counts over all of it; the screen never holds more than a few screens of a
+// queue however long it is.
+func queueCmd(svc *core.Service, as core.Actor, all bool, offset, limit, seq int) tea.Cmd {
 	return func() tea.Msg {
-		q, err := svc.FollowUpQueue(as, core.QueueQuery{All: all})
+		q, err := svc.FollowUpQueue(as, core.QueueQuery{All: all, Offset: offset, Limit: limit})
 		msg := queueMsg{seq: seq, q: q, err: err}
 		if err == nil {
 			msg.cfg, msg.err = svc.FollowUpConfig()
@@ -124,12 +127,17 @@ type Model struct {
 	loaded  bool
 	err     error
 	seq     int
-	all     bool
-	q       core.FollowUpQueue
-	cfg     core.FollowUpConfig
-	types   []core.EvaluationType
-	cursor  int
-	top     int
+	// want is the offset of the window last asked for; shown is the seq of
+	// the window held.
+	want, shown int
+	all         bool
+	q           core.FollowUpQueue
+	cfg         core.FollowUpConfig
+	types       []core.EvaluationType
+	// cursor and top are positions in the whole queue (q.Total tasks); q
+	// holds the window q.Offset … q.Offset+len(q.Tasks) around them.
+	cursor int
+	top    int
 
 	mode mode
 	// task is the task of the call panel and the form.
@@ -195,9 +203,43 @@ func (m *Model) Init() tea.Cmd {
 	return tea.Batch(m.reloadCmd(), m.busy.StartCmd())
 }
 
+// reloadCmd reads the window around the visible rows again: a screen
+// either side of them.
 func (m *Model) reloadCmd() tea.Cmd {
 	m.seq++
-	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.seq)
+	h := m.visibleRows()
+	m.want = max(0, m.top-h)
+	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.want, 3*h, m.seq)
+}
+
+// ensureCmd reads a new window when the visible rows are not all held (after
+// scrolling), unless a read for them is already on its way.
+func (m *Model) ensureCmd() tea.Cmd {
+	if !m.loaded || m.q.Total == 0 {
+		return nil
+	}
+	h := m.visibleRows()
+	lo, hi := m.top, min(m.top+h, m.q.Total)
+	if lo >= m.q.Offset && hi <= m.q.Offset+len(m.q.Tasks) {
+		return nil
+	}
+	if m.seq != m.shown && lo >= m.want && hi <= m.want+3*h {
+		return nil // in flight
+	}
+	return m.reloadCmd()
+}
+
+// Held is how many tasks the screen holds: its window of the queue, a few
+// screens long however long the queue is.
+func (m *Model) Held() int { return len(m.q.Tasks) }
+
+// at is the task at position i of the queue, if the window holds it.
+func (m *Model) at(i int) (core.FollowUpTask, bool) {
+	j := i - m.q.Offset
+	if j < 0 || j >= len(m.q.Tasks) {
+		return core.FollowUpTask{}, false
+	}
+	return m.q.Tasks[j], true
 }
 
 // SetSize lays the queue out.
@@ -213,9 +255,6 @@ func (m *Model) SetSize(width, height int) {
 func (m *Model) Capturing() bool {
 	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode
 }
-
-// Tasks is the queue on screen.
-func (m *Model) Tasks() []core.FollowUpTask { return m.q.Tasks }
 
 // Update handles keys, results and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -238,7 +277,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 		m.busy.Stop()
-		m.loaded = true
+		m.loaded, m.shown = true, msg.seq
 		if msg.err != nil {
 			m.err = msg.err
 			return common.ErrorCmd(msg.err)
@@ -247,7 +286,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.q, m.cfg, m.types = msg.q, msg.cfg, msg.types
 		m.table = common.NewTable(m.columns(), m.width)
 		m.clamp()
-		return nil
+		return m.ensureCmd() // the queue shrank under the cursor, say
 	case nextMsg:
 		if msg.err != nil {
 			if errors.Is(msg.err, core.ErrNotFound) {
@@ -322,7 +361,7 @@ func (m *Model) openCall(t core.FollowUpTask) tea.Cmd {
 	m.dialed, m.dialErr, m.dialing = "", nil, false
 	for i, x := range m.q.Tasks {
 		if x.ID == t.ID {
-			m.cursor = i
+			m.cursor = m.q.Offset + i
 			m.clamp()
 		}
 	}
@@ -350,7 +389,7 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.home):
 		m.cursor = 0
 	case key.Matches(msg, k.end):
-		m.cursor = len(m.q.Tasks) - 1
+		m.cursor = m.q.Total - 1
 	case key.Matches(msg, k.next):
 		return nextCmd(m.c.Svc, m.c.Actor)
 	case key.Matches(msg, k.call):
@@ -381,7 +420,7 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.reloadCmd()
 	}
 	m.clamp()
-	return nil
+	return m.ensureCmd()
 }
 
 func (m *Model) callKeyCmd(msg tea.KeyMsg) tea.Cmd {
@@ -473,12 +512,7 @@ func (m *Model) formType() (core.EvaluationType, bool) {
 	return core.EvaluationType{}, false
 }
 
-func (m *Model) selected() (core.FollowUpTask, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.q.Tasks) {
-		return core.FollowUpTask{}, false
-	}
-	return m.q.Tasks[m.cursor], true
-}
+func (m *Model) selected() (core.FollowUpTask, bool) { return m.at(m.cursor) }
 
 // panelHeight is the room the selected task's panel takes under the queue.
 const panelHeight = 6
@@ -486,7 +520,7 @@ const panelHeight = 6
 func (m *Model) visibleRows() int { return max(1, m.height-3-panelHeight) }
 
 func (m *Model) clamp() {
-	n := len(m.q.Tasks)
+	n := m.q.Total
 	h := m.visibleRows()
 	m.cursor = max(0, min(m.cursor, n-1))
 	if m.cursor < m.top {
@@ -530,16 +564,16 @@ func (m *Model) bindings() keyMap {
 	k := m.keys
 	ok := m.refusal == "" && m.loaded && m.q.Enabled
 	list := ok && m.mode == listMode
-	many := len(m.q.Tasks) > 1
+	many := m.q.Total > 1
 	for _, b := range []*key.Binding{&k.pageUp, &k.pageDown, &k.home, &k.end} {
 		b.SetEnabled(list && many)
 	}
 	k.up.SetEnabled((list && many) || m.mode == formMode)
 	k.down.SetEnabled((list && many) || m.mode == formMode)
 	k.next.SetEnabled(list)
-	k.call.SetEnabled(list && len(m.q.Tasks) > 0)
+	k.call.SetEnabled(list && m.q.Total > 0)
 	k.all.SetEnabled(list && m.q.Lead)
-	k.reassign.SetEnabled(list && m.q.Lead && len(m.q.Tasks) > 0)
+	k.reassign.SetEnabled(list && m.q.Lead && m.q.Total > 0)
 	k.reload.SetEnabled(m.refusal == "" && m.mode == listMode)
 	call := m.mode == callMode && !m.saving
 	for _, b := range []*key.Binding{&k.reached, &k.noAnswer, &k.busy, &k.wrong, &k.callback} {

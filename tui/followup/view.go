@@ -46,7 +46,7 @@ func (m *Model) View() string {
 	case !m.loaded:
 		add(st.Title.Render("Follow-up call queue") + "  " + st.Muted.Render("loading… ") + m.busy.View())
 		return strings.Join(lines, "\n")
-	case m.err != nil && len(m.q.Tasks) == 0:
+	case m.err != nil && m.q.Total == 0:
 		add(st.Title.Render("Follow-up call queue"))
 		add("")
 		para(m.err.Error(), st.Error.Render)
@@ -63,14 +63,18 @@ func (m *Model) View() string {
 	}
 	add(m.titleLine())
 	add(st.TableHeader.Render(m.table.Header))
-	if len(m.q.Tasks) == 0 {
+	if m.q.Total == 0 {
 		add("")
 		add(st.Muted.Render("  No follow-up calls in this queue. New tasks arrive when work orders reach the follow-up node."))
 		return strings.Join(lines, "\n")
 	}
 	h := m.visibleRows()
-	for i := m.top; i < min(len(m.q.Tasks), m.top+h); i++ {
-		add(m.row(m.q.Tasks[i], i == m.cursor))
+	for i := m.top; i < min(m.q.Total, m.top+h); i++ {
+		if t, ok := m.at(i); ok {
+			add(m.row(t, i == m.cursor))
+		} else {
+			add(st.Muted.Render("  …")) // on its way from the store
+		}
 	}
 	for len(lines) < 2+h {
 		lines = append(lines, "")
