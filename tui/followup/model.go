@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
@@ -29,7 +30,12 @@ const (
 	formMode                 // the follow-up form of a reached call
 	callbackMode             // typing the callback time
 	reassignMode             // typing the agent to reassign to
+	filterMode               // typing the queue's filter
 )
+
+// filterDebounce is how long typing in the filter pauses before the queue is
+// read again.
+const filterDebounce = 150 * time.Millisecond
 
 // Messages of the screen's I/O.
 type (
@@ -58,14 +64,16 @@ type (
 		task core.FollowUpTask
 		err  error
 	}
+	// filterTickMsg ends a pause in typing the filter.
+	filterTickMsg struct{ seq int }
 )
 
 // queueCmd reads the window [offset, offset+limit) of the queue with the
 // counts over all of it; the screen never holds more than a few screens of a
 // queue however long it is.
-func queueCmd(svc *core.Service, as core.Actor, all bool, offset, limit, seq int) tea.Cmd {
+func queueCmd(svc *core.Service, as core.Actor, all bool, filter string, offset, limit, seq int) tea.Cmd {
 	return func() tea.Msg {
-		q, err := svc.FollowUpQueue(as, core.QueueQuery{All: all, Offset: offset, Limit: limit})
+		q, err := svc.FollowUpQueue(as, core.QueueQuery{All: all, Filter: filter, Offset: offset, Limit: limit})
 		msg := queueMsg{seq: seq, q: q, err: err}
 		if err == nil {
 			msg.cfg, msg.err = svc.FollowUpConfig()
@@ -110,6 +118,7 @@ type keyMap struct {
 	next, call, dial, all, reassign       key.Binding
 	reached, noAnswer, busy, wrong, back  key.Binding
 	callback, reload                      key.Binding
+	filter, keepFilter, clearFilter       key.Binding
 	nextField, prevField, left, right     key.Binding
 	toggle, save, confirm                 key.Binding
 }
@@ -130,6 +139,11 @@ type Model struct {
 	// want is the offset of the window last asked for; shown is the seq of
 	// the window held.
 	want, shown int
+	// text is the filter in effect; filterSeq numbers the keystrokes typed
+	// into filterIn, so only the last pause reads the queue.
+	text      string
+	filterSeq int
+	filterIn  textinput.Model
 	all         bool
 	q           core.FollowUpQueue
 	cfg         core.FollowUpConfig
@@ -162,6 +176,10 @@ func New(c *common.Common) *Model {
 	confirm.SetHelp("enter", "confirm")
 	toggle := km.Select
 	toggle.SetHelp("space", "tick/untick")
+	filter, keepFilter, clearFilter := km.Search, km.AcceptSearch, km.ClearSearch
+	filter.SetHelp("/", "filter")
+	keepFilter.SetHelp("enter", "keep filter")
+	clearFilter.SetHelp("esc", "clear filter")
 	left, right := km.PrevChoice, km.NextChoice
 	left.SetHelp("←", "previous")
 	right.SetKeys("right")
@@ -171,6 +189,7 @@ func New(c *common.Common) *Model {
 		next: km.NextCall, call: km.CallTask, dial: km.Dial, all: km.AllQueues, reassign: km.Reassign,
 		reached: km.Reached, noAnswer: km.NoAnswer, busy: km.Busy, wrong: km.WrongNumber, back: back,
 		callback: km.CallBack, reload: km.Reload,
+		filter: filter, keepFilter: keepFilter, clearFilter: clearFilter,
 		nextField: km.NextField, prevField: km.PrevField, left: left, right: right,
 		toggle: toggle, save: save, confirm: confirm,
 	}}
@@ -184,6 +203,11 @@ func New(c *common.Common) *Model {
 	m.input = textinput.New()
 	m.input.Prompt = ""
 	m.input.PromptStyle, m.input.TextStyle, m.input.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
+	m.filterIn = textinput.New()
+	m.filterIn.Prompt = "/ "
+	m.filterIn.Placeholder = "number, customer, phone, subject, agent"
+	m.filterIn.CharLimit = 100
+	m.filterIn.PromptStyle, m.filterIn.TextStyle, m.filterIn.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
 	return m
 }
 
@@ -209,7 +233,7 @@ func (m *Model) reloadCmd() tea.Cmd {
 	m.seq++
 	h := m.visibleRows()
 	m.want = max(0, m.top-h)
-	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.want, 3*h, m.seq)
+	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.text, m.want, 3*h, m.seq)
 }
 
 // ensureCmd reads a new window when the visible rows are not all held (after
@@ -253,7 +277,7 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing is true while a form or a text field takes typed characters.
 func (m *Model) Capturing() bool {
-	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode
+	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode || m.mode == filterMode
 }
 
 // Update handles keys, results and change notices.
@@ -270,8 +294,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.formKeyCmd(msg)
 		case callbackMode, reassignMode:
 			return m.inputKeyCmd(msg)
+		case filterMode:
+			return m.filterKeyCmd(msg)
 		}
 		return m.listKeyCmd(msg)
+	case filterTickMsg:
+		if msg.seq != m.filterSeq {
+			return nil // a later keystroke superseded this one
+		}
+		return m.applyFilterCmd()
 	case queueMsg:
 		if msg.seq != m.seq {
 			return nil
@@ -324,10 +355,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.mode = listMode
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("Task %d (%s) is now in %s's queue.", msg.task.ID, msg.task.Number, msg.task.Agent)))
 	case common.WorkOrdersChangedMsg, common.FollowUpChangedMsg:
-		if m.refusal == "" && m.mode == listMode {
+		if m.refusal == "" && (m.mode == listMode || m.mode == filterMode) {
 			return m.reloadCmd()
 		}
 		return nil
+	}
+	if m.mode == filterMode {
+		var cmd tea.Cmd
+		m.filterIn, cmd = m.filterIn.Update(msg)
+		return tea.Batch(cmd, m.busy.Update(msg))
 	}
 	if m.Capturing() && m.mode != formMode {
 		var cmd tea.Cmd
@@ -418,9 +454,60 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 		return common.ErrorCmd(common.Sentence("Only team leads and admins reassign follow-up tasks."))
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
+	case key.Matches(msg, k.filter):
+		m.mode = filterMode
+		m.filterIn.CursorEnd()
+		return m.filterIn.Focus()
+	case key.Matches(msg, k.clearFilter):
+		m.filterIn.SetValue("")
+		return m.applyFilterCmd()
 	}
 	m.clamp()
 	return m.ensureCmd()
+}
+
+// filterKeyCmd handles a key while the filter has the keyboard: ↑/↓ still
+// move, enter keeps the filter, esc clears it, the rest is typing (the queue
+// is read again after a pause).
+func (m *Model) filterKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	switch {
+	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown:
+		m.mode = listMode
+		cmd := m.listKeyCmd(msg)
+		m.mode = filterMode
+		return cmd
+	case key.Matches(msg, m.keys.keepFilter):
+		m.mode = listMode
+		m.filterIn.Blur()
+		return m.applyFilterCmd()
+	case key.Matches(msg, m.keys.clearFilter):
+		m.mode = listMode
+		m.filterIn.Blur()
+		m.filterIn.SetValue("")
+		return m.applyFilterCmd()
+	}
+	before := m.filterIn.Value()
+	var cmd tea.Cmd
+	m.filterIn, cmd = m.filterIn.Update(msg)
+	if m.filterIn.Value() == before {
+		return cmd
+	}
+	m.filterSeq++
+	seq := m.filterSeq
+	return tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{seq: seq} }))
+}
+
+// applyFilterCmd puts the typed filter in effect and reads the queue from its
+// start, unless it is the one in effect already.
+func (m *Model) applyFilterCmd() tea.Cmd {
+	m.filterSeq++ // a pending pause has nothing left to do
+	t := strings.TrimSpace(m.filterIn.Value())
+	if t == m.text {
+		return nil
+	}
+	m.text = t
+	m.cursor, m.top = 0, 0
+	return m.reloadCmd()
 }
 
 func (m *Model) callKeyCmd(msg tea.KeyMsg) tea.Cmd {
@@ -542,8 +629,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.nextField, k.left, k.right, k.toggle, k.save, k.back}
 	case callbackMode, reassignMode:
 		return []key.Binding{k.confirm, k.back}
+	case filterMode:
+		return []key.Binding{k.keepFilter, k.clearFilter}
 	}
-	return []key.Binding{k.next, k.call, k.all, k.reassign, k.reload}
+	return []key.Binding{k.next, k.call, k.filter, k.clearFilter, k.all, k.reassign, k.reload}
 }
 
 // FullHelp lists every key of the screen.
@@ -556,8 +645,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.nextField, k.prevField, k.up, k.down}, {k.left, k.right, k.toggle}, {k.save, k.back}}
 	case callbackMode, reassignMode:
 		return [][]key.Binding{{k.confirm, k.back}}
+	case filterMode:
+		return [][]key.Binding{{k.up, k.down}, {k.keepFilter, k.clearFilter}}
 	}
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.all, k.reassign, k.reload}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.filter, k.clearFilter}, {k.all, k.reassign, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {
@@ -568,13 +659,16 @@ func (m *Model) bindings() keyMap {
 	for _, b := range []*key.Binding{&k.pageUp, &k.pageDown, &k.home, &k.end} {
 		b.SetEnabled(list && many)
 	}
-	k.up.SetEnabled((list && many) || m.mode == formMode)
-	k.down.SetEnabled((list && many) || m.mode == formMode)
+	k.up.SetEnabled((list && many) || m.mode == formMode || m.mode == filterMode)
+	k.down.SetEnabled((list && many) || m.mode == formMode || m.mode == filterMode)
 	k.next.SetEnabled(list)
 	k.call.SetEnabled(list && m.q.Total > 0)
 	k.all.SetEnabled(list && m.q.Lead)
 	k.reassign.SetEnabled(list && m.q.Lead && m.q.Total > 0)
 	k.reload.SetEnabled(m.refusal == "" && m.mode == listMode)
+	k.filter.SetEnabled(list)
+	k.clearFilter.SetEnabled((list && m.text != "") || m.mode == filterMode)
+	k.keepFilter.SetEnabled(m.mode == filterMode)
 	call := m.mode == callMode && !m.saving
 	for _, b := range []*key.Binding{&k.reached, &k.noAnswer, &k.busy, &k.wrong, &k.callback} {
 		b.SetEnabled(call)

@@ -65,7 +65,11 @@ func (m *Model) View() string {
 	add(st.TableHeader.Render(m.table.Header))
 	if m.q.Total == 0 {
 		add("")
-		add(st.Muted.Render("  No follow-up calls in this queue. New tasks arrive when work orders reach the follow-up node."))
+		if m.text != "" {
+			add(st.Muted.Render(fmt.Sprintf("  No task in this queue mentions %q; esc clears the filter.", m.text)))
+		} else {
+			add(st.Muted.Render("  No follow-up calls in this queue. New tasks arrive when work orders reach the follow-up node."))
+		}
 		return strings.Join(lines, "\n")
 	}
 	h := m.visibleRows()
@@ -98,6 +102,13 @@ func (m *Model) titleLine() string {
 		whose = "every agent's queue"
 	}
 	title := st.Title.Render("Follow-up call queue") + st.Muted.Render(" — "+whose)
+	switch {
+	case m.mode == filterMode:
+		m.filterIn.Width = max(10, min(40, m.width/4))
+		title += "  " + m.filterIn.View()
+	case m.text != "":
+		title += "  " + st.Label.Render("filter") + " " + st.Value.Render(fmt.Sprintf("%q", m.text))
+	}
 	counts := fmt.Sprintf("%d task(s) · ", m.q.Total)
 	over := fmt.Sprintf("%d overdue", m.q.Overdue)
 	if m.q.Overdue > 0 {
