@@ -144,10 +144,10 @@ type Model struct {
 	text      string
 	filterSeq int
 	filterIn  textinput.Model
-	all         bool
-	q           core.FollowUpQueue
-	cfg         core.FollowUpConfig
-	types       []core.EvaluationType
+	all       bool
+	q         core.FollowUpQueue
+	cfg       core.FollowUpConfig
+	types     []core.EvaluationType
 	// cursor and top are positions in the whole queue (q.Total tasks); q
 	// holds the window q.Offset … q.Offset+len(q.Tasks) around them.
 	cursor int
