@@ -83,16 +83,27 @@ const (
 	formSave
 )
 
-// usersMsg carries the internal users, to check the processor as it is typed.
+// usersMsg carries the internal users, to check the processor and follow-up
+// staff as they are typed, with the evaluation record types and follow-up
+// teams the follow-up node chooses from.
 type usersMsg struct {
 	users []core.User
+	types []core.EvaluationType
+	teams []core.FollowUpTeam
 	err   error
 }
 
 func usersCmd(svc *core.Service) tea.Cmd {
 	return func() tea.Msg {
-		us, err := svc.Users()
-		return usersMsg{users: us, err: err}
+		var msg usersMsg
+		msg.users, msg.err = svc.Users()
+		if msg.err == nil {
+			msg.types, msg.err = svc.EvaluationTypes()
+		}
+		if msg.err == nil {
+			msg.teams, msg.err = svc.FollowUpTeams()
+		}
+		return msg
 	}
 }
 
@@ -120,16 +131,22 @@ type form struct {
 	sub    int // the option under the cursor in a rowMulti
 	inputs map[string]*textinput.Model
 
-	// lastCreate keeps the device fields while "create a device" is off.
-	lastCreate *core.CreateObject
-	timeoutErr string            // ParseDuration's verdict on the timeout as typed
-	errs       map[string]string // core's messages by field (relative to the node)
-	banner     string            // problems no row owns
-	users      map[string]core.User
-	usersErr   string
-	want       string // the row the cursor goes to at the next rebuild
-	dirty      bool
-	saving     bool
+	// lastCreate keeps the device fields while "create a device" is off;
+	// lastFollowUp the follow-up form and people while the node is rule-based.
+	lastCreate   *core.CreateObject
+	lastFollowUp *core.FollowUpSettings
+	timeoutErr   string            // ParseDuration's verdict on the timeout as typed
+	errs         map[string]string // core's messages by field (relative to the node)
+	banner       string            // problems no row owns
+	users        map[string]core.User
+	usersErr     string
+	// evalTypes and teams are what the follow-up node's form and people
+	// choose from (nil until loaded).
+	evalTypes []string
+	teams     []string
+	want      string // the row the cursor goes to at the next rebuild
+	dirty     bool
+	saving    bool
 }
 
 func newForm(c *common.Common, p core.Process, index int, readOnly bool, why string) *form {
@@ -351,6 +368,16 @@ func (f *form) usersLoaded(msg usersMsg) {
 	f.users = make(map[string]core.User, len(msg.users))
 	for _, u := range msg.users {
 		f.users[strings.ToLower(u.Login)] = u
+	}
+	f.evalTypes, f.teams = []string{}, []string{}
+	for _, t := range msg.types {
+		f.evalTypes = append(f.evalTypes, t.Name)
+	}
+	for _, t := range msg.teams {
+		f.teams = append(f.teams, t.Name)
+	}
+	if f.node.Node == core.NodeFollowUp {
+		f.rebuild() // the choices are known now
 	}
 	f.validate()
 }

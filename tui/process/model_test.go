@@ -721,3 +721,84 @@ func TestFlipInKeepsOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestFollowUpNodeForm (R-FU-3, R-FU-4): the follow-up node is standard — a
+// form (record type) and people: nobody, a team by rotation or named staff,
+// checked as typed — or rule-based; switching to rules and back in one
+// sitting keeps the form and people; what is saved is exactly that.
+func TestFollowUpNodeForm(t *testing.T) {
+	d := newDriver(t, nil)
+	for _, l := range []string{"amy", "bob"} {
+		if _, err := d.svc.AddUser(d.admin, core.NewUser{Login: l, Name: l, Roles: []core.Role{core.RoleFollowUp}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := d.svc.AddUser(d.admin, core.NewUser{Login: "dora", Name: "Dora", Roles: []core.Role{core.RoleDispatcher}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.svc.SaveFollowUpTeam(d.admin, core.FollowUpTeam{Name: "East", Members: []string{"amy", "bob"}}); err != nil {
+		t.Fatal(err)
+	}
+	types, _ := d.svc.EvaluationTypes()
+	if len(types) < 2 {
+		t.Fatalf("want two evaluation record types to choose from, have %v", types)
+	}
+	d.openForm(core.NodeFollowUp)
+	f := d.m.form
+	if v := d.m.View(); !strings.Contains(v, "Follow-up") || !strings.Contains(v, "standard") || !strings.Contains(v, "nobody: a team lead assigns") {
+		t.Fatalf("follow-up section:\n%s", v)
+	}
+	d.focusRow("followup.type")
+	d.key("right")
+	if f.node.FollowUp.Type != types[1].Name {
+		t.Fatalf("form after →: %q, want %q", f.node.FollowUp.Type, types[1].Name)
+	}
+	d.focusRow("followup.people")
+	d.key("right") // team East
+	if f.node.FollowUp.People.Team != "East" || !strings.Contains(d.m.View(), "team East (rotation)") {
+		t.Fatalf("people after →: %+v\n%s", f.node.FollowUp.People, d.m.View())
+	}
+	d.key("right") // named staff
+	d.focusRow("followup.people.staff")
+	d.typeText("amy, dora")
+	if !strings.Contains(d.m.View(), "dora is not a follow-up agent") {
+		t.Fatalf("a dispatcher as follow-up staff:\n%s", d.m.View())
+	}
+	for range len("dora") {
+		d.key("backspace")
+	}
+	d.typeText("bob")
+	if v := d.m.View(); !strings.Contains(v, "✓ amy, bob") {
+		t.Fatalf("staff hint:\n%s", v)
+	}
+	// To rules and back: the form and the staff come back.
+	d.focusRow("followup.mode")
+	d.key("right")
+	if f.node.FollowUp.Mode != core.FollowUpRules || f.hasRow("followup.type") || !strings.Contains(d.m.View(), "Each follow-up rule names its form") {
+		t.Fatalf("rule-based:\n%s", d.m.View())
+	}
+	d.key("left")
+	if fu := f.node.FollowUp; fu.Mode != core.FollowUpStandard || fu.Type != types[1].Name || !slices.Equal(fu.People.Staff, []string{"amy", "bob"}) {
+		t.Fatalf("back to standard: %+v", fu)
+	}
+	d.key("ctrl+s")
+	d.saved()
+	if d.m.InForm() {
+		t.Fatalf("not saved: %q\n%s", d.err, d.m.View())
+	}
+	pn, _ := d.stored("Repair").Find(core.NodeFollowUp)
+	want := core.FollowUpSettings{Mode: core.FollowUpStandard, Type: types[1].Name, People: core.FollowUpPeople{Staff: []string{"amy", "bob"}}}
+	if pn.FollowUp == nil || !reflect.DeepEqual(*pn.FollowUp, want) {
+		t.Fatalf("stored follow-up settings\n got %+v\nwant %+v", pn.FollowUp, want)
+	}
+
+	// Rule-based saves without a form or people.
+	d.openForm(core.NodeFollowUp)
+	d.focusRow("followup.mode")
+	d.key("right", "ctrl+s")
+	d.saved()
+	pn, _ = d.stored("Repair").Find(core.NodeFollowUp)
+	if pn.FollowUp == nil || pn.FollowUp.Mode != core.FollowUpRules || pn.FollowUp.Type != "" || !pn.FollowUp.People.Empty() {
+		t.Fatalf("stored rule-based settings: %+v", pn.FollowUp)
+	}
+}

@@ -1,6 +1,7 @@
 package process
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -18,6 +19,139 @@ import (
 // validation, saving — needs no change.
 var nodeSections = map[core.Node]func(*form) section{
 	core.NodeTerminalTask: (*form).taskSection,
+	core.NodeFollowUp:     (*form).followUpSection,
+}
+
+// followUpSection is the follow-up node's settings (R-FU-3, R-FU-4): standard
+// (one form and one set of people for every work order) or rule-based
+// (follow-up rules decide).
+func (f *form) followUpSection() section {
+	if f.node.FollowUp == nil {
+		f.node.FollowUp = &core.FollowUpSettings{Mode: core.FollowUpStandard}
+	}
+	fu := f.node.FollowUp
+	if fu.Mode == "" {
+		fu.Mode = core.FollowUpStandard
+	}
+	s := section{title: "Follow-up"}
+	add := func(r row) {
+		r.action = -1
+		s.rows = append(s.rows, r)
+	}
+	modes := []core.FollowUpMode{core.FollowUpStandard, core.FollowUpRules}
+	add(row{kind: rowChoice, label: "Mode", field: "followup.mode", options: []string{"standard", "rule-based"},
+		chosen: func() int { return max(0, slices.Index(modes, fu.Mode)) },
+		choose: func(i int) {
+			if fu.Mode == modes[i] {
+				return
+			}
+			if modes[i] == core.FollowUpRules {
+				// Rules name their own form and people; keep these for a way back.
+				kept := *fu
+				f.lastFollowUp = &kept
+				*fu = core.FollowUpSettings{Mode: core.FollowUpRules}
+				return
+			}
+			*fu = core.FollowUpSettings{Mode: core.FollowUpStandard}
+			if f.lastFollowUp != nil {
+				fu.Type, fu.People = f.lastFollowUp.Type, f.lastFollowUp.People
+			}
+		},
+		hint: func() string {
+			if fu.Mode == core.FollowUpRules {
+				return "follow-up rules decide, in priority order (Follow-up section, s → rules; or `switchboard rule add --kind followup`); no match: the node passes"
+			}
+			return "every work order gets the same follow-up form and people"
+		}})
+	if fu.Mode == core.FollowUpRules {
+		add(row{kind: rowNote, note: common.Fit("", labelWidth) + "Each follow-up rule names its form (record type) and its people."})
+		return s
+	}
+	types := f.evalTypes
+	if len(types) == 0 {
+		types = []string{cmp.Or(fu.Type, core.EvalTypeStandard)} // until the record types arrive
+	}
+	add(row{kind: rowChoice, label: "Form", field: "followup.type", options: types,
+		chosen: func() int {
+			return max(0, slices.IndexFunc(types, func(t string) bool { return strings.EqualFold(t, fu.Type) }))
+		},
+		choose: func(i int) { fu.Type = types[i] },
+		hint: func() string {
+			return "the Service Evaluation record type whose layout the agent fills in (R-FU-2; edit layouts under Ratings, t)"
+		}})
+	people := []string{"nobody: a team lead assigns"}
+	for _, t := range f.teams {
+		people = append(people, "team "+t+" (rotation)")
+	}
+	if fu.People.Team != "" && !slices.ContainsFunc(f.teams, func(t string) bool { return strings.EqualFold(t, fu.People.Team) }) {
+		people = append(people, "team "+fu.People.Team+" (rotation)") // until the teams arrive, or one that is gone
+	}
+	people = append(people, "named staff")
+	chosenPeople := func() int {
+		switch {
+		case fu.People.Team != "":
+			return max(1, slices.IndexFunc(people, func(p string) bool { return strings.EqualFold(p, "team "+fu.People.Team+" (rotation)") }))
+		case fu.People.Staff != nil:
+			return len(people) - 1
+		}
+		return 0
+	}
+	add(row{kind: rowChoice, label: "People", field: "followup.people", options: people,
+		chosen: chosenPeople,
+		choose: func(i int) {
+			switch {
+			case i == 0:
+				fu.People = core.FollowUpPeople{}
+			case i == len(people)-1:
+				fu.People = core.FollowUpPeople{Staff: []string{}}
+			default:
+				name := strings.TrimSuffix(strings.TrimPrefix(people[i], "team "), " (rotation)")
+				fu.People = core.FollowUpPeople{Team: name}
+			}
+		},
+		hint: func() string {
+			switch {
+			case fu.People.Team != "":
+				return "the team's members take turns (the pointer is kept; absent members are skipped); teams: `switchboard followup team`"
+			case fu.People.Staff != nil:
+				return "the first of them who is not absent gets each task"
+			}
+			return "tasks wait unassigned until a team lead reassigns them"
+		}})
+	if fu.People.Staff != nil {
+		add(row{kind: rowText, label: "  staff", field: "followup.people.staff",
+			input: f.input("followup.people.staff", strings.Join(fu.People.Staff, ", "), "logins of follow-up agents, comma-separated", 500),
+			onText: func(v string) {
+				staff := []string{}
+				for _, l := range strings.Split(v, ",") {
+					if l = strings.TrimSpace(l); l != "" {
+						staff = append(staff, l)
+					}
+				}
+				fu.People.Staff = staff
+			},
+			hint: func() string { return f.staffHint(fu.People.Staff) }})
+	}
+	return s
+}
+
+// staffHint checks follow-up staff logins as they are typed.
+func (f *form) staffHint(staff []string) string {
+	if f.users == nil || len(staff) == 0 {
+		return "e.g. amy, bob: the first one present gets the task"
+	}
+	for _, l := range staff {
+		u, ok := f.users[strings.ToLower(l)]
+		switch {
+		case !ok:
+			return fmt.Sprintf("there is no user %q", l)
+		case u.Disabled:
+			return fmt.Sprintf("%s is disabled", u.Login)
+		case !u.Has(core.RoleFollowUp, core.RoleAdmin):
+			return fmt.Sprintf("%s is not a follow-up agent", u.Login)
+		}
+	}
+	return "✓ " + strings.Join(staff, ", ")
 }
 
 // timeoutSection is the node's timeout (R-FLOW-3, R-TASK-4), parsed as typed.
