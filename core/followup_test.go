@@ -124,6 +124,9 @@ func TestFollowUpStandardVsRules(t *testing.T) {
 	if _, err := f.svc.AddRule(f.admin, core.NewRule{Kind: core.RuleFollowUp, Name: "Priority high to East", When: `priority == "high"`, EvalType: "Standard", FollowUpTeam: "East"}); err != nil {
 		t.Fatal(err)
 	}
+	if _, err := f.svc.AddRule(f.dispatcher, core.NewRule{Kind: core.RuleFollowUp, Name: "by a dispatcher", When: "true", FollowUpTeam: "East"}); !errors.Is(err, core.ErrForbidden) {
+		t.Fatalf("a dispatcher added a follow-up rule (configuration, admins only): %v", err)
+	}
 	if _, err := f.svc.AddRule(f.admin, core.NewRule{Kind: core.RuleFollowUp, Name: "nobody", When: "true"}); err == nil || !strings.Contains(err.Error(), "needs people") {
 		t.Fatalf("a rule without people: %v", err)
 	}

@@ -31,14 +31,17 @@ func canManageRules(as Actor) error {
 	return require(as, "change dispatch rules", RoleAdmin, RoleDispatcher)
 }
 
-// Evaluation rules decide how customers are asked for ratings: company
-// configuration, like notification settings, so admins only (R-ROLE-1).
+// Evaluation and follow-up rules decide how customers are asked for ratings
+// and called back: company configuration, like notification settings, so
+// admins only (R-ROLE-1).
 func canManageRulesOf(as Actor, kind RuleKind) error {
 	switch kind {
 	case RuleMail:
 		return require(as, "change mail rules", RoleAdmin, RoleDispatcher)
 	case RuleEvaluation:
 		return require(as, "change evaluation rules", RoleAdmin)
+	case RuleFollowUp:
+		return require(as, "change follow-up rules", RoleAdmin)
 	}
 	return canManageRules(as)
 }
