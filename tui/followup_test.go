@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"fmt"
 	"regexp"
 	"slices"
 	"strconv"
@@ -75,6 +76,29 @@ func TestGoldenFollowUpQueue(t *testing.T) {
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }
 
+// TestGoldenFollowUpSettings (R-FU-1, R-FU-3, R-FU-4): s from the queue, as
+// the agent who leads the team: the plug-in, the limits, the team with who is
+// next up, and a follow-up rule; read only but for absences.
+func TestGoldenFollowUpSettings(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	if _, err := f.svc.SaveFollowUpTeam(f.admin, core.FollowUpTeam{Name: "East", Members: []string{"fiona", "gus"}, Lead: "fiona"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.AddRule(f.admin, core.NewRule{Kind: core.RuleFollowUp, Name: "Repairs", When: `record_type == "Repair"`, FollowUpTeam: "East"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.SetAbsent(f.admin, "gus", true); err != nil {
+		t.Fatal(err)
+	}
+	tm := startProgramAs(t, f, fiona)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")})
+	waitOutput(t, tm, "1 overdue")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("s")})
+	waitOutput(t, tm, "Repairs")
+	teatest.RequireEqualOutput(t, finalView(t, tm))
+}
+
 // TestGoldenFollowUpForm: enter on the overdue task opens the call panel, r
 // the follow-up form of its record type with a rating typed.
 func TestGoldenFollowUpForm(t *testing.T) {
@@ -123,7 +147,7 @@ func TestFollowUpConsoleRoleGate(t *testing.T) {
 	h2 := newHarness(t, f, fiona, 140, 40)
 	h2.waitView("WO-000012")
 	h2.goTo(common.FollowUpScreen)
-	v = h2.waitView("The follow-up plug-in is off — an admin switches it on with `switchboard followup enable`.")
+	v = h2.waitView("The follow-up plug-in is off — an admin switches it on (s: settings, or `switchboard followup enable`).")
 	if strings.Contains(v, "WO-000004") {
 		t.Fatalf("the queue shows while the plug-in is off:\n%s", v)
 	}
@@ -286,4 +310,140 @@ func TestFollowUpLongQueueIsWindowed(t *testing.T) {
 	// enter calls the task under the cursor, read from the window.
 	h.key("enter")
 	h.waitView("Call 李娜")
+}
+
+// TestFollowUpSettingsConsole (R-FU-1, R-FU-3, R-FU-4, issue 7 items 1–3 and
+// 6): from the queue, s opens the settings — the plug-in switched off and on,
+// the limits and the call integration edited (refusals under their fields),
+// a team's rotation pointer moved and a member marked absent, follow-up rules
+// added, moved, switched and deleted — each change in the store as the CLI
+// twins would make it. An agent sees them read only, but marks themselves absent.
+func TestFollowUpSettingsConsole(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	if _, err := f.svc.SaveFollowUpTeam(f.admin, core.FollowUpTeam{Name: "East", Members: []string{"fiona", "gus"}, Lead: "gus"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, f, f.admin, 140, 40)
+	h.waitView("WO-000012")
+	h.goTo(common.FollowUpScreen)
+	h.waitView("my queue (admin)")
+	h.key("s")
+	h.waitView("Follow-up settings", "> Plug-in", "East", "next up")
+
+	// The plug-in: off, then on again.
+	h.key("enter")
+	h.waitView("The follow-up plug-in is off")
+	if cfg, _ := f.svc.FollowUpConfig(); cfg.Enabled {
+		t.Fatal("the plug-in is still on")
+	}
+	h.key("enter")
+	h.waitView("The follow-up plug-in is on")
+
+	// Limits: a bad due time is refused under its field; then saved.
+	h.key("down", "enter")
+	h.waitView("Follow-up limits")
+	h.key("ctrl+u")
+	h.typeText("soon")
+	h.key("ctrl+s")
+	h.waitView(`The due time "soon" is not a duration`)
+	h.key("ctrl+u")
+	h.typeText("4h")
+	h.key("tab", "tab", "ctrl+u")
+	h.typeText("5")
+	h.key("ctrl+s")
+	h.waitView("Follow-up limits saved")
+	if cfg, _ := f.svc.FollowUpConfig(); cfg.SLA != core.Duration(4*time.Hour) || cfg.MaxAttempts != 5 {
+		t.Fatalf("limits: %+v", cfg)
+	}
+
+	// The call integration: a command without {phone} is refused by core.
+	h.key("down", "enter")
+	h.waitView("Call integration", "Dial with")
+	h.key("right", "tab")
+	h.typeText("softphone --dial")
+	h.key("ctrl+s")
+	h.waitView("The dial command has no {phone}")
+	h.typeText(" {phone}")
+	h.key("ctrl+s")
+	h.waitView("Call integration saved: command: softphone --dial {phone}.")
+	if cfg, _ := f.svc.FollowUpConfig(); cfg.Dialer.Command != "softphone --dial {phone}" {
+		t.Fatalf("dialer: %+v", cfg.Dialer)
+	}
+
+	// Teams: gus is next up; fiona gets it; then gus is absent.
+	h.key("down", "enter")
+	h.waitView("Team East: fiona gets the next task.")
+	h.key("down", "a")
+	h.waitView("gus is absent")
+	ts, _ := f.svc.FollowUpTeams()
+	abs, _ := f.svc.Absences()
+	if ts[0].NextUp() != "fiona" || len(abs) != 1 || abs[0].Login != "gus" {
+		t.Fatalf("teams %+v, absent %+v", ts, abs)
+	}
+
+	// Rules: two added (the second at the lowest priority), moved up,
+	// switched off, deleted.
+	for _, r := range []struct{ name, when string }{{"Repairs", `record_type == "Repair"`}, {"Urgent", `priority == "urgent"`}} {
+		h.key("n")
+		h.waitView("New follow-up rule")
+		h.typeText(r.name)
+		h.key("tab")
+		h.typeText(r.when)
+		h.waitView("✓ compiles")
+		h.key("ctrl+s")
+		h.waitView(fmt.Sprintf("Follow-up rule %q added at the lowest priority.", r.name))
+	}
+	rules := func() []string {
+		rs, _ := f.svc.Rules(core.RuleFollowUp)
+		var out []string
+		for _, r := range rs {
+			out = append(out, fmt.Sprintf("%s:%v:%s", r.Name, r.Enabled, r.FollowUpTeam))
+		}
+		return out
+	}
+	if got := rules(); !slices.Equal(got, []string{"Repairs:true:East", "Urgent:true:East"}) {
+		t.Fatalf("rules after adding: %v", got)
+	}
+	for range 8 { // to the last row, "+ new rule"
+		h.key("down")
+	}
+	h.key("up") // Urgent
+	h.waitView("> 2")
+	h.key("K")
+	h.waitView(`Follow-up rule "Urgent" is now tried at position 1.`)
+	h.key(" ")
+	h.waitView(`Follow-up rule "Urgent" is off.`)
+	if got := rules(); !slices.Equal(got, []string{"Urgent:false:East", "Repairs:true:East"}) {
+		t.Fatalf("rules after moving and switching: %v", got)
+	}
+	h.key("X")
+	h.waitView(`Delete the follow-up rule "Urgent"?`)
+	h.key("y")
+	h.waitView(`Follow-up rule "Urgent" deleted.`)
+	if got := rules(); !slices.Equal(got, []string{"Repairs:true:East"}) {
+		t.Fatalf("rules after deleting: %v", got)
+	}
+	h.key("esc")
+	h.waitView("Follow-up call queue")
+
+	// An agent: read only, but may mark themselves absent.
+	ha := newHarness(t, f, fiona, 140, 40)
+	ha.waitView("WO-000012")
+	ha.goTo(common.FollowUpScreen)
+	ha.waitView("my queue (fiona)")
+	ha.key("s")
+	ha.waitView("Follow-up settings", "Read only:")
+	ha.key("enter")
+	ha.settle(100 * time.Millisecond)
+	if cfg, _ := f.svc.FollowUpConfig(); !cfg.Enabled {
+		t.Fatal("an agent switched the plug-in off")
+	}
+	ha.key("down", "down", "down") // fiona's row in East
+	ha.key("a")
+	ha.waitView("fiona is absent")
+	ha.key("down", "a") // gus: not hers to mark
+	ha.settle(100 * time.Millisecond)
+	if abs, _ := f.svc.Absences(); len(abs) != 2 {
+		t.Fatalf("absences after fiona's keys: %+v", abs)
+	}
 }

@@ -164,9 +164,11 @@ func isNoise(msg tea.Msg) bool {
 	return strings.HasPrefix(name, "cursor.") || name == "spinner.TickMsg"
 }
 
-// key sends a key press: "enter", "esc", "ctrl+s", "down", or runes typed one by one.
-func (h *harness) key(k string) {
-	h.send(keyMsg(k))
+// key sends key presses: "enter", "esc", "ctrl+s", "down", or runes typed as one key.
+func (h *harness) key(keys ...string) {
+	for _, k := range keys {
+		h.send(keyMsg(k))
+	}
 }
 
 func keyMsg(k string) tea.KeyMsg {

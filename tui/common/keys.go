@@ -129,6 +129,8 @@ type KeyMap struct {
 	CallBack    key.Binding
 	AllQueues   key.Binding
 	Reassign    key.Binding
+	// FollowUpSettings opens the plug-in, teams and follow-up rules.
+	FollowUpSettings key.Binding
 }
 
 // DefaultKeyMap returns the console's key bindings.
@@ -221,21 +223,22 @@ func DefaultKeyMap() KeyMap {
 		ToggleUsers:  b("m", "customers may create", "m"),
 		NewType:      b("N", "new record type", "N"),
 
-		NextSection:   b(">", "next section", ">"),
-		PrevSection:   b("<", "previous section", "<"),
-		NewUser:       b("n", "new user", "n"),
-		EditRoles:     b("r", "roles", "r"),
-		ToggleEnabled: b("d", "disable/enable", "d"),
-		NextCall:      b("n", "next call", "n"),
-		CallTask:      b("enter", "call this one", "enter"),
-		Dial:          b("d", "dial again", "d"),
-		Reached:       b("r", "reached: fill the form", "r"),
-		NoAnswer:      b("a", "no answer", "a"),
-		Busy:          b("b", "busy", "b"),
-		WrongNumber:   b("w", "wrong number", "w"),
-		CallBack:      b("c", "call back at…", "c"),
-		AllQueues:     b("t", "all agents / mine", "t"),
-		Reassign:      b("R", "reassign", "R"),
+		NextSection:      b(">", "next section", ">"),
+		PrevSection:      b("<", "previous section", "<"),
+		NewUser:          b("n", "new user", "n"),
+		EditRoles:        b("r", "roles", "r"),
+		ToggleEnabled:    b("d", "disable/enable", "d"),
+		NextCall:         b("n", "next call", "n"),
+		CallTask:         b("enter", "call this one", "enter"),
+		Dial:             b("d", "dial again", "d"),
+		Reached:          b("r", "reached: fill the form", "r"),
+		NoAnswer:         b("a", "no answer", "a"),
+		Busy:             b("b", "busy", "b"),
+		WrongNumber:      b("w", "wrong number", "w"),
+		CallBack:         b("c", "call back at…", "c"),
+		AllQueues:        b("t", "all agents / mine", "t"),
+		Reassign:         b("R", "reassign", "R"),
+		FollowUpSettings: b("s", "settings", "s"),
 	}
 	for i := range k.Sections {
 		d := SectionDigit(i)

@@ -31,6 +31,7 @@ const (
 	callbackMode             // typing the callback time
 	reassignMode             // typing the agent to reassign to
 	filterMode               // typing the queue's filter
+	settingsMode             // the plug-in, limits, teams and rules
 )
 
 // filterDebounce is how long typing in the filter pauses before the queue is
@@ -119,6 +120,7 @@ type keyMap struct {
 	reached, noAnswer, busy, wrong, back  key.Binding
 	callback, reload                      key.Binding
 	filter, keepFilter, clearFilter       key.Binding
+	settings                              key.Binding
 	nextField, prevField, left, right     key.Binding
 	toggle, save, confirm                 key.Binding
 }
@@ -163,6 +165,8 @@ type Model struct {
 	saving  bool
 	input   textinput.Model
 	form    *form
+	// set is the settings view while it is open.
+	set *settings
 }
 
 // New returns the Follow-up section for the acting user.
@@ -189,7 +193,7 @@ func New(c *common.Common) *Model {
 		next: km.NextCall, call: km.CallTask, dial: km.Dial, all: km.AllQueues, reassign: km.Reassign,
 		reached: km.Reached, noAnswer: km.NoAnswer, busy: km.Busy, wrong: km.WrongNumber, back: back,
 		callback: km.CallBack, reload: km.Reload,
-		filter: filter, keepFilter: keepFilter, clearFilter: clearFilter,
+		filter: filter, keepFilter: keepFilter, clearFilter: clearFilter, settings: km.FollowUpSettings,
 		nextField: km.NextField, prevField: km.PrevField, left: left, right: right,
 		toggle: toggle, save: save, confirm: confirm,
 	}}
@@ -277,11 +281,32 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing is true while a form or a text field takes typed characters.
 func (m *Model) Capturing() bool {
-	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode || m.mode == filterMode
+	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode || m.mode == filterMode ||
+		(m.mode == settingsMode && m.set.capturing())
 }
 
 // Update handles keys, results and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
+	if m.mode == settingsMode {
+		cmd, back := m.set.update(msg)
+		if back {
+			m.mode, m.set = listMode, nil
+			return m.reloadCmd()
+		}
+		if _, ok := msg.(tea.KeyMsg); ok {
+			return cmd
+		}
+		// Change notices and results of the queue go on below as well.
+		if _, ok := msg.(settingsMsg); ok {
+			return cmd
+		}
+		cmd2 := m.update(msg)
+		return tea.Batch(cmd, cmd2)
+	}
+	return m.update(msg)
+}
+
+func (m *Model) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		if m.refusal != "" {
@@ -454,6 +479,9 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 		return common.ErrorCmd(common.Sentence("Only team leads and admins reassign follow-up tasks."))
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
+	case key.Matches(msg, k.settings):
+		m.mode, m.set = settingsMode, newSettings(m.c)
+		return m.set.initCmd()
 	case key.Matches(msg, k.filter):
 		m.mode = filterMode
 		m.filterIn.CursorEnd()
@@ -631,8 +659,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.confirm, k.back}
 	case filterMode:
 		return []key.Binding{k.keepFilter, k.clearFilter}
+	case settingsMode:
+		return m.set.shortHelp()
 	}
-	return []key.Binding{k.next, k.call, k.filter, k.clearFilter, k.all, k.reassign, k.reload}
+	return []key.Binding{k.next, k.call, k.filter, k.clearFilter, k.all, k.reassign, k.settings, k.reload}
 }
 
 // FullHelp lists every key of the screen.
@@ -647,8 +677,10 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.confirm, k.back}}
 	case filterMode:
 		return [][]key.Binding{{k.up, k.down}, {k.keepFilter, k.clearFilter}}
+	case settingsMode:
+		return m.set.fullHelp()
 	}
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.filter, k.clearFilter}, {k.all, k.reassign, k.reload}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.filter, k.clearFilter}, {k.all, k.reassign, k.settings, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {
@@ -667,6 +699,7 @@ func (m *Model) bindings() keyMap {
 	k.reassign.SetEnabled(list && m.q.Lead && m.q.Total > 0)
 	k.reload.SetEnabled(m.refusal == "" && m.mode == listMode)
 	k.filter.SetEnabled(list)
+	k.settings.SetEnabled(m.refusal == "" && m.loaded && m.mode == listMode)
 	k.clearFilter.SetEnabled((list && m.text != "") || m.mode == filterMode)
 	k.keepFilter.SetEnabled(m.mode == filterMode)
 	call := m.mode == callMode && !m.saving

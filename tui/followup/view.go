@@ -38,6 +38,8 @@ func (m *Model) View() string {
 		}
 	}
 	switch {
+	case m.mode == settingsMode:
+		return m.set.view(m.width, m.height)
 	case m.refusal != "":
 		add(st.Title.Render("Follow-up call queue"))
 		add("")
@@ -54,7 +56,7 @@ func (m *Model) View() string {
 	case !m.q.Enabled:
 		add(st.Title.Render("Follow-up call queue"))
 		add("")
-		para("The follow-up plug-in is off — an admin switches it on with `switchboard followup enable`. While it is off no follow-up node runs and there are no calls to make.", st.Banner.Render)
+		para("The follow-up plug-in is off — an admin switches it on (s: settings, or `switchboard followup enable`). While it is off no follow-up node runs and there are no calls to make.", st.Banner.Render)
 		return strings.Join(lines, "\n")
 	case m.mode == callMode || m.mode == callbackMode:
 		return m.callView()
