@@ -423,6 +423,65 @@ func TestFollowUpSettingsConsole(t *testing.T) {
 	if got := rules(); !slices.Equal(got, []string{"Repairs:true:East"}) {
 		t.Fatalf("rules after deleting: %v", got)
 	}
+
+	// Teams: a new one (a taken name refused), changed, deleted.
+	teamsOf := func() []string {
+		ts, _ := f.svc.FollowUpTeams()
+		var out []string
+		for _, t := range ts {
+			out = append(out, t.Name+":"+strings.Join(t.Members, ",")+":"+t.Lead)
+		}
+		return out
+	}
+	h.key("N")
+	h.waitView("New follow-up team")
+	h.typeText("east")
+	h.key("tab")
+	h.typeText("fiona")
+	h.key("ctrl+s")
+	h.waitView("There is a team east already")
+	h.key("shift+tab", "ctrl+u")
+	h.typeText("West")
+	h.key("tab", "ctrl+u")
+	h.typeText("fiona, nobody")
+	h.key("ctrl+s")
+	h.waitView(`There is no user "nobody"`)
+	for range len(", nobody") {
+		h.key("backspace")
+	}
+	h.key("ctrl+s")
+	h.waitView("Follow-up team West saved.")
+	if got := teamsOf(); !slices.Equal(got, []string{"East:fiona,gus:gus", "West:fiona:"}) {
+		t.Fatalf("teams after adding West: %v", got)
+	}
+	for range 3 {
+		h.key("up")
+	}
+	for range 20 {
+		if strings.Contains(h.m.View(), "> West") {
+			break
+		}
+		h.key("down")
+	}
+	h.key("e")
+	h.waitView("Follow-up team West")
+	h.key("ctrl+u")
+	h.typeText("gus, fiona")
+	h.key("tab")
+	h.typeText("gus")
+	h.key("ctrl+s")
+	h.waitFor("the team form to close", func(v string) bool { return strings.Contains(v, "Follow-up settings") })
+	if got := teamsOf(); !slices.Equal(got, []string{"East:fiona,gus:gus", "West:gus,fiona:gus"}) {
+		t.Fatalf("teams after changing West: %v", got)
+	}
+	h.waitView("> West")
+	h.key("X")
+	h.waitView("Delete the follow-up team West?")
+	h.key("y")
+	h.waitView("Follow-up team West deleted.")
+	if got := teamsOf(); !slices.Equal(got, []string{"East:fiona,gus:gus"}) {
+		t.Fatalf("teams after deleting West: %v", got)
+	}
 	h.key("esc")
 	h.waitView("Follow-up call queue")
 

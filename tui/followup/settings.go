@@ -102,6 +102,7 @@ type settingRow struct {
 
 type settingsKeys struct {
 	up, down, back, toggle, edit, next, absent, add, del, confirm, moveUp, moveDown, reload key.Binding
+	newTeam, editTeam                                                                       key.Binding
 }
 
 // settings is the settings view.
@@ -114,7 +115,7 @@ type settings struct {
 	rows       []settingRow
 	cur        int
 	saving     bool
-	confirming bool      // delete the rule under the cursor?
+	confirming bool      // delete the rule (or team) under the cursor?
 	form       *editForm // an open form (limits, dialer, rule), or nil
 }
 
@@ -131,9 +132,11 @@ func newSettings(c *common.Common) *settings {
 	absent := key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "absent/back"))
 	add := km.NewRule
 	del := km.Delete
-	del.SetHelp(km.Delete.Help().Key, "delete rule")
+	newTeam := key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new team"))
+	editTeam := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit team"))
 	return &settings{c: c, keys: settingsKeys{up: up, down: down, back: back, toggle: toggle, edit: edit, next: next, absent: absent,
-		add: add, del: del, confirm: km.Confirm, moveUp: km.MoveUp, moveDown: km.MoveDown, reload: km.Reload}}
+		add: add, del: del, confirm: km.Confirm, moveUp: km.MoveUp, moveDown: km.MoveDown, reload: km.Reload,
+		newTeam: newTeam, editTeam: editTeam}}
 }
 
 func (s *settings) initCmd() tea.Cmd { return settingsCmd(s.c.Svc) }
@@ -238,8 +241,12 @@ func (s *settings) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	if s.confirming {
 		s.confirming = false
 		r := s.row()
-		if !key.Matches(msg, k.confirm) || r.kind != setRule {
+		if !key.Matches(msg, k.confirm) || (r.kind != setRule && r.kind != setMember) {
 			return common.StatusCmd("Nothing deleted."), false
+		}
+		if r.kind == setMember {
+			name := s.data.teams[r.team].Name
+			return s.change(fmt.Sprintf("Follow-up team %s deleted.", name), func() error { return s.c.Svc.DeleteFollowUpTeam(s.c.Actor, name) }), false
 		}
 		rule := s.data.rules[r.rule]
 		return s.change(fmt.Sprintf("Follow-up rule %q deleted.", rule.Name), func() error { return s.c.Svc.DeleteRule(s.c.Actor, rule.ID) }), false
@@ -303,8 +310,15 @@ func (s *settings) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 			_, err := svc.MoveRule(as, rule.ID, to)
 			return err
 		}), false
-	case key.Matches(msg, k.del) && r.kind == setRule:
+	case key.Matches(msg, k.del) && (r.kind == setRule || r.kind == setMember):
 		s.confirming = true
+	case key.Matches(msg, k.newTeam):
+		s.form = s.teamForm(nil)
+		return s.form.focusCmd(), false
+	case key.Matches(msg, k.editTeam) && r.kind == setMember:
+		t := s.data.teams[r.team]
+		s.form = s.teamForm(&t)
+		return s.form.focusCmd(), false
 	case key.Matches(msg, k.edit) && r.kind == setRule:
 		rule := s.data.rules[r.rule]
 		s.form = s.ruleForm(&rule)
@@ -355,7 +369,14 @@ func (s *settings) bindings() settingsKeys {
 	self := r.kind == setMember && s.data.teams[r.team].Members[r.member] == s.c.Actor.User.Login
 	k.absent.SetEnabled(idle && r.kind == setMember && (lead || self))
 	k.add.SetEnabled(idle && admin)
-	k.del.SetEnabled(idle && admin && r.kind == setRule)
+	k.del.SetEnabled(idle && admin && (r.kind == setRule || r.kind == setMember))
+	if r.kind == setMember {
+		k.del.SetHelp(s.keys.del.Help().Key, "delete team")
+	} else {
+		k.del.SetHelp(s.keys.del.Help().Key, "delete rule")
+	}
+	k.newTeam.SetEnabled(idle && admin)
+	k.editTeam.SetEnabled(idle && admin && r.kind == setMember)
 	k.moveUp.SetEnabled(idle && admin && r.kind == setRule && r.rule > 0)
 	k.moveDown.SetEnabled(idle && admin && r.kind == setRule && r.rule < len(s.data.rules)-1)
 	k.confirm.SetEnabled(s.confirming)
@@ -377,7 +398,7 @@ func (s *settings) shortHelp() []key.Binding {
 		return s.form.help()
 	}
 	k := s.bindings()
-	return []key.Binding{k.edit, k.toggle, k.next, k.absent, k.moveUp, k.moveDown, k.add, k.del, k.back}
+	return []key.Binding{k.edit, k.toggle, k.next, k.absent, k.editTeam, k.moveUp, k.moveDown, k.add, k.del, k.back}
 }
 
 func (s *settings) fullHelp() [][]key.Binding {
@@ -385,7 +406,7 @@ func (s *settings) fullHelp() [][]key.Binding {
 		return [][]key.Binding{s.form.help()}
 	}
 	k := s.bindings()
-	return [][]key.Binding{{k.up, k.down, k.back, k.reload}, {k.edit, k.toggle, k.next, k.absent}, {k.moveUp, k.moveDown, k.add, k.del}}
+	return [][]key.Binding{{k.up, k.down, k.back, k.reload}, {k.edit, k.toggle, k.next, k.absent}, {k.newTeam, k.editTeam, k.moveUp, k.moveDown, k.add, k.del}}
 }
 
 // view draws the settings, or the open form.
@@ -433,9 +454,9 @@ func (s *settings) view(width, height int) string {
 	}
 	lines = append(lines, line(2, "Call integration", dialer))
 
-	lines = append(lines, "", st.Section.Render("Teams")+st.Muted.Render(" — members take turns; enter makes one next up, a marks absent (teams are made with `switchboard followup team add`)"))
+	lines = append(lines, "", common.Truncate(st.Section.Render("Teams")+st.Muted.Render(" — members take turns; enter makes one next up, a marks absent; N new team, e edits, X deletes"), width))
 	if len(s.data.teams) == 0 {
-		lines = append(lines, st.Muted.Render(common.Truncate("  No teams yet: `switchboard followup team add --name East --members amy,bob --lead amy`.", width)))
+		lines = append(lines, st.Muted.Render(common.Truncate("  No teams yet: N makes one (or `switchboard followup team add --name East --members amy,bob --lead amy`).", width)))
 	}
 	for i, r := range s.rows {
 		if r.kind != setMember {
@@ -483,8 +504,11 @@ func (s *settings) view(width, height int) string {
 			}
 		}
 	}
-	if s.confirming && s.row().kind == setRule {
-		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the follow-up rule %q? y deletes, any other key keeps it.", s.data.rules[s.row().rule].Name), width)))
+	switch r := s.row(); {
+	case s.confirming && r.kind == setRule:
+		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the follow-up rule %q? y deletes, any other key keeps it.", s.data.rules[r.rule].Name), width)))
+	case s.confirming && r.kind == setMember:
+		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the follow-up team %s? y deletes, any other key keeps it.", s.data.teams[r.team].Name), width)))
 	}
 	if !s.admin() {
 		lines = append(lines, "")
@@ -624,6 +648,49 @@ func (s *settings) dialerForm() *editForm {
 		}
 		return changeCmd(svc, done, func() error {
 			_, err := svc.SetFollowUpConfig(as, core.FollowUpPatch{Dialer: &nd})
+			return err
+		})
+	}
+	return f
+}
+
+// teamForm adds (t nil) or changes a team: its lead and its members in
+// rotation order. The name of a team being changed stays (it is how rules and
+// nodes name it).
+func (s *settings) teamForm(t *core.FollowUpTeam) *editForm {
+	title := "New follow-up team"
+	var name, lead, members string
+	if t != nil {
+		title = "Follow-up team " + t.Name
+		name, lead, members = t.Name, t.Lead, strings.Join(t.Members, ", ")
+	}
+	f := newEditForm(s.c, title)
+	if t == nil {
+		f.text("name", "Name", "", "e.g. East", 40, func(string) string { return "how rules and follow-up nodes name the team" })
+	}
+	f.text("members", "Members", members, "logins of follow-up agents, in rotation order", 500, func(string) string {
+		return "comma-separated, in the order they take turns; the pointer stays on the same person if they remain"
+	})
+	f.text("lead", "Lead", lead, "a login · empty: none", 64, func(string) string {
+		return "the lead sees every agent's queue, reassigns tasks and marks absences"
+	})
+	svc, as := s.c.Svc, s.c.Actor
+	f.save = func() tea.Cmd {
+		team := core.FollowUpTeam{Name: name, Lead: f.value("lead")}
+		if t == nil {
+			team.Name = strings.TrimSpace(f.value("name"))
+			if slices.ContainsFunc(s.data.teams, func(x core.FollowUpTeam) bool { return strings.EqualFold(x.Name, team.Name) }) {
+				return f.fail(core.Invalid("name", "There is a team %s already: esc, then e on one of its members changes it.", team.Name))
+			}
+		}
+		for _, l := range strings.Split(f.value("members"), ",") {
+			if l = strings.TrimSpace(l); l != "" {
+				team.Members = append(team.Members, l)
+			}
+		}
+		done := fmt.Sprintf("Follow-up team %s saved.", strings.TrimSpace(team.Name))
+		return changeCmd(svc, done, func() error {
+			_, err := svc.SaveFollowUpTeam(as, team)
 			return err
 		})
 	}
