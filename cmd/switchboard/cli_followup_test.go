@@ -48,6 +48,16 @@ func TestFollowUpCLI(t *testing.T) {
 	if q.Total != 3 || q.Tasks[1].Agent != "bob" || q.Tasks[2].Agent != "cai" {
 		t.Fatalf("lead's view of every queue: %+v", q)
 	}
+	d.okJSON(&q, "--as", "amy", "followup", "queue", "--all", "--offset", "1", "--limit", "1", "--json")
+	if q.Total != 3 || q.Offset != 1 || len(q.Tasks) != 1 || q.Tasks[0].Agent != "bob" {
+		t.Fatalf("a page of every queue: %+v", q)
+	}
+	if r := d.run("--as", "amy", "followup", "queue", "--offset", "-1"); r.code != 2 || !strings.Contains(r.stderr, "--offset and --limit take a number") {
+		t.Fatalf("a negative offset: exit %d %q", r.code, r.stderr)
+	}
+	if r := d.run("followup", "queue", "--agent", "ghost"); r.code != 1 || !strings.Contains(r.stderr, `There is no user "ghost"`) {
+		t.Fatalf("the queue of a user who does not exist: exit %d %q", r.code, r.stderr)
+	}
 	r := d.run("--as", "dora", "followup", "queue")
 	if r.code != 1 || !strings.Contains(r.stderr, "ask an admin for the follow-up role") {
 		t.Fatalf("dispatcher: exit %d %q", r.code, r.stderr)

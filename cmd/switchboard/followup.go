@@ -180,7 +180,7 @@ func fuQueueCmd(a *app) *cobra.Command {
 	var q core.QueueQuery
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "queue [--agent LOGIN | --all] [--filter TEXT] [--limit N] [--json]",
+		Use:   "queue [--agent LOGIN | --all] [--filter TEXT] [--offset N] [--limit N] [--json]",
 		Short: "A follow-up call queue in due order, overdue first (follow-up agents; leads see others')",
 		Long: `The acting agent's call queue (R-FU-5): open follow-up tasks ordered by due
 time, so overdue ones come first, with the overdue count. Team leads and admins
@@ -190,6 +190,9 @@ may give --agent LOGIN for another agent's queue, or --all for every agent's
   switchboard --as lead followup queue --all --json`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if q.Offset < 0 || q.Limit < 0 {
+				return usagef("--offset and --limit take a number of tasks, 0 or more.")
+			}
 			if err := a.open(); err != nil {
 				return err
 			}
@@ -215,7 +218,8 @@ may give --agent LOGIN for another agent's queue, or --all for every agent's
 	f.StringVar(&q.Agent, "agent", "", "another agent's queue (team leads and admins)")
 	f.BoolVar(&q.All, "all", false, "every agent's queue (team leads and admins)")
 	f.StringVar(&q.Filter, "filter", "", "only tasks that mention `TEXT` (number, customer, phone, subject, agent)")
-	f.IntVar(&q.Limit, "limit", 0, "at most `N` tasks (the counts cover all)")
+	f.IntVar(&q.Offset, "offset", 0, "skip the first `N` tasks (a page further down)")
+	f.IntVar(&q.Limit, "limit", 0, "at most `N` tasks (the counts cover all; 0: all)")
 	f.BoolVar(&asJSON, "json", false, "print the queue as JSON")
 	return cmd
 }
