@@ -93,6 +93,13 @@ func (m *Matrix) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
+		// Show the stored preset at once, so the cell and the footer agree;
+		// the reload brings the rest.
+		for i, p := range m.loaded.presets {
+			if p.Event == msg.preset.Event && p.Channel == msg.preset.Channel {
+				m.loaded.presets[i] = msg.preset
+			}
+		}
 		return tea.Batch(loadMatrixCmd(m.c.Svc), common.StatusCmd(fmt.Sprintf("%s on %s is %s.", msg.preset.Event.Title(), msg.preset.Channel.Title(), onOff(msg.preset.Enabled))))
 	case common.NotifyChangedMsg:
 		return loadMatrixCmd(m.c.Svc)
