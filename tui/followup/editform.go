@@ -69,8 +69,7 @@ func newEditForm(c *common.Common, title string) *editForm {
 	back := km.Back
 	back.SetHelp("esc", "cancel")
 	left, right := km.PrevChoice, common.Without(km.NextChoice, " ")
-	left.SetHelp("←/→", "choose")
-	right.SetHelp("", "")
+	left.SetHelp("←/→", "choose") // help shows the pair on left
 	return &editForm{c: c, title: title, errs: map[string]string{},
 		next: km.NextField, prev: km.PrevField, left: left, right: right, saveKey: km.Save, back: back}
 }

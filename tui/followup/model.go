@@ -480,7 +480,7 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
 	case key.Matches(msg, k.settings):
-		m.mode, m.set = settingsMode, newSettings(m.c)
+		m.mode, m.set = settingsMode, newSettings(m.c, m.q.Lead)
 		return m.set.initCmd()
 	case key.Matches(msg, k.filter):
 		m.mode = filterMode

@@ -108,6 +108,7 @@ type settingsKeys struct {
 // settings is the settings view.
 type settings struct {
 	c          *common.Common
+	lead       bool // a team lead or an admin: marks anyone absent
 	keys       settingsKeys
 	data       settingsData
 	loaded     bool
@@ -119,7 +120,9 @@ type settings struct {
 	form       *editForm // an open form (limits, dialer, rule), or nil
 }
 
-func newSettings(c *common.Common) *settings {
+// newSettings opens the settings for the acting user; lead is core's word
+// (the queue's Lead) on whether they lead a team or are an admin.
+func newSettings(c *common.Common, lead bool) *settings {
 	km := c.Keys
 	up, down := km.Up, km.Down
 	back := km.Back
@@ -134,7 +137,7 @@ func newSettings(c *common.Common) *settings {
 	del := km.Delete
 	newTeam := key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "new team"))
 	editTeam := key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "edit team"))
-	return &settings{c: c, keys: settingsKeys{up: up, down: down, back: back, toggle: toggle, edit: edit, next: next, absent: absent,
+	return &settings{c: c, lead: lead, keys: settingsKeys{up: up, down: down, back: back, toggle: toggle, edit: edit, next: next, absent: absent,
 		add: add, del: del, confirm: km.Confirm, moveUp: km.MoveUp, moveDown: km.MoveDown, reload: km.Reload,
 		newTeam: newTeam, editTeam: editTeam}}
 }
@@ -352,7 +355,7 @@ func (s *settings) bindings() settingsKeys {
 	r := s.row()
 	admin := s.admin()
 	idle := s.loaded && !s.saving && s.form == nil
-	lead := admin || s.isLead()
+	lead := admin || s.lead
 	k.toggle.SetEnabled(idle && admin && r.kind == setRule)
 	switch r.kind {
 	case setPlugin:
@@ -381,16 +384,6 @@ func (s *settings) bindings() settingsKeys {
 	k.moveDown.SetEnabled(idle && admin && r.kind == setRule && r.rule < len(s.data.rules)-1)
 	k.confirm.SetEnabled(s.confirming)
 	return k
-}
-
-// isLead reports whether the acting user leads a team.
-func (s *settings) isLead() bool {
-	for _, t := range s.data.teams {
-		if t.Lead != "" && t.Lead == s.c.Actor.User.Login {
-			return true
-		}
-	}
-	return false
 }
 
 func (s *settings) shortHelp() []key.Binding {
@@ -514,7 +507,7 @@ func (s *settings) view(width, height int) string {
 		lines = append(lines, "")
 		_, why := s.c.MayAdminister("change follow-up settings")
 		also := " You may mark yourself absent (a on your row)."
-		if s.isLead() {
+		if s.lead {
 			also = " As a team lead you mark absences (a)."
 		}
 		for _, l := range common.Wrap("Read only: "+why+also, width-2) {
