@@ -2,7 +2,6 @@ package channels_test
 
 import (
 	"context"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -81,14 +80,13 @@ func TestAllAtOnce(t *testing.T) {
 }
 
 // TestChannelDownForAWhile: the SMTP server is down; messages wait with growing
-// backoff and are all delivered once it is back on the same address.
+// backoff and are all delivered once it is back on the same address (the
+// server hangs up meanwhile but keeps its port, so no other test can take it).
 func TestChannelDownForAWhile(t *testing.T) {
 	e := newEnv(t)
 	srv := chantest.NewSMTPServer(t, "")
 	e.enableEmail(srv)
-	addr := srv.Addr
-	srv.Stop()
-	hole := holdPort(t, addr)
+	srv.SetDown(true)
 	var ws []core.WorkOrder
 	for i := 0; i < 5; i++ {
 		ws = append(ws, e.workOrder("outage", "", "maria@acme.example"))
@@ -107,10 +105,7 @@ func TestChannelDownForAWhile(t *testing.T) {
 	if gaps[0] != 10*time.Second || gaps[1] != 20*time.Second || gaps[2] != 40*time.Second {
 		t.Errorf("backoff = %v, want 10s 20s 40s", gaps)
 	}
-	hole.Close()
-	if err := srv.Start(addr); err != nil {
-		t.Fatal(err)
-	}
+	srv.SetDown(false)
 	e.run(wk)
 	srv.WaitFor(t, 5, 5*time.Second)
 	for _, w := range ws {
@@ -126,9 +121,7 @@ func TestGivesUpWithReason(t *testing.T) {
 	e := newEnv(t)
 	srv := chantest.NewSMTPServer(t, "")
 	e.enableEmail(srv)
-	addr := srv.Addr
-	srv.Stop()
-	hole := holdPort(t, addr)
+	srv.SetDown(true)
 	w := e.workOrder("never", "", "maria@acme.example")
 	wk := e.worker(channels.Options{TLSConfig: srv.ClientTLS, Retry: core.RetryPolicy{Base: time.Second, Max: time.Second, MaxAttempts: 3}})
 	for i := 0; i < 4; i++ {
@@ -139,10 +132,7 @@ func TestGivesUpWithReason(t *testing.T) {
 	if m.State != core.MsgFailed || !strings.Contains(m.Reason, "gave up after 3 attempts") || !strings.Contains(m.Reason, "connect") {
 		t.Fatalf("%s: %s", m.State, m.Reason)
 	}
-	hole.Close()
-	if err := srv.Start(addr); err != nil {
-		t.Fatal(err)
-	}
+	srv.SetDown(false)
 	if _, err := e.svc.RetryMessage(e.admin, m.ID); err != nil {
 		t.Fatal(err)
 	}
@@ -170,26 +160,4 @@ func TestWorkerStartStop(t *testing.T) {
 	if n, err := wk.Drain(ctx); n != 0 || err != nil {
 		t.Errorf("after stop, %d messages were still due (%v)", n, err)
 	}
-}
-
-// holdPort keeps a stopped server's port taken while the "outage" lasts: a
-// listener that hangs up on every connection, so no other test's server can
-// start there and the channel really is down.
-func holdPort(t *testing.T, addr string) net.Listener {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("holding %s during the outage: %v", addr, err)
-	}
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	t.Cleanup(func() { ln.Close() })
-	return ln
 }

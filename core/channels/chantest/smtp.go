@@ -18,6 +18,7 @@ import (
 	"math/big"
 	"net"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -46,6 +47,7 @@ type SMTPServer struct {
 	delay     time.Duration
 
 	srv      *smtp.Server
+	down     atomic.Bool
 	mu       sync.Mutex
 	mails    []Mail
 	received chan struct{}
@@ -86,8 +88,29 @@ func (s *SMTPServer) Start(addr string) error {
 	s.mu.Lock()
 	s.srv, s.Addr = srv, l.Addr().String()
 	s.mu.Unlock()
-	go func() { _ = srv.Serve(l) }()
+	go func() { _ = srv.Serve(gate{l, &s.down}) }()
 	return nil
+}
+
+// SetDown starts (true) or ends an outage in which the server hangs up on
+// every new connection. Unlike Stop it keeps its port, so nothing else on the
+// machine (a parallel test's connection) can take it meanwhile.
+func (s *SMTPServer) SetDown(down bool) { s.down.Store(down) }
+
+// gate is a listener that hangs up on connections while down is set.
+type gate struct {
+	net.Listener
+	down *atomic.Bool
+}
+
+func (g gate) Accept() (net.Conn, error) {
+	for {
+		c, err := g.Listener.Accept()
+		if err != nil || !g.down.Load() {
+			return c, err
+		}
+		c.Close()
+	}
 }
 
 // Stop closes the listener and every connection (an outage).
