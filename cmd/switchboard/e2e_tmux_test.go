@@ -40,7 +40,29 @@ func startTmux(t *testing.T, home string, argv ...string) *tmuxSession {
 // once the program has ended, before the pane sleeps.
 func startTmuxThen(t *testing.T, home, after string, argv ...string) *tmuxSession {
 	t.Helper()
+	return startTmuxWith(t, home, tmuxOpts{after: after}, argv...)
+}
+
+// tmuxOpts are the less common settings of a tmux pane.
+type tmuxOpts struct {
+	// after runs in the pane's shell once the program has ended.
+	after string
+	// env are extra variables ("TERM=tmux-256color", "NO_COLOR=1") for the program.
+	env []string
+	// width and height default to 140×40.
+	width, height int
+}
+
+// startTmuxWith runs argv in a pane set up by o.
+func startTmuxWith(t *testing.T, home string, o tmuxOpts, argv ...string) *tmuxSession {
+	t.Helper()
 	needTmux(t)
+	if o.after == "" {
+		o.after = "true"
+	}
+	if o.width == 0 {
+		o.width, o.height = 140, 40
+	}
 	s := &tmuxSession{t: t, socket: fmt.Sprintf("sbtest-%d-%d", os.Getpid(), time.Now().UnixNano())}
 	var quoted []string
 	for _, kv := range env(t, home) {
@@ -48,11 +70,15 @@ func startTmuxThen(t *testing.T, home, after string, argv ...string) *tmuxSessio
 			quoted = append(quoted, shellQuote(kv))
 		}
 	}
+	for _, kv := range o.env {
+		quoted = append(quoted, shellQuote(kv))
+	}
 	for _, a := range argv {
 		quoted = append(quoted, shellQuote(a))
 	}
-	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + after + `; sleep 600`
-	cmd := exec.Command("tmux", "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "140", "-y", "40", script)
+	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + o.after + `; sleep 600`
+	cmd := exec.Command("tmux", "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e",
+		"-x", fmt.Sprint(o.width), "-y", fmt.Sprint(o.height), script)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("starting tmux: %v\n%s", err, out)
@@ -68,6 +94,16 @@ func (s *tmuxSession) screen() string {
 	out, err := exec.Command("tmux", "-L", s.socket, "capture-pane", "-p", "-t", "e2e").Output()
 	if err != nil {
 		s.t.Fatalf("capture-pane: %v", err)
+	}
+	return string(out)
+}
+
+// screenEscapes is what the pane shows now with its colours and attributes as
+// escape sequences (capture-pane -e).
+func (s *tmuxSession) screenEscapes() string {
+	out, err := exec.Command("tmux", "-L", s.socket, "capture-pane", "-p", "-e", "-t", "e2e").Output()
+	if err != nil {
+		s.t.Fatalf("capture-pane -e: %v", err)
 	}
 	return string(out)
 }

@@ -107,7 +107,10 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	if profile < termenv.TrueColor || profile > termenv.Ascii {
 		profile = termenv.Ascii
 	}
-	r := lipgloss.NewRenderer(out, termenv.WithProfile(profile))
+	// The profile is set on the renderer itself: an output option is ignored,
+	// and guessing from the socket would give no colour at all.
+	r := lipgloss.NewRenderer(out)
+	r.SetColorProfile(profile)
 	r.SetHasDarkBackground(h.Dark)
 	in, inW := io.Pipe()
 	problem := s.webProblem
