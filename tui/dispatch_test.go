@@ -24,7 +24,7 @@ func space() tea.KeyMsg { return tea.KeyMsg{Type: tea.KeySpace, Runes: []rune(" 
 // the active one in brackets.
 func TestSections(t *testing.T) {
 	f := newDispatchFixture(t)
-	h := newHarness(t, f.fixture, f.admin, 160, 30)
+	h := newHarness(t, f.fixture, f.admin, 180, 30)
 	v := h.waitView("1 of 12\n")
 	if !strings.Contains(v, "[1 Work orders]") || !strings.Contains(v, " 2 Dispatch ") {
 		t.Fatalf("tabs should show with work orders active:\n%s", v)
@@ -89,7 +89,7 @@ func TestSectionsNarrow(t *testing.T) {
 	f := newDispatchFixture(t)
 	h := newHarness(t, f.fixture, f.admin, 60, 15)
 	h.key("2")
-	v := h.waitView("[2 Dispatch]", "why WO-000003 waits")
+	v := h.waitView("[2 Board]", "why WO-000003 waits", "switchboard.db")
 	for _, l := range strings.Split(v, "\n") {
 		if w := common.Width(l); w > 60 {
 			t.Fatalf("line wider than the terminal (%d): %q\n%s", w, l, v)
@@ -98,7 +98,7 @@ func TestSectionsNarrow(t *testing.T) {
 	if n := len(strings.Split(v, "\n")); n != 15 {
 		t.Fatalf("view has %d lines, want 15:\n%s", n, v)
 	}
-	h.send(tea.WindowSizeMsg{Width: 170, Height: 40})
+	h.send(tea.WindowSizeMsg{Width: 180, Height: 40})
 	h.waitView("[2 Dispatch]", "why WO-000003 waits")
 }
 

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -399,48 +400,85 @@ func (m *Model) View() string {
 func (m *Model) header() string {
 	st := m.c.Styles
 	w := m.c.Width
-	who := m.who()
-	name := st.HeaderName.Render(" Switchboard ")
-	who = common.Clean(who)
-	if m.section == m.visible[len(m.visible)-1] {
-		who = " " + who // after the last tab's bracket; other tabs end in a space
-	}
-	who = st.HeaderInfo.Render(who)
-	// The tabs shorten before the user's name gives way, and the database path
-	// gives way first of all.
-	var left string
-	for level := range tabLevels {
-		left = name + m.tabs(level) + who
-		if common.Width(left) <= w {
-			break
+	// Each group of right sides, in turn: the widest tabs that leave room for
+	// one of them, and the widest of those that fits beside the tabs.
+	left, right, fitted := "", "", false
+	for g, group := range m.headerRights() {
+		// The listener is not worth the product's name and the user's roles.
+		levels := tabLevels
+		if g == 0 && m.web != "" {
+			levels = tabsMinimal
+		}
+		for level := 0; level < levels && !fitted; level++ {
+			l := m.headerLeft(level)
+			for _, r := range group {
+				if common.Width(l)+common.Width(r)+1 <= w {
+					left, right, fitted = l, r, true
+					break
+				}
+			}
 		}
 	}
-	db := m.c.DBPath
-	if db == "" {
-		db = "—"
-	}
-	room := w - common.Width(left) - 2
-	right := ""
-	if m.web != "" && room > 40+common.Width(m.web) {
-		right = "web " + m.web + "  "
-		room -= common.Width(right)
-	}
-	if room > 8 {
-		label := "db "
-		if common.Width(label+db) > room {
-			db = "…" + truncateLeft(db, room-len(label)-1)
-		}
-		right += label + db + " "
+	if !fitted {
+		left = m.headerLeft(tabLevels - 1)
 	}
 	gap := max(0, w-common.Width(left)-common.Width(right))
 	return common.Truncate(left+st.Header.Render(strings.Repeat(" ", gap)+right), w)
 }
 
-// tabLevels are the ways the tabs can be drawn, from the widest.
+// headerLeft is the product's name, the tabs and the acting user, drawn at a
+// level of detail (tabsFull the widest).
+func (m *Model) headerLeft(level int) string {
+	st := m.c.Styles
+	who := m.who()
+	if level == tabsMinimal && m.c.Actor.Kind == core.SubmitterInternal {
+		who = m.c.Actor.User.Login
+	}
+	who = " " + common.Clean(who) + " "
+	if level < tabsDigits && m.section != m.visible[len(m.visible)-1] {
+		who = who[1:] // the last tab ends in a space already
+	}
+	name := " Switchboard "
+	if level == tabsMinimal {
+		name = " "
+	}
+	return st.HeaderName.Render(name) + m.tabs(level) + st.HeaderInfo.Render(who)
+}
+
+// headerRights are the right sides of the header in groups, from the most
+// telling: the web listener with the database, the database alone, its file
+// name alone; each group from its widest form to its narrowest.
+func (m *Model) headerRights() [][]string {
+	db := m.c.DBPath
+	if db == "" {
+		db = "—"
+	}
+	base := filepath.Base(db)
+	short := db
+	if dir := filepath.Base(filepath.Dir(db)); dir != "." && dir != "/" {
+		short = "…/" + dir + "/" + base
+	}
+	var out [][]string
+	if m.web != "" {
+		host := strings.TrimPrefix(strings.TrimPrefix(m.web, "http://"), "https://")
+		out = append(out, []string{
+			"web " + m.web + "  db " + db + " ",
+			"web " + m.web + "  db " + short + " ",
+			"web " + host + "  db " + short + " ",
+			"web " + host + "  db " + base + " "})
+	}
+	return append(out, []string{"db " + db + " ", "db " + short + " ", "db " + base + " "}, []string{base + " "})
+}
+
+// tabLevels are the ways the tabs can be drawn, from the widest: every
+// section's title, their short names, digits with the active section's title,
+// digits with its short name, and that with the user's login alone.
 const (
 	tabsFull = iota
 	tabsShort
 	tabsDigits
+	tabsDigitsShort
+	tabsMinimal
 	tabLevels
 )
 
@@ -450,45 +488,40 @@ func (m *Model) tabs(level int) string {
 	st := m.c.Styles
 	var b strings.Builder
 	more := false
+	digits := level >= tabsDigits
 	for pos, i := range m.visible {
 		s := sections[i]
 		label := s.title
 		switch {
-		case level == tabsShort:
-			label = s.short
-		case level == tabsDigits && i != m.section:
+		case digits && i != m.section:
 			label = ""
+		case level == tabsShort || level >= tabsDigitsShort:
+			label = s.short
 		}
 		digit := ""
 		if pos < len(m.keys.Sections) {
 			digit = common.SectionDigit(pos)
 		}
 		label = strings.TrimSpace(digit + " " + label)
-		if label == "" {
-			more = true // beyond the tenth, in the narrowest header: > and < reach it
-			continue
-		}
-		if i == m.section {
+		switch {
+		case label == "":
+			more = true // beyond the tenth, in a digits header: > and < reach it
+		case i == m.section:
+			if digits && pos > 0 {
+				b.WriteString(st.Tab.Render(" "))
+			}
 			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
-		} else {
+		case digits:
+			b.WriteString(st.Tab.Render(" " + label))
+		default:
 			b.WriteString(st.Tab.Render(" " + label + " "))
 		}
 	}
 	if more {
 		// Not ">" itself: lists mark their cursor row with "> ".
-		b.WriteString(st.Tab.Render(" … "))
+		b.WriteString(st.Tab.Render(" …"))
 	}
 	return b.String()
-}
-
-// truncateLeft keeps the last w cells of s: the file name matters more than the
-// directories above it.
-func truncateLeft(s string, w int) string {
-	r := []rune(s)
-	for len(r) > 0 && common.Width(string(r)) > w {
-		r = r[1:]
-	}
-	return string(r)
 }
 
 func (m *Model) footerLine() string {

@@ -390,3 +390,41 @@ func TestChangesCoalesce(t *testing.T) {
 		t.Errorf("a change after a quiet spell should refresh at once, waits %s", d)
 	}
 }
+
+// TestHeaderNamesDatabaseAndWeb (issue 17): the header always names the
+// database the console is on — the tabs shorten first — and at 120 columns it
+// also shows the web listener, shortened rather than dropped.
+func TestHeaderNamesDatabaseAndWeb(t *testing.T) {
+	f := newFixture(t)
+	for _, tc := range []struct {
+		width    int
+		web      string
+		want     []string
+		wantNone []string
+	}{
+		{200, "http://127.0.0.1:8080", []string{"[1 Work orders]", "web 127.0.0.1:8080", "switchboard.db"}, nil},
+		{120, "http://127.0.0.1:8080", []string{"web 127.0.0.1:8080", "switchboard.db"}, nil},
+		{80, "http://127.0.0.1:8080", []string{"switchboard.db"}, []string{"web "}},
+		{60, "", []string{"switchboard.db"}, nil},
+	} {
+		opt := f.options()
+		opt.WebURL = tc.web
+		m := New(f.svc, f.admin, opt).(*Model)
+		m.Update(tea.WindowSizeMsg{Width: tc.width, Height: 24})
+		h := m.header()
+		if w := common.Width(h); w > tc.width {
+			t.Errorf("at %d columns the header is %d wide: %q", tc.width, w, h)
+		}
+		for _, s := range tc.want {
+			if !strings.Contains(h, s) {
+				t.Errorf("at %d columns the header should show %q: %q", tc.width, s, h)
+			}
+		}
+		for _, s := range tc.wantNone {
+			if strings.Contains(h, s) {
+				t.Errorf("at %d columns the header should not show %q: %q", tc.width, s, h)
+			}
+		}
+		m.Close()
+	}
+}

@@ -174,7 +174,7 @@ func TestSectionsBeyondTen(t *testing.T) {
 	// Narrow: the tabs without digits fold into one "…" tab.
 	h.send(tea.WindowSizeMsg{Width: 100, Height: 30})
 	v = h.waitView("[1 Work orders]")
-	if header := line(v, "Switchboard"); !strings.Contains(header, " 0  … ") || common.Width(header) > 100 {
+	if header := line(v, "Switchboard"); !strings.Contains(header, " 0 … ") || common.Width(header) > 100 {
 		t.Errorf("narrow header should end its tabs with a … tab:\n%s", header)
 	}
 }

@@ -16,14 +16,16 @@ import (
 	"switchboard/cmd/switchboard/internal/wire"
 )
 
-// console attaches this terminal to the server for the database as a console,
-// starting a background server first when none runs (as tmux does). The console
-// itself runs in the server; this process only carries keys, window sizes and
-// the screen.
-func (a *app) console(web webFlags) error {
-	db, _, err := a.resolveDB()
-	if err != nil {
-		return err
+// console attaches this terminal to the server for database db ("" for the one
+// the flags and environment name) as a console, starting a background server
+// first when none runs (as tmux does). The console itself runs in the server;
+// this process only carries keys, window sizes and the screen.
+func (a *app) console(db string, web webFlags) error {
+	if db == "" {
+		var err error
+		if db, _, err = a.resolveDB(); err != nil {
+			return err
+		}
 	}
 	c, err := dialServer(db)
 	started := false

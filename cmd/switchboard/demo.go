@@ -72,10 +72,12 @@ The same --seed and --now give the same company, byte for byte.`,
 				return nil
 			}
 			// The console is a client of a server like any other: let the
-			// server have the database.
+			// server have the database — the one the demo filled, which need
+			// not be the one the flags name (demo.db beside a database in use).
+			filled := a.dbPath
 			a.close()
 			a.ownIdentity = false
-			return a.console(web)
+			return a.console(filled, web)
 		}),
 	}
 	f := cmd.Flags()

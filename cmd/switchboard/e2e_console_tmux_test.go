@@ -1,7 +1,10 @@
 package main
 
 import (
+	"os/exec"
+	"path/filepath"
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -36,4 +39,27 @@ func TestConsoleColourLocally(t *testing.T) {
 			s.waitFor("switchboard exited 0")
 		})
 	}
+}
+
+// TestSecondDemoShowsItsDatabase (issue 17): a second `switchboard demo` fills
+// demo.db while the first demo's server still holds the default database; its
+// console must be on demo.db — header and rows — not attach to the old server.
+func TestSecondDemoShowsItsDatabase(t *testing.T) {
+	home := t.TempDir()
+	dir := filepath.Join(home, "data", "switchboard")
+	for _, p := range []string{filepath.Join(dir, "switchboard.db"), filepath.Join(dir, "demo.db")} {
+		t.Cleanup(func() { _ = exec.Command(binary, "--db", p, "server", "stop").Run() })
+	}
+	first := startTmuxWith(t, home, tmuxOpts{}, binary, "demo", "--work-orders", "20", "--listen", "127.0.0.1:0")
+	first.waitFor("of 20")
+	first.keys("q")
+	first.waitFor("switchboard exited 0")
+
+	second := startTmuxWith(t, home, tmuxOpts{}, binary, "demo", "--work-orders", "30", "--listen", "127.0.0.1:0")
+	scr := second.waitFor("of 30")
+	if !strings.Contains(scr, "demo.db") {
+		t.Errorf("the second demo's console does not name demo.db in its header:\n%s", scr)
+	}
+	second.keys("q")
+	second.waitFor("switchboard exited 0")
 }

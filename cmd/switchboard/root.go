@@ -62,7 +62,7 @@ also has a command below, for scripts (read commands take --json).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return a.console(web)
+			return a.console("", web)
 		}),
 	}
 	addWebFlags(root, &web)
