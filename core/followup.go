@@ -249,14 +249,17 @@ type FollowUpTask struct {
 	// it an open task is overdue.
 	DueAt time.Time `json:"due_at"`
 	// NotBefore, when set, holds the task back until then (a callback, a retry).
-	NotBefore    *time.Time        `json:"not_before,omitempty"`
-	Attempts     []FollowUpAttempt `json:"attempts"`
-	MaxAttempts  int               `json:"max_attempts"`
-	Outcome      Outcome           `json:"outcome,omitempty"`
-	EvaluationID ID                `json:"evaluation_id,omitempty"`
-	CreatedAt    time.Time         `json:"created_at"`
-	UpdatedAt    time.Time         `json:"updated_at"`
-	Version      uint64            `json:"version"`
+	NotBefore   *time.Time        `json:"not_before,omitempty"`
+	Attempts    []FollowUpAttempt `json:"attempts"`
+	MaxAttempts int               `json:"max_attempts"`
+	Outcome     Outcome           `json:"outcome,omitempty"`
+	// ClosedWhy says why a task closed without its calls: its work order left
+	// the follow-up node (completed, timed out, terminated).
+	ClosedWhy    string    `json:"closed_why,omitempty"`
+	EvaluationID ID        `json:"evaluation_id,omitempty"`
+	CreatedAt    time.Time `json:"created_at"`
+	UpdatedAt    time.Time `json:"updated_at"`
+	Version      uint64    `json:"version"`
 }
 
 // FollowUpQueueEntry is an open task as the queue indexes hold it: enough to

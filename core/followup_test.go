@@ -561,3 +561,55 @@ func FuzzDialerTemplate(f *testing.F) {
 		}
 	})
 }
+
+// TestFollowUpTasksCloseWhenTheNodeEnds (issue 17): a work order completed at
+// the follow-up node by hand (`c` in the console, `wo advance`) or terminated
+// leaves no open task behind in anybody's call queue; the task and the history
+// say why.
+func TestFollowUpTasksCloseWhenTheNodeEnds(t *testing.T) {
+	f := newFuCo(t)
+	f.setFollowUp(t, &core.FollowUpSettings{Mode: core.FollowUpStandard, Type: "Detailed", People: core.FollowUpPeople{Staff: []string{"amy"}}})
+	queue := func() int {
+		t.Helper()
+		q, err := f.svc.FollowUpQueue(f.amy, core.QueueQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return q.Total
+	}
+	done := f.atFollowUp(t, core.NewWorkOrder{})
+	gone := f.atFollowUp(t, core.NewWorkOrder{})
+	if n := queue(); n != 2 {
+		t.Fatalf("amy's queue holds %d tasks, want 2", n)
+	}
+	w, err := f.svc.AdvanceWorkOrder(f.admin, done.Number, 0, "customer called us, all fine")
+	if err != nil || w.Node != core.NodeEnd {
+		t.Fatalf("advance at the follow-up node: %v %s", err, w.Node)
+	}
+	if _, err := f.svc.TerminateWorkOrder(f.admin, gone.Number, 0, "duplicate"); err != nil {
+		t.Fatal(err)
+	}
+	if n := queue(); n != 0 {
+		t.Fatalf("amy's queue still holds %d tasks of work orders that left the node", n)
+	}
+	for _, c := range []struct {
+		w   core.WorkOrder
+		why string
+	}{{done, "left the follow-up node (→ end)"}, {gone, "terminated"}} {
+		ts := f.tasks(t, c.w)
+		if len(ts) != 1 || ts[0].Status != core.FollowUpClosed || !strings.Contains(ts[0].ClosedWhy, c.why) {
+			t.Fatalf("%s: tasks %+v, want one closed because %q", c.w.Number, ts, c.why)
+		}
+		w, err := f.svc.WorkOrder(c.w.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, e := range w.History {
+			found = found || strings.Contains(e.Detail, "closed uncalled")
+		}
+		if !found {
+			t.Errorf("%s: the history does not say the task closed: %+v", c.w.Number, w.History)
+		}
+	}
+}

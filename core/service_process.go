@@ -113,6 +113,15 @@ func nodeDue(p Process, n Node, now time.Time) *time.Time {
 // set the new one, run the completed node's post-actions (R-FLOW-2), queue the
 // "completed" notice at the end, and start the new node (automatic invitations).
 func (s *Service) afterMove(tx Tx, w *WorkOrder, m nodeMove, now time.Time) error {
+	if !m.enterNew && m.from != m.to {
+		why := fmt.Sprintf("the work order left the %s node (→ %s)", m.from, m.to)
+		if m.timeout {
+			why = fmt.Sprintf("the %s node timed out (→ %s)", m.from, m.to)
+		}
+		if err := s.leaveNode(tx, w, m.from, why, now); err != nil {
+			return err
+		}
+	}
 	if m.oldDue != nil && !m.enterNew {
 		if err := tx.DeleteTimer(*m.oldDue, w.ID); err != nil {
 			return err
@@ -136,6 +145,38 @@ func (s *Service) afterMove(tx Tx, w *WorkOrder, m nodeMove, now time.Time) erro
 		}
 	}
 	return s.enterNode(tx, w, m.proc, now)
+}
+
+// leaveNode ends what belonged to the node a work order leaves — by
+// completion, timeout or termination — so nobody works on for a node that is
+// over: its open follow-up tasks close (they leave every call queue) with why
+// in the task and in the history.
+func (s *Service) leaveNode(tx Tx, w *WorkOrder, from Node, why string, now time.Time) error {
+	if from != NodeFollowUp {
+		return nil
+	}
+	ts, err := tx.FollowUpTasksFor(w.ID)
+	if err != nil {
+		return err
+	}
+	var closed []string
+	for _, t := range ts {
+		if t.Status != FollowUpOpen {
+			continue
+		}
+		t.Status, t.NotBefore, t.ClosedWhy = FollowUpClosed, nil, why
+		t.UpdatedAt = now
+		t.Version++
+		if err := tx.PutFollowUpTask(&t); err != nil {
+			return err
+		}
+		closed = append(closed, fmt.Sprintf("#%d", t.ID))
+	}
+	if len(closed) == 0 {
+		return nil
+	}
+	return tx.AppendEvent(w.ID, Event{At: now, By: "system", Channel: ChannelSystem, Kind: EventFollowUpComplete,
+		Detail: fmt.Sprintf("follow-up task(s) %s closed uncalled: %s", strings.Join(closed, ", "), why)})
 }
 
 // enterNode starts what a node does on arrival: a terminal-task node with
@@ -266,11 +307,12 @@ func (s *Service) TerminateWorkOrder(as Actor, number string, version uint64, re
 	}
 	reason = strings.TrimSpace(reason)
 	var oldDue *time.Time
+	var from Node
 	return s.changeWorkOrder(as, number, version, EventTerminated, func(_ Tx, w *WorkOrder) (string, error) {
 		if !w.Status.Open() {
 			return "", Invalid("number", "%s is already %s.", w.Number, w.Status)
 		}
-		from := w.Node
+		from = w.Node
 		oldDue = w.NodeDueAt
 		w.Node, w.Status, w.NodeDueAt = NodeTerminated, StatusTerminated, nil
 		return fmt.Sprintf("terminated at the %s node: %s", from, reason), nil
@@ -279,6 +321,9 @@ func (s *Service) TerminateWorkOrder(as Actor, number string, version uint64, re
 			if err := tx.DeleteTimer(*oldDue, w.ID); err != nil {
 				return err
 			}
+		}
+		if err := s.leaveNode(tx, w, from, "the work order was terminated", s.Now()); err != nil {
+			return err
 		}
 		_, err := s.enqueueNotice(tx, NoticeAction{Event: NoticeTerminated, Values: map[string]string{"Reason": reason}}, w)
 		return err
