@@ -1,6 +1,7 @@
 package core
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -271,4 +272,46 @@ type MessageQuery struct {
 func (q MessageQuery) Matches(m *Message) bool {
 	return (q.State == "" || m.State == q.State) && (q.Channel == "" || m.Channel == q.Channel) &&
 		(q.WorkOrder == 0 || m.WorkOrderID == q.WorkOrder) && (q.Group == 0 || m.Group == q.Group)
+}
+
+// DeliveryText says in a few words what became of the messages queued for one
+// notice of event: which channels carry it, which could not and why, or that
+// nothing went out at all. A person who just completed something reads it in
+// the console's footer or the CLI's output, so it never claims more than was
+// queued.
+func DeliveryText(event NoticeEvent, msgs []Message) string {
+	if len(msgs) == 0 {
+		return fmt.Sprintf("nothing was sent: no channel is on for the %q notice (Notices, section 5)", event.Title())
+	}
+	var queued, held, notSent []string
+	for _, m := range msgs {
+		switch m.State {
+		case MsgNotSent, MsgFailed, MsgCancelled:
+			why := m.Reason
+			if why == "" {
+				why = string(m.State)
+			}
+			notSent = append(notSent, m.Channel.Title()+" ("+why+")")
+		case MsgHeld:
+			held = append(held, m.Channel.Title())
+		case MsgSent:
+			queued = append(queued, m.Channel.Title()+" (sent)")
+		default:
+			queued = append(queued, m.Channel.Title())
+		}
+	}
+	var parts []string
+	if len(queued) > 0 {
+		parts = append(parts, "queued to the customer by "+strings.Join(queued, " and "))
+	}
+	if len(held) > 0 {
+		parts = append(parts, "then "+strings.Join(held, ", ")+" if that fails")
+	}
+	if len(notSent) > 0 {
+		parts = append(parts, "not sent by "+strings.Join(notSent, ", "))
+	}
+	if len(queued) == 0 && len(held) == 0 {
+		return "nothing was sent: " + strings.Join(notSent, ", ")
+	}
+	return strings.Join(parts, "; ")
 }

@@ -259,15 +259,46 @@ func moveDetail(m nodeMove, note string) string {
 // does). The dispatch node completes only by assignment. version 0 skips the
 // stale-view check.
 func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note string) (WorkOrder, error) {
+	w, _, err := s.advance(as, number, version, note, nil)
+	return w, err
+}
+
+// CompleteService saves the service report's content and completes the
+// service node in one transaction (the console's report form with "complete",
+// R-REP-1): the report is generated from in, and the result says which
+// messages carry it to the customer. Nothing is saved when either part fails.
+func (s *Service) CompleteService(as Actor, number string, version uint64, in ReportInput) (ReportResult, error) {
+	if err := canWriteReports(as); err != nil {
+		return ReportResult{}, err
+	}
+	content, err := validateReport(in, s.Now(), true)
+	if err != nil {
+		return ReportResult{}, err
+	}
+	_, res, err := s.advance(as, number, version, "", &content)
+	if err != nil {
+		return ReportResult{}, err
+	}
+	if res == nil {
+		return ReportResult{}, Invalid("number", "%s is not at the service node: its report was not generated.", number)
+	}
+	return *res, nil
+}
+
+// advance completes the work order's current node; with report set, the work
+// order must be at the service node and report becomes its draft first. The
+// result describes the report version generated, if one was.
+func (s *Service) advance(as Actor, number string, version uint64, note string, report *ReportContent) (WorkOrder, *ReportResult, error) {
 	if err := require(as, "complete process nodes", RoleAdmin, RoleDispatcher, RoleEngineer); err != nil {
-		return WorkOrder{}, err
+		return WorkOrder{}, nil, err
 	}
 	note, verr := cleanText("note", "Note", note, false, 2000)
 	if verr != nil {
-		return WorkOrder{}, verr
+		return WorkOrder{}, nil, verr
 	}
 	var m nodeMove
-	return s.changeWorkOrder(as, number, version, EventAdvanced, func(tx Tx, w *WorkOrder) (string, error) {
+	var res *ReportResult
+	w, err := s.changeWorkOrder(as, number, version, EventAdvanced, func(tx Tx, w *WorkOrder) (string, error) {
 		if err := ownWorkOrder(as, w, "complete process nodes of", RoleAdmin, RoleDispatcher); err != nil {
 			return "", err
 		}
@@ -276,6 +307,14 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		}
 		if w.Node == NodeDispatch {
 			return "", Invalid("number", "%s is waiting at the dispatch node: assign it (`switchboard dispatch assign %s --engineer ID`) to move it on.", w.Number, w.Number)
+		}
+		if report != nil {
+			if w.Node != NodeService {
+				return "", Invalid("number", "%s is at the %s node, not the service node: its service is completed already.", w.Number, w.Node)
+			}
+			if err := tx.PutReportDraft(w.ID, &ReportDraft{ReportContent: *report, UpdatedAt: s.Now(), UpdatedBy: as.Label()}); err != nil {
+				return "", err
+			}
 		}
 		if err := evaluationGate(tx, w); err != nil {
 			return "", err
@@ -288,11 +327,13 @@ func (s *Service) AdvanceWorkOrder(as Actor, number string, version uint64, note
 		return moveDetail(m, note), nil
 	}, func(tx Tx, w *WorkOrder) error {
 		// Completing the service node generates the service report (R-REP-1).
-		if err := s.reportAfterNode(tx, m.from, w, as); err != nil {
+		var err error
+		if res, err = s.reportAfterNode(tx, m.from, w, as); err != nil {
 			return err
 		}
 		return s.afterMove(tx, w, m, s.Now())
 	})
+	return w, res, err
 }
 
 // TerminateWorkOrder ends an open work order without completing it; the reason is

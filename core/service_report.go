@@ -249,9 +249,9 @@ func (s *Service) SaveReport(as Actor, number string, in ReportInput) (ReportRes
 
 // reportAfterNode is the process hook: when the service node completes, the
 // service report is generated from the draft (R-REP-1) in the same transaction.
-func (s *Service) reportAfterNode(tx Tx, completed Node, w *WorkOrder, as Actor) error {
+func (s *Service) reportAfterNode(tx Tx, completed Node, w *WorkOrder, as Actor) (*ReportResult, error) {
 	if completed != NodeService {
-		return nil
+		return nil, nil
 	}
 	var c ReportContent
 	drafted := false
@@ -260,14 +260,14 @@ func (s *Service) reportAfterNode(tx Tx, completed Node, w *WorkOrder, as Actor)
 	case err == nil:
 		c, drafted = d.ReportContent, true
 	case !errors.Is(err, ErrNotFound):
-		return err
+		return nil, err
 	}
 	vs, err := tx.Reports(w.ID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(vs) > 0 && !drafted {
-		return nil // generated before (a process that came back to service); changes are new versions
+		return nil, nil // generated before (a process that came back to service); changes are new versions
 	}
 	now := s.Now()
 	if c.StartedAt.IsZero() {
@@ -284,9 +284,9 @@ func (s *Service) reportAfterNode(tx Tx, completed Node, w *WorkOrder, as Actor)
 	}
 	var res ReportResult
 	if err := s.newReportVersion(tx, w, as, c, len(vs)+1, &res); err != nil {
-		return err
+		return nil, err
 	}
-	return tx.PutReportDraft(w.ID, nil)
+	return &res, tx.PutReportDraft(w.ID, nil)
 }
 
 // newReportVersion stores version n of w's report with content c, records it in

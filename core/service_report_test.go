@@ -423,3 +423,32 @@ func TestReportDurationText(t *testing.T) {
 		t.Errorf("no start: %q", got)
 	}
 }
+
+// TestCompleteServiceInOneStep (issue 17): the console's "save & complete
+// service" is one transaction — a stale view saves nothing, not even a draft —
+// and its result names the messages that carry the report, so the console can
+// say what really happened.
+func TestCompleteServiceInOneStep(t *testing.T) {
+	f := newReportCo(t)
+	in := core.ReportInput{WorkDone: "更换温控器", Parts: []core.ReportPart{{Name: "温控器", Quantity: 1}}}
+	if _, err := f.svc.CompleteService(f.dispatcher, f.w.Number, f.w.Version-1, in); !errors.Is(err, core.ErrConflict) {
+		t.Fatalf("a stale version: %v, want a conflict", err)
+	}
+	if rv, err := f.svc.Report(f.w.Number, 0); err != nil || rv.Status.State != core.ReportNone || rv.Draft != nil {
+		t.Fatalf("a refused completion left a report or draft behind: %+v %v", rv, err)
+	}
+	res, err := f.svc.CompleteService(f.dispatcher, f.w.Number, f.w.Version, in)
+	if err != nil || res.Version != 1 || res.URL == "" {
+		t.Fatalf("complete service: %+v %v", res, err)
+	}
+	if len(res.Messages) != 1 || res.Messages[0].Channel != core.NoticeEmail || !strings.Contains(core.DeliveryText(core.NoticeServiceReport, res.Messages), "by Email") {
+		t.Fatalf("the result should name the email that carries the report: %+v", res.Messages)
+	}
+	w, _ := f.svc.WorkOrder(f.w.Number)
+	if w.Node == core.NodeService {
+		t.Fatal("the service node did not complete")
+	}
+	if _, err := f.svc.CompleteService(f.dispatcher, f.w.Number, 0, in); err == nil || !strings.Contains(err.Error(), "not the service node") {
+		t.Fatalf("completing service twice: %v", err)
+	}
+}

@@ -73,7 +73,8 @@ func TestDetailTaskOnBehalfAndComplete(t *testing.T) {
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("13900001111")
 	h.key("ctrl+s")
-	h.waitView("now at the evaluation node")
+	// The footer can land before the detail has reloaded: wait for both.
+	h.waitView("now at the evaluation node", "· evaluation ·")
 	got, _ := f.svc.WorkOrder(w.Number)
 	if got.Phone != "13900001111" || got.Node != core.NodeEvaluation {
 		t.Fatalf("after the task: %s %s", got.Phone, got.Node)

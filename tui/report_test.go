@@ -53,7 +53,9 @@ func TestReportCompleteServiceFromConsole(t *testing.T) {
 	h.key("enter")
 	h.typeText("R22 冷媒（公斤）: 1.5")
 	h.key("ctrl+s")
-	h.waitView("Service report · "+serviceWO, "UNSIGNED · v1 not signed yet", "更换压缩机启动电容", "×1.5")
+	// Every channel is off in the fixture: the footer must not claim the
+	// report went to the customer (issue 17).
+	h.waitView("Service report · "+serviceWO, "UNSIGNED · v1 not signed yet", "更换压缩机启动电容", "×1.5", "report v1 generated; nothing was sent")
 	w, _ := f.svc.WorkOrder(serviceWO)
 	rv, _ := f.svc.Report(serviceWO, 0)
 	if w.Node != core.NodeTerminalTask || rv.Shown == nil || len(rv.Shown.Parts) != 2 || rv.Shown.Parts[1].Name != "R22 冷媒（公斤）" ||
