@@ -613,3 +613,28 @@ func TestFollowUpTasksCloseWhenTheNodeEnds(t *testing.T) {
 		}
 	}
 }
+
+// TestCustomerNamedByTheirTerminalUser (issue 17): a work order whose customer
+// is known only as its external owner (a terminal user found by phone, R-WO-4
+// case 3) names them on the engineer's QR screen and in the follow-up queue,
+// not "—".
+func TestCustomerNamedByTheirTerminalUser(t *testing.T) {
+	f := newFuCo(t)
+	if _, err := f.svc.AddTerminalUser(f.admin, core.NewTerminalUser{Name: "刘洋", Phone: "13911112222"}); err != nil {
+		t.Fatal(err)
+	}
+	f.setEvaluation(t, nil, 0) // the default: a QR code
+	w := f.atEvaluation(t, core.NewWorkOrder{Phone: "13911112222"})
+	if w.OutOwner == 0 || w.ContactName != "" {
+		t.Fatalf("fixture: want an owner and no contact, have %+v", w)
+	}
+	qr, err := f.svc.EvaluationQR(f.admin, w.Number)
+	if err != nil || qr.Customer != "刘洋" {
+		t.Fatalf("QR screen customer %q (%v), want 刘洋", qr.Customer, err)
+	}
+	f.setFollowUp(t, &core.FollowUpSettings{Mode: core.FollowUpStandard, Type: "Detailed", People: core.FollowUpPeople{Staff: []string{"amy"}}})
+	w2 := f.atFollowUp(t, core.NewWorkOrder{Phone: "13911112222", RecordType: "Maintenance"})
+	if ts := f.tasks(t, w2); len(ts) != 1 || ts[0].Customer != "刘洋" || ts[0].Phone != "13911112222" {
+		t.Fatalf("follow-up task %+v, want customer 刘洋", ts)
+	}
+}

@@ -267,7 +267,7 @@ func evaluationGate(tx Tx, w *WorkOrder) error {
 	}
 	msg := fmt.Sprintf("%s cannot move on yet: it needs a customer evaluation first (%s). ", w.Number, why)
 	if req.HasQR() {
-		msg += fmt.Sprintf("Show the customer the QR code (`switchboard evaluation qr %s`, or v on the work order in the console), or send", w.Number)
+		msg += fmt.Sprintf("Show the customer the QR code (`switchboard evaluation qr %s`, or e on the work order in the console), or send", w.Number)
 	} else {
 		msg += "Send"
 	}
@@ -347,12 +347,20 @@ type EvaluationQRView struct {
 }
 
 // customerName is who the work order is for, as the QR screen names them.
-func customerName(w *WorkOrder) string {
+func customerName(tx Tx, w *WorkOrder) string {
+	name := w.ContactName
+	if name == "" && w.OutOwner != 0 {
+		// A customer who submitted through a link has no contact on the
+		// work order, but is its external owner (R-WO-4).
+		if tu, err := tx.TerminalUser(w.OutOwner); err == nil {
+			name = tu.Name
+		}
+	}
 	switch {
-	case w.ContactName != "" && w.AccountName != "":
-		return w.ContactName + " · " + w.AccountName
-	case w.ContactName != "":
-		return w.ContactName
+	case name != "" && w.AccountName != "":
+		return name + " · " + w.AccountName
+	case name != "":
+		return name
 	}
 	return w.AccountName
 }
@@ -393,7 +401,7 @@ func (s *Service) EvaluationQR(as Actor, number string) (EvaluationQRView, error
 		if err != nil {
 			return err
 		}
-		v = EvaluationQRView{Number: w.Number, Subject: w.Subject, Customer: customerName(&w), Engineer: w.EngineerName, Type: req.Type,
+		v = EvaluationQRView{Number: w.Number, Subject: w.Subject, Customer: customerName(tx, &w), Engineer: w.EngineerName, Type: req.Type,
 			URL: base + EvaluationPathPrefix + tok, ExpiresAt: req.ExpiresAt(), Count: len(es), Mandatory: req.Mandatory,
 			Single: req.Single, CanSkip: !req.HideSkip && !req.Mandatory, Labels: req.Labels.withDefaults(), Version: w.Version}
 		return nil

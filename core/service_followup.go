@@ -427,11 +427,16 @@ func (s *Service) enterFollowUp(tx Tx, w *WorkOrder, p Process, pn ProcessNode, 
 		return err
 	}
 	task := FollowUpTask{WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, RecordType: w.RecordType,
-		Customer: customerName(w), Phone: w.Phone, Status: FollowUpOpen, DueAt: now.Add(time.Duration(cfg.SLA)),
+		Customer: customerName(tx, w), Phone: w.Phone, Status: FollowUpOpen, DueAt: now.Add(time.Duration(cfg.SLA)),
 		MaxAttempts: cfg.MaxAttempts, Attempts: []FollowUpAttempt{}, CreatedAt: now, UpdatedAt: now, Version: 1}
 	if task.Phone == "" && w.ContactID != 0 {
 		if c, err := tx.Contact(w.ContactID); err == nil {
 			task.Phone = c.Phone
+		}
+	}
+	if task.Phone == "" && w.OutOwner != 0 {
+		if tu, err := tx.TerminalUser(w.OutOwner); err == nil {
+			task.Phone = tu.Phone
 		}
 	}
 	people := fs.People

@@ -375,10 +375,7 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 			if dev, err = deviceByToken(tx, in.DeviceToken, now); err != nil {
 				return err
 			}
-			nw.DeviceCode = dev.Code
-			if nw.Address == "" {
-				nw.Address = dev.Location
-			}
+			nw.DeviceCode = dev.Code // the device's account, region and place follow (fillFromDevice)
 		case FormTerminal:
 			tu, err := identifyTerminalUser(tx, name, nw.Phone, nw.Email, now)
 			if err != nil {
@@ -390,12 +387,6 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 		var err error
 		if w, err = s.insertWorkOrder(tx, as, nw, now, nil); err != nil {
 			return err
-		}
-		if w.AccountID == 0 && dev.AccountID != 0 {
-			w.AccountID, w.AccountName = dev.AccountID, dev.AccountName
-			if err := tx.PutWorkOrder(&w); err != nil {
-				return err
-			}
 		}
 		if err := s.autoDispatchNew(tx, &w, now); err != nil {
 			return err

@@ -96,7 +96,23 @@ func TestSubmitWebGuestAndDuplicateNonce(t *testing.T) {
 func TestDeviceLinks(t *testing.T) {
 	_, svc, _ := testdb.Open(t)
 	admin := testdb.Admin(t, svc)
+	if _, err := svc.AddAccount(admin, "Northwind", "North"); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := svc.AddContact(admin, core.NewContact{Name: "Zhao", AccountName: "Northwind"}); err != nil {
+		t.Fatal(err)
+	}
+	// A region rule must match a sticker's work order (issue 17): the
+	// device's account brings its region.
+	prov, err := svc.AddProvider(admin, "Northern Service", "T-N")
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng, err := svc.AddEngineer(admin, core.NewEngineer{Name: "Bei", ProviderID: prov.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddRule(admin, core.NewRule{Kind: core.RuleDispatch, Name: "North", When: `region == "North"`, Engineers: []core.ID{eng.ID}}); err != nil {
 		t.Fatal(err)
 	}
 	d, err := svc.AddDevice(admin, core.NewDevice{Code: "frz-0042", Model: "Haier SC-240", AccountName: "northwind", Location: "Dock 3"})
@@ -120,8 +136,11 @@ func TestDeviceLinks(t *testing.T) {
 		t.Fatal(err)
 	}
 	w, _ := svc.WorkOrder(r.Number)
-	if w.DeviceCode != "FRZ-0042" || w.Channel != core.ChannelDeviceCode || w.AccountName != "Northwind" || w.Address != "Dock 3" {
+	if w.DeviceCode != "FRZ-0042" || w.Channel != core.ChannelDeviceCode || w.AccountName != "Northwind" || w.Address != "Dock 3" || w.Region != "North" {
 		t.Fatalf("device work order %+v", w)
+	}
+	if w.FieldOutDealUser != eng.ID {
+		t.Fatalf("the region rule did not dispatch the sticker's work order: engineer %d, history %+v", w.FieldOutDealUser, w.History)
 	}
 	if _, err := svc.SubmitWeb(core.WebSubmission{Form: core.FormDevice, DeviceToken: core.NewToken(), Nonce: core.NewToken(), Subject: "x"}); !errors.Is(err, core.ErrLinkUnusable) {
 		t.Fatalf("unknown device token: %v", err)

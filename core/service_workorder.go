@@ -113,6 +113,44 @@ func validateNewWorkOrder(in NewWorkOrder) (NewWorkOrder, ValidationErrors) {
 	return in, errs
 }
 
+// fillFromDevice gives a work order without a customer the account, region and
+// address of its registered device; an unregistered code changes nothing.
+func fillFromDevice(tx Tx, w *WorkOrder) error {
+	code, err := NormalizeDeviceCode(w.DeviceCode)
+	if err != nil {
+		return nil
+	}
+	d, err := tx.Device(code)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil
+	case err != nil:
+		return err
+	}
+	if w.Address == "" {
+		w.Address = d.Location
+	}
+	if d.AccountID == 0 {
+		return nil
+	}
+	a, err := tx.Account(d.AccountID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		w.AccountID, w.AccountName = d.AccountID, d.AccountName
+		return nil
+	case err != nil:
+		return err
+	}
+	w.AccountID, w.AccountName = a.ID, a.Name
+	if w.Region == "" {
+		w.Region = a.Region
+	}
+	if w.Address == "" {
+		w.Address = a.Address
+	}
+	return nil
+}
+
 // insertWorkOrder is the body shared by CreateWorkOrder and ImportWorkOrders.
 // extra, when set, supplies fields and history for imported records.
 func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Time, extra *ImportedWorkOrder) (WorkOrder, error) {
@@ -165,6 +203,13 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 		}
 		if w.Address == "" {
 			w.Address = account.Address
+		}
+	}
+	if w.AccountID == 0 && w.DeviceCode != "" {
+		// A device knows whose it is and where it stands (R-IN-4): its account
+		// and that account's region, so region rules match a sticker's work order.
+		if err := fillFromDevice(tx, &w); err != nil {
+			return WorkOrder{}, err
 		}
 	}
 	own := OwnerInput{Submitter: as.Kind, TerminalUserID: as.TerminalUserID, Contact: contact, Phone: in.Phone, Email: in.Email}

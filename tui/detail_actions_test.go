@@ -66,7 +66,8 @@ func TestDetailTaskOnBehalfAndComplete(t *testing.T) {
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("call me")
 	h.key("ctrl+s")
-	h.waitView("phone") // the field's own error under it
+	h.waitView(`Phone "call me" has`) // the field's own error under it
+	h.waitFooter(`Phone "call me" has`)
 	if got, _ := f.svc.WorkOrder(w.Number); got.Node != core.NodeTerminalTask {
 		t.Fatalf("a refused task moved the work order to %s", got.Node)
 	}

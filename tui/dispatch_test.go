@@ -319,7 +319,7 @@ func TestRulesMoveUpDown(t *testing.T) {
 	if names := screenRules(r); !slices.Equal(names, []string{"East installations", "Call-center repairs", "Catch-all (off)"}) || r.Cursor() != 1 {
 		t.Fatalf("J should move the rule down at once and the cursor with it: %v, cursor %d", names, r.Cursor())
 	}
-	h.waitView(`Moved rule #1 "Call-center repairs" to priority 2.`)
+	h.waitView(`Moved rule "Call-center repairs" (id 1) to priority 2.`)
 	if got := ruleNames(t, f.svc); !slices.Equal(got, []string{"East installations", "Call-center repairs", "Catch-all (off)"}) {
 		t.Fatalf("store order %v", got)
 	}
@@ -338,7 +338,7 @@ func TestRulesMoveUpDown(t *testing.T) {
 		t.Fatalf("store order %v, want %v", got, want)
 	}
 	h.send(tea.KeyMsg{Type: tea.KeyShiftUp})
-	h.waitView(`Moved rule #1 "Call-center repairs" to priority 1.`)
+	h.waitView(`Moved rule "Call-center repairs" (id 1) to priority 1.`)
 	v := h.m.View()
 	if !strings.HasPrefix(line(v, "Call-center repairs"), ">   1 ") {
 		t.Errorf("the moved rule should be first, under the cursor:\n%s", v)
@@ -385,13 +385,13 @@ func TestRulesToggleTestWhatIf(t *testing.T) {
 	h.key("3")
 	h.waitView("Catch-all (off)")
 	h.send(space())
-	h.waitView(`Rule #1 "Call-center repairs" disabled.`)
+	h.waitView(`Rule "Call-center repairs" (id 1) disabled.`)
 	if rs, _ := f.svc.Rules(core.RuleDispatch); rs[0].Enabled {
 		t.Fatal("space should disable the rule")
 	}
 	h.waitView("3 rules, 1 on")
 	h.send(space())
-	h.waitView(`Rule #1 "Call-center repairs" enabled.`, "3 rules, 2 on")
+	h.waitView(`Rule "Call-center repairs" (id 1) enabled.`, "3 rules, 2 on")
 
 	// Test rule 1 on WO-000012, which it took: it matches.
 	h.key("t")
@@ -400,7 +400,7 @@ func TestRulesToggleTestWhatIf(t *testing.T) {
 	}
 	h.typeText("12")
 	h.key("enter")
-	v := h.waitView(`rule #1 "Call-center repairs" on WO-000012`)
+	v := h.waitView(`rule "Call-center repairs" (id 1) on WO-000012`)
 	if !strings.Contains(v, "✓ would take it and assign 李师傅") {
 		t.Errorf("the verdict:\n%s", v)
 	}
@@ -413,7 +413,7 @@ func TestRulesToggleTestWhatIf(t *testing.T) {
 	h.key("ctrl+u")
 	h.typeText("8")
 	h.key("enter")
-	v = h.waitView(`rule #1 "Call-center repairs" on WO-000008`)
+	v = h.waitView(`rule "Call-center repairs" (id 1) on WO-000008`)
 	if !strings.Contains(v, `✗ would not take it: channel == "call-center" is false (channel is "internal")`) {
 		t.Errorf("the verdict:\n%s", v)
 	}
@@ -437,7 +437,7 @@ func TestRulesToggleTestWhatIf(t *testing.T) {
 	}
 	h.key("w")
 	v = h.waitView("3 of 5 waiting work orders would be assigned")
-	if !strings.Contains(line(v, "WO-000003"), "Sam Porter") || !strings.Contains(line(v, "WO-000003"), "#4 Acme") {
+	if !strings.Contains(line(v, "WO-000003"), "Sam Porter") || !strings.Contains(line(v, "WO-000003"), `rule "Acme"`) {
 		t.Errorf("WO-000003 would go to Sam Porter by rule 4:\n%s", v)
 	}
 	if w, _ := f.svc.WorkOrder("WO-000003"); w.Status != core.StatusNew {
@@ -505,7 +505,7 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 	h.key("tab")
 	h.key("right") // round-robin
 	h.key("ctrl+s")
-	h.waitView(`Added rule #4 "Acme work" at priority 4.`, ">   4 Acme work")
+	h.waitView(`Added rule "Acme work" (id 4) at priority 4.`, ">   4 Acme work")
 	rs, _ := f.svc.Rules(core.RuleDispatch)
 	got := rs[3]
 	if got.Name != "Acme work" || got.When != `account_name == "Acme Facilities" && priority != "urgent"` ||
@@ -519,7 +519,7 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 
 	// Edit it: switch it off and rename.
 	h.key("enter")
-	h.waitView(`Edit rule #4 "Acme work" (priority 4)`)
+	h.waitView(`Edit rule "Acme work" (id 4) (priority 4)`)
 	h.key("ctrl+u")
 	h.typeText("Acme, not urgent")
 	for range 4 {
@@ -527,7 +527,7 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 	}
 	h.key("right")
 	h.key("ctrl+s")
-	h.waitView(`Saved rule #4 "Acme, not urgent" at priority 4.`)
+	h.waitView(`Saved rule "Acme, not urgent" (id 4) at priority 4.`)
 	rs, _ = f.svc.Rules(core.RuleDispatch)
 	if rs[3].Name != "Acme, not urgent" || rs[3].Enabled || rs[3].Policy != core.PolicyRoundRobin {
 		t.Fatalf("edited %+v", rs[3])
@@ -586,7 +586,7 @@ func TestRulesDelete(t *testing.T) {
 	h.waitView("Catch-all (off)")
 	h.key("j")
 	h.key("X")
-	h.waitView(`Delete rule #2 "East installations"? y deletes it; any other key keeps it.`)
+	h.waitView(`Delete rule "East installations" (id 2)? y deletes it; any other key keeps it.`)
 	h.key("n")
 	h.waitView("Nothing deleted.")
 	if got := ruleNames(t, f.svc); len(got) != 3 {
@@ -595,7 +595,7 @@ func TestRulesDelete(t *testing.T) {
 	h.key("X")
 	h.waitView("y deletes it")
 	h.key("y")
-	h.waitView(`Deleted rule #2 "East installations".`, "2 rules, 1 on")
+	h.waitView(`Deleted rule "East installations" (id 2).`, "2 rules, 1 on")
 	rs, _ := f.svc.Rules(core.RuleDispatch)
 	if len(rs) != 2 || rs[1].Name != "Catch-all (off)" || rs[1].Priority != 2 {
 		t.Fatalf("after delete: %+v", rs)
@@ -650,7 +650,7 @@ func TestDispatchScreensFit(t *testing.T) {
 		check(h, w, ht, "what if")
 		h.key("esc")
 		h.key("enter")
-		h.waitView("Edit rule #1")
+		h.waitView("Edit rule \"")
 		h.key("tab")
 		h.key("ctrl+u")
 		h.typeText(`region == "华东" && 空调 == 1`)

@@ -234,3 +234,19 @@ func TestGoldenEvalQR(t *testing.T) {
 	time.Sleep(50 * time.Millisecond)
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }
+
+// TestMandatoryRefusalNamesTheQRKey (issue 17): core's refusal of a mandatory
+// evaluation tells the engineer which console key shows the QR code; it must
+// be the key the console binds.
+func TestMandatoryRefusalNamesTheQRKey(t *testing.T) {
+	k := common.DefaultKeyMap().EvalQR.Keys()[0]
+	f := newFixture(t)
+	es := core.DefaultEvaluationSettings()
+	es.Mandatory = true
+	testdb.SetEvaluationNode(t, f.svc, "Repair", es)
+	w := testdb.AtEvaluationNode(t, f.svc, core.NewWorkOrder{Subject: "Mandatory"})
+	_, err := f.svc.AdvanceWorkOrder(f.admin, w.Number, 0, "")
+	if err == nil || !strings.Contains(err.Error(), " "+k+" on the work order in the console") {
+		t.Fatalf("the refusal should name the console key %q: %v", k, err)
+	}
+}

@@ -45,7 +45,7 @@ func TestGoldenRules(t *testing.T) {
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("3")})
 	waitOutput(t, tm, "Catch-all (off)")
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
-	waitOutput(t, tm, `rule #2 "East installations"`)
+	waitOutput(t, tm, `rule "East installations" (id 2)`)
 	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("t")})
 	tm.Type("8")
 	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})

@@ -245,6 +245,13 @@ func (h *harness) waitView(parts ...string) string {
 	})
 }
 
+// waitFooter waits until the footer shows text: a refusal shows under its
+// field before the footer's copy of it arrives.
+func (h *harness) waitFooter(text string) {
+	h.t.Helper()
+	h.waitFor("the footer "+text, func(string) bool { return strings.Contains(h.m.footer, text) })
+}
+
 // settle processes messages until none arrives for d.
 func (h *harness) settle(d time.Duration) {
 	for {

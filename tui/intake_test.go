@@ -105,7 +105,7 @@ func TestIntakeMailRules(t *testing.T) {
 	h.key("tab")
 	h.typeText("true")
 	h.key("ctrl+s")
-	h.waitView("Added mail rule #2")
+	h.waitView(`Added mail rule "Everything"`)
 	rs, _ := f.svc.Rules(core.RuleMail)
 	if len(rs) != 2 || rs[0].Name != "VIP" || rs[0].Mail.RecordType != "Maintenance" || rs[0].Mail.Priority != core.PriorityUrgent {
 		t.Fatalf("rules: %+v", rs)
@@ -125,7 +125,7 @@ func TestIntakeMailRules(t *testing.T) {
 		t.Fatalf("after K: %s first", rs[0].Name)
 	}
 	h.key(" ")
-	h.waitView(`"Everything" disabled`)
+	h.waitView(`"Everything" (id 2) disabled`)
 	h.key("X")
 	h.waitView("Delete mail rule")
 	h.key("y")

@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"slices"
 	"time"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -21,21 +22,35 @@ type changeMsg struct{ change core.Change }
 // flushMsg ends a coalescing period.
 type flushMsg struct{}
 
+// kindMsgs are the messages screens get when the service reports a change of
+// a kind; kinds not listed (and work orders, which carry their numbers) are
+// handled apart.
+var kindMsgs = map[string]tea.Msg{
+	"outbox":          common.NotifyChangedMsg{},
+	"notify-settings": common.NotifyChangedMsg{},
+	"rule":            common.RulesChangedMsg{},
+	"process":         common.ProcessChangedMsg{},
+	"mail":            common.IntakeChangedMsg{},
+	"apikey":          common.IntakeChangedMsg{},
+	"user":            common.UsersChangedMsg{},
+	"followup":        common.FollowUpChangedMsg{},
+	"device":          common.DevicesChangedMsg{},
+	"contact":         common.PeopleChangedMsg{},
+	"terminal-user":   common.PeopleChangedMsg{},
+	"provider":        common.PeopleChangedMsg{},
+	"engineer":        common.PeopleChangedMsg{},
+	"account":         common.PeopleChangedMsg{},
+}
+
 // live is the console's subscription to the service's change notices.
 type live struct {
 	ch      <-chan core.Change
 	cancel  func()
 	pending common.WorkOrdersChangedMsg
-	notify  bool // outbox or notification settings changed
-	intake  bool // received mail or API keys changed
-	// rules is set when rules changed since the last flush; flushed tells the
-	// root to pass a RulesChangedMsg on.
-	rules, flushedRules bool
-	waiting             bool // a flush is scheduled
-	process             bool // a record type's process changed
-	users               bool // internal users changed
-	followUp            bool // follow-up tasks, teams or settings changed
-	lastFlush           time.Time
+	// kinds are the change messages (of kindMsgs) due at the next flush.
+	kinds     []tea.Msg
+	waiting   bool // a flush is scheduled
+	lastFlush time.Time
 }
 
 // startCmd subscribes and returns the command that waits for the first change.
@@ -65,35 +80,30 @@ func waitCmd(ch <-chan core.Change) tea.Cmd {
 	}
 }
 
-// update collects work-order and rule changes and, at most every RefreshEvery,
-// returns the work-order changes as one WorkOrdersChangedMsg for the screens
-// (takeRules then says whether rules changed too).
-func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
+// update collects changes and, at most every RefreshEvery, returns them as the
+// messages every open screen gets: one WorkOrdersChangedMsg for the work
+// orders, and one message for each other kind that changed.
+func (l *live) update(msg tea.Msg) (out []tea.Msg, cmd tea.Cmd) {
 	switch msg := msg.(type) {
 	case changeMsg:
 		next := waitCmd(l.ch)
-		switch {
-		case msg.change.Kind == "outbox" || msg.change.Kind == "notify-settings":
-			l.notify = true
-		case msg.change.Kind == "rule":
-			l.rules = true
-		case msg.change.Kind == "process":
-			l.process = true
-		case msg.change.Kind == "mail" || msg.change.Kind == "apikey":
-			l.intake = true
-		case msg.change.Kind == "user":
-			l.users = true
-		case msg.change.Kind == "followup":
-			l.followUp = true
-		case msg.change.Kind != "work-order":
-			return nil, next
-		case msg.change.Number == "":
-			l.pending.All = true
-		default:
-			if l.pending.Numbers == nil {
-				l.pending.Numbers = make(map[string]bool)
+		c := msg.change
+		if m, ok := kindMsgs[c.Kind]; ok {
+			if !slices.Contains(l.kinds, m) {
+				l.kinds = append(l.kinds, m)
 			}
-			l.pending.Numbers[msg.change.Number] = true
+		} else {
+			switch {
+			case c.Kind != "work-order":
+				return nil, next
+			case c.Number == "":
+				l.pending.All = true
+			default:
+				if l.pending.Numbers == nil {
+					l.pending.Numbers = make(map[string]bool)
+				}
+				l.pending.Numbers[c.Number] = true
+			}
 		}
 		if l.waiting {
 			return nil, next
@@ -103,34 +113,12 @@ func (l *live) update(msg tea.Msg) (*common.WorkOrdersChangedMsg, tea.Cmd) {
 	case flushMsg:
 		l.waiting = false
 		l.lastFlush = time.Now()
-		l.flushedRules, l.rules = l.rules, false
-		out := l.pending
+		out, l.kinds = l.kinds, nil
+		if l.pending.All || len(l.pending.Numbers) > 0 {
+			out = append(out, l.pending)
+		}
 		l.pending = common.WorkOrdersChangedMsg{}
-		var cmd tea.Cmd
-		if l.notify {
-			l.notify = false
-			cmd = func() tea.Msg { return common.NotifyChangedMsg{} }
-		}
-		if l.process {
-			l.process = false
-			cmd = tea.Batch(cmd, func() tea.Msg { return common.ProcessChangedMsg{} })
-		}
-		if l.intake {
-			l.intake = false
-			cmd = tea.Batch(cmd, func() tea.Msg { return common.IntakeChangedMsg{} })
-		}
-		if l.users {
-			l.users = false
-			cmd = tea.Batch(cmd, func() tea.Msg { return common.UsersChangedMsg{} })
-		}
-		if l.followUp {
-			l.followUp = false
-			cmd = tea.Batch(cmd, func() tea.Msg { return common.FollowUpChangedMsg{} })
-		}
-		if !out.All && len(out.Numbers) == 0 {
-			return nil, cmd
-		}
-		return &out, cmd
+		return out, nil
 	}
 	return nil, nil
 }
@@ -147,11 +135,4 @@ func flushAfter(d time.Duration) tea.Cmd {
 		return func() tea.Msg { return flushMsg{} }
 	}
 	return tea.Tick(d, func(time.Time) tea.Msg { return flushMsg{} })
-}
-
-// takeRules reports, once, whether the last flush included rule changes.
-func (l *live) takeRules() bool {
-	r := l.flushedRules
-	l.flushedRules = false
-	return r
 }

@@ -148,11 +148,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case changeMsg, flushMsg:
 		changed, cmd := m.live.update(msg)
-		if changed != nil {
-			cmd = tea.Batch(cmd, m.broadcastCmd(*changed))
-		}
-		if m.live.takeRules() {
-			cmd = tea.Batch(cmd, m.broadcastCmd(common.RulesChangedMsg{}))
+		for _, c := range changed {
+			if _, ok := c.(common.UsersChangedMsg); ok {
+				cmd = tea.Batch(cmd, m.actorCmd())
+			}
+			cmd = tea.Batch(cmd, m.broadcastCmd(c))
 		}
 		return m, cmd
 	}

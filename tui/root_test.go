@@ -373,8 +373,16 @@ func TestChangesCoalesce(t *testing.T) {
 		l.update(changeMsg{change: core.Change{Kind: "work-order", Number: n}})
 	}
 	l.update(changeMsg{change: core.Change{Kind: "contact"}})
-	out, _ := l.update(flushMsg{})
-	if out == nil || len(out.Numbers) != 2 || out.All || !out.Touches("WO-000002") || out.Touches("WO-000003") {
+	l.update(changeMsg{change: core.Change{Kind: "engineer"}})
+	flushed, _ := l.update(flushMsg{})
+	if len(flushed) != 2 {
+		t.Fatalf("flushed %+v, want one people change and one work-order change", flushed)
+	}
+	if _, ok := flushed[0].(common.PeopleChangedMsg); !ok {
+		t.Fatalf("flushed %+v, want the contact and engineer changes as one PeopleChangedMsg first", flushed)
+	}
+	out, ok := flushed[1].(common.WorkOrdersChangedMsg)
+	if !ok || len(out.Numbers) != 2 || out.All || !out.Touches("WO-000002") || out.Touches("WO-000003") {
 		t.Fatalf("flushed %+v", out)
 	}
 	if out, _ := l.update(flushMsg{}); out != nil {

@@ -191,3 +191,12 @@ type UsersChangedMsg struct{}
 // FollowUpChangedMsg tells screens that follow-up tasks, teams, absences or
 // settings changed, here or elsewhere (coalesced like WorkOrdersChangedMsg).
 type FollowUpChangedMsg struct{}
+
+// DevicesChangedMsg tells screens that devices were added or changed, here or
+// elsewhere (coalesced like WorkOrdersChangedMsg).
+type DevicesChangedMsg struct{}
+
+// PeopleChangedMsg tells screens that contacts, accounts, terminal users,
+// providers or engineers changed, here or elsewhere (coalesced like
+// WorkOrdersChangedMsg).
+type PeopleChangedMsg struct{}

@@ -98,6 +98,9 @@ type taskForm struct {
 	inputs []textinput.Model
 	focus  int
 	errs   map[string]string
+	// saving is set while a submission is on its way: a second ctrl+s would
+	// send the same version again and meet its own change as a conflict.
+	saving bool
 }
 
 func newTaskForm(v core.TaskView) *taskForm {
@@ -207,6 +210,10 @@ func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, a.prev):
 			f.move(-1)
 		case key.Matches(msg, a.save):
+			if f.saving {
+				return nil
+			}
+			f.saving = true
 			return onBehalfCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, f.input())
 		default:
 			var cmd tea.Cmd
@@ -251,6 +258,9 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 			// say who, and show it as it is now instead of the stale copy.
 			m.mode, m.task = modeView, nil
 			return tea.Batch(m.reloadCmd(), common.ErrorCmd(conflict)), true
+		}
+		if m.task != nil {
+			m.task.saving = false
 		}
 		if msg.err != nil {
 			if m.mode == modeTask {

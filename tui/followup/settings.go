@@ -697,7 +697,7 @@ func (s *settings) ruleForm(r *core.Rule) *editForm {
 	var name, when, typ, team string
 	var staff []string
 	if r != nil {
-		title = fmt.Sprintf("Follow-up rule #%d", r.ID)
+		title = fmt.Sprintf("Follow-up rule %q (id %d)", r.Name, r.ID)
 		name, when, typ, team, staff = r.Name, r.When, r.EvalType, r.FollowUpTeam, r.FollowUpStaff
 	}
 	f := newEditForm(s.c, title)

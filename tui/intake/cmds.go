@@ -89,8 +89,14 @@ func deleteMailCmd(svc *core.Service, as core.Actor, id core.ID) tea.Cmd {
 
 func moveRuleCmd(svc *core.Service, as core.Actor, id core.ID, to int) tea.Cmd {
 	return func() tea.Msg {
-		_, err := svc.MoveRule(as, id, to)
-		return doneMsg{status: fmt.Sprintf("Moved mail rule #%d to priority %d.", id, to), err: err}
+		rs, err := svc.MoveRule(as, id, to)
+		name := ""
+		for _, r := range rs {
+			if r.ID == id {
+				name = r.Name
+			}
+		}
+		return doneMsg{status: fmt.Sprintf("Moved mail rule %q (id %d) to priority %d.", name, id, to), err: err}
 	}
 }
 
@@ -102,14 +108,14 @@ func toggleRuleCmd(svc *core.Service, as core.Actor, r core.Rule) tea.Cmd {
 		if on {
 			word = "enabled"
 		}
-		return doneMsg{status: fmt.Sprintf("Mail rule #%d %q %s.", r.ID, r.Name, word), err: err}
+		return doneMsg{status: fmt.Sprintf("Mail rule %q (id %d) %s.", r.Name, r.ID, word), err: err}
 	}
 }
 
 func deleteRuleCmd(svc *core.Service, as core.Actor, r core.Rule) tea.Cmd {
 	return func() tea.Msg {
 		err := svc.DeleteRule(as, r.ID)
-		return doneMsg{status: fmt.Sprintf("Deleted mail rule #%d %q.", r.ID, r.Name), err: err}
+		return doneMsg{status: fmt.Sprintf("Deleted mail rule %q (id %d).", r.Name, r.ID), err: err}
 	}
 }
 

@@ -149,7 +149,7 @@ func (f *ruleForm) saved(msg savedRuleMsg) tea.Cmd {
 		if f.editing == nil {
 			verb = "Added"
 		}
-		return common.StatusCmd(fmt.Sprintf("%s mail rule #%d %q at priority %d.", verb, msg.rule.ID, msg.rule.Name, msg.rule.Priority))
+		return common.StatusCmd(fmt.Sprintf("%s mail rule %q (id %d) at priority %d.", verb, msg.rule.Name, msg.rule.ID, msg.rule.Priority))
 	}
 	if fe := core.FieldErrors(msg.err); fe != nil {
 		f.errs = fe
@@ -245,7 +245,7 @@ func (f *ruleForm) view() string {
 	add := func(s string) { lines = append(lines, common.Truncate(s, f.width)) }
 	title := "New mail rule"
 	if f.editing != nil {
-		title = fmt.Sprintf("Edit mail rule #%d %q (priority %d)", f.editing.ID, f.editing.Name, f.editing.Priority)
+		title = fmt.Sprintf("Edit mail rule %q (id %d) (priority %d)", f.editing.Name, f.editing.ID, f.editing.Priority)
 	}
 	t := st.Title.Render(common.Clean(title))
 	if f.editing == nil {

@@ -217,7 +217,7 @@ func (m *Model) panel() []string {
 			}
 		case viewRules:
 			if r, ok := m.selectedRule(); ok {
-				add(st.Banner.Render(fmt.Sprintf("Delete mail rule #%d %q? y deletes, any other key keeps it.", r.ID, r.Name)))
+				add(st.Banner.Render(fmt.Sprintf("Delete mail rule %q (id %d)? y deletes, any other key keeps it.", r.Name, r.ID)))
 			}
 		case viewKeys:
 			if k, ok := m.selectedKey(); ok {

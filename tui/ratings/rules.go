@@ -359,7 +359,7 @@ func (f *ruleForm) view(m *Model) string {
 	w := m.width
 	title := "New evaluation rule"
 	if f.rule != nil {
-		title = fmt.Sprintf("Evaluation rule #%d", f.rule.ID)
+		title = fmt.Sprintf("Evaluation rule %q (id %d)", f.rule.Name, f.rule.ID)
 	}
 	lines := []string{st.Title.Render(title), ""}
 	label := func(i int, s string) string {

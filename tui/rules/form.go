@@ -227,7 +227,7 @@ func (f *form) update(msg tea.Msg) tea.Cmd {
 			if msg.added {
 				verb = "Added"
 			}
-			return common.StatusCmd(fmt.Sprintf("%s rule #%d %q at priority %d.", verb, msg.rule.ID, msg.rule.Name, msg.rule.Priority))
+			return common.StatusCmd(fmt.Sprintf("%s rule %q (id %d) at priority %d.", verb, msg.rule.Name, msg.rule.ID, msg.rule.Priority))
 		}
 		if fe := core.FieldErrors(msg.err); fe != nil {
 			f.errs = fe

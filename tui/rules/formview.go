@@ -24,7 +24,7 @@ func (f *form) view() string {
 	add := func(s string) { lines = append(lines, s) }
 	title := "New dispatch rule"
 	if f.editing != nil {
-		title = fmt.Sprintf("Edit rule #%d %q (priority %d)", f.editing.ID, f.editing.Name, f.editing.Priority)
+		title = fmt.Sprintf("Edit rule %q (id %d) (priority %d)", f.editing.Name, f.editing.ID, f.editing.Priority)
 	}
 	t := st.Title.Render(common.Clean(title))
 	if f.editing == nil {

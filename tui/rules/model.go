@@ -72,14 +72,14 @@ func toggleCmd(svc *core.Service, as core.Actor, r core.Rule) tea.Cmd {
 		if on {
 			word = "enabled"
 		}
-		return changedMsg{status: fmt.Sprintf("Rule #%d %q %s.", r.ID, r.Name, word), err: err}
+		return changedMsg{status: fmt.Sprintf("Rule %q (id %d) %s.", r.Name, r.ID, word), err: err}
 	}
 }
 
 func deleteCmd(svc *core.Service, as core.Actor, r core.Rule) tea.Cmd {
 	return func() tea.Msg {
 		err := svc.DeleteRule(as, r.ID)
-		return changedMsg{status: fmt.Sprintf("Deleted rule #%d %q.", r.ID, r.Name), err: err}
+		return changedMsg{status: fmt.Sprintf("Deleted rule %q (id %d).", r.Name, r.ID), err: err}
 	}
 }
 
@@ -468,7 +468,7 @@ func (m *Model) movedCmd(msg movedMsg) tea.Cmd {
 			name = r.Name
 		}
 	}
-	status := common.StatusCmd(fmt.Sprintf("Moved rule #%d %q to priority %d.", msg.move.id, name, msg.move.to))
+	status := common.StatusCmd(fmt.Sprintf("Moved rule %q (id %d) to priority %d.", name, msg.move.id, msg.move.to))
 	if m.stale {
 		m.stale = false
 		return tea.Batch(m.reloadCmd(), status)

@@ -165,7 +165,7 @@ func (m *Model) panelLines() []string {
 	if !ok {
 		return nil
 	}
-	label := fmt.Sprintf("rule #%d %q", r.ID, r.Name)
+	label := fmt.Sprintf("rule %q (id %d)", r.Name, r.ID)
 	var out []string
 	add := func(s string) { out = append(out, s) }
 	wrap := func(lead, text string, style func(...string) string) {
@@ -186,7 +186,7 @@ func (m *Model) panelLines() []string {
 		return out
 	case m.mode == modeConfirm:
 		add(m.rule("delete " + label))
-		add(st.Banner.Render(common.Truncate(fmt.Sprintf("  Delete rule #%d %q? y deletes it; any other key keeps it.", r.ID, r.Name), m.width)))
+		add(st.Banner.Render(common.Truncate(fmt.Sprintf("  Delete rule %q (id %d)? y deletes it; any other key keeps it.", r.Name, r.ID), m.width)))
 		return out
 	case m.testErr != "":
 		add(m.rule("test " + label))
@@ -238,7 +238,7 @@ func explanationLines(st *common.Styles, x *explanation, width int, rule func(st
 	var out []string
 	what := "the condition"
 	if x.ruleID != 0 {
-		what = fmt.Sprintf("rule #%d %q", x.ruleID, x.name)
+		what = fmt.Sprintf("rule %q (id %d)", x.name, x.ruleID)
 	}
 	out = append(out, rule(fmt.Sprintf("%s on %s %s", what, x.number, x.subject)))
 	verdict := st.NoMatch.Render("✗ would not take it: ") + x.verdict.Reason

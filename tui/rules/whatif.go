@@ -199,7 +199,7 @@ func (w *whatIf) view() string {
 		to, why := "manual queue", common.ShortDispatchReason(p.Reason)
 		if p.RuleID != 0 {
 			to = p.EngineerName
-			why = fmt.Sprintf("#%d %s", p.RuleID, p.RuleName)
+			why = fmt.Sprintf("rule %q", p.RuleName)
 		}
 		matched := p.RuleID != 0
 		style := func(col int, s string) string {
@@ -221,7 +221,7 @@ func (w *whatIf) view() string {
 		}
 		text := p.Reason
 		if p.RuleID != 0 {
-			text = fmt.Sprintf("rule #%d %q would assign %s", p.RuleID, p.RuleName, p.EngineerName)
+			text = fmt.Sprintf("rule %q (id %d) would assign %s", p.RuleName, p.RuleID, p.EngineerName)
 		}
 		add(st.Muted.Render("  " + p.Number + ": " + common.Clean(text)))
 	}
