@@ -89,6 +89,9 @@ type Contact struct {
 	Email          string    `json:"email,omitempty"`
 	TerminalUserID ID        `json:"terminal_user_id"`
 	CreatedAt      time.Time `json:"created_at"`
+	// Disabled contacts are no longer offered when a caller's phone is
+	// looked up; their work orders keep them.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // TerminalUser is a customer's person who acts through links (R-ROLE-3).
@@ -112,6 +115,9 @@ type Provider struct {
 	Name      string    `json:"name"`
 	TenantID  string    `json:"tenant_id"`
 	CreatedAt time.Time `json:"created_at"`
+	// Disabled providers get no new work: none of their engineers is
+	// dispatched to or offered in the pickers.
+	Disabled bool `json:"disabled,omitempty"`
 }
 
 // Engineer is a provider's external user who does the field work (R-ROLE-2).
@@ -123,4 +129,7 @@ type Engineer struct {
 	Email      string    `json:"email,omitempty"`
 	Region     string    `json:"region,omitempty"`
 	CreatedAt  time.Time `json:"created_at"`
+	// Disabled engineers get no new work (rules pass over them, pickers
+	// leave them out); what they have stays theirs.
+	Disabled bool `json:"disabled,omitempty"`
 }

@@ -118,6 +118,9 @@ type Decision struct {
 	Rule     *CompiledRule // the rule that matched, nil for the manual queue
 	Engineer ID            // the engineer chosen by the rule's policy
 	Advance  bool          // the rule's round-robin pointer must move on
+	// Steps is how far the pointer moves: one, plus the unavailable engineers
+	// it passed over.
+	Steps int
 	// Skipped counts the rules tried before (and instead of) a match.
 	Skipped int
 	// Tried says why each rule failed; it is filled only when no rule matched
@@ -134,7 +137,7 @@ const explainMax = 10
 // gives an engineer's open work orders, for least-loaded pools. To decide many
 // work orders against the same rules, build a RuleSet once.
 func Decide(rules []CompiledRule, env *RuleEnv, load func(ID) int) Decision {
-	return NewRuleSet(rules).Decide(env, load)
+	return NewRuleSet(rules).Decide(env, load, nil)
 }
 
 // RuleSet is rules in priority order with an index on their equality tests: a
@@ -185,7 +188,11 @@ func NewRuleSet(rules []CompiledRule) *RuleSet {
 func (rs *RuleSet) Rules() []CompiledRule { return rs.rules }
 
 // Decide is Decide over the rule set.
-func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int) Decision {
+//
+// available, when set, says whether an engineer can take work (not disabled,
+// nor their provider): a rule passes over the others in its pool, and a rule
+// whose whole pool is unavailable does not assign.
+func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bool) Decision {
 	cand := append(rs.scratch[:0], rs.always...)
 	for k := range rs.indexes {
 		cand = append(cand, rs.indexes[k].byValue[rs.indexes[k].get(env)]...)
@@ -198,21 +205,12 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int) Decision {
 		if ok, err := r.Cond.Match(env); err != nil || !ok {
 			continue
 		}
-		d.Rule, d.Skipped = r, int(i)
-		switch r.Policy {
-		case PolicyRoundRobin:
-			d.Engineer, d.Advance = r.Engineers[r.Next%len(r.Engineers)], true
-		case PolicyLeastLoaded:
-			best, bestLoad := r.Engineers[0], load(r.Engineers[0])
-			for _, e := range r.Engineers[1:] {
-				if l := load(e); l < bestLoad {
-					best, bestLoad = e, l
-				}
-			}
-			d.Engineer = best
-		default:
-			d.Engineer = r.Engineers[0]
+		eng, steps, ok := pickEngineer(r, load, available)
+		if !ok {
+			continue
 		}
+		d.Rule, d.Skipped, d.Engineer, d.Advance = r, int(i), eng, steps > 0
+		d.Steps = steps
 		return d
 	}
 	d.Skipped = len(rs.rules)
@@ -220,6 +218,39 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int) Decision {
 		d.Tried = append(d.Tried, Explain(&rs.rules[i], env))
 	}
 	return d
+}
+
+// pickEngineer chooses the engineer of r's pool by its policy among the available
+// ones; steps is how far a round-robin pointer moves (past the unavailable).
+func pickEngineer(r *CompiledRule, load func(ID) int, available func(ID) bool) (eng ID, steps int, ok bool) {
+	can := func(id ID) bool { return available == nil || available(id) }
+	n := len(r.Engineers)
+	switch r.Policy {
+	case PolicyRoundRobin:
+		for k := range n {
+			if e := r.Engineers[(r.Next+k)%n]; can(e) {
+				return e, k + 1, true
+			}
+		}
+		return 0, 0, false
+	case PolicyLeastLoaded:
+		bestLoad := 0
+		for _, e := range r.Engineers {
+			if !can(e) {
+				continue
+			}
+			if l := load(e); !ok || l < bestLoad {
+				eng, bestLoad, ok = e, l, true
+			}
+		}
+		return eng, 0, ok
+	}
+	for _, e := range r.Engineers {
+		if can(e) {
+			return e, 0, true
+		}
+	}
+	return 0, 0, false
 }
 
 // Explain says why rule r does not assign a work order with env.

@@ -27,7 +27,7 @@ func BenchmarkDecide500Rules(b *testing.B) {
 	set := core.NewRuleSet(rules)
 	b.ReportAllocs()
 	for i := 0; b.Loop(); i++ {
-		if d := set.Decide(&envs[i%len(envs)], func(core.ID) int { return 0 }); d.Rule == nil {
+		if d := set.Decide(&envs[i%len(envs)], func(core.ID) int { return 0 }, nil); d.Rule == nil {
 			manual++
 		}
 	}

@@ -114,6 +114,17 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 	return d, nil
 }
 
+// available reports whether an engineer can take work: they and their
+// provider exist and are not disabled.
+func (d *dispatcher) available(id ID) bool {
+	e, ok := d.engineers[id]
+	if !ok || e.Disabled {
+		return false
+	}
+	p, ok := d.providers[e.ProviderID]
+	return ok && !p.Disabled
+}
+
 func (d *dispatcher) load(id ID) int {
 	if n, ok := d.loads[id]; ok {
 		return n
@@ -133,13 +144,13 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
 		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType)
 	}
 	env := EnvFor(w, now.Unix())
-	dec := d.rules.Decide(&env, d.load)
+	dec := d.rules.Decide(&env, d.load, d.available)
 	if dec.Rule == nil {
 		return dec, dec.ManualReason()
 	}
 	if dec.Advance {
 		r := dec.Rule
-		r.Next = (r.Next + 1) % len(r.Engineers)
+		r.Next = (r.Next + dec.Steps) % len(r.Engineers)
 		d.dirty[r.ID] = true
 	}
 	d.loads[dec.Engineer] = d.load(dec.Engineer) + 1
@@ -336,6 +347,12 @@ func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engin
 		prov, err := tx.Provider(eng.ProviderID)
 		if err != nil {
 			return err
+		}
+		switch {
+		case eng.Disabled:
+			return Invalid("engineer", "%s is disabled and takes no new work: pick another engineer, or enable them (`switchboard engineer enable %d`).", eng.Name, eng.ID)
+		case prov.Disabled:
+			return Invalid("engineer", "%s works for %s, which is disabled and takes no new work: pick another engineer, or enable the provider (`switchboard provider enable %d`).", eng.Name, prov.Name, prov.ID)
 		}
 		p, err := readProcess(tx, w.RecordType)
 		if err != nil {

@@ -266,6 +266,9 @@ func (s *Service) AddAccount(as Actor, name, region string) (Account, error) {
 		}
 		return tx.PutAccount(&a)
 	})
+	if err == nil {
+		s.broker.publish(Change{Kind: "account"})
+	}
 	return a, err
 }
 
@@ -290,6 +293,9 @@ func (s *Service) LookupCaller(phone string) ([]CallerMatch, error) {
 			return err
 		}
 		for _, c := range cs {
+			if c.Disabled {
+				continue
+			}
 			m := CallerMatch{Contact: c}
 			if c.AccountID != 0 {
 				if a, err := tx.Account(c.AccountID); err == nil {
@@ -338,6 +344,9 @@ func (s *Service) AddProvider(as Actor, name, tenantID string) (Provider, error)
 		}
 		return tx.PutProvider(&p)
 	})
+	if err == nil {
+		s.broker.publish(Change{Kind: "provider"})
+	}
 	return p, err
 }
 
@@ -369,6 +378,9 @@ func (s *Service) AddEngineer(as Actor, in NewEngineer) (Engineer, error) {
 		}
 		return tx.PutEngineer(&e)
 	})
+	if err == nil {
+		s.broker.publish(Change{Kind: "engineer"})
+	}
 	return e, err
 }
 

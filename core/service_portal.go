@@ -134,6 +134,75 @@ func (s *Service) AddDevice(as Actor, in NewDevice) (Device, error) {
 	return d, nil
 }
 
+// DevicePatch changes a registered device; nil leaves a field as it is. The
+// code is the device's identity (its sticker carries it) and cannot change.
+type DevicePatch struct {
+	Model, AccountName, Location *string
+}
+
+// EditDevice changes a device's model, account or location; its sticker and
+// link stay the same.
+func (s *Service) EditDevice(as Actor, code string, p DevicePatch) (Device, error) {
+	if err := require(as, "edit devices", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
+		return Device{}, err
+	}
+	c, err := NormalizeDeviceCode(code)
+	if err != nil {
+		return Device{}, err
+	}
+	var errs ValidationErrors
+	field := func(v *string, name, label string, limit int) string {
+		if v == nil {
+			return ""
+		}
+		out, verr := oneLine(name, label, *v, false, limit)
+		if verr != nil {
+			errs = append(errs, verr)
+		}
+		return out
+	}
+	model := field(p.Model, "model", "Model", 100)
+	account := field(p.AccountName, "account", "Account name", 200)
+	loc := field(p.Location, "location", "Location", 300)
+	if err := errs.Err(); err != nil {
+		return Device{}, err
+	}
+	var d Device
+	err = s.store.Update(func(tx Tx) error {
+		var err error
+		d, err = tx.Device(c)
+		if errors.Is(err, ErrNotFound) {
+			return NotFoundf("There is no device %s: list devices with `switchboard device list`.", c)
+		} else if err != nil {
+			return err
+		}
+		if p.Model != nil {
+			d.Model = model
+		}
+		if p.Location != nil {
+			d.Location = loc
+		}
+		if p.AccountName != nil {
+			d.AccountID, d.AccountName = 0, ""
+			if account != "" {
+				a, err := tx.AccountByName(account)
+				if errors.Is(err, ErrNotFound) {
+					return Invalid("account", "There is no account %q: add it first (`switchboard account add`), or leave the account empty.", account)
+				} else if err != nil {
+					return err
+				}
+				d.AccountID, d.AccountName = a.ID, a.Name
+			}
+		}
+		return tx.PutDevice(&d)
+	})
+	if err != nil {
+		return Device{}, err
+	}
+	s.broker.publish(Change{Kind: "device"})
+	return d, nil
+}
+
 // linkSecret reads the database's link secret, creating it when create is set.
 func linkSecret(tx Tx, create bool) ([]byte, error) {
 	v, err := tx.Setting(settingLinkSecret)

@@ -75,8 +75,8 @@ func validateNewWorkOrder(in NewWorkOrder) (NewWorkOrder, ValidationErrors) {
 	add(v)
 	if strings.TrimSpace(in.RecordType) == "" {
 		in.RecordType = DefaultRecordTypes[0]
-	} else if i := slices.IndexFunc(DefaultRecordTypes, func(t string) bool { return strings.EqualFold(t, strings.TrimSpace(in.RecordType)) }); i >= 0 {
-		in.RecordType = DefaultRecordTypes[i]
+	} else if t, ok := recordTypeNamed(in.RecordType); ok {
+		in.RecordType = t
 	} else {
 		add(Invalid("type", "Record type %q is unknown: use one of %s.", in.RecordType, strings.Join(DefaultRecordTypes, ", ")))
 	}
@@ -111,6 +111,60 @@ func validateNewWorkOrder(in NewWorkOrder) (NewWorkOrder, ValidationErrors) {
 	in.DeviceCode, v = oneLine("device", "Device code", in.DeviceCode, false, 64)
 	add(v)
 	return in, errs
+}
+
+// recordTypeNamed finds a record type by name, ignoring case and spaces.
+func recordTypeNamed(s string) (string, bool) {
+	i := slices.IndexFunc(DefaultRecordTypes, func(t string) bool { return strings.EqualFold(t, strings.TrimSpace(s)) })
+	if i < 0 {
+		return "", false
+	}
+	return DefaultRecordTypes[i], true
+}
+
+// OrNone is s, or "none" when s is empty (history details).
+func OrNone(s string) string {
+	if s == "" {
+		return "none"
+	}
+	return s
+}
+
+// resolveOwner sets w's external owner from own (R-WO-4): it looks up the
+// terminal users with the phone and email of the work order or its contact.
+func resolveOwner(tx Tx, w *WorkOrder, own OwnerInput) error {
+	phone, email := own.Phone, own.Email
+	if c := own.Contact; c != nil {
+		if phone == "" {
+			phone = c.Phone
+		}
+		if email == "" {
+			email = c.Email
+		}
+	}
+	var err error
+	if phone != "" {
+		if own.ByPhone, err = tx.TerminalUsersByPhone(phone); err != nil {
+			return err
+		}
+	}
+	if email != "" {
+		if own.ByEmail, err = tx.TerminalUsersByEmail(email); err != nil {
+			return err
+		}
+	}
+	res := ResolveOwner(own)
+	w.OutOwner, w.OutOwnerRule = res.OutOwner, res.Rule
+	if res.Case > 0 {
+		w.OutOwnerRule = fmt.Sprintf("R-WO-4 case %d: %s", res.Case, res.Rule)
+	}
+	return nil
+}
+
+// resolveOwnerOf resolves the external owner of an edited work order, as an
+// internal user's work order (cases 2–5) with its contact, phone and email.
+func resolveOwnerOf(tx Tx, w *WorkOrder, contact *Contact) error {
+	return resolveOwner(tx, w, OwnerInput{Submitter: SubmitterInternal, Contact: contact, Phone: w.Phone, Email: w.Email})
 }
 
 // fillFromDevice gives a work order without a customer the account, region and
@@ -216,29 +270,8 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	if as.Kind == "" {
 		own.Submitter = SubmitterInternal
 	}
-	phone, email := in.Phone, in.Email
-	if contact != nil {
-		if phone == "" {
-			phone = contact.Phone
-		}
-		if email == "" {
-			email = contact.Email
-		}
-	}
-	if phone != "" {
-		if own.ByPhone, err = tx.TerminalUsersByPhone(phone); err != nil {
-			return WorkOrder{}, err
-		}
-	}
-	if email != "" {
-		if own.ByEmail, err = tx.TerminalUsersByEmail(email); err != nil {
-			return WorkOrder{}, err
-		}
-	}
-	res := ResolveOwner(own)
-	w.OutOwner, w.OutOwnerRule = res.OutOwner, res.Rule
-	if res.Case > 0 {
-		w.OutOwnerRule = fmt.Sprintf("R-WO-4 case %d: %s", res.Case, res.Rule)
+	if err := resolveOwner(tx, &w, own); err != nil {
+		return WorkOrder{}, err
 	}
 
 	events := []Event{
@@ -417,13 +450,34 @@ func (s *Service) CountWorkOrders() (int, error) {
 	return n, err
 }
 
-// WorkOrderPatch changes some editable fields of a work order; nil means unchanged.
+// WorkOrderPatch changes the editable fields of a work order (R-WO-5); nil
+// means unchanged.
 type WorkOrderPatch struct {
 	Subject     *string
 	Description *string
 	Priority    *Priority
 	Region      *string
 	Address     *string
+	// RecordType changes the process the work order follows from its next
+	// node on; the node it is at stays.
+	RecordType *string
+	// ContactID changes the customer (0: none): the account follows the
+	// contact, and the external owner is resolved again (R-WO-4).
+	ContactID *ID
+	Phone     *string
+	Email     *string
+	// DeviceCode is the device (asset) code.
+	DeviceCode *string
+	// DueAt sets the due time; ClearDue removes it.
+	DueAt    *time.Time
+	ClearDue bool
+}
+
+// Empty reports whether the patch changes nothing at all.
+func (p WorkOrderPatch) Empty() bool {
+	return p.Subject == nil && p.Description == nil && p.Priority == nil && p.Region == nil && p.Address == nil &&
+		p.RecordType == nil && p.ContactID == nil && p.Phone == nil && p.Email == nil && p.DeviceCode == nil &&
+		p.DueAt == nil && !p.ClearDue
 }
 
 // UpdateWorkOrder applies patch to the work order if it is still at version; if
@@ -483,6 +537,71 @@ func (s *Service) patchWorkOrder(tx Tx, as Actor, ch Channel, number string, ver
 	setText(&w.Description, patch.Description, "description", "Description", 10000, true)
 	setText(&w.Region, patch.Region, "region", "Region", 60, false)
 	setText(&w.Address, patch.Address, "address", "Address", 300, false)
+	setText(&w.DeviceCode, patch.DeviceCode, "device", "Device code", 64, false)
+	if patch.RecordType != nil {
+		if t, ok := recordTypeNamed(*patch.RecordType); !ok {
+			errs = append(errs, Invalid("type", "Record type %q is unknown: use %s.", *patch.RecordType, strings.Join(DefaultRecordTypes, ", ")))
+		} else if t != w.RecordType {
+			changes = append(changes, fmt.Sprintf("record type: %s → %s", w.RecordType, t))
+			w.RecordType = t
+		}
+	}
+	reowner := false
+	if patch.Phone != nil {
+		if p, err := NormalizePhone(*patch.Phone); err != nil {
+			errs = append(errs, err.(*ValidationError))
+		} else if p != w.Phone {
+			changes = append(changes, fmt.Sprintf("phone: %q → %q", w.Phone, p))
+			w.Phone, reowner = p, true
+		}
+	}
+	if patch.Email != nil {
+		if e, err := NormalizeEmail(*patch.Email); err != nil {
+			errs = append(errs, err.(*ValidationError))
+		} else if e != w.Email {
+			changes = append(changes, fmt.Sprintf("email: %q → %q", w.Email, e))
+			w.Email, reowner = e, true
+		}
+	}
+	var contact *Contact
+	if patch.ContactID != nil && *patch.ContactID != w.ContactID {
+		if id := *patch.ContactID; id == 0 {
+			changes = append(changes, fmt.Sprintf("contact: %s → none", OrNone(w.ContactName)))
+			w.ContactID, w.ContactName, w.AccountID, w.AccountName = 0, "", 0, ""
+			reowner = true
+		} else if c, err := tx.Contact(id); errors.Is(err, ErrNotFound) {
+			errs = append(errs, Invalid("contact", "There is no contact %d: find the contact's id with `switchboard contact list --search`.", id))
+		} else if err != nil {
+			return w, false, err
+		} else {
+			contact = &c
+			changes = append(changes, fmt.Sprintf("contact: %s → %s", OrNone(w.ContactName), c.Name))
+			w.ContactID, w.ContactName, w.AccountID, w.AccountName = c.ID, c.Name, 0, ""
+			if c.AccountID != 0 {
+				if a, err := tx.Account(c.AccountID); err == nil {
+					w.AccountID, w.AccountName = a.ID, a.Name
+				}
+			}
+			reowner = true
+		}
+	} else if w.ContactID != 0 && reowner {
+		if c, err := tx.Contact(w.ContactID); err == nil {
+			contact = &c
+		}
+	}
+	switch {
+	case patch.ClearDue && w.DueAt != nil:
+		changes = append(changes, fmt.Sprintf("due: %s → none", w.DueAt.UTC().Format("2006-01-02 15:04 MST")))
+		w.DueAt = nil
+	case patch.DueAt != nil && (w.DueAt == nil || !w.DueAt.Equal(*patch.DueAt)):
+		d := patch.DueAt.UTC().Truncate(time.Minute)
+		was := "none"
+		if w.DueAt != nil {
+			was = w.DueAt.UTC().Format("2006-01-02 15:04 MST")
+		}
+		changes = append(changes, fmt.Sprintf("due: %s → %s", was, d.Format("2006-01-02 15:04 MST")))
+		w.DueAt = &d
+	}
 	if patch.Priority != nil {
 		p := Priority(strings.ToLower(string(*patch.Priority)))
 		if !slices.Contains(AllPriorities, p) {
@@ -497,6 +616,17 @@ func (s *Service) patchWorkOrder(tx Tx, as Actor, ch Channel, number string, ver
 	}
 	if len(changes) == 0 {
 		return w, false, nil
+	}
+	if reowner && !strings.HasPrefix(w.OutOwnerRule, "R-WO-4 case 1") {
+		// The customer changed: find the external owner again (R-WO-4). A
+		// terminal user's own submission (case 1) stays theirs.
+		before := w.OutOwner
+		if err := resolveOwnerOf(tx, &w, contact); err != nil {
+			return w, false, err
+		}
+		if w.OutOwner != before {
+			changes = append(changes, fmt.Sprintf("external owner: %d → %d (%s)", before, w.OutOwner, w.OutOwnerRule))
+		}
 	}
 	w.Version++
 	w.UpdatedAt = now

@@ -73,7 +73,7 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 	}
 	m := &Model{keys: common.DefaultKeyMap(), help: help.New(), web: opt.WebURL, webProblem: opt.WebProblem}
 	m.c = &common.Common{
-		Svc: svc, Actor: as, Keys: &m.keys, DBPath: opt.DBPath, Now: now,
+		Svc: svc, Actor: as, Keys: &m.keys, DBPath: opt.DBPath, Now: now, Files: opt.Files,
 		Styles: common.NewStyles(r, common.DefaultTheme()),
 	}
 	m.help.Styles = m.c.Styles.Help
@@ -435,9 +435,6 @@ func (m *Model) headerLeft(level int) string {
 		who = m.c.Actor.User.Login
 	}
 	who = " " + common.Clean(who) + " "
-	if level < tabsDigits && m.section != m.visible[len(m.visible)-1] {
-		who = who[1:] // the last tab ends in a space already
-	}
 	name := " Switchboard "
 	if level == tabsMinimal {
 		name = " "
@@ -486,7 +483,7 @@ const (
 // colour too) and highlighted.
 func (m *Model) tabs(level int) string {
 	st := m.c.Styles
-	var b strings.Builder
+	var items []string
 	more := false
 	digits := level >= tabsDigits
 	for pos, i := range m.visible {
@@ -507,21 +504,16 @@ func (m *Model) tabs(level int) string {
 		case label == "":
 			more = true // beyond the tenth, in a digits header: > and < reach it
 		case i == m.section:
-			if digits && pos > 0 {
-				b.WriteString(st.Tab.Render(" "))
-			}
-			b.WriteString(st.ActiveTab.Render("[" + label + "]"))
-		case digits:
-			b.WriteString(st.Tab.Render(" " + label))
+			items = append(items, st.ActiveTab.Render("["+label+"]"))
 		default:
-			b.WriteString(st.Tab.Render(" " + label + " "))
+			items = append(items, st.Tab.Render(label))
 		}
 	}
 	if more {
 		// Not ">" itself: lists mark their cursor row with "> ".
-		b.WriteString(st.Tab.Render(" …"))
+		items = append(items, st.Tab.Render("…"))
 	}
-	return b.String()
+	return strings.Join(items, st.Tab.Render(" "))
 }
 
 func (m *Model) footerLine() string {

@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/lipgloss"
 
 	"switchboard/core"
+	"switchboard/tui/common"
 )
 
 // Options are what the console needs from its caller besides the service.
@@ -30,6 +31,10 @@ type Options struct {
 	// Renderer draws the styles; nil means a new one for Output, with the colour
 	// profile and background detected from that terminal.
 	Renderer *lipgloss.Renderer
+	// Files saves what a person asks for (a PDF, a sticker sheet) where they
+	// are: their client process, their working directory. nil: saving is not
+	// available (an SSH session has no process of the user's on this machine).
+	Files common.FileSaver
 	// ProgramOptions are added to the Bubble Tea program's options (for example
 	// tea.WithEnvironment or tea.WithoutSignalHandler for a remote terminal).
 	ProgramOptions []tea.ProgramOption

@@ -411,7 +411,8 @@ func TestGoldenUsers(t *testing.T) {
 	}
 	tm := startProgram(t, f)
 	waitOutput(t, tm, "WO-000001")
-	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")}) // Users is the last section
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")}) // People is the last section, Users before it
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")})
 	waitOutput(t, tm, "5 users, 1 disabled")
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})
 	tm.Send(tea.KeyMsg{Type: tea.KeyDown})

@@ -42,6 +42,9 @@ type app struct {
 	peerUID int
 	// clientWidth is the client's terminal width (0: stdout is not a terminal).
 	clientWidth int
+	// files writes the files a command saves through the client inside the
+	// server; nil when the process writes them itself.
+	files *clientFiles
 	// afterExit runs in the server once the client has its exit status
 	// (`server stop` ends the server only then).
 	afterExit func()

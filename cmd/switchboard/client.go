@@ -136,6 +136,8 @@ func runRemote(c net.Conn, h wire.HelloMsg, stdin io.Reader, stdout, stderr io.W
 	// client may have said why and closed before the hello was written.
 	_ = w.WriteHello(h)
 	sending := false
+	files := newFileReceiver(w)
+	defer files.abandon()
 	for {
 		f, err := wire.ReadFrame(c)
 		if err != nil {
@@ -147,6 +149,8 @@ func runRemote(c net.Conn, h wire.HelloMsg, stdin io.Reader, stdout, stderr io.W
 			_, _ = stdout.Write(f.Payload)
 		case wire.Stderr:
 			_, _ = stderr.Write(f.Payload)
+		case wire.SaveFile:
+			files.part(f.Payload)
 		case wire.WantStdin:
 			if !sending && stdin != nil {
 				sending = true

@@ -95,6 +95,8 @@ func attachConsole(c net.Conn, h wire.HelloMsg, in, out *os.File, stderr io.Writ
 	w := wire.NewWriter(c)
 	_ = w.WriteHello(h) // a refusal comes back as an exit frame below
 	go sendStdin(w, in)
+	files := newFileReceiver(w)
+	defer files.abandon()
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, syscall.SIGWINCH, syscall.SIGTERM, syscall.SIGHUP)
 	defer signal.Stop(sigs)
@@ -125,6 +127,8 @@ func attachConsole(c net.Conn, h wire.HelloMsg, in, out *os.File, stderr io.Writ
 			}
 		case wire.Stderr:
 			_, _ = stderr.Write(f.Payload)
+		case wire.SaveFile:
+			files.part(f.Payload)
 		case wire.Exit:
 			code, msg, _ := wire.ParseExit(f.Payload)
 			if code != 0 {

@@ -9,7 +9,8 @@ import (
 )
 
 func contactCmd(a *app) *cobra.Command {
-	return group("contact", "Customer contacts: add, lookup", contactAddCmd(a), contactLookupCmd(a))
+	return group("contact", "Customer contacts: add, list, lookup, edit, disable, enable",
+		append([]*cobra.Command{contactAddCmd(a), contactListCmd(a), contactLookupCmd(a), contactEditCmd(a)}, contactSwitchCmds(a)...)...)
 }
 
 // contactJSON is a contact with its account's name, as `contact add` prints it.

@@ -161,5 +161,5 @@ gaps and stick each on its device. The same device always gets the same link.`,
 	sf.IntVar(&sheetScale, "scale", 6, "pixels per QR module")
 	sf.StringVar(&sheetPub, "public-url", "", "build the links on this `URL` instead of the saved public URL")
 
-	return group("device", "Devices and their QR stickers (R-IN-4)", add, list, qr, sheet)
+	return group("device", "Devices and their QR stickers (R-IN-4)", add, list, deviceEditCmd(a), qr, sheet)
 }

@@ -49,7 +49,14 @@ func (a *app) readFile(name string) ([]byte, error) {
 	return b, asGiven(err, name)
 }
 
+// writeFile writes a file the user named. Inside the server the client
+// writes it (in its own directory, with its own permissions): the server only
+// sends the bytes.
 func (a *app) writeFile(name string, data []byte, perm os.FileMode) error {
+	if a.files != nil {
+		_, err := a.files.Save(name, data, perm, true)
+		return err
+	}
 	return asGiven(os.WriteFile(a.local(name), data, perm), name)
 }
 

@@ -352,7 +352,7 @@ func clientEnv(env map[string]string) func(string) string {
 
 // forwardedEnv are the environment variables a client sends along: the ones the
 // commands read.
-var forwardedEnv = []string{"SWITCHBOARD_DB", "SWITCHBOARD_USER", "XDG_DATA_HOME", "HOME", "TERM", "NO_COLOR"}
+var forwardedEnv = []string{"SWITCHBOARD_DB", "SWITCHBOARD_USER", "XDG_DATA_HOME", "HOME", "TERM", "NO_COLOR", "TZ", "SWITCHBOARD_THEME"}
 
 // statusJSON is `server status --json`.
 type statusJSON struct {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -24,7 +25,9 @@ import (
 func (s *server) runCLI(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer peerCred, ss *session) {
 	pr, pw := io.Pipe()
 	defer pr.Close()
+	files := newClientFiles(w)
 	go func() {
+		defer files.close()
 		for {
 			f, err := wire.ReadFrame(c)
 			if err != nil {
@@ -32,6 +35,8 @@ func (s *server) runCLI(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer peerCr
 				return
 			}
 			switch f.Type {
+			case wire.FileSaved:
+				files.deliver(f.Payload)
 			case wire.Stdin:
 				if _, err := pw.Write(f.Payload); err != nil {
 					return
@@ -52,6 +57,7 @@ func (s *server) runCLI(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer peerCr
 		session:     ss,
 		peerUID:     peer.UID,
 		clientWidth: h.StdoutWidth,
+		files:       files,
 	}
 	code := s.runProtected(a)
 	s.log.Info("client command", "args", h.Args, "user", ss.login, "os_user", ss.osUser, "pid", peer.PID, "exit", code)
@@ -113,6 +119,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	r.SetColorProfile(profile)
 	r.SetHasDarkBackground(h.Dark)
 	in, inW := io.Pipe()
+	files := newClientFiles(w)
 	problem := s.webProblem
 	if h.Listen != "" || h.PublicURL != "" || h.SSH != "" {
 		web := s.webURL
@@ -123,7 +130,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
 		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: problem,
-		Input: in, Output: out, Renderer: r,
+		Input: in, Output: out, Renderer: r, Files: consoleFiles{files},
 		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
 	})
 	var endMu sync.Mutex
@@ -142,6 +149,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 
 	go func() {
 		defer inW.Close()
+		defer files.close()
 		for {
 			f, err := wire.ReadFrame(c)
 			if err != nil {
@@ -150,6 +158,8 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 				return
 			}
 			switch f.Type {
+			case wire.FileSaved:
+				files.deliver(f.Payload)
 			case wire.Stdin:
 				if _, err := inW.Write(f.Payload); err != nil {
 					return
@@ -178,4 +188,13 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 		_ = w.WriteExit(0, "")
 	}
 	s.log.Info("console detached", "user", ss.login, "os_user", ss.osUser, "pid", peer.PID)
+}
+
+// consoleFiles saves a console's files through its client, never over a file
+// already there.
+type consoleFiles struct{ c *clientFiles }
+
+// SaveFile has the client write data as name.
+func (f consoleFiles) SaveFile(name string, data []byte, mode os.FileMode) (string, error) {
+	return f.c.Save(name, data, mode, false)
 }

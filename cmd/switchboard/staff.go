@@ -137,7 +137,7 @@ func providerCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of providers")
-	return group("provider", "Service providers (partner enterprises)", add, list)
+	return group("provider", "Service providers (partner enterprises): add, list, edit, disable, enable", append([]*cobra.Command{add, list}, providerEditCmds(a)...)...)
 }
 
 func engineerCmd(a *app) *cobra.Command {
@@ -198,7 +198,7 @@ func engineerCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of engineers")
-	return group("engineer", "Service providers' engineers", add, list)
+	return group("engineer", "Service providers' engineers: add, list, edit, disable, enable", append([]*cobra.Command{add, list}, engineerEditCmds(a)...)...)
 }
 
 func (a *app) directory() (core.Directory, error) {

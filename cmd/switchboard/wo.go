@@ -7,7 +7,7 @@ import (
 )
 
 func woCmd(a *app) *cobra.Command {
-	return group("wo", "Work orders: create, list, show, advance, terminate, task, attachments", woCreateCmd(a), woListCmd(a), woShowCmd(a), woAdvanceCmd(a), woTerminateCmd(a), woTaskCmd(a), woAttachmentCmd(a))
+	return group("wo", "Work orders: create, list, show, edit, advance, terminate, task, attachments", woCreateCmd(a), woListCmd(a), woShowCmd(a), woEditCmd(a), woAdvanceCmd(a), woTerminateCmd(a), woTaskCmd(a), woAttachmentCmd(a))
 }
 
 func woCreateCmd(a *app) *cobra.Command {

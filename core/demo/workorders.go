@@ -165,7 +165,7 @@ func (o *orders) lifecycle(w *core.ImportedWorkOrder, created time.Time, sub sub
 	var dec core.Decision
 	if status == core.StatusNew {
 		env := core.EnvFor(&core.WorkOrder{Subject: w.Subject, RecordType: w.RecordType, Priority: w.Priority, Region: region, Channel: w.Channel}, o.now.Unix())
-		dec = o.c.rules.Decide(&env, func(id core.ID) int { return o.c.openLoad[id] })
+		dec = o.c.rules.Decide(&env, func(id core.ID) int { return o.c.openLoad[id] }, nil)
 		if dec.Rule != nil {
 			status = core.StatusAssigned
 		}

@@ -4,6 +4,7 @@
 package common
 
 import (
+	"os"
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -27,6 +28,25 @@ type Common struct {
 	Now func() time.Time
 	// Width and Height are the terminal's size.
 	Width, Height int
+	// Files saves files for the person at the console; nil when it cannot
+	// (see SaveFile).
+	Files FileSaver
+}
+
+// FileSaver writes a file a person asked for where they are — their own
+// client process, their working directory or the path they typed, their
+// permissions — and returns the path it wrote. It never replaces a file:
+// a taken name gets a number ("x (2).pdf").
+type FileSaver interface {
+	SaveFile(name string, data []byte, mode os.FileMode) (path string, err error)
+}
+
+// SaveFile saves through c.Files, or says why the console cannot save here.
+func (c *Common) SaveFile(name string, data []byte, mode os.FileMode) (string, error) {
+	if c.Files == nil {
+		return "", Sentence("This console cannot save files (over SSH there is no program of yours on this machine to write them): use the command line, e.g. `switchboard report pdf`, on your own machine.")
+	}
+	return c.Files.SaveFile(name, data, mode)
 }
 
 // Location is the time zone the console shows times in: the clock's.
@@ -91,6 +111,8 @@ const (
 	UsersScreen
 	// FollowUpScreen is the follow-up call queue (R-FU-5).
 	FollowUpScreen
+	// PeopleScreen lists accounts, contacts, providers and engineers.
+	PeopleScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.

@@ -24,6 +24,59 @@ type Theme struct {
 	Completed lipgloss.AdaptiveColor
 }
 
+// ThemeNames are the themes a user can pick (--theme, SWITCHBOARD_THEME, the
+// palette's "theme"): auto follows the terminal's background.
+var ThemeNames = []string{"auto", "dark", "light", "high-contrast"}
+
+// ThemeByName returns the theme called name, or the default (auto) with ok
+// false for a name it does not know.
+func ThemeByName(name string) (t Theme, ok bool) {
+	d := DefaultTheme()
+	fixed := func(pick func(lipgloss.AdaptiveColor) string) Theme {
+		f := func(c lipgloss.AdaptiveColor) lipgloss.AdaptiveColor {
+			v := pick(c)
+			return lipgloss.AdaptiveColor{Light: v, Dark: v}
+		}
+		return Theme{
+			Accent: f(d.Accent), Text: f(d.Text), Muted: f(d.Muted), Subtle: f(d.Subtle),
+			Error: f(d.Error), Success: f(d.Success), Warning: f(d.Warning),
+			BarFg: f(d.BarFg), BarBg: f(d.BarBg), CursorFg: f(d.CursorFg), CursorBg: f(d.CursorBg),
+			Completed: f(d.Completed),
+		}
+	}
+	switch name {
+	case "", "auto":
+		return d, true
+	case "dark":
+		return fixed(func(c lipgloss.AdaptiveColor) string { return c.Dark }), true
+	case "light":
+		return fixed(func(c lipgloss.AdaptiveColor) string { return c.Light }), true
+	case "high-contrast":
+		return HighContrastTheme(), true
+	}
+	return d, false
+}
+
+// HighContrastTheme uses only the strongest colours, on either background:
+// for low vision, projectors and washed-out screens.
+func HighContrastTheme() Theme {
+	a := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
+	return Theme{
+		Accent:    a("#0000CC", "#FFFF00"),
+		Text:      a("#000000", "#FFFFFF"),
+		Muted:     a("#000000", "#FFFFFF"),
+		Subtle:    a("#333333", "#DDDDDD"),
+		Error:     a("#B00000", "#FF5555"),
+		Success:   a("#005F00", "#55FF55"),
+		Warning:   a("#7A3E00", "#FFAF00"),
+		BarFg:     a("#FFFFFF", "#000000"),
+		BarBg:     a("#000000", "#FFFFFF"),
+		CursorFg:  a("#FFFFFF", "#000000"),
+		CursorBg:  a("#0000CC", "#FFFF00"),
+		Completed: a("#005F00", "#55FF55"),
+	}
+}
+
 // DefaultTheme is the palette the console ships with.
 func DefaultTheme() Theme {
 	return Theme{

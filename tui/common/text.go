@@ -166,3 +166,27 @@ func IDText[T ~uint64](id T) string {
 	}
 	return fmt.Sprint(uint64(id))
 }
+
+// ViewTabs draws a screen's views as tabs, the active one bracketed (it reads
+// without colour too), with counts where the width allows (count < 0: none).
+func ViewTabs(st *Styles, titles []string, counts []int, active, width int) string {
+	var head string
+	for _, withCounts := range []bool{true, false} {
+		tabs := make([]string, len(titles))
+		for i, t := range titles {
+			if withCounts && i < len(counts) && counts[i] >= 0 {
+				t = fmt.Sprintf("%s (%s)", t, Thousands(counts[i]))
+			}
+			if i == active {
+				tabs[i] = st.ActiveTab.Render("[" + t + "]")
+			} else {
+				tabs[i] = st.Tab.Render(" " + t + " ")
+			}
+		}
+		head = strings.Join(tabs, " ")
+		if Width(head) <= width {
+			break
+		}
+	}
+	return Truncate(head, width)
+}

@@ -7,8 +7,6 @@ package report
 import (
 	"bytes"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -40,12 +38,6 @@ type invitedMsg struct {
 	err    error
 }
 
-// pdfMsg carries the file a PDF was written to.
-type pdfMsg struct {
-	number, path string
-	err          error
-}
-
 func loadCmd(svc *core.Service, number string, version, seq int) tea.Cmd {
 	return func() tea.Msg {
 		msg := loadedMsg{number: number, seq: seq}
@@ -68,19 +60,15 @@ func inviteCmd(svc *core.Service, as core.Actor, number, via string) tea.Cmd {
 	}
 }
 
-// pdfCmd writes the shown version as a PDF into dir.
-func pdfCmd(v core.ReportView, dir string, loc *time.Location) tea.Cmd {
-	return func() tea.Msg {
+// pdfCmd saves the shown version as a PDF named name, through the person's
+// own client (their working directory, their permissions).
+func pdfCmd(c *common.Common, v core.ReportView, name string, loc *time.Location) tea.Cmd {
+	what := fmt.Sprintf("the PDF of %s v%d", v.Number, v.Shown.Version)
+	return common.SaveFileCmd(c, what, name, 0o644, func() ([]byte, error) {
 		var b bytes.Buffer
-		if err := reportpdf.Write(&b, &v, v.Shown, loc); err != nil {
-			return pdfMsg{number: v.Number, err: err}
-		}
-		p := filepath.Join(dir, reportpdf.FileName(v.Shown))
-		if err := os.WriteFile(p, b.Bytes(), 0o644); err != nil {
-			return pdfMsg{number: v.Number, err: fmt.Errorf("cannot write the PDF: %w", err)}
-		}
-		return pdfMsg{number: v.Number, path: p}
-	}
+		err := reportpdf.Write(&b, &v, v.Shown, loc)
+		return b.Bytes(), err
+	})
 }
 
 // vias are the ways to invite the customer to sign, as the picker offers them.
@@ -119,8 +107,8 @@ type Model struct {
 	invite  *invitedMsg
 	// inviteLine is where the invitation starts in the content.
 	inviteLine int
-	// PDFDir is where p writes PDFs (the working directory).
-	PDFDir string
+	// saveAs asks where the PDF goes.
+	saveAs common.SaveAs
 }
 
 // New returns the report view of work order number; Init loads it.
@@ -128,12 +116,8 @@ func New(c *common.Common, number string) *Model {
 	km := c.Keys
 	vp := viewport.New(0, 0)
 	vp.KeyMap = viewport.KeyMap{}
-	dir, err := os.Getwd()
-	if err != nil {
-		dir = os.TempDir()
-	}
 	return &Model{
-		c: c, number: number, busy: common.NewBusy(c.Styles), vp: vp, PDFDir: dir,
+		c: c, number: number, busy: common.NewBusy(c.Styles), vp: vp, saveAs: common.NewSaveAs(c),
 		keys: keyMap{
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: PageDownKey(km), home: km.Home, end: km.End,
 			back: km.Back, reload: km.Reload, older: km.OlderVersion, newer: km.NewerVersion,
@@ -161,8 +145,8 @@ func (m *Model) SetSize(width, height int) {
 	m.rebuild()
 }
 
-// Capturing is false: the screen has no text fields.
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while the PDF's name is typed.
+func (m *Model) Capturing() bool { return m.saveAs.Active() }
 
 // Update handles keys, loads, invitations and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -202,14 +186,6 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			}
 		}
 		return common.StatusCmd(text)
-	case pdfMsg:
-		if msg.number != m.number {
-			return nil
-		}
-		if msg.err != nil {
-			return common.ErrorCmd(msg.err)
-		}
-		return common.StatusCmd("PDF saved: " + msg.path)
 	case common.WorkOrdersChangedMsg:
 		if msg.Touches(m.number) {
 			return m.reloadCmd()
@@ -221,6 +197,13 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := m.bindings()
+	if m.saveAs.Active() {
+		name, done, cmd := m.saveAs.Update(msg)
+		if done && name != "" && m.view != nil && m.view.Shown != nil {
+			return pdfCmd(m.c, *m.view, name, m.c.Location())
+		}
+		return cmd
+	}
 	if m.picking {
 		switch {
 		case key.Matches(msg, k.back):
@@ -266,7 +249,7 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.invite):
 		m.picking, m.pick = true, 0
 	case key.Matches(msg, k.pdf):
-		return pdfCmd(*m.view, m.PDFDir, m.c.Location())
+		return m.saveAs.Open("the PDF", reportpdf.FileName(m.view.Shown))
 	}
 	return nil
 }
@@ -306,6 +289,9 @@ func (m *Model) bindings() keyMap {
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.bindings()
+	if m.saveAs.Active() {
+		return m.saveAs.Keys()
+	}
 	if m.picking {
 		return []key.Binding{k.choose, k.up, k.down, k.back}
 	}
@@ -353,6 +339,9 @@ func (m *Model) View() string {
 		return title
 	}
 	status := m.statusLine()
+	if m.saveAs.Active() {
+		status = m.saveAs.View(m.c.Styles, m.width)
+	}
 	if m.picking {
 		return title + "\n" + status + "\n" + m.pickerView()
 	}

@@ -23,14 +23,16 @@ type Type byte
 
 // The frame types. Numbers are part of the protocol: only append.
 const (
-	Hello     Type = 1 // client → server, first frame: JSON Hello
-	Stdin     Type = 2 // client → server: bytes of the client's stdin (keys, for a console)
-	StdinEOF  Type = 3 // client → server: stdin ended
-	Resize    Type = 4 // client → server: the terminal's new size (8 bytes: width, height)
-	Stdout    Type = 5 // server → client: bytes for the client's stdout
-	Stderr    Type = 6 // server → client: bytes for the client's stderr
-	Exit      Type = 7 // server → client, last frame: 4-byte status, then an optional message
-	WantStdin Type = 8 // server → client: the command reads stdin; start sending it
+	Hello     Type = 1  // client → server, first frame: JSON Hello
+	Stdin     Type = 2  // client → server: bytes of the client's stdin (keys, for a console)
+	StdinEOF  Type = 3  // client → server: stdin ended
+	Resize    Type = 4  // client → server: the terminal's new size (8 bytes: width, height)
+	Stdout    Type = 5  // server → client: bytes for the client's stdout
+	Stderr    Type = 6  // server → client: bytes for the client's stderr
+	Exit      Type = 7  // server → client, last frame: 4-byte status, then an optional message
+	WantStdin Type = 8  // server → client: the command reads stdin; start sending it
+	SaveFile  Type = 9  // server → client: part of a file the user asked to save (FileHeader, then bytes)
+	FileSaved Type = 10 // client → server: where the client saved a file, or why it could not (FileResult)
 )
 
 // MaxPayload bounds one frame, so a broken or hostile peer cannot make the other
@@ -38,8 +40,9 @@ const (
 const MaxPayload = 1 << 20
 
 // Version is sent in Hello; a server refuses a client of another version (the
-// binary was upgraded while a server of the old one runs).
-const Version = 1
+// binary was upgraded while a server of the old one runs). 2: files are
+// saved by the client (SaveFile, FileSaved).
+const Version = 2
 
 // Kinds of session a Hello asks for.
 const (
@@ -93,7 +96,7 @@ func ReadFrame(r io.Reader) (Frame, error) {
 		return Frame{}, err
 	}
 	t := Type(head[0])
-	if t < Hello || t > WantStdin {
+	if t < Hello || t > FileSaved {
 		return Frame{}, fmt.Errorf("wire: unknown frame type %d", head[0])
 	}
 	n := binary.BigEndian.Uint32(head[1:])
@@ -215,4 +218,95 @@ func ParseExit(p []byte) (code int, msg string, err error) {
 		return 0, "", fmt.Errorf("wire: exit frame of %d bytes, want at least 4", len(p))
 	}
 	return int(int32(binary.BigEndian.Uint32(p))), string(p[4:]), nil
+}
+
+// FileHeader introduces each part of a file the server asks the client to save:
+// a person's PDF, PNG or CSV is written by their own process, where they are,
+// with their permissions — never by the server.
+type FileHeader struct {
+	// ID ties the parts of one file together and names it in the FileResult.
+	ID uint32 `json:"id"`
+	// Name is the path the person gave or the one proposed for them; a
+	// relative one is in the client's working directory.
+	Name string `json:"name"`
+	// Mode is the file's permission bits (0644, 0600).
+	Mode uint32 `json:"mode"`
+	// Overwrite replaces an existing file (a CLI's --out); otherwise the
+	// client picks a free name ("report (2).pdf").
+	Overwrite bool `json:"overwrite,omitempty"`
+	// Final marks the last part.
+	Final bool `json:"final,omitempty"`
+}
+
+// FileResult is the client's answer to a saved file.
+type FileResult struct {
+	ID uint32 `json:"id"`
+	// Path is the absolute path written; Error, when set, says why nothing was.
+	Path  string `json:"path,omitempty"`
+	Error string `json:"error,omitempty"`
+}
+
+// MaxFileSize bounds a file the client accepts (a sheet of stickers as PNG is
+// the largest the product writes).
+const MaxFileSize = 256 << 20
+
+// WriteFile sends data as the parts of file h (h.Final is set on the last).
+func (w *Writer) WriteFile(h FileHeader, data []byte) error {
+	const chunk = MaxPayload - 4096 // room for the header
+	for {
+		n := min(len(data), chunk)
+		h.Final = n == len(data)
+		head, err := json.Marshal(h)
+		if err != nil {
+			return err
+		}
+		p := make([]byte, 2+len(head)+n)
+		binary.BigEndian.PutUint16(p, uint16(len(head)))
+		copy(p[2:], head)
+		copy(p[2+len(head):], data[:n])
+		if err := w.Write(SaveFile, p); err != nil {
+			return err
+		}
+		data = data[n:]
+		if h.Final {
+			return nil
+		}
+	}
+}
+
+// ParseFile decodes a SaveFile payload into its header and bytes.
+func ParseFile(p []byte) (FileHeader, []byte, error) {
+	var h FileHeader
+	if len(p) < 2 {
+		return h, nil, errors.New("wire: file frame too short")
+	}
+	n := int(binary.BigEndian.Uint16(p))
+	if 2+n > len(p) {
+		return h, nil, errors.New("wire: file frame header cut short")
+	}
+	if err := json.Unmarshal(p[2:2+n], &h); err != nil {
+		return h, nil, fmt.Errorf("wire: bad file header: %w", err)
+	}
+	if h.Name == "" {
+		return h, nil, errors.New("wire: file without a name")
+	}
+	return h, p[2+n:], nil
+}
+
+// WriteFileResult sends the client's answer.
+func (w *Writer) WriteFileResult(r FileResult) error {
+	b, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	return w.Write(FileSaved, b)
+}
+
+// ParseFileResult decodes a FileSaved payload.
+func ParseFileResult(p []byte) (FileResult, error) {
+	var r FileResult
+	if err := json.Unmarshal(p, &r); err != nil {
+		return r, fmt.Errorf("wire: bad file result: %w", err)
+	}
+	return r, nil
 }
