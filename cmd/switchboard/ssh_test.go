@@ -236,7 +236,7 @@ func TestSSHConsole(t *testing.T) {
 	if _, err := io.WriteString(in, "2"); err != nil {
 		t.Fatal(err)
 	}
-	mark = scr.waitFor(t, mark, "[2 Board]", "Manual queue")
+	mark = scr.waitFor(t, mark, "[2 Dispatch]", "Manual queue")
 	// A dispatcher has no Process section: 8 is Ratings for dora.
 	if _, err := io.WriteString(in, "8"); err != nil {
 		t.Fatal(err)

@@ -60,7 +60,9 @@ func ThemeByName(name string) (t Theme, ok bool) {
 // HighContrastTheme uses only the strongest colours, on either background:
 // for low vision, projectors and washed-out screens.
 func HighContrastTheme() Theme {
-	a := func(light, dark string) lipgloss.AdaptiveColor { return lipgloss.AdaptiveColor{Light: light, Dark: dark} }
+	a := func(light, dark string) lipgloss.AdaptiveColor {
+		return lipgloss.AdaptiveColor{Light: light, Dark: dark}
+	}
 	return Theme{
 		Accent:    a("#0000CC", "#FFFF00"),
 		Text:      a("#000000", "#FFFFFF"),
