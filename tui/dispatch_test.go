@@ -76,7 +76,7 @@ func TestSections(t *testing.T) {
 	// Full help lists the sections by name.
 	h.key("?")
 	v = h.m.View()
-	for _, want := range []string{"dispatch board", "dispatch rules", "my tasks"} {
+	for _, want := range []string{"Dispatch", "Rules", "My tasks"} {
 		if !strings.Contains(v, want) {
 			t.Errorf("full help lacks section %q:\n%s", want, v)
 		}

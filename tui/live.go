@@ -40,6 +40,7 @@ var kindMsgs = map[string]tea.Msg{
 	"provider":        common.PeopleChangedMsg{},
 	"engineer":        common.PeopleChangedMsg{},
 	"account":         common.PeopleChangedMsg{},
+	"view":            common.ViewsChangedMsg{},
 }
 
 // live is the console's subscription to the service's change notices.

@@ -20,6 +20,7 @@ import (
 	"switchboard/tui/newwo"
 	"switchboard/tui/notify"
 	"switchboard/tui/report"
+	"switchboard/tui/woedit"
 )
 
 // Minimum terminal size the console lays out in; below it, it says so.
@@ -55,13 +56,30 @@ type Model struct {
 	footer    string
 	footerErr bool
 	footerSeq int
+	// footerAt is when the message came (real time): a message that comes
+	// with a "back" (a form saved) stays across it.
+	footerAt time.Time
 
 	live live
 
 	// web is the listener's URL for the header; webProblem, why it is not running
 	// (a busy port), stays in the footer while no other message shows.
 	web, webProblem string
+
+	// palette is the ":" command palette; helpOpen shows every key over the
+	// screen ("?"), scrolled by helpTop.
+	palette  palette
+	helpOpen bool
+	helpTop  int
+	// renderer draws the styles; theme names the palette in use.
+	renderer *lipgloss.Renderer
+	theme    string
+	// tabSpans are where each tab is on the header line, for the mouse.
+	tabSpans []tabSpan
 }
+
+// tabSpan is the cells [from, to) of the header line that show section i.
+type tabSpan struct{ from, to, section int }
 
 // clearFooterMsg clears the footer message seq, unless a newer one replaced it.
 type clearFooterMsg struct{ seq int }
@@ -71,11 +89,17 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 	if now == nil {
 		now = time.Now
 	}
-	m := &Model{keys: common.DefaultKeyMap(), help: help.New(), web: opt.WebURL, webProblem: opt.WebProblem}
+	m := &Model{keys: common.DefaultKeyMap(), help: help.New(), web: opt.WebURL, webProblem: opt.WebProblem, renderer: r}
+	theme, ok := common.ThemeByName(opt.Theme)
+	m.theme = opt.Theme
+	if !ok || m.theme == "" {
+		m.theme = "auto"
+	}
 	m.c = &common.Common{
 		Svc: svc, Actor: as, Keys: &m.keys, DBPath: opt.DBPath, Now: now, Files: opt.Files,
-		Styles: common.NewStyles(r, common.DefaultTheme()),
+		Styles: common.NewStyles(r, theme),
 	}
+	m.palette = newPalette(m.c)
 	m.help.Styles = m.c.Styles.Help
 	m.showSections()
 	m.parked = make([][]common.Screen, len(sections))
@@ -131,6 +155,21 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, nil
 	case tea.KeyMsg:
 		return m, m.keyCmd(msg)
+	case tea.MouseMsg:
+		return m, m.mouseCmd(msg)
+	case paletteContactsMsg:
+		m.palette.contact = msg.rows
+		m.palette.fixed = append(m.palette.fixed, msg.views...)
+		if m.palette.open {
+			m.filterPalette()
+		}
+		return m, nil
+	case paletteFoundMsg:
+		if msg.seq == m.palette.seq {
+			m.palette.found = msg.entries
+			m.filterPalette()
+		}
+		return m, nil
 	case common.NavigateMsg:
 		return m, m.navigateCmd(msg)
 	case common.StatusMsg:
@@ -143,7 +182,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.actorChanged(msg)
 	case clearFooterMsg:
 		if msg.seq == m.footerSeq {
-			m.footer = ""
+			m.clearFooter()
 		}
 		return m, nil
 	case changeMsg, flushMsg:
@@ -161,6 +200,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 // keyCmd handles the global keys, then gives the key to the active screen.
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	if m.palette.open && !m.tooSmall() {
+		return m.paletteKeyCmd(msg)
+	}
+	if m.helpOpen && !m.tooSmall() {
+		return m.helpKeyCmd(msg)
+	}
 	capturing := m.active().Capturing()
 	switch {
 	case key.Matches(msg, m.keys.ForceQuit), !capturing && key.Matches(msg, m.keys.Quit):
@@ -169,9 +214,10 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case m.tooSmall():
 		return nil
 	case !capturing && key.Matches(msg, m.keys.Help):
-		m.help.ShowAll = !m.help.ShowAll
-		m.layout()
+		m.helpOpen, m.helpTop = true, 0
 		return nil
+	case !capturing && key.Matches(msg, m.keys.Palette):
+		return m.openPaletteCmd()
 	case !capturing && key.Matches(msg, m.keys.NextSection):
 		return m.switchCmd(m.stepSection(1))
 	case !capturing && key.Matches(msg, m.keys.PrevSection):
@@ -201,6 +247,7 @@ func (m *Model) switchCmd(i int) tea.Cmd {
 	}
 	m.parked[m.section] = m.stack
 	m.section = i
+	m.clearFooter() // a message belongs to the section that made it
 	m.stack = m.parked[i]
 	m.parked[i] = nil
 	if len(m.stack) > 0 {
@@ -239,6 +286,9 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 	case common.Back:
 		if len(m.stack) > 1 {
 			m.stack = m.stack[:len(m.stack)-1]
+			if time.Since(m.footerAt) > time.Second {
+				m.clearFooter() // the screen that said it is gone
+			}
 			m.layout()
 		}
 		return nil
@@ -273,6 +323,11 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 		s = report.New(m.c, msg.Number)
 	case common.ReportFormScreen:
 		s = report.NewForm(m.c, msg.Number, msg.Arg == report.CompleteArg)
+	case common.EditWorkOrderScreen:
+		if e, ok := m.active().(*woedit.Model); ok && e.Number() == msg.Number {
+			return nil
+		}
+		s = woedit.New(m.c, msg.Number)
 	case common.EvalQRScreen:
 		if q, ok := m.active().(*evalqr.Model); ok && msg.Kind == common.Push && q.Number() == msg.Number {
 			return nil
@@ -287,8 +342,9 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 }
 
 func (m *Model) footerCmd(text string, isErr bool) tea.Cmd {
-	m.footer, m.footerErr = text, isErr
+	m.footer, m.footerErr, m.footerAt = text, isErr, time.Now()
 	m.footerSeq++
+	m.layout() // a long message takes more lines
 	seq, d := m.footerSeq, statusFor
 	if isErr {
 		d = errorFor
@@ -306,39 +362,29 @@ func (m *Model) layout() {
 	}
 }
 
-func (m *Model) footerHeight() int { return 1 + lipgloss.Height(m.helpView()) }
+func (m *Model) footerHeight() int { return len(m.footerLines()) + lipgloss.Height(m.helpView()) }
 
-// helpKeys adapts the active screen's bindings plus the global ones to help.KeyMap.
-type helpKeys struct {
-	short []key.Binding
-	full  [][]key.Binding
+// clearFooter drops the footer's message.
+func (m *Model) clearFooter() {
+	if m.footer != "" {
+		m.footer = ""
+		m.layout()
+	}
 }
 
-func (h helpKeys) ShortHelp() []key.Binding  { return h.short }
-func (h helpKeys) FullHelp() [][]key.Binding { return h.full }
-
+// helpView is the footer's line of keys: the screen's on the left, giving way
+// from the end; the global ones always at the right.
 func (m *Model) helpView() string {
 	s := m.active()
-	global := []key.Binding{m.sectionsKey(), m.keys.Help, m.keys.Quit}
-	if s.Capturing() {
+	global := []key.Binding{m.sectionsKey(), m.keys.Palette, m.keys.Help, m.keys.Quit}
+	switch {
+	case m.palette.open:
+		return m.c.Styles.Muted.Render(common.Truncate("enter go · ↑/↓ choose · esc close", m.c.Width))
+	case m.helpOpen:
+		return m.c.Styles.Muted.Render(common.Truncate("esc or ? closes · ↑/↓ scroll", m.c.Width))
+	case s.Capturing():
 		global = []key.Binding{m.keys.ForceQuit}
 	}
-	if m.help.ShowAll {
-		full := append([][]key.Binding{}, s.FullHelp()...)
-		if s.Capturing() {
-			full = append(full, global)
-		} else {
-			full = append(full, []key.Binding{m.keys.Help, m.keys.Quit, m.keys.NextSection, m.keys.PrevSection}, m.sectionKeys())
-		}
-		hk := helpKeys{full: full}
-		lines := strings.Split(m.help.View(hk), "\n")
-		for i, l := range lines {
-			lines[i] = common.Truncate(l, m.c.Width)
-		}
-		return strings.Join(lines, "\n")
-	}
-	// The global keys always show, at the right; the screen's keys get the rest
-	// of the line and give way from the end.
 	right := m.help.ShortHelpView(global)
 	room := m.c.Width - common.Width(right) - common.Width(m.help.ShortSeparator)
 	hm := m.help
@@ -384,13 +430,23 @@ func (m *Model) View() string {
 			m.c.Styles.TooSmall.Render(common.Truncate(msg, w))+"\n"+m.c.Styles.Muted.Render(common.Truncate("enlarge the window, or press q to quit", w)))
 	}
 	helpView := m.helpView()
-	bodyH := max(1, h-1-1-lipgloss.Height(helpView))
+	foot := m.footerLines()
+	bodyH := max(1, h-1-len(foot)-lipgloss.Height(helpView))
+	var body string
+	switch {
+	case m.palette.open:
+		body = m.paletteView(w, bodyH)
+	case m.helpOpen:
+		body = m.helpOverlay(w, bodyH)
+	default:
+		body = m.active().View()
+	}
 	var b strings.Builder
 	b.WriteString(m.header())
 	b.WriteByte('\n')
-	b.WriteString(fitLines(m.active().View(), bodyH))
+	b.WriteString(fitLines(body, bodyH))
 	b.WriteByte('\n')
-	b.WriteString(m.footerLine())
+	b.WriteString(strings.Join(foot, "\n"))
 	b.WriteByte('\n')
 	b.WriteString(helpView)
 	return b.String()
@@ -402,7 +458,7 @@ func (m *Model) header() string {
 	w := m.c.Width
 	// Each group of right sides, in turn: the widest tabs that leave room for
 	// one of them, and the widest of those that fits beside the tabs.
-	left, right, fitted := "", "", false
+	right, chosen, fitted := "", tabLevels-1, false
 	for g, group := range m.headerRights() {
 		// The listener is not worth the product's name and the user's roles.
 		levels := tabLevels
@@ -410,18 +466,16 @@ func (m *Model) header() string {
 			levels = tabsMinimal
 		}
 		for level := 0; level < levels && !fitted; level++ {
-			l := m.headerLeft(level)
+			l := common.Width(m.headerLeft(level))
 			for _, r := range group {
-				if common.Width(l)+common.Width(r)+1 <= w {
-					left, right, fitted = l, r, true
+				if l+common.Width(r)+1 <= w {
+					right, chosen, fitted = r, level, true
 					break
 				}
 			}
 		}
 	}
-	if !fitted {
-		left = m.headerLeft(tabLevels - 1)
-	}
+	left := m.headerLeft(chosen) // also where its tabs are, for the mouse
 	gap := max(0, w-common.Width(left)-common.Width(right))
 	return common.Truncate(left+st.Header.Render(strings.Repeat(" ", gap)+right), w)
 }
@@ -439,7 +493,14 @@ func (m *Model) headerLeft(level int) string {
 	if level == tabsMinimal {
 		name = " "
 	}
-	return st.HeaderName.Render(name) + m.tabs(level) + st.HeaderInfo.Render(who)
+	tabs, spans := m.tabs(level)
+	off := common.Width(name)
+	for i := range spans {
+		spans[i].from += off
+		spans[i].to += off
+	}
+	m.tabSpans = spans
+	return st.HeaderName.Render(name) + tabs + st.HeaderInfo.Render(who)
 }
 
 // headerRights are the right sides of the header in groups, from the most
@@ -481,9 +542,22 @@ const (
 
 // tabs draws the section tabs; the active one is in brackets (which reads without
 // colour too) and highlighted.
-func (m *Model) tabs(level int) string {
+func (m *Model) tabs(level int) (string, []tabSpan) {
 	st := m.c.Styles
 	var items []string
+	var spans []tabSpan
+	at := 0
+	add := func(text string, section int) {
+		if len(items) > 0 {
+			at++ // the space between tabs
+		}
+		w := common.Width(text)
+		if section >= 0 {
+			spans = append(spans, tabSpan{from: at, to: at + w, section: section})
+		}
+		at += w
+		items = append(items, text)
+	}
 	more := false
 	digits := level >= tabsDigits
 	for pos, i := range m.visible {
@@ -504,30 +578,41 @@ func (m *Model) tabs(level int) string {
 		case label == "":
 			more = true // beyond the tenth, in a digits header: > and < reach it
 		case i == m.section:
-			items = append(items, st.ActiveTab.Render("["+label+"]"))
+			add(st.ActiveTab.Render("["+label+"]"), i)
 		default:
-			items = append(items, st.Tab.Render(label))
+			add(st.Tab.Render(label), i)
 		}
 	}
 	if more {
 		// Not ">" itself: lists mark their cursor row with "> ".
-		items = append(items, st.Tab.Render("…"))
+		add(st.Tab.Render("…"), -1)
 	}
-	return strings.Join(items, st.Tab.Render(" "))
+	return strings.Join(items, st.Tab.Render(" ")), spans
 }
 
-func (m *Model) footerLine() string {
-	if m.footer == "" && m.webProblem != "" {
-		return m.c.Styles.StatusErr.Render(common.Truncate(common.Clean(m.webProblem), m.c.Width))
-	}
-	if m.footer == "" {
-		return ""
-	}
-	st := m.c.Styles.StatusOK
+// footerLines are the footer's message: a short one on one line, a long one
+// wrapped over up to three so it can be read whole.
+func (m *Model) footerLines() []string {
+	text, st := m.footer, m.c.Styles.StatusOK
 	if m.footerErr {
 		st = m.c.Styles.StatusErr
 	}
-	return st.Render(common.Truncate(common.Clean(m.footer), m.c.Width))
+	if text == "" && m.webProblem != "" {
+		text, st = m.webProblem, m.c.Styles.StatusErr
+	}
+	if text == "" {
+		return []string{""}
+	}
+	w := max(1, m.c.Width)
+	lines := common.Wrap(common.Clean(text), w)
+	if len(lines) > 3 {
+		lines = lines[:3]
+		lines[2] = common.Truncate(lines[2]+" …", w)
+	}
+	for i, l := range lines {
+		lines[i] = st.Render(common.Truncate(l, w))
+	}
+	return lines
 }
 
 // fitLines makes s exactly h lines: a screen that draws too little is padded, one
@@ -638,4 +723,45 @@ func (m *Model) actorChanged(msg actorMsg) tea.Cmd {
 	m.stack = []common.Screen{s}
 	m.layout()
 	return tea.Batch(s.Init(), common.StatusCmd(fmt.Sprintf("An admin changed your roles: you are now %s.", m.who())))
+}
+
+// setThemeCmd switches the console's colours to the theme called name.
+func (m *Model) setThemeCmd(name string) tea.Cmd {
+	t, ok := common.ThemeByName(name)
+	if !ok {
+		return common.ErrorCmd(common.Sentence("There is no theme " + name + ": use " + strings.Join(common.ThemeNames, ", ") + "."))
+	}
+	m.theme = name
+	*m.c.Styles = *common.NewStyles(m.renderer, t)
+	m.help.Styles = m.c.Styles.Help
+	return common.StatusCmd("Theme " + name + ". Start the console with --theme " + name + " (or SWITCHBOARD_THEME) to keep it.")
+}
+
+// mouseCmd: a click on a tab opens its section; everything under the header
+// goes to the screen, with lines counted from the top of the screen's area.
+func (m *Model) mouseCmd(msg tea.MouseMsg) tea.Cmd {
+	if m.tooSmall() || m.palette.open {
+		return nil
+	}
+	if m.helpOpen {
+		switch msg.Button {
+		case tea.MouseButtonWheelDown:
+			m.helpTop += 3
+		case tea.MouseButtonWheelUp:
+			m.helpTop = max(0, m.helpTop-3)
+		}
+		return nil
+	}
+	if msg.Y == 0 {
+		if msg.Action == tea.MouseActionPress && msg.Button == tea.MouseButtonLeft {
+			for _, t := range m.tabSpans {
+				if msg.X >= t.from && msg.X < t.to {
+					return m.switchCmd(t.section)
+				}
+			}
+		}
+		return nil
+	}
+	msg.Y--
+	return m.active().Update(msg)
 }

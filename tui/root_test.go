@@ -195,8 +195,19 @@ func TestQuitAndHelp(t *testing.T) {
 	if strings.Contains(v, "clear filters") {
 		t.Errorf("clear filters offered with no filter set:\n%s", v)
 	}
+	// The overlay names every section, and esc closes it (issue 17).
+	for _, want := range []string{"Work orders", "Dispatch", "Users", "People", "go to"} {
+		if !strings.Contains(v, want) {
+			t.Errorf("the help overlay lacks %q:\n%s", want, v)
+		}
+	}
+	h.key("esc")
+	if v := h.m.View(); strings.Contains(v, "reverse sort") {
+		t.Errorf("esc should close the help:\n%s", v)
+	}
 	h.key("s")
 	h.waitView("status new")
+	h.key("?")
 	if v := h.m.View(); !strings.Contains(v, "clear filters") {
 		t.Errorf("clear filters should be offered once a filter is set:\n%s", v)
 	}

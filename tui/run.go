@@ -35,6 +35,11 @@ type Options struct {
 	// are: their client process, their working directory. nil: saving is not
 	// available (an SSH session has no process of the user's on this machine).
 	Files common.FileSaver
+	// Theme names the colours: auto (follow the terminal's background), dark,
+	// light or high-contrast. NO_COLOR is the renderer's affair (no colour).
+	Theme string
+	// Mouse turns the mouse on: the wheel scrolls, a click selects.
+	Mouse bool
 	// ProgramOptions are added to the Bubble Tea program's options (for example
 	// tea.WithEnvironment or tea.WithoutSignalHandler for a remote terminal).
 	ProgramOptions []tea.ProgramOption
@@ -72,6 +77,9 @@ func Program(svc *core.Service, as core.Actor, opt Options) (p *tea.Program, don
 	}
 	m := newModel(svc, as, opt, r)
 	popts := []tea.ProgramOption{tea.WithAltScreen(), tea.WithOutput(out)}
+	if opt.Mouse {
+		popts = append(popts, tea.WithMouseCellMotion())
+	}
 	if opt.Input != nil {
 		popts = append(popts, tea.WithInput(opt.Input))
 	}

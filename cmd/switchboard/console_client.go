@@ -7,20 +7,30 @@ import (
 	"net"
 	"os"
 	"os/signal"
-	"switchboard/core"
+	"strings"
 	"syscall"
+
+	"switchboard/core"
 
 	"github.com/charmbracelet/x/term"
 	"github.com/muesli/termenv"
 
 	"switchboard/cmd/switchboard/internal/wire"
+	"switchboard/tui/common"
 )
 
 // console attaches this terminal to the server for database db ("" for the one
 // the flags and environment name) as a console, starting a background server
 // first when none runs (as tmux does). The console itself runs in the server;
 // this process only carries keys, window sizes and the screen.
-func (a *app) console(db string, web webFlags) error {
+func (a *app) console(db string, web webFlags, cf consoleFlags) error {
+	theme := cf.theme
+	if theme == "" {
+		theme = a.getenv("SWITCHBOARD_THEME")
+	}
+	if _, ok := common.ThemeByName(theme); !ok {
+		return core.Invalid("theme", "There is no theme %q: use %s.", theme, strings.Join(common.ThemeNames, ", "))
+	}
 	if db == "" {
 		var err error
 		if db, _, err = a.resolveDB(); err != nil {
@@ -43,7 +53,7 @@ func (a *app) console(db string, web webFlags) error {
 	cwd, _ := os.Getwd()
 	h := wire.HelloMsg{
 		Version: wire.Version, Kind: wire.KindConsole, Args: a.args, Cwd: cwd, Env: clientEnvironment(),
-		Term: a.getenv("TERM"), As: a.requestedLogin(),
+		Term: a.getenv("TERM"), As: a.requestedLogin(), Theme: theme, NoMouse: cf.noMouse,
 	}
 	if !started && (web.listen != core.DefaultListen || web.publicURL != "" || web.ssh != "") {
 		// The running server keeps its own listeners: the console says so.

@@ -20,6 +20,7 @@ func demoCmd(a *app) *cobra.Command {
 	var noUI bool
 	var now string
 	var web webFlags
+	var cf consoleFlags
 	cmd := &cobra.Command{
 		Use:   "demo [--work-orders N] [--seed S] [--no-ui]",
 		Short: "Fill a database with a realistic demo company, then open the console",
@@ -77,7 +78,7 @@ The same --seed and --now give the same company, byte for byte.`,
 			filled := a.dbPath
 			a.close()
 			a.ownIdentity = false
-			return a.console(filled, web)
+			return a.console(filled, web, cf)
 		}),
 	}
 	f := cmd.Flags()
@@ -85,6 +86,7 @@ The same --seed and --now give the same company, byte for byte.`,
 	f.Int64Var(&opt.Seed, "seed", opt.Seed, "random seed `S`; the same seed gives the same company")
 	f.BoolVar(&noUI, "no-ui", false, "only fill the database; print a summary and do not open the console")
 	addWebFlags(cmd, &web)
+	addConsoleFlags(cmd, &cf)
 	f.StringVar(&now, "now", "", "pretend it is `TIME` (RFC 3339), for a demo that is the same on every run")
 	return markLocal(cmd)
 }

@@ -49,15 +49,15 @@ func TestConsoleRulesReorderEndToEnd(t *testing.T) {
 	s.waitFor("E2E second")
 	// The cursor starts on the first rule; G goes to the last, the second new one.
 	s.keys("G")
-	s.waitFor(fmt.Sprintf(`rule #%d "E2E second"`, second.ID))
+	s.waitFor(fmt.Sprintf(`rule "E2E second" (id %d)`, second.ID))
 	// K moves it above the first new one …
 	s.keys("K")
-	s.waitFor(fmt.Sprintf(`Moved rule #%d "E2E second" to priority %d.`, second.ID, n-1))
+	s.waitFor(fmt.Sprintf(`Moved rule "E2E second" (id %d) to priority %d.`, second.ID, n-1))
 	// … and shift+↑, pressed without waiting, all the way to the top.
 	for range n - 2 {
 		s.keys("S-Up")
 	}
-	scr := s.waitFor(fmt.Sprintf(`Moved rule #%d "E2E second" to priority 1.`, second.ID))
+	scr := s.waitFor(fmt.Sprintf(`Moved rule "E2E second" (id %d) to priority 1.`, second.ID))
 	if l := lineWith(scr, "E2E second"); !strings.HasPrefix(l, ">   1 ") {
 		t.Errorf("the moved rule should be first, under the cursor:\n%s", scr)
 	}

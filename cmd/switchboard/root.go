@@ -48,6 +48,7 @@ func run(a *app) int {
 
 func newRoot(a *app) *cobra.Command {
 	var web webFlags
+	var cf consoleFlags
 	root := &cobra.Command{
 		Use:   "switchboard",
 		Short: "Field-service work orders: dispatch, engineers, customers",
@@ -62,10 +63,11 @@ also has a command below, for scripts (read commands take --json).`,
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			return a.console("", web)
+			return a.console("", web, cf)
 		}),
 	}
 	addWebFlags(root, &web)
+	addConsoleFlags(root, &cf)
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usagef("%s", usageText(cmd, err)) })
 	pf := root.PersistentFlags()

@@ -130,7 +130,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
 		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: problem,
-		Input: in, Output: out, Renderer: r, Files: consoleFiles{files},
+		Input: in, Output: out, Renderer: r, Files: consoleFiles{files}, Theme: h.Theme, Mouse: !h.NoMouse,
 		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
 	})
 	var endMu sync.Mutex

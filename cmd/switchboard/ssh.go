@@ -23,6 +23,7 @@ import (
 	gossh "golang.org/x/crypto/ssh"
 
 	"switchboard/tui"
+	"switchboard/tui/common"
 )
 
 // hostKeyName is the SSH server's host key, next to the database: generated on
@@ -127,11 +128,20 @@ func (a *app) sshConsole(next ssh.Handler) ssh.Handler {
 		a.log.Info("ssh console", "login", as.User.Login, "remote", s.RemoteAddr().String(), "term", pty.Term, "width", pty.Window.Width, "height", pty.Window.Height)
 		opts := append(bubbletea.MakeOptions(s), tea.WithoutSignalHandler())
 		web, _ := a.svc.PublicURL() // the header shows it; none is fine
+		// The theme comes with the session (ssh -o SetEnv=SWITCHBOARD_THEME=light):
+		// the background cannot be asked for safely. The mouse stays off: a
+		// remote terminal keeps selecting and copying text as usual. There is
+		// no program of the user's here to save files: Files stays nil.
+		theme := sshEnviron(s.Environ()).Getenv("SWITCHBOARD_THEME")
+		if _, ok := common.ThemeByName(theme); !ok {
+			theme = ""
+		}
 		p, done := tui.Program(a.svc, as, tui.Options{
 			DBPath:         a.dbPath,
 			Output:         s,
 			Renderer:       sshRenderer(s, pty),
 			WebURL:         web,
+			Theme:          theme,
 			ProgramOptions: opts,
 		})
 		ctx, cancel := context.WithCancel(s.Context())

@@ -21,6 +21,18 @@ type webFlags struct {
 	ssh               string // --ssh: also serve the console over SSH on this address
 }
 
+// consoleFlags are how a console looks and takes input.
+type consoleFlags struct {
+	theme   string
+	noMouse bool
+}
+
+func addConsoleFlags(cmd *cobra.Command, c *consoleFlags) {
+	f := cmd.Flags()
+	f.StringVar(&c.theme, "theme", "", "colours: auto (follow the terminal), dark, light or high-contrast (env SWITCHBOARD_THEME); NO_COLOR=1 for none")
+	f.BoolVar(&c.noMouse, "no-mouse", false, "leave the mouse to the terminal (select and copy text as usual)")
+}
+
 func addWebFlags(cmd *cobra.Command, w *webFlags) {
 	f := cmd.Flags()
 	f.StringVar(&w.listen, "listen", core.DefaultListen, "web listener `ADDR` for customers' links")

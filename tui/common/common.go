@@ -113,6 +113,8 @@ const (
 	FollowUpScreen
 	// PeopleScreen lists accounts, contacts, providers and engineers.
 	PeopleScreen
+	// EditWorkOrderScreen edits a work order's fields (R-WO-5).
+	EditWorkOrderScreen
 )
 
 // NavKind says how a NavigateMsg changes the screen stack.
@@ -222,3 +224,13 @@ type DevicesChangedMsg struct{}
 // providers or engineers changed, here or elsewhere (coalesced like
 // WorkOrdersChangedMsg).
 type PeopleChangedMsg struct{}
+
+// SetFilterMsg asks a list screen to show only the rows matching Text (the
+// palette's "a customer's work orders").
+type SetFilterMsg struct{ Text string }
+
+// ApplyViewMsg asks a list screen to take a saved view's filter and sort.
+type ApplyViewMsg struct{ View core.SavedView }
+
+// ViewsChangedMsg tells screens that the user's saved views changed.
+type ViewsChangedMsg struct{}

@@ -217,7 +217,14 @@ func (f *Form) SetBanner(msg string) { f.banner = msg }
 func (f *Form) Update(msg tea.Msg) (tea.Cmd, FormEvent) {
 	km, ok := msg.(tea.KeyMsg)
 	if !ok {
-		return f.busy.Update(msg), FormNone
+		// Results a field asked for (a lookup) go back to it.
+		cmds := []tea.Cmd{f.busy.Update(msg)}
+		for _, fl := range f.fields {
+			if r, ok := fl.(interface{ Receive(tea.Msg) tea.Cmd }); ok {
+				cmds = append(cmds, r.Receive(msg))
+			}
+		}
+		return tea.Batch(cmds...), FormNone
 	}
 	k := f.KeyMap
 	switch {

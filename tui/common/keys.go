@@ -11,6 +11,9 @@ type KeyMap struct {
 	ForceQuit key.Binding // everywhere, also inside text fields
 	Help      key.Binding
 	Back      key.Binding
+	// Palette opens the command palette: go to a section, a work order, a
+	// customer; switch the theme; recall a saved view.
+	Palette key.Binding
 	// Sections switch between the top-level screens from anywhere outside a
 	// text field: Sections[0] is "1", Sections[9] is "0". The root names them (tui/sections.go) and
 	// disables the digits no section uses.
@@ -77,6 +80,10 @@ type KeyMap struct {
 	CompleteNode key.Binding
 	Invite       key.Binding
 	TaskForm     key.Binding
+	// EditWorkOrder opens the edit form (R-WO-5); Terminate ends the work
+	// order with a reason.
+	EditWorkOrder key.Binding
+	Terminate     key.Binding
 
 	// Service reports (detail screen, report view and form).
 	ViewReport      key.Binding
@@ -142,6 +149,7 @@ func DefaultKeyMap() KeyMap {
 		Quit:      b("q", "quit", "q", "ctrl+c"),
 		ForceQuit: b("ctrl+c", "quit", "ctrl+c"),
 		Help:      b("?", "help", "?"),
+		Palette:   b(":", "go to…", ":"),
 		Back:      b("esc", "back", "esc"),
 
 		Up:       b("↑/k", "up", "up", "k"),
@@ -197,6 +205,8 @@ func DefaultKeyMap() KeyMap {
 		CompleteNode:    b("c", "complete node", "c"),
 		Invite:          b("i", "invite account", "i"),
 		TaskForm:        b("t", "task on behalf", "t"),
+		EditWorkOrder:   b("E", "edit", "E"),
+		Terminate:       b("T", "terminate", "T"),
 		ViewReport:      b("v", "report", "v"),
 		FillReport:      b("f", "fill report", "f"),
 		CompleteService: b("c", "complete service", "c"),

@@ -18,22 +18,25 @@ import (
 type mode int
 
 const (
-	modeView     mode = iota
-	modeComplete      // "complete the node?" with an optional note
-	modeInvite        // picking an invitation method
-	modeLink          // showing an issued invitation: link, QR, messages
-	modeTask          // filling the terminal task on the customer's behalf
+	modeView      mode = iota
+	modeComplete       // "complete the node?" with an optional note
+	modeInvite         // picking an invitation method
+	modeLink           // showing an issued invitation: link, QR, messages
+	modeTask           // filling the terminal task on the customer's behalf
+	modeTerminate      // "terminate?" with the reason, which is required
 )
 
 // actionKeys are the work-order actions of the detail screen.
 type actionKeys struct {
 	complete, invite, task, confirm, next, prev, save, choose key.Binding
+	edit, terminate                                           key.Binding
 }
 
 func newActionKeys(km *common.KeyMap) actionKeys {
 	return actionKeys{
 		complete: km.CompleteNode, invite: km.Invite, task: km.TaskForm,
 		confirm: km.Choose, next: km.NextField, prev: km.PrevField, save: km.Save, choose: km.Choose,
+		edit: km.EditWorkOrder, terminate: km.Terminate,
 	}
 }
 
@@ -79,6 +82,13 @@ type doneMsg struct {
 func advanceCmd(svc *core.Service, as core.Actor, number string, version uint64, note string) tea.Cmd {
 	return func() tea.Msg {
 		w, err := svc.AdvanceWorkOrder(as, number, version, note)
+		return doneMsg{w, err}
+	}
+}
+
+func terminateCmd(svc *core.Service, as core.Actor, number string, version uint64, reason string) tea.Cmd {
+	return func() tea.Msg {
+		w, err := svc.TerminateWorkOrder(as, number, version, reason)
 		return doneMsg{w, err}
 	}
 }
@@ -156,6 +166,15 @@ func (m *Model) actionKey(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, a.complete):
 		m.mode, m.note = modeComplete, newNote()
 		return textinput.Blink, true
+	case key.Matches(msg, a.edit):
+		return common.NavigateCmd(common.Push, common.EditWorkOrderScreen, w.Number), true
+	case key.Matches(msg, a.terminate):
+		m.mode, m.note = modeTerminate, newNote()
+		m.note.Placeholder = "why, e.g. customer cancelled: duplicate of WO-000041"
+		return textinput.Blink, true
+	case key.Matches(msg, m.actions.edit, m.actions.terminate):
+		_, why := m.c.May("change work orders", common.DeskRoles...)
+		return common.ErrorCmd(common.Sentence(why)), true
 	case key.Matches(msg, a.invite), key.Matches(msg, a.task):
 		m.pending = a.invite
 		if key.Matches(msg, a.task) {
@@ -187,6 +206,18 @@ func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 		if key.Matches(msg, a.confirm) {
 			m.mode = modeView
 			return advanceCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, m.note.Value())
+		}
+		var cmd tea.Cmd
+		m.note, cmd = m.note.Update(msg)
+		return cmd
+	case modeTerminate:
+		if key.Matches(msg, a.confirm) {
+			if strings.TrimSpace(m.note.Value()) == "" {
+				m.actionErr = "A reason is required: it goes into the history and the customer's notice."
+				return nil
+			}
+			m.mode, m.actionErr = modeView, ""
+			return terminateCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, m.note.Value())
 		}
 		var cmd tea.Cmd
 		m.note, cmd = m.note.Update(msg)
@@ -297,6 +328,9 @@ func (m *Model) akeys() actionKeys {
 	atTask := open && w.Node == core.NodeTerminalTask
 	a.invite.SetEnabled(atTask)
 	a.task.SetEnabled(atTask)
+	desk, _ := m.c.May("change work orders", common.DeskRoles...)
+	a.edit.SetEnabled(w != nil && desk)
+	a.terminate.SetEnabled(open && desk)
 	return a
 }
 
@@ -310,6 +344,13 @@ func (m *Model) actionView() string {
 		line(st.Section.Render(fmt.Sprintf("Complete the %s node of %s", m.wo.Node, m.wo.Number)))
 		line(st.Label.Render("  Note: ") + m.note.View())
 		line(st.Muted.Render("  enter completes it · esc cancels"))
+	case modeTerminate:
+		line(st.Section.Render(fmt.Sprintf("Terminate %s at the %s node", m.wo.Number, m.wo.Node)))
+		line(st.Label.Render("  Reason: ") + m.note.View())
+		if m.actionErr != "" {
+			line(st.Error.Render("  " + m.actionErr))
+		}
+		line(st.Muted.Render("  enter terminates it (the customer hears of it where the notice is on) · esc cancels"))
 	case modeInvite:
 		line(st.Section.Render("Invite account — " + m.wo.Number))
 		for i, x := range m.methods {

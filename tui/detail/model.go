@@ -147,7 +147,9 @@ func (m *Model) SetSize(width, height int) {
 }
 
 // Capturing is true while a text field of an action has the keyboard.
-func (m *Model) Capturing() bool { return m.mode == modeComplete || m.mode == modeTask }
+func (m *Model) Capturing() bool {
+	return m.mode == modeComplete || m.mode == modeTask || m.mode == modeTerminate
+}
 
 // Update handles scrolling keys, the loaded work order and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -244,14 +246,15 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.back}
 	}
 	a := m.akeys()
-	return []key.Binding{k.back, scroll, k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), k.reload}
+	// What moves the work order on first; everything is under "?".
+	return []key.Binding{k.complete, a.complete, m.evalQR(), k.back, a.invite, a.task, a.edit, k.viewReport, k.fillReport, a.terminate, scroll}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	a := m.akeys()
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}, {k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR()}}
+	return [][]key.Binding{{k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), a.edit, a.terminate}, {k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {

@@ -71,6 +71,10 @@ type HelloMsg struct {
 	Width   int    `json:"width,omitempty"`
 	Height  int    `json:"height,omitempty"`
 	As      string `json:"as,omitempty"`
+	// Theme names the console's colours ("" or auto: follow the background);
+	// NoMouse leaves the mouse to the terminal.
+	Theme   string `json:"theme,omitempty"`
+	NoMouse bool   `json:"no_mouse,omitempty"`
 	// Listen, PublicURL and SSH are the console's listener flags, sent only when
 	// given to a console that attached to a server already running (which keeps
 	// its own listeners; the console says so).
