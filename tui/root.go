@@ -157,6 +157,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.keyCmd(msg)
 	case tea.MouseMsg:
 		return m, m.mouseCmd(msg)
+	case common.OpenPaletteMsg:
+		cmd := m.openPaletteCmd()
+		m.palette.input.SetValue(msg.Query)
+		m.palette.input.CursorEnd()
+		m.filterPalette()
+		return m, cmd
 	case paletteContactsMsg:
 		m.palette.contact = msg.rows
 		m.palette.fixed = append(m.palette.fixed, msg.views...)

@@ -145,7 +145,7 @@ func TestSearch(t *testing.T) {
 	h.key("/")
 	h.typeText("acme")
 	h.key("enter")
-	v = h.waitView(`search "acme"`, "1 of 5\n")
+	v = h.waitView(`filter acme`, "1 of 5\n")
 	if h.m.active().Capturing() {
 		t.Fatalf("enter should leave the search field:\n%s", v)
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/charmbracelet/bubbles/key"
 	tea "github.com/charmbracelet/bubbletea"
@@ -28,9 +29,8 @@ type window struct {
 func (w window) end() int { return w.start + len(w.rows) }
 
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end key.Binding
-	open, sel, selAll, clearSel           key.Binding
-	assign, dispatch, reload              key.Binding
+	open, sel, selAll, clearSel key.Binding
+	assign, dispatch, reload    key.Binding
 	// In the picker.
 	choose, back key.Binding
 }
@@ -41,13 +41,12 @@ type Model struct {
 	keys   keyMap
 	width  int
 	height int
-	table  common.Table
-	lines  map[lineKey]string // rendered rows for this width
+	// list is the queue's cursor, window and "/" filter.
+	list  *common.List
+	lines map[lineKey]string // rendered rows for this width
 
 	gen      int
 	total    int // queue length; -1 until the first page arrives
-	cursor   int
-	top      int
 	win      window
 	inflight *request
 	// keep holds the cursor on the same work order across a refresh.
@@ -76,15 +75,22 @@ func New(c *common.Common) *Model {
 	back.SetHelp("esc", "back")
 	clearSel := km.Back
 	clearSel.SetHelp("esc", "clear selection")
+	l := common.NewList(c, columns)
+	l.KeyMap.PageDown = common.Without(l.KeyMap.PageDown, " ") // space selects
+	l.KeyMap.PageDown.SetHelp("pgdn/f", "page down")
+	l.FilterDebounce = 150 * time.Millisecond
+	l.SetPlaceholder("subject, region, account, phone…")
+	l.Empty = "The manual queue is empty: automatic dispatch took everything."
+	l.NoMatch = "Nothing waiting matches: esc clears the filter."
+	l.SetLen(-1)
 	m := &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: common.Without(km.PageDown, " "),
-			home: km.Home, end: km.End,
 			open: km.Open, sel: km.Select, selAll: km.SelectAll, clearSel: clearSel,
 			assign: km.Assign, dispatch: km.RunDispatch, reload: km.Reload,
 			choose: km.Choose, back: back,
 		},
+		list:     l,
 		gen:      1,
 		total:    -1,
 		busy:     common.NewBusy(c.Styles),
@@ -92,7 +98,6 @@ func New(c *common.Common) *Model {
 		lines:    map[lineKey]string{},
 		selected: map[string]uint64{},
 	}
-	m.keys.pageDown.SetHelp("pgdn/f", "page down")
 	m.may, m.why = c.MayDispatch("assign work orders or run dispatch")
 	return m
 }
@@ -103,15 +108,14 @@ func (m *Model) Init() tea.Cmd { return m.ensureCmd() }
 // SetSize lays the board out.
 func (m *Model) SetSize(width, height int) {
 	if width != m.width {
-		m.table = common.NewTable(columns, width)
 		m.lines = map[lineKey]string{}
 	}
 	m.width, m.height = width, height
-	m.clamp()
+	m.list.SetSize(width, max(3, height-m.panelHeight()))
 }
 
-// Capturing is false: the board has no text fields.
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while the filter field has the keyboard.
+func (m *Model) Capturing() bool { return m.list.Filtering() }
 
 // Selected lists the selected work orders, oldest first.
 func (m *Model) Selected() []string {
@@ -125,7 +129,7 @@ func (m *Model) Selected() []string {
 
 // Cursor returns the number under the cursor, if its row is loaded.
 func (m *Model) Cursor() (string, bool) {
-	r, ok := m.row(m.cursor)
+	r, ok := m.row(m.list.Cursor())
 	if !ok || m.total <= 0 {
 		return "", false
 	}
@@ -143,6 +147,18 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.pickerKeyCmd(msg)
 		}
 		return m.keyCmd(msg)
+	case tea.MouseMsg:
+		if m.picker != nil {
+			return nil
+		}
+		_, ev := m.list.Update(msg)
+		return m.listEvent(ev)
+	case common.SetFilterMsg:
+		m.list.SetFilter(msg.Text)
+		return m.newQueryCmd()
+	case common.ApplyViewMsg:
+		m.list.SetFilter(msg.View.Query.Text)
+		return m.newQueryCmd()
 	case pageMsg:
 		return m.gotPageCmd(msg)
 	case detailsMsg:
@@ -165,8 +181,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.picker = nil
 			return common.ErrorCmd(msg.err)
 		}
-		p := m.picker
-		p.loaded, p.providers, p.engineers, p.loads = true, msg.providers, msg.engineers, msg.loads
+		m.picker.setData(msg.providers, msg.engineers, msg.loads)
 		return nil
 	case assignedMsg:
 		return m.assignedCmd(msg)
@@ -197,47 +212,62 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		return m.refreshCmd()
 	}
-	return m.busy.Update(msg)
+	cmd, ev := m.list.Update(msg) // the filter's debounce
+	return tea.Batch(cmd, m.listEvent(ev), m.busy.Update(msg))
 }
 
-// keyCmd handles a key on the queue.
-func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.bindings()
-	h := m.visibleRows()
+// listEvent follows what the list did.
+func (m *Model) listEvent(ev common.ListEvent) tea.Cmd {
 	switch {
-	case key.Matches(msg, k.up):
-		return m.moveCmd(-1, 0)
-	case key.Matches(msg, k.down):
-		return m.moveCmd(1, 0)
-	case key.Matches(msg, k.pageUp):
-		return m.moveCmd(-h, -h)
-	case key.Matches(msg, k.pageDown):
-		return m.moveCmd(h, h)
-	case key.Matches(msg, k.home):
-		m.cursor, m.top = 0, 0
-		return m.moveCmd(0, 0)
-	case key.Matches(msg, k.end):
-		m.cursor = max(0, m.total-1)
-		return m.moveCmd(0, 0)
+	case ev.Has(common.ListFilterChanged):
+		return m.newQueryCmd()
+	case ev.Has(common.ListActivated):
+		if n, ok := m.Cursor(); ok {
+			return common.NavigateCmd(common.Push, common.DetailScreen, n)
+		}
+	case ev.Has(common.ListMoved):
+		return m.ensureCmd()
+	}
+	return nil
+}
+
+// newQueryCmd starts over with a new filter: the cursor to the top.
+func (m *Model) newQueryCmd() tea.Cmd {
+	m.gen++
+	m.keep = ""
+	m.total = -1
+	m.list.Select(0)
+	return m.ensureCmd()
+}
+
+// keyCmd handles a key on the queue: the list's first, then the board's.
+func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListHandled) {
+		return tea.Batch(cmd, m.listEvent(ev))
+	}
+	k := m.bindings()
+	switch {
 	case key.Matches(msg, k.open):
 		if n, ok := m.Cursor(); ok {
 			return common.NavigateCmd(common.Push, common.DetailScreen, n)
 		}
 	case key.Matches(msg, k.sel):
-		if r, ok := m.row(m.cursor); ok {
+		if r, ok := m.row(m.list.Cursor()); ok {
 			if _, on := m.selected[r.Number]; on {
 				delete(m.selected, r.Number)
 			} else {
 				m.selected[r.Number] = r.Version
 			}
-			return m.moveCmd(1, 0)
+			m.list.Select(m.list.Cursor() + 1)
+			return m.ensureCmd()
 		}
 	case key.Matches(msg, k.selAll):
 		if m.allSelected() {
 			clear(m.selected)
 			return nil
 		}
-		return allCmd(m.c.Svc)
+		return allCmd(m.c.Svc, m.list.Filter())
 	case key.Matches(msg, k.clearSel):
 		clear(m.selected)
 	case key.Matches(msg, k.assign):
@@ -268,7 +298,7 @@ func (m *Model) targets() []target {
 		}
 		return out
 	}
-	if r, ok := m.row(m.cursor); ok && m.total > 0 {
+	if r, ok := m.row(m.list.Cursor()); ok && m.total > 0 {
 		return []target{{r.Number, r.Version}}
 	}
 	return nil
@@ -281,19 +311,28 @@ func (m *Model) openPickerCmd() tea.Cmd {
 	}
 	p := &picker{targets: ts}
 	if len(ts) == 1 {
-		if r, ok := m.row(m.cursor); ok && r.Number == ts[0].number {
+		if r, ok := m.row(m.list.Cursor()); ok && r.Number == ts[0].number {
 			p.region, p.subject = r.Region, r.Subject
 		}
 	}
 	m.picker = p
+	p.init(m.c)
 	return directoryCmd(m.c.Svc)
 }
 
-// pickerKeyCmd handles keys while the picker is open: esc steps back, enter
-// chooses, and choosing an engineer assigns.
+// pickerKeyCmd handles keys while the picker is open: esc steps back (or
+// clears the picker's filter), enter chooses, and choosing an engineer assigns.
 func (m *Model) pickerKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := m.bindings()
 	p := m.picker
+	l := p.list()
+	cmd, ev := l.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		p.refilter()
+	}
+	if ev.Has(common.ListHandled) {
+		return cmd
+	}
 	switch {
 	case key.Matches(msg, k.back):
 		if p.step == 1 {
@@ -301,23 +340,16 @@ func (m *Model) pickerKeyCmd(msg tea.KeyMsg) tea.Cmd {
 			return nil
 		}
 		m.picker = nil
-	case key.Matches(msg, k.up):
-		p.move(-1)
-	case key.Matches(msg, k.down):
-		p.move(1)
-	case key.Matches(msg, k.home):
-		p.move(-1 << 20)
-	case key.Matches(msg, k.end):
-		p.move(1 << 20)
-	case key.Matches(msg, k.choose):
+	case key.Matches(msg, k.choose) || ev.Has(common.ListActivated):
 		if !p.loaded {
 			return nil
 		}
 		if p.step == 0 {
-			if len(p.providers) == 0 {
+			if _, ok := p.provider(); !ok {
 				return nil
 			}
-			p.step, p.engineer = 1, 0
+			p.step = 1
+			p.refilter()
 			return nil
 		}
 		e, ok := p.chosen()
@@ -379,7 +411,7 @@ func failedList(fs []failure) string {
 
 // visibleRows is how many queue rows fit between the title, the column header and
 // the panel at the bottom.
-func (m *Model) visibleRows() int { return max(1, m.height-2-m.panelHeight()) }
+func (m *Model) visibleRows() int { return m.list.Visible() }
 
 // panelHeight is the room at the bottom for the reason of the row under the cursor
 // and, for users who may not assign, the line that says why.
@@ -406,26 +438,6 @@ func (m *Model) panelHeight() int {
 // maxPanel is the most lines the reason panel takes.
 const maxPanel = 8
 
-func (m *Model) moveCmd(delta, scroll int) tea.Cmd {
-	m.cursor += delta
-	m.top += scroll
-	m.clamp()
-	return m.ensureCmd()
-}
-
-func (m *Model) clamp() {
-	n := max(0, m.total)
-	h := m.visibleRows()
-	m.cursor = max(0, min(m.cursor, n-1))
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	m.top = max(0, min(m.top, n-h))
-}
-
 // refreshCmd re-reads the window after a change, keeping the cursor on the same
 // work order while it is still in the queue.
 func (m *Model) refreshCmd() tea.Cmd {
@@ -441,7 +453,7 @@ func (m *Model) refreshCmd() tea.Cmd {
 // details of the visible rows.
 func (m *Model) ensureCmd() tea.Cmd {
 	h := m.visibleRows()
-	lo, hi := m.top, m.top+h
+	lo, hi := m.list.Top(), m.list.Top()+h
 	if m.total >= 0 {
 		hi = min(hi, m.total)
 	}
@@ -455,8 +467,8 @@ func (m *Model) ensureCmd() tea.Cmd {
 		return nil
 	}
 	span := max(10*h, 500)
-	start := max(0, m.cursor-span/2)
-	req := request{gen: m.gen, lo: start, hi: start + span, total: m.total}
+	start := max(0, m.list.Cursor()-span/2)
+	req := request{gen: m.gen, lo: start, hi: start + span, total: m.total, text: m.list.Filter()}
 	m.inflight = &req
 	cmd := fetchCmd(m.c.Svc, req)
 	if !current || m.win.start > lo || m.win.end() < hi {
@@ -481,6 +493,9 @@ func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
 	}
 	m.win = window{gen: msg.gen, start: msg.start, rows: msg.rows}
 	m.total = msg.total
+	m.list.SetLen(m.total)
+	// The panel grows into the room a short queue leaves.
+	m.list.SetSize(m.width, max(3, m.height-m.panelHeight()))
 	for i := range m.win.rows {
 		r := &m.win.rows[i]
 		// A selected row seen again, still waiting, is selected as it is now.
@@ -491,13 +506,10 @@ func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
 			delete(m.details, r.Number)
 		}
 		if m.keep != "" && r.Number == m.keep {
-			at := m.win.start + i
-			m.top += at - m.cursor
-			m.cursor = at
+			m.list.Follow(m.win.start + i)
 		}
 	}
 	m.keep = ""
-	m.clamp()
 	return m.ensureCmd()
 }
 
@@ -524,8 +536,9 @@ func (m *Model) ensureDetailsCmd() tea.Cmd {
 	// The visible rows first, then a screen either side, so scrolling finds the
 	// due times and reasons already there.
 	h := m.visibleRows()
+	top := m.list.Top()
 	var want []string
-	for i := m.top; i < m.top+h; i++ {
+	for i := top; i < top+h; i++ {
 		if r, ok := m.row(i); ok {
 			if _, have := m.details[r.Number]; !have {
 				want = append(want, r.Number)
@@ -535,8 +548,8 @@ func (m *Model) ensureDetailsCmd() tea.Cmd {
 	if len(want) == 0 {
 		return nil
 	}
-	for i := max(0, m.top-h); i < m.top+2*h; i++ {
-		if i >= m.top && i < m.top+h {
+	for i := max(0, top-h); i < top+2*h; i++ {
+		if i >= top && i < top+h {
 			continue
 		}
 		if r, ok := m.row(i); ok {
@@ -560,19 +573,26 @@ func (m *Model) row(i int) (*core.WorkOrderRow, bool) {
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.bindings()
 	if m.picker != nil {
-		return []key.Binding{k.choose, k.up, k.down, k.back}
+		l := m.picker.list()
+		if l.Filtering() {
+			return l.ShortHelp()
+		}
+		return append([]key.Binding{k.choose, k.back}, l.ShortHelp()...)
 	}
-	return []key.Binding{k.assign, k.sel, k.clearSel, k.dispatch, k.open, k.reload}
+	if m.list.Filtering() {
+		return m.list.ShortHelp()
+	}
+	return append([]key.Binding{k.assign, k.sel, k.clearSel, k.dispatch, k.open}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	if m.picker != nil {
-		return [][]key.Binding{{k.up, k.down, k.home, k.end}, {k.choose, k.back}}
+		return [][]key.Binding{m.picker.list().FullHelp(), {k.choose, k.back}}
 	}
 	return [][]key.Binding{
-		{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end},
+		m.list.FullHelp(),
 		{k.open, k.reload},
 		{k.assign, k.sel, k.selAll, k.clearSel, k.dispatch},
 	}
@@ -582,10 +602,6 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) bindings() keyMap {
 	k := m.keys
 	_, has := m.Cursor()
-	many := m.total > 1
-	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(many || m.picker != nil)
-	}
 	k.open.SetEnabled(has)
 	k.reload.SetEnabled(true)
 	k.sel.SetEnabled(m.may && has)
@@ -595,14 +611,14 @@ func (m *Model) bindings() keyMap {
 	} else {
 		k.selAll.SetHelp(k.selAll.Help().Key, "select all")
 	}
-	k.clearSel.SetEnabled(len(m.selected) > 0)
+	k.clearSel.SetEnabled(len(m.selected) > 0 && !m.list.Filtering() && m.list.Filter() == "")
 	k.assign.SetEnabled(m.may && !m.assigning && (has || len(m.selected) > 0))
 	if n := len(m.selected); n > 0 {
 		k.assign.SetHelp(k.assign.Help().Key, fmt.Sprintf("assign %d", n))
 	}
 	k.dispatch.SetEnabled(m.may && !m.dispatching)
 	if m.picker != nil {
-		for _, b := range []*key.Binding{&k.open, &k.reload, &k.sel, &k.selAll, &k.clearSel, &k.assign, &k.dispatch, &k.pageUp, &k.pageDown} {
+		for _, b := range []*key.Binding{&k.open, &k.reload, &k.sel, &k.selAll, &k.clearSel, &k.assign, &k.dispatch} {
 			b.SetEnabled(false)
 		}
 		k.choose.SetEnabled(m.picker.loaded)

@@ -55,7 +55,8 @@ func directoryCmd(svc *core.Service) tea.Cmd {
 }
 
 // picker chooses the engineer to assign: first a provider, then one of its
-// engineers, with each engineer's region and open load.
+// engineers, with each engineer's region and open load; "/" filters either
+// list. Disabled providers and engineers are not offered.
 type picker struct {
 	targets []target
 	// region is the work order's region when one is assigned, to point out the
@@ -64,48 +65,86 @@ type picker struct {
 	subject string
 
 	loaded    bool
-	providers []core.Provider
+	providers common.Filtered[core.Provider]
 	engineers []core.Engineer
+	staffOf   common.Filtered[core.Engineer] // the chosen provider's
 	loads     map[core.ID]int
 
-	provider int // cursor on providers
-	step     int // 0 providers, 1 engineers
-	engineer int // cursor on the chosen provider's engineers
+	step  int // 0 providers, 1 engineers
+	lists [2]*common.List
+	st    *common.Styles
 }
 
-// staff returns the engineers of provider index p.
-func (p *picker) staff(i int) []core.Engineer {
-	if i < 0 || i >= len(p.providers) {
-		return nil
+// init makes the picker's two lists.
+func (p *picker) init(c *common.Common) {
+	p.st = c.Styles
+	p.lists[0] = common.NewList(c, providerCols)
+	p.lists[0].NoTitle = true
+	p.lists[0].Empty = "No service providers yet: add one in People (or `switchboard provider add`)."
+	p.lists[1] = common.NewList(c, engineerCols)
+	p.lists[1].NoTitle = true
+	p.lists[1].Empty = "This provider has no engineers who take work: add one in People."
+	for _, l := range p.lists {
+		l.Y = 2 // under the title and the prompt line
 	}
-	id := p.providers[i].ID
-	var out []core.Engineer
+}
+
+// setData installs the directory: enabled providers and engineers only.
+func (p *picker) setData(ps []core.Provider, es []core.Engineer, loads map[core.ID]int) {
+	p.loaded, p.loads = true, loads
+	ps = slices.DeleteFunc(slices.Clone(ps), func(x core.Provider) bool { return x.Disabled })
+	p.engineers = slices.DeleteFunc(slices.Clone(es), func(x core.Engineer) bool { return x.Disabled })
+	p.providers.Set(ps, func(x core.Provider) string { return x.Name + " " + x.TenantID + " " + strings.Join(p.regions(x.ID), " ") })
+	p.refilter()
+}
+
+// list is the list of the current step.
+func (p *picker) list() *common.List { return p.lists[p.step] }
+
+// refilter applies each list's filter; the engineers are the chosen provider's.
+func (p *picker) refilter() {
+	p.providers.Apply(p.lists[0].Filter())
+	p.lists[0].SetLen(p.providers.Len())
+	var staff []core.Engineer
+	if pv, ok := p.provider(); ok {
+		for _, e := range p.engineers {
+			if e.ProviderID == pv.ID {
+				staff = append(staff, e)
+			}
+		}
+	}
+	p.staffOf.Set(staff, func(e core.Engineer) string { return e.Name + " " + e.Region })
+	p.staffOf.Apply(p.lists[1].Filter())
+	p.lists[1].SetLen(p.staffOf.Len())
+}
+
+// regions are the regions provider id's engineers work in.
+func (p *picker) regions(id core.ID) []string {
+	var out []string
 	for _, e := range p.engineers {
-		if e.ProviderID == id {
-			out = append(out, e)
+		if e.ProviderID == id && e.Region != "" && !slices.Contains(out, e.Region) {
+			out = append(out, e.Region)
 		}
 	}
 	return out
 }
 
-// move moves the cursor of the current step by d, within its list.
-func (p *picker) move(d int) {
-	n := len(p.providers)
-	cur := &p.provider
-	if p.step == 1 {
-		n = len(p.staff(p.provider))
-		cur = &p.engineer
+// provider is the provider under the providers' cursor.
+func (p *picker) provider() (core.Provider, bool) {
+	r := p.providers.Ref(p.lists[0].Cursor())
+	if r == nil {
+		return core.Provider{}, false
 	}
-	*cur = max(0, min(n-1, *cur+d))
+	return *r, true
 }
 
 // chosen returns the engineer under the cursor on the engineer step.
 func (p *picker) chosen() (core.Engineer, bool) {
-	es := p.staff(p.provider)
-	if p.step != 1 || p.engineer >= len(es) {
+	r := p.staffOf.Ref(p.lists[1].Cursor())
+	if p.step != 1 || r == nil {
 		return core.Engineer{}, false
 	}
-	return es[p.engineer], true
+	return *r, true
 }
 
 // title says what is being assigned.
@@ -140,58 +179,44 @@ var (
 )
 
 // view draws the picker in width × height.
-func (p *picker) view(st *common.Styles, width, height int) string {
+func (p *picker) view(width, height int) string {
+	st := p.st
 	lines := []string{st.Title.Render(common.Truncate(common.Clean(p.title()), width))}
 	if !p.loaded {
 		lines = append(lines, st.Muted.Render("  loading providers and engineers…"))
 		return strings.Join(lines, "\n")
 	}
-	var t common.Table
-	var rows [][]string
-	cur := p.provider
+	l := p.list()
+	l.SetSize(width, max(2, height-2))
+	var prompt string
 	if p.step == 0 {
-		lines = append(lines, st.Muted.Render(common.Truncate("Choose the service provider:", width)))
-		t = common.NewTable(providerCols, width)
-		for i, pv := range p.providers {
-			es := p.staff(i)
-			open := 0
-			for _, e := range es {
-				open += p.loads[e.ID]
-			}
-			var regions []string
-			for _, e := range es {
-				if e.Region != "" && !slices.Contains(regions, e.Region) {
-					regions = append(regions, e.Region)
-				}
-			}
-			rows = append(rows, []string{pv.Name, pv.TenantID, strings.Join(regions, ", "), fmt.Sprint(len(es)), fmt.Sprint(open)})
-		}
+		prompt = "Choose the service provider:"
 	} else {
-		pv := p.providers[p.provider]
-		lines = append(lines, st.Muted.Render(common.Truncate("Choose the engineer of "+common.Clean(pv.Name)+":", width)))
-		t = common.NewTable(engineerCols, width)
-		for _, e := range p.staff(p.provider) {
-			note := ""
-			if p.region != "" && strings.EqualFold(e.Region, p.region) {
-				note = "* works in " + e.Region
-			}
-			rows = append(rows, []string{e.Name, common.OrDash(e.Region), fmt.Sprint(p.loads[e.ID]), note})
-		}
-		cur = p.engineer
+		pv, _ := p.provider()
+		prompt = "Choose the engineer of " + common.Clean(pv.Name) + ":"
 	}
-	lines = append(lines, st.TableHeader.Render(t.Header))
-	room := max(1, height-len(lines))
-	if len(rows) == 0 {
-		msg := "  No service providers yet: add one with `switchboard provider add`."
-		if p.step == 1 {
-			msg = "  This provider has no engineers: add one with `switchboard engineer add`."
-		}
-		lines = append(lines, st.Muted.Render(common.Truncate(msg, width)))
-		return strings.Join(lines, "\n")
-	}
-	top := max(0, min(cur-room/2, len(rows)-room))
-	for i := top; i < min(len(rows), top+room); i++ {
-		lines = append(lines, t.Line(st, rows[i], i == cur, nil))
-	}
+	lines = append(lines, l.TitleLine(st.Muted.Render(prompt), ""))
+	lines = append(lines, l.View("", "", p.row))
 	return strings.Join(lines, "\n")
+}
+
+// row draws row i of the current step.
+func (p *picker) row(i int) common.Row {
+	if p.step == 0 {
+		pv := p.providers.At(i)
+		open, n := 0, 0
+		for _, e := range p.engineers {
+			if e.ProviderID == pv.ID {
+				open += p.loads[e.ID]
+				n++
+			}
+		}
+		return common.Row{Cells: []string{pv.Name, pv.TenantID, strings.Join(p.regions(pv.ID), ", "), fmt.Sprint(n), fmt.Sprint(open)}}
+	}
+	e := p.staffOf.At(i)
+	note := ""
+	if p.region != "" && strings.EqualFold(e.Region, p.region) {
+		note = "* works in " + e.Region
+	}
+	return common.Row{Cells: []string{e.Name, common.OrDash(e.Region), fmt.Sprint(p.loads[e.ID]), note}}
 }

@@ -13,10 +13,12 @@ import (
 // queue is the manual queue (R-DISP-2): new work orders waiting at the dispatch node.
 var queue = core.WorkOrderQuery{Status: core.StatusNew, Node: core.NodeDispatch}
 
-// request asks for the board rows [lo, hi) (oldest first) of generation gen.
-// total is the queue length last seen, -1 when unknown.
+// request asks for the board rows [lo, hi) (oldest first) of generation gen,
+// of the work orders in the queue that match text ("" for all). total is the
+// length last seen, -1 when unknown.
 type request struct {
 	gen, lo, hi, total int
+	text               string
 }
 
 // pageMsg carries board rows [start, start+len(rows)) back, oldest first.
@@ -35,9 +37,11 @@ type pageMsg struct {
 // the total of the same read, so it stays right when the queue changed meanwhile.
 func fetch(svc *core.Service, req request) pageMsg {
 	msg := pageMsg{gen: req.gen, lo: req.lo}
+	q := queue
+	q.Text = req.text
 	total := req.total
 	if total < 0 {
-		p, err := svc.ListWorkOrders(withWindow(queue, 0, 1))
+		p, err := svc.ListWorkOrders(withWindow(q, 0, 1))
 		if err != nil {
 			msg.err = err
 			return msg
@@ -49,7 +53,7 @@ func fetch(svc *core.Service, req request) pageMsg {
 	if n == 0 && total > 0 {
 		n = 1 // still learn the current total
 	}
-	p, err := svc.ListWorkOrders(withWindow(queue, off, n))
+	p, err := svc.ListWorkOrders(withWindow(q, off, n))
 	if err != nil {
 		msg.err = err
 		return msg
@@ -178,9 +182,11 @@ type allMsg struct {
 	err     error
 }
 
-func allCmd(svc *core.Service) tea.Cmd {
+func allCmd(svc *core.Service, text string) tea.Cmd {
+	q := queue
+	q.Text = text // select all: all that the filter shows
 	return func() tea.Msg {
-		p, err := svc.ListWorkOrders(queue)
+		p, err := svc.ListWorkOrders(q)
 		msg := allMsg{err: err}
 		for _, r := range p.Rows {
 			msg.targets = append(msg.targets, target{r.Number, r.Version})

@@ -37,46 +37,25 @@ var columns = []common.Column{
 // View draws the title line, the column header, the visible queue rows and the
 // panel with the reason of the row under the cursor — or the picker.
 func (m *Model) View() string {
+	if m.picker != nil {
+		return m.picker.view(m.width, m.height)
+	}
 	var b strings.Builder
 	b.Grow((m.width + 32) * m.height)
-	b.WriteString(m.titleBar())
-	if m.picker != nil {
-		b.WriteByte('\n')
-		b.WriteString(m.picker.view(m.c.Styles, m.width, m.height-1))
-		return b.String()
-	}
-	b.WriteByte('\n')
-	st := m.c.Styles
-	b.WriteString(st.TableHeader.Render(m.table.Header))
-	h := m.visibleRows()
-	if m.total == 0 && m.win.gen == m.gen {
-		for i := 0; i < h; i++ {
-			b.WriteByte('\n')
-			if i == 1 {
-				b.WriteString(st.Muted.Render(common.Fit("  The manual queue is empty: automatic dispatch took everything.", m.width)))
-			}
+	now := m.c.Now()
+	b.WriteString(m.list.View(m.title(), m.activity(), func(i int) common.Row {
+		r, ok := m.row(i)
+		if !ok {
+			return common.Row{Loading: true}
 		}
-	} else {
-		now := m.c.Now()
-		for i := m.top; i < m.top+h; i++ {
-			b.WriteByte('\n')
-			if m.total >= 0 && i >= m.total {
-				continue
-			}
-			r, ok := m.row(i)
-			if !ok {
-				b.WriteString(st.Placeholder.Render(common.Fit("  ·", m.width)))
-				continue
-			}
-			b.WriteString(m.renderRow(r, i == m.cursor, now))
-		}
-	}
+		return common.Row{Line: m.renderRow(r, i == m.list.Cursor(), now)}
+	}))
 	m.writePanel(&b)
 	return b.String()
 }
 
-// titleBar says what the board is and counts; the position goes on the right.
-func (m *Model) titleBar() string {
+// title says what the board is and counts.
+func (m *Model) title() string {
 	st := m.c.Styles
 	left := st.Title.Render("Manual queue")
 	if m.total >= 0 {
@@ -85,27 +64,19 @@ func (m *Model) titleBar() string {
 	if n := len(m.selected); n > 0 {
 		left += "  " + st.Marked.Render(fmt.Sprintf("%d selected", n))
 	}
-	var right string
+	return left
+}
+
+// activity is what the board is doing, before the position.
+func (m *Model) activity() string {
+	s := m.busy.View()
 	switch {
 	case m.assigning:
-		right = "assigning…"
+		s = strings.TrimSpace(s + " assigning…")
 	case m.dispatching:
-		right = "dispatching…"
-	case m.total < 0:
-		right = "loading…"
-	case m.total == 0:
-		right = "0 of 0"
-	default:
-		right = common.Thousands(m.cursor+1) + " of " + common.Thousands(m.total)
+		s = strings.TrimSpace(s + " dispatching…")
 	}
-	if s := m.busy.View(); s != "" {
-		right = s + " " + right
-	}
-	right = st.Muted.Render(right)
-	room := m.width - common.Width(right) - 1
-	left = common.Truncate(left, room)
-	gap := max(1, m.width-common.Width(left)-common.Width(right))
-	return common.Truncate(left+strings.Repeat(" ", gap)+right, m.width)
+	return s
 }
 
 // priorityText marks high and urgent work so it stands out without colour too.
@@ -178,7 +149,7 @@ func (m *Model) renderRow(r *core.WorkOrderRow, cursor bool, now time.Time) stri
 		}
 		return s
 	}
-	l := m.table.Line(st, cells, cursor, style)
+	l := m.list.Table().Line(st, cells, cursor, style)
 	if len(m.lines) > 4*max(1, m.height) {
 		clear(m.lines) // rows scrolled away: start over rather than grow
 	}
@@ -202,7 +173,7 @@ func (m *Model) writePanel(b *strings.Builder) {
 		n--
 	}
 	if n > 0 {
-		r, ok := m.row(m.cursor)
+		r, ok := m.row(m.list.Cursor())
 		var lines []string
 		if ok && m.total > 0 {
 			text := "…"

@@ -234,3 +234,6 @@ type ApplyViewMsg struct{ View core.SavedView }
 
 // ViewsChangedMsg tells screens that the user's saved views changed.
 type ViewsChangedMsg struct{}
+
+// OpenPaletteMsg opens the command palette with Query typed.
+type OpenPaletteMsg struct{ Query string }

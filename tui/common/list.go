@@ -71,6 +71,9 @@ type Row struct {
 	Style func(col int, cell string) string
 	// Loading marks a row whose data is still on its way.
 	Loading bool
+	// Line, when set, is the whole row as the screen already drew it (a
+	// screen that caches its rendered rows); Cells and Style are not used.
+	Line string
 }
 
 // List is the console's one list: a cursor over rows with a window of the
@@ -474,8 +477,12 @@ func (l *List) View(title, extra string, row func(i int) Row) string {
 			continue
 		}
 		r := row(i)
-		if r.Loading {
+		switch {
+		case r.Loading:
 			b.WriteString(l.st.Placeholder.Render(Fit("  ·", l.width)))
+			continue
+		case r.Line != "":
+			b.WriteString(r.Line)
 			continue
 		}
 		b.WriteString(l.table.Line(l.st, r.Cells, i == l.cursor, r.Style))

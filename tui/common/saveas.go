@@ -10,42 +10,54 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 )
 
-// SaveAs asks where to save a file, with a proposed name already typed: enter
-// saves there (a relative path is in the person's own working directory),
-// esc cancels. The screen draws View on a line of its own while Active.
-type SaveAs struct {
-	what   string
+// Prompt asks for one line (a file name, a view's name) on a line of the
+// screen's own: enter takes it, esc cancels. The screen draws View while
+// Active and gives it the keys.
+type Prompt struct {
+	label  string
 	input  textinput.Model
 	active bool
 	keys   struct{ save, cancel key.Binding }
 }
 
-// NewSaveAs returns an inactive prompt.
-func NewSaveAs(c *Common) SaveAs {
+// NewPrompt returns an inactive prompt.
+func NewPrompt(c *Common) Prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 500
 	in.TextStyle = c.Styles.InputText
-	s := SaveAs{input: in}
-	s.keys.save = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save"))
+	s := Prompt{input: in}
+	s.keys.save = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok"))
 	s.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	return s
 }
 
-// Open asks where to save what (e.g. "the PDF"), proposing name.
-func (s *SaveAs) Open(what, name string) tea.Cmd {
-	s.what, s.active = what, true
-	s.input.SetValue(name)
+// Open asks for label's answer with value already typed.
+func (s *Prompt) Open(label, value string) tea.Cmd {
+	s.label, s.active = label, true
+	s.input.SetValue(value)
 	s.input.CursorEnd()
 	return s.input.Focus()
 }
 
+// SaveAs is a Prompt asking where to save a file, with a proposed name
+// already typed: a relative path is in the person's own working directory.
+type SaveAs struct{ Prompt }
+
+// NewSaveAs returns an inactive save-as prompt.
+func NewSaveAs(c *Common) SaveAs { return SaveAs{NewPrompt(c)} }
+
+// Open asks where to save what (e.g. "the PDF"), proposing name.
+func (s *SaveAs) Open(what, name string) tea.Cmd {
+	return s.Prompt.Open("Save "+what+" as", name)
+}
+
 // Active reports whether the prompt has the keyboard.
-func (s *SaveAs) Active() bool { return s.active }
+func (s *Prompt) Active() bool { return s.active }
 
 // Update handles a key: done with a name means save there, done without one
 // means cancelled.
-func (s *SaveAs) Update(msg tea.Msg) (name string, done bool, cmd tea.Cmd) {
+func (s *Prompt) Update(msg tea.Msg) (name string, done bool, cmd tea.Cmd) {
 	k, ok := msg.(tea.KeyMsg)
 	if !ok {
 		s.input, cmd = s.input.Update(msg)
@@ -70,11 +82,11 @@ func (s *SaveAs) Update(msg tea.Msg) (name string, done bool, cmd tea.Cmd) {
 }
 
 // Keys are the prompt's keys for the footer.
-func (s *SaveAs) Keys() []key.Binding { return []key.Binding{s.keys.save, s.keys.cancel} }
+func (s *Prompt) Keys() []key.Binding { return []key.Binding{s.keys.save, s.keys.cancel} }
 
 // View is the prompt's line.
-func (s *SaveAs) View(st *Styles, width int) string {
-	label := st.FocusedFieldLabel.Render("Save " + s.what + " as ")
+func (s *Prompt) View(st *Styles, width int) string {
+	label := st.FocusedFieldLabel.Render(s.label + " ")
 	s.input.Width = max(10, width-Width(label)-2)
 	return Truncate(label+s.input.View(), width)
 }

@@ -82,7 +82,7 @@ func BenchmarkListUpdateView100k(b *testing.B) {
 			b.ReportAllocs()
 			b.ResetTimer()
 			for b.Loop() {
-				if m.cursor >= m.total-1 {
+				if m.list.Cursor() >= m.total-1 {
 					m.Update(home)
 				} else {
 					m.Update(k)

@@ -1,13 +1,15 @@
 // Package workorders is the console's first screen: a virtualised table of work
 // orders paged from the service around the cursor, with status and node filters,
-// search as you type and sorting.
+// a "/" filter as you type, sorting and saved views. The cursor, the window and
+// the filter field are the shared list's (common.List); this screen pages the
+// rows in and draws them.
 package workorders
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
@@ -24,75 +26,60 @@ type window struct {
 
 func (w window) end() int { return w.start + len(w.rows) }
 
-// keyMap is the screen's copy of the bindings it uses.
+// keyMap is the screen's own keys (the list's are the list's).
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end     key.Binding
-	arrowUp, arrowDown                        key.Binding // while typing a search
-	open, create, search, accept, clear       key.Binding
-	status, node, clearFilters, sort, reverse key.Binding
-	reload                                    key.Binding
+	open, create, status, node, clearFilters, sort, reverse key.Binding
+	reload, saveView, views                                 key.Binding
 }
 
 // Model is the work-order list screen.
 type Model struct {
-	c      *common.Common
-	keys   keyMap
-	width  int
-	height int
-	layout layout
-	// header and cells cache rendered parts of the table for the current layout.
-	header string
-	cells  map[cellKey]string
+	c    *common.Common
+	keys keyMap
+	list *common.List
+	// cells caches rendered status and priority cells for the current layout.
+	cells map[cellKey]string
 
 	// The query.
 	status int // index into statusChoices
 	node   int // index into nodeChoices
 	sort   int // index into sortChoices
 	asc    bool
-	text   string // the search text in effect (after the debounce)
-
-	search    textinput.Model
-	searching bool
-	searchSeq int
+	text   string // the filter in effect
 
 	// The result, windowed.
 	gen      int // bumped whenever the query or the data changes
 	total    int // number of matches; -1 until the first page arrives
-	cursor   int // absolute index of the selected row
-	top      int // absolute index of the first visible row
 	win      window
 	inflight *request
 	// keepID keeps the cursor on the same work order across a refresh.
 	keepID core.ID
 	busy   common.Busy
+	// prompt asks for a saved view's name.
+	prompt common.Prompt
 }
 
 // New returns the screen; its first page is fetched by Init.
 func New(c *common.Common) *Model {
 	km := c.Keys
-	arrowUp, arrowDown := km.Up, km.Down
-	arrowUp.SetKeys("up")
-	arrowDown.SetKeys("down")
-	in := textinput.New()
-	in.Prompt = "/"
-	in.Placeholder = "number, subject, account, contact, engineer, phone, region"
-	in.PromptStyle = c.Styles.InputPrompt
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
-	in.CharLimit = 100
+	l := common.NewList(c, listColumns())
+	l.FilterDebounce = SearchDebounce
+	l.SetPlaceholder("number, subject, account, contact, engineer, phone, region")
+	l.SetLen(-1)
+	saveView := key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "save view"))
+	views := key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "saved views"))
 	return &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown, home: km.Home, end: km.End,
-			arrowUp: arrowUp, arrowDown: arrowDown,
-			open: km.Open, create: km.New, search: km.Search, accept: km.AcceptSearch, clear: km.ClearSearch,
-			status: km.StatusFilter, node: km.NodeFilter, clearFilters: km.ClearFilters, sort: km.Sort, reverse: km.Reverse,
-			reload: km.Reload,
+			open: km.Open, create: km.New, status: km.StatusFilter, node: km.NodeFilter,
+			clearFilters: km.ClearFilters, sort: km.Sort, reverse: km.Reverse, reload: km.Reload,
+			saveView: saveView, views: views,
 		},
-		search: in,
+		list:   l,
 		gen:    1, // the empty window (generation 0) is never current
 		total:  -1,
 		busy:   common.NewBusy(c.Styles),
+		prompt: common.NewPrompt(c),
 	}
 }
 
@@ -101,19 +88,18 @@ func (m *Model) Init() tea.Cmd { return m.ensureCmd() }
 
 // SetSize lays the table out for a new terminal size.
 func (m *Model) SetSize(width, height int) {
-	if width != m.width {
-		m.layout = newLayout(width)
-		m.header, m.cells = "", nil
+	if width != m.list.Width() {
+		m.cells = nil
 	}
-	m.width, m.height = width, height
-	m.clamp()
+	m.list.SetSize(width, height)
 }
 
-// Capturing is true while the search field has the keyboard.
-func (m *Model) Capturing() bool { return m.searching }
+// Capturing is true while the filter field or the view-name prompt has the
+// keyboard.
+func (m *Model) Capturing() bool { return m.list.Filtering() || m.prompt.Active() }
 
 // visibleRows is how many table rows fit under the filter bar and column header.
-func (m *Model) visibleRows() int { return max(1, m.height-2) }
+func (m *Model) visibleRows() int { return m.list.Visible() }
 
 // query is the current query without its window.
 func (m *Model) query() core.WorkOrderQuery {
@@ -126,70 +112,71 @@ func (m *Model) query() core.WorkOrderQuery {
 	}
 }
 
-// Update handles keys, results, debounce ticks and change notices.
+// Update handles keys, results, the filter and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		if m.searching {
-			return m.searchKeyCmd(msg)
+		if m.prompt.Active() {
+			return m.promptKey(msg)
 		}
 		return m.keyCmd(msg)
+	case tea.MouseMsg:
+		_, ev := m.list.Update(msg)
+		return m.listEvent(ev)
 	case pageMsg:
 		return m.gotPageCmd(msg)
-	case searchTickMsg:
-		if msg.seq != m.searchSeq {
-			return nil // a later keystroke superseded this one
-		}
-		if t := strings.TrimSpace(m.search.Value()); t != m.text {
-			m.text = t
-			return m.newQueryCmd()
-		}
-		return nil
 	case common.WorkOrdersChangedMsg:
 		return m.refreshCmd()
+	case common.SetFilterMsg:
+		m.list.SetFilter(msg.Text)
+		m.text = m.list.Filter()
+		return m.newQueryCmd()
+	case common.ApplyViewMsg:
+		return m.applyView(msg.View.Query)
+	case viewSavedMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		return common.StatusCmd("Saved view " + msg.name + ": recall it with : (the palette) or V.")
 	}
-	cmd := m.busy.Update(msg)
-	if m.searching {
-		var c2 tea.Cmd
-		m.search, c2 = m.search.Update(msg) // cursor blink
-		return tea.Batch(cmd, c2)
-	}
-	return cmd
+	cmd, ev := m.list.Update(msg) // the filter's debounce, the cursor's blink
+	return tea.Batch(cmd, m.listEvent(ev), m.busy.Update(msg))
 }
 
-// keyCmd handles a key press on the table.
-func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.bindings()
-	h := m.visibleRows()
+// listEvent follows what the list did: a new filter is a new query, a move
+// may need rows, a click on the selected row opens it.
+func (m *Model) listEvent(ev common.ListEvent) tea.Cmd {
 	switch {
-	case key.Matches(msg, k.up):
-		return m.moveCmd(-1, 0)
-	case key.Matches(msg, k.down):
-		return m.moveCmd(1, 0)
-	case key.Matches(msg, k.pageUp):
-		return m.moveCmd(-h, -h)
-	case key.Matches(msg, k.pageDown):
-		return m.moveCmd(h, h)
-	case key.Matches(msg, k.home):
-		m.cursor, m.top = 0, 0
-		return m.moveCmd(0, 0)
-	case key.Matches(msg, k.end):
-		m.cursor = max(0, m.total-1)
-		return m.moveCmd(0, 0)
+	case ev.Has(common.ListFilterChanged):
+		m.text = m.list.Filter()
+		return m.newQueryCmd()
+	case ev.Has(common.ListActivated):
+		return m.openCmd()
+	case ev.Has(common.ListMoved):
+		return m.ensureCmd()
+	}
+	return nil
+}
+
+func (m *Model) openCmd() tea.Cmd {
+	if r, ok := m.Selected(); ok {
+		return common.NavigateCmd(common.Push, common.DetailScreen, r.Number)
+	}
+	return nil
+}
+
+// keyCmd handles a key: the list's first (moving, the filter), then the screen's.
+func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListHandled) {
+		return tea.Batch(cmd, m.listEvent(ev))
+	}
+	k := m.bindings()
+	switch {
 	case key.Matches(msg, k.open):
-		if r, ok := m.Selected(); ok {
-			return common.NavigateCmd(common.Push, common.DetailScreen, r.Number)
-		}
+		return m.openCmd()
 	case key.Matches(msg, k.create):
 		return common.NavigateCmd(common.Push, common.NewWorkOrderScreen, "")
-	case key.Matches(msg, k.search):
-		m.searching = true
-		m.search.CursorEnd()
-		return m.search.Focus()
-	case key.Matches(msg, k.clear):
-		if m.text != "" || m.search.Value() != "" {
-			return m.clearSearchCmd()
-		}
 	case key.Matches(msg, k.status):
 		m.status = cycle(m.status, len(statusChoices), common.Backward(msg.String()))
 		return m.newQueryCmd()
@@ -197,12 +184,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.node = cycle(m.node, len(nodeChoices), common.Backward(msg.String()))
 		return m.newQueryCmd()
 	case key.Matches(msg, k.clearFilters):
-		if m.status == 0 && m.node == 0 && m.text == "" {
-			return nil
-		}
 		m.status, m.node = 0, 0
-		m.search.SetValue("")
-		m.searchSeq++
+		m.list.SetFilter("")
 		m.text = ""
 		return m.newQueryCmd()
 	case key.Matches(msg, k.sort):
@@ -214,58 +197,12 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.newQueryCmd()
 	case key.Matches(msg, k.reload):
 		return m.refreshCmd()
+	case key.Matches(msg, k.saveView):
+		return m.prompt.Open("Save this view as", "")
+	case key.Matches(msg, k.views):
+		return func() tea.Msg { return common.OpenPaletteMsg{Query: "view "} }
 	}
 	return nil
-}
-
-// searchKeyCmd handles a key press while the search field is focused: arrows still
-// move the table, enter keeps the search, esc drops it, the rest is typing.
-func (m *Model) searchKeyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	h := m.visibleRows()
-	switch {
-	case key.Matches(msg, k.arrowUp):
-		return m.moveCmd(-1, 0)
-	case key.Matches(msg, k.arrowDown):
-		return m.moveCmd(1, 0)
-	case msg.Type == tea.KeyPgUp:
-		return m.moveCmd(-h, -h)
-	case msg.Type == tea.KeyPgDown:
-		return m.moveCmd(h, h)
-	case key.Matches(msg, k.accept):
-		m.searching = false
-		m.search.Blur()
-		// Run the search now rather than wait out the debounce.
-		m.searchSeq++
-		if t := strings.TrimSpace(m.search.Value()); t != m.text {
-			m.text = t
-			return m.newQueryCmd()
-		}
-		return nil
-	case key.Matches(msg, k.clear):
-		return m.clearSearchCmd()
-	}
-	before := m.search.Value()
-	var cmd tea.Cmd
-	m.search, cmd = m.search.Update(msg)
-	if m.search.Value() == before {
-		return cmd
-	}
-	m.searchSeq++
-	return tea.Batch(cmd, searchTickCmd(m.searchSeq))
-}
-
-// clearSearchCmd empties and leaves the search field and shows everything again.
-func (m *Model) clearSearchCmd() tea.Cmd {
-	m.searching = false
-	m.search.Blur()
-	m.search.SetValue("")
-	m.searchSeq++
-	if m.text == "" {
-		return nil
-	}
-	m.text = ""
-	return m.newQueryCmd()
 }
 
 func cycle(i, n int, back bool) int {
@@ -275,36 +212,12 @@ func cycle(i, n int, back bool) int {
 	return (i + 1) % n
 }
 
-// moveCmd moves the cursor by delta and the first visible row by scroll, keeps both in
-// range and fetches rows the view now needs.
-func (m *Model) moveCmd(delta, scroll int) tea.Cmd {
-	m.cursor += delta
-	m.top += scroll
-	m.clamp()
-	return m.ensureCmd()
-}
-
-// clamp keeps the cursor on a row and the cursor inside the visible rows.
-func (m *Model) clamp() {
-	n := max(0, m.total)
-	h := m.visibleRows()
-	m.cursor = min(m.cursor, n-1)
-	m.cursor = max(m.cursor, 0)
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	m.top = min(m.top, max(0, n-h))
-	m.top = max(m.top, 0)
-}
-
 // newQueryCmd starts a new query: the cursor goes to the top. Until its first page
 // arrives the old rows stay on screen, which reads better than a blank flash.
 func (m *Model) newQueryCmd() tea.Cmd {
 	m.gen++
-	m.cursor, m.top, m.keepID = 0, 0, 0
+	m.keepID = 0
+	m.list.Select(0)
 	return m.ensureCmd()
 }
 
@@ -323,7 +236,7 @@ func (m *Model) refreshCmd() tea.Cmd {
 // flight at a time; when it lands, ensure runs again and catches up with the cursor.
 func (m *Model) ensureCmd() tea.Cmd {
 	h := m.visibleRows()
-	lo, hi := m.top, m.top+h
+	lo, hi := m.list.Top(), m.list.Top()+h
 	if m.total >= 0 {
 		hi = min(hi, m.total)
 	}
@@ -346,7 +259,7 @@ func (m *Model) ensureCmd() tea.Cmd {
 	if !q.Plain() {
 		span = max(10*h, 3000)
 	}
-	start := max(0, m.cursor-span/2)
+	start := max(0, m.list.Cursor()-span/2)
 	q.Offset, q.Limit = start, span
 	req := request{gen: m.gen, q: q}
 	m.inflight = &req
@@ -372,20 +285,13 @@ func (m *Model) gotPageCmd(msg pageMsg) tea.Cmd {
 	}
 	m.win = window{gen: msg.gen, start: msg.start, rows: msg.page.Rows}
 	m.total = msg.page.Total
+	m.list.SetLen(m.total)
 	if m.keepID != 0 {
-		for i := range m.win.rows {
-			if m.win.rows[i].ID == m.keepID {
-				at := m.win.start + i
-				if m.top > 0 {
-					m.top += at - m.cursor // the row stays on the same screen line
-				} // at the top of the list new rows come into view above it
-				m.cursor = at
-				break
-			}
+		if i := slices.IndexFunc(m.win.rows, func(r core.WorkOrderRow) bool { return r.ID == m.keepID }); i >= 0 {
+			m.list.Follow(m.win.start + i) // the row stays on the same screen line
 		}
 		m.keepID = 0
 	}
-	m.clamp()
 	return m.ensureCmd()
 }
 
@@ -403,7 +309,7 @@ func (m *Model) Selected() (core.WorkOrderRow, bool) {
 	if m.total <= 0 {
 		return core.WorkOrderRow{}, false
 	}
-	r, ok := m.row(m.cursor)
+	r, ok := m.row(m.list.Cursor())
 	if !ok {
 		return core.WorkOrderRow{}, false
 	}
@@ -412,27 +318,27 @@ func (m *Model) Selected() (core.WorkOrderRow, bool) {
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
-	k := m.bindings()
-	if m.searching {
-		return []key.Binding{k.arrowUp, k.arrowDown, k.accept, k.clear}
+	if m.prompt.Active() {
+		return m.prompt.Keys()
 	}
+	if m.list.Filtering() {
+		return m.list.ShortHelp()
+	}
+	k := m.bindings()
 	// Short names for the footer; full help has the long ones.
 	short := func(b key.Binding, desc string) key.Binding {
 		b.SetHelp(b.Help().Key, desc)
 		return b
 	}
-	return []key.Binding{k.open, short(k.create, "new"), k.search, short(k.status, "status"), short(k.node, "node"), short(k.sort, "sort")}
+	return append([]key.Binding{k.open, short(k.create, "new"), short(k.status, "status"), short(k.node, "node"), short(k.sort, "sort")}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists every key of the screen in columns.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
-	if m.searching {
-		return [][]key.Binding{{k.arrowUp, k.arrowDown}, {k.accept, k.clear}}
-	}
 	return [][]key.Binding{
-		{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end},
-		{k.open, k.create, k.search, k.clear, k.reload},
+		m.list.FullHelp(),
+		{k.open, k.create, k.reload, k.saveView, k.views},
 		{k.status, k.node, k.clearFilters, k.sort, k.reverse},
 	}
 }
@@ -441,12 +347,42 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) bindings() keyMap {
 	k := m.keys
 	_, selected := m.Selected()
-	many := m.total > 1
 	k.open.SetEnabled(selected)
-	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(many)
-	}
-	k.clear.SetEnabled(m.searching || m.text != "")
 	k.clearFilters.SetEnabled(m.status != 0 || m.node != 0 || m.text != "")
 	return k
+}
+
+// --- saved views
+
+// viewSavedMsg is the outcome of saving a view.
+type viewSavedMsg struct {
+	name string
+	err  error
+}
+
+// promptKey handles a key while the view's name is asked for.
+func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
+	name, done, cmd := m.prompt.Update(msg)
+	if !done || name == "" {
+		return cmd
+	}
+	svc, as := m.c.Svc, m.c.Actor
+	v := core.SavedView{Name: name, Screen: "work-orders", Query: core.ViewQuery{
+		Status: statusChoices[m.status], Node: nodeChoices[m.node], Sort: string(sortChoices[m.sort].key), Asc: m.asc, Text: m.text,
+	}}
+	return func() tea.Msg {
+		saved, err := svc.SaveView(as, v)
+		return viewSavedMsg{name: saved.Name, err: err}
+	}
+}
+
+// applyView takes a saved view's filters, sort and text.
+func (m *Model) applyView(q core.ViewQuery) tea.Cmd {
+	m.status = max(0, slices.Index(statusChoices, q.Status))
+	m.node = max(0, slices.Index(nodeChoices, q.Node))
+	m.sort = max(0, slices.IndexFunc(sortChoices, func(s sortChoice) bool { return string(s.key) == q.Sort }))
+	m.asc = q.Asc
+	m.list.SetFilter(strings.TrimSpace(q.Text))
+	m.text = m.list.Filter()
+	return m.newQueryCmd()
 }

@@ -63,6 +63,36 @@ func (m *Model) land(t testing.TB) {
 	}
 }
 
+// debounceTick runs cmd (a keystroke's commands) and returns the filter's
+// debounce tick among its messages.
+func debounceTick(t testing.TB, cmd tea.Cmd) tea.Msg {
+	t.Helper()
+	var find func(c tea.Cmd) tea.Msg
+	find = func(c tea.Cmd) tea.Msg {
+		if c == nil {
+			return nil
+		}
+		switch msg := c().(type) {
+		case tea.BatchMsg:
+			for _, x := range msg {
+				if m := find(x); m != nil {
+					return m
+				}
+			}
+		default:
+			if fmt.Sprintf("%T", msg) == "common.filterTickMsg" {
+				return msg
+			}
+		}
+		return nil
+	}
+	m := find(cmd)
+	if m == nil {
+		t.Fatal("the keystroke started no debounce tick")
+	}
+	return m
+}
+
 func press(s string) tea.KeyMsg {
 	switch s {
 	case "down":
@@ -83,24 +113,24 @@ func TestSearchDebounceDropsStale(t *testing.T) {
 		t.Fatalf("total %d", m.total)
 	}
 	m.Update(press("/"))
-	m.Update(press("c"))
-	m.Update(press("h"))
-	if m.searchSeq != 2 || m.text != "" {
-		t.Fatalf("typing must not search before the debounce: seq %d, text %q", m.searchSeq, m.text)
+	c1 := m.Update(press("c"))
+	c2 := m.Update(press("h"))
+	if m.text != "" {
+		t.Fatalf("typing must not search before the debounce: text %q", m.text)
 	}
+	tick1, tick2 := debounceTick(t, c1), debounceTick(t, c2)
 	genBefore := m.gen
-	if cmd := m.Update(searchTickMsg{seq: 1}); cmd != nil || m.gen != genBefore || m.text != "" {
-		t.Fatalf("the first keystroke's tick is stale and must do nothing (gen %d→%d, text %q)", genBefore, m.gen, m.text)
+	if cmd := m.Update(tick1); m.gen != genBefore || m.text != "" {
+		t.Fatalf("the first keystroke's tick is stale and must do nothing (gen %d→%d, text %q, cmd %v)", genBefore, m.gen, m.text, cmd != nil)
 	}
-	m.Update(searchTickMsg{seq: 2})
+	m.Update(tick2)
 	if m.text != "ch" || m.gen != genBefore+1 || m.inflight == nil || m.inflight.q.Text != "ch" {
 		t.Fatalf("the last tick should search for %q: text %q, gen %d, inflight %+v", "ch", m.text, m.gen, m.inflight)
 	}
 	stale := *m.inflight
 
 	// The user types on before that search returns; its result must not show.
-	m.Update(press("i"))
-	m.Update(searchTickMsg{seq: m.searchSeq})
+	m.Update(debounceTick(t, m.Update(press("i"))))
 	if m.text != "chi" {
 		t.Fatalf("text %q", m.text)
 	}
@@ -134,11 +164,11 @@ func TestVirtualised(t *testing.T) {
 		m.Update(press("pgdown"))
 		m.land(t)
 	}
-	if m.cursor != 600 || m.top != 600 {
-		t.Fatalf("cursor %d top %d after 30 pages of 20", m.cursor, m.top)
+	if c, top := m.list.Cursor(), m.list.Top(); c != 600 || top != 600 {
+		t.Fatalf("cursor %d top %d after 30 pages of 20", c, top)
 	}
-	if m.win.start > m.top || m.win.end() < m.top+h {
-		t.Fatalf("window [%d,%d) does not cover the visible rows [%d,%d)", m.win.start, m.win.end(), m.top, m.top+h)
+	if top := m.list.Top(); m.win.start > top || m.win.end() < top+h {
+		t.Fatalf("window [%d,%d) does not cover the visible rows [%d,%d)", m.win.start, m.win.end(), top, top+h)
 	}
 	v := m.View()
 	if n := strings.Count(v, "\n") + 1; n != 22 {

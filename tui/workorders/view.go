@@ -1,105 +1,50 @@
 package workorders
 
 import (
-	"fmt"
-	"strings"
-	"time"
-
 	"switchboard/core"
 	"switchboard/tui/common"
 )
 
 // View draws the filter bar, the column header and only the visible rows.
 func (m *Model) View() string {
-	var b strings.Builder
-	b.Grow((m.width + 16) * m.height)
-	b.WriteString(m.filterBar())
-	b.WriteByte('\n')
-	if m.header == "" {
-		m.header = m.c.Styles.TableHeader.Render(m.layout.header)
+	m.list.Empty = "No work orders yet: press n to create one."
+	if m.status != 0 || m.node != 0 {
+		m.list.Empty = "No work orders match: press c to clear the filters."
 	}
-	b.WriteString(m.header)
-	h := m.visibleRows()
-	if m.total == 0 && m.win.gen == m.gen {
-		m.writeEmpty(&b, h)
-		return b.String()
+	if m.list.Filter() != "" {
+		m.list.NoMatch = "No work orders match: esc clears the filter, c all filters."
 	}
 	now := m.c.Now()
-	for i := m.top; i < m.top+h; i++ {
-		b.WriteByte('\n')
-		if m.total >= 0 && i >= m.total {
-			continue // past the last row: blank line
-		}
+	v := m.list.View(m.filterBar(), m.busy.View(), func(i int) common.Row {
 		r, ok := m.row(i)
-		if !ok {
-			b.WriteString(m.c.Styles.Placeholder.Render(common.Fit("  ·", m.width)))
-			continue
+		if !ok || m.win.gen == 0 {
+			return common.Row{Loading: true}
 		}
-		b.WriteString(m.renderRow(r, i == m.cursor, now))
+		cells := make([]string, len(columns))
+		for j, c := range columns {
+			cells[j] = c.cell(r, now)
+		}
+		return common.Row{Cells: cells, Style: func(col int, cell string) string { return m.styledCell(col, r, cell) }}
+	})
+	if m.prompt.Active() {
+		// The prompt takes the filter bar's line while it asks.
+		if i := indexNewline(v); i >= 0 {
+			v = m.prompt.View(m.c.Styles, m.list.Width()) + v[i:]
+		}
 	}
-	return b.String()
+	return v
 }
 
-func (m *Model) writeEmpty(b *strings.Builder, h int) {
-	msg := "No work orders yet: press n to create one."
-	if m.status != 0 || m.node != 0 || m.text != "" {
-		msg = "No work orders match: press c to clear the filters."
-	}
-	for i := 0; i < h; i++ {
-		b.WriteByte('\n')
-		if i == 1 {
-			b.WriteString(m.c.Styles.Muted.Render(common.Fit("  "+msg, m.width)))
+func indexNewline(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			return i
 		}
 	}
+	return -1
 }
 
-// renderRow draws one row. Cells are cut and padded by display width, so Chinese
-// text (two cells a character) keeps the columns aligned.
-func (m *Model) renderRow(r *core.WorkOrderRow, selected bool, now time.Time) string {
-	st := m.c.Styles
-	var b strings.Builder
-	if selected {
-		b.WriteString("> ")
-	} else {
-		b.WriteString("  ")
-	}
-	first := true
-	for i, c := range columns {
-		w := m.layout.widths[i]
-		if w == 0 {
-			continue
-		}
-		if !first {
-			b.WriteByte(' ')
-		}
-		first = false
-		// Status and priority cells are coloured, except on the selected row, whose
-		// own style must run unbroken across the line. They take few values, so
-		// their rendering is cached per layout.
-		if !selected && (c.title == "status" || c.title == "priority") {
-			b.WriteString(m.styledCell(i, r))
-			continue
-		}
-		v := common.Clean(c.cell(r, now))
-		if c.right {
-			v = common.FitRight(v, w)
-		} else {
-			v = common.Fit(v, w)
-		}
-		b.WriteString(v)
-	}
-	line := b.String()
-	if pad := m.width - common.Width(line); pad > 0 {
-		line += strings.Repeat(" ", pad)
-	}
-	if selected {
-		return st.SelectedRow.Render(line)
-	}
-	return line
-}
-
-// filterBar shows the filters, the sort and the search on the left and the
-// position in the result on the right.
+// filterBar is the left of the title line: the filters and the sort.
 func (m *Model) filterBar() string {
 	st := m.c.Styles
 	item := func(k, v string) string { return st.FilterKey.Render(k+" ") + st.FilterValue.Render(v) }
@@ -114,35 +59,7 @@ func (m *Model) filterBar() string {
 	if m.asc {
 		order = sortChoices[m.sort].asc
 	}
-	left := item("status", status) + "  " + item("node", node) + "  " + item("sort", order)
-	switch {
-	case m.searching:
-		// The field takes the room the position on the right leaves.
-		m.search.Width = max(8, m.width-common.Width(left)-2-common.Width(m.search.Prompt)-20)
-		left += "  " + m.search.View()
-	case m.text != "":
-		left += "  " + item("search", fmt.Sprintf("%q", m.text))
-	}
-
-	var right string
-	switch {
-	case m.total < 0:
-		right = "loading…"
-	case m.total == 0:
-		right = "0 of 0"
-	default:
-		right = common.Thousands(m.cursor+1) + " of " + common.Thousands(m.total)
-	}
-	if s := m.busy.View(); s != "" {
-		right = s + " " + right
-	}
-	right = st.Muted.Render(right)
-	room := m.width - common.Width(right) - 1
-	if common.Width(left) > room {
-		left = common.Truncate(left, room)
-	}
-	gap := max(1, m.width-common.Width(left)-common.Width(right))
-	return left + strings.Repeat(" ", gap) + right
+	return item("status", status) + "  " + item("node", node) + "  " + item("sort", order)
 }
 
 // cellKey names a rendered status or priority cell.
@@ -151,21 +68,23 @@ type cellKey struct {
 	value string
 }
 
-// styledCell renders the status or priority cell of r in column col, from the cache.
-func (m *Model) styledCell(col int, r *core.WorkOrderRow) string {
-	c := columns[col]
-	v := c.cell(r, time.Time{})
-	k := cellKey{col, v}
+// styledCell colours a fitted status or priority cell of r, from a cache: they
+// take few values, and colouring is most of the cost of drawing a row.
+func (m *Model) styledCell(col int, r *core.WorkOrderRow, fitted string) string {
+	if col != colStatus && col != colPriority {
+		return fitted
+	}
+	k := cellKey{col, fitted}
 	if s, ok := m.cells[k]; ok {
 		return s
 	}
-	s := common.Fit(common.Clean(v), m.layout.widths[col])
 	st, ok := m.c.Styles.Status[r.Status]
-	if c.title == "priority" {
+	if col == colPriority {
 		st, ok = m.c.Styles.Priority[r.Priority]
 	}
+	s := fitted
 	if ok {
-		s = st.Render(s)
+		s = st.Render(fitted)
 	}
 	if m.cells == nil || len(m.cells) > 64 {
 		m.cells = make(map[cellKey]string) // values outside the known sets: stay small
