@@ -94,7 +94,9 @@ func (p *picker) setData(ps []core.Provider, es []core.Engineer, loads map[core.
 	p.loaded, p.loads = true, loads
 	ps = slices.DeleteFunc(slices.Clone(ps), func(x core.Provider) bool { return x.Disabled })
 	p.engineers = slices.DeleteFunc(slices.Clone(es), func(x core.Engineer) bool { return x.Disabled })
-	p.providers.Set(ps, func(x core.Provider) string { return x.Name + " " + x.TenantID + " " + strings.Join(p.regions(x.ID), " ") })
+	p.providers.Set(ps, func(x core.Provider) string {
+		return x.Name + " " + x.TenantID + " " + strings.Join(p.regions(x.ID), " ")
+	})
 	p.refilter()
 }
 
