@@ -7,7 +7,6 @@ package rules
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -95,7 +94,6 @@ const (
 )
 
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end    key.Binding
 	create, edit, toggle, moveUp, moveDown   key.Binding
 	test, whatIf, del, confirm, reload, back key.Binding
 	runTest, open                            key.Binding
@@ -107,15 +105,16 @@ type Model struct {
 	keys   keyMap
 	width  int
 	height int
-	table  common.Table
+	// list is the rules' cursor, window and "/" filter; shown are the rules
+	// the filter keeps (all of them without one).
+	list  *common.List
+	shown common.Filtered[core.Rule]
 
 	rules     []core.Rule
 	engineers map[core.ID]core.Engineer
 	providers map[core.ID]core.Provider
 	loaded    bool
 	seq       int
-	cursor    int
-	top       int
 	busy      common.Busy
 
 	// moves are the re-orderings not yet written, in key-press order; the list
@@ -154,10 +153,13 @@ func New(c *common.Common) *Model {
 	in.TextStyle = c.Styles.InputText
 	in.PlaceholderStyle = c.Styles.InputPlaceholder
 	in.CharLimit = 20
+	l := common.NewList(c, columns)
+	l.KeyMap.PageDown = common.Without(l.KeyMap.PageDown, " ") // space switches a rule
+	l.SetPlaceholder("name, condition, engineer")
 	m := &Model{
-		c: c,
+		c:    c,
+		list: l,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: common.Without(km.PageDown, " "), home: km.Home, end: km.End,
 			create: km.NewRule, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			test: km.Test, whatIf: km.WhatIf, del: km.Delete, confirm: km.Confirm, reload: km.Reload, back: back,
 			runTest: runTest, open: km.Open,
@@ -179,9 +181,6 @@ func (m *Model) reloadCmd() tea.Cmd {
 
 // SetSize lays the screen out.
 func (m *Model) SetSize(width, height int) {
-	if width != m.width {
-		m.table = common.NewTable(columns, width)
-	}
 	m.width, m.height = width, height
 	m.number.Width = max(10, width-20)
 	if m.form != nil {
@@ -190,7 +189,7 @@ func (m *Model) SetSize(width, height int) {
 	if m.whatIf != nil {
 		m.whatIf.setSize(width, height)
 	}
-	m.clamp()
+	m.list.SetSize(width, 2+m.rowsRoom())
 }
 
 // Capturing is true while a text field has the keyboard.
@@ -200,6 +199,10 @@ func (m *Model) Capturing() bool {
 		return true
 	case modeForm:
 		return m.form.capturing()
+	case modeList:
+		return m.list.Filtering()
+	case modeWhatIf:
+		return m.whatIf.capturing()
 	}
 	return false
 }
@@ -207,17 +210,32 @@ func (m *Model) Capturing() bool {
 // Rules are the rules as the screen shows them, in priority order.
 func (m *Model) Rules() []core.Rule { return m.rules }
 
-// Cursor is the index of the selected rule.
-func (m *Model) Cursor() int { return m.cursor }
+// Cursor is the index of the selected rule among those shown.
+func (m *Model) Cursor() int { return m.list.Cursor() }
 
 // Pending reports how many re-orderings are not yet written.
 func (m *Model) Pending() int { return len(m.moves) }
 
 func (m *Model) selected() (core.Rule, bool) {
-	if m.cursor < 0 || m.cursor >= len(m.rules) {
+	r := m.shown.Ref(m.list.Cursor())
+	if r == nil {
 		return core.Rule{}, false
 	}
-	return m.rules[m.cursor], true
+	return *r, true
+}
+
+// refilter shows the rules the filter keeps, the cursor on rule keep (0:
+// where it was).
+func (m *Model) refilter(keep core.ID) {
+	m.shown.Set(m.rules, func(r core.Rule) string {
+		return strings.Join([]string{r.Name, r.When, m.targetText(&r)}, " ")
+	})
+	m.shown.Apply(m.list.Filter())
+	m.list.SetLen(m.shown.Len())
+	if i := m.shown.Index(func(r core.Rule) bool { return r.ID == keep }); keep != 0 && i >= 0 {
+		m.list.Select(i)
+	}
+	m.list.SetSize(m.width, 2+m.rowsRoom())
 }
 
 // Update handles keys, results and change notices.
@@ -225,6 +243,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
 		return m.keyCmd(msg)
+	case tea.MouseMsg:
+		if m.mode == modeList {
+			_, ev := m.list.Update(msg)
+			return m.listEvent(ev)
+		}
+		return nil
 	case loadedMsg:
 		return m.loadedCmd(msg)
 	case movedMsg:
@@ -288,6 +312,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	var cmds []tea.Cmd
 	cmds = append(cmds, m.busy.Update(msg))
 	switch m.mode {
+	case modeList:
+		c, ev := m.list.Update(msg)
+		cmds = append(cmds, c, m.listEvent(ev))
 	case modeTestFor:
 		var c tea.Cmd
 		m.number, c = m.number.Update(msg) // cursor blink
@@ -330,10 +357,25 @@ func (m *Model) loadedCmd(msg loadedMsg) tea.Cmd {
 		m.providers[p.ID] = p
 	}
 	m.loaded = true
-	if i := slices.IndexFunc(m.rules, func(r core.Rule) bool { return r.ID == keep }); i >= 0 {
-		m.cursor = i
+	m.refilter(keep)
+	return nil
+}
+
+// listEvent follows what the list did: a new filter shows other rules; a
+// move closes the test shown for the rule left.
+func (m *Model) listEvent(ev common.ListEvent) tea.Cmd {
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter(0)
 	}
-	m.clamp()
+	if ev.Has(common.ListMoved) {
+		m.test, m.testErr = nil, ""
+		m.list.SetSize(m.width, 2+m.rowsRoom())
+	}
+	if ev.Has(common.ListActivated) && m.may {
+		if r, ok := m.selected(); ok {
+			return m.openFormCmd(&r)
+		}
+	}
 	return nil
 }
 
@@ -361,30 +403,19 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return common.StatusCmd("Nothing deleted.")
 	}
 	k := m.bindings()
-	h := m.rowsRoom()
+	// K and J move rules: the list must not take them for paging.
 	switch {
-	case key.Matches(msg, k.back):
-		m.test, m.testErr = nil, ""
 	case key.Matches(msg, k.moveUp):
 		return m.moveCmd(-1)
 	case key.Matches(msg, k.moveDown):
 		return m.moveCmd(1)
-	case key.Matches(msg, k.up):
-		m.cursor--
+	}
+	if cmd, ev := m.list.Update(msg); ev.Has(common.ListHandled) {
+		return tea.Batch(cmd, m.listEvent(ev))
+	}
+	switch {
+	case key.Matches(msg, k.back):
 		m.test, m.testErr = nil, ""
-	case key.Matches(msg, k.down):
-		m.cursor++
-		m.test, m.testErr = nil, ""
-	case key.Matches(msg, k.pageUp):
-		m.cursor -= h
-		m.top -= h
-	case key.Matches(msg, k.pageDown):
-		m.cursor += h
-		m.top += h
-	case key.Matches(msg, k.home):
-		m.cursor = 0
-	case key.Matches(msg, k.end):
-		m.cursor = len(m.rules) - 1
 	case key.Matches(msg, k.create):
 		return m.openFormCmd(nil)
 	case key.Matches(msg, k.edit):
@@ -411,8 +442,9 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case !m.may && key.Matches(msg, m.keys.create, m.keys.edit, m.keys.toggle, m.keys.moveUp, m.keys.moveDown, m.keys.del):
 		// Disabled for this user: say why rather than do nothing.
 		return common.ErrorCmd(common.Sentence(m.why))
+	case m.list.Filter() != "" && key.Matches(msg, m.keys.moveUp, m.keys.moveDown):
+		return common.ErrorCmd(common.Sentence("Rules are moved in the whole list: esc clears the filter first."))
 	}
-	m.clamp()
 	return nil
 }
 
@@ -420,7 +452,7 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 // the new order at once and the cursor follows the rule; the write is queued
 // behind any still in flight, so fast key presses land in the order pressed.
 func (m *Model) moveCmd(d int) tea.Cmd {
-	i := m.cursor
+	i := m.list.Cursor() // without a filter, the index in m.rules
 	j := i + d
 	if i < 0 || i >= len(m.rules) || j < 0 || j >= len(m.rules) {
 		return nil
@@ -429,9 +461,8 @@ func (m *Model) moveCmd(d int) tea.Cmd {
 	for x := range m.rules {
 		m.rules[x].Priority = x + 1
 	}
-	m.cursor = j
 	m.test, m.testErr = nil, ""
-	m.clamp()
+	m.refilter(m.rules[j].ID)
 	m.moves = append(m.moves, move{id: m.rules[j].ID, to: j + 1})
 	return m.nextMoveCmd()
 }
@@ -478,11 +509,8 @@ func (m *Model) movedCmd(msg movedMsg) tea.Cmd {
 		m.pendingCursor = r.ID
 	}
 	m.rules = msg.rules
-	if i := slices.IndexFunc(m.rules, func(r core.Rule) bool { return r.ID == m.pendingCursor }); i >= 0 {
-		m.cursor = i
-	}
+	m.refilter(m.pendingCursor)
 	m.pendingCursor = 0
-	m.clamp()
 	return status
 }
 
@@ -525,20 +553,7 @@ func (m *Model) openFormCmd(r *core.Rule) tea.Cmd {
 func (m *Model) rowsRoom() int {
 	avail := max(1, m.height-2)
 	panel := min(len(m.panelLines()), avail/2)
-	return max(1, min(max(1, len(m.rules)), avail-panel))
-}
-
-func (m *Model) clamp() {
-	n := len(m.rules)
-	h := m.rowsRoom()
-	m.cursor = max(0, min(m.cursor, n-1))
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	m.top = max(0, min(m.top, n-h))
+	return max(1, min(max(1, m.shown.Len()), avail-panel))
 }
 
 // ShortHelp lists the keys that apply now.
@@ -556,8 +571,11 @@ func (m *Model) ShortHelp() []key.Binding {
 		n := key.NewBinding(key.WithHelp("any other key", "keep"))
 		return []key.Binding{c, n}
 	}
+	if m.list.Filtering() {
+		return m.list.ShortHelp()
+	}
 	k := m.bindings()
-	return []key.Binding{k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.test, k.whatIf, k.del}
+	return append([]key.Binding{k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.test, k.whatIf, k.del}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists every key of the screen.
@@ -572,7 +590,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	k := m.bindings()
 	return [][]key.Binding{
-		{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end},
+		m.list.FullHelp(),
 		{k.moveUp, k.moveDown, k.toggle, k.del},
 		{k.create, k.edit, k.test, k.whatIf, k.reload, k.back},
 	}
@@ -581,12 +599,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 func (m *Model) bindings() keyMap {
 	k := m.keys
 	_, has := m.selected()
-	many := len(m.rules) > 1
-	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(many)
-	}
-	k.moveUp.SetEnabled(m.may && m.cursor > 0 && has)
-	k.moveDown.SetEnabled(m.may && m.cursor < len(m.rules)-1 && has)
+	whole := m.list.Filter() == ""
+	k.moveUp.SetEnabled(m.may && whole && m.list.Cursor() > 0 && has)
+	k.moveDown.SetEnabled(m.may && whole && m.list.Cursor() < len(m.rules)-1 && has)
 	k.create.SetEnabled(m.may && m.loaded)
 	k.edit.SetEnabled(m.may && has)
 	k.toggle.SetEnabled(m.may && has)
@@ -598,7 +613,7 @@ func (m *Model) bindings() keyMap {
 	k.del.SetEnabled(m.may && has)
 	k.test.SetEnabled(has)
 	k.whatIf.SetEnabled(m.loaded)
-	k.back.SetEnabled(m.test != nil || m.testErr != "")
+	k.back.SetEnabled((m.test != nil || m.testErr != "") && m.list.Filter() == "")
 	k.back.SetHelp("esc", "close test")
 	return k
 }

@@ -33,21 +33,20 @@ func (m *Model) View() string {
 		return m.whatIf.view()
 	}
 	st := m.c.Styles
-	lines := make([]string, 0, m.height)
-	lines = append(lines, m.titleBar(), st.TableHeader.Render(m.table.Header))
 	rows := m.rowsRoom()
-	switch {
-	case !m.loaded:
-	case len(m.rules) == 0:
-		msg := "  No dispatch rules yet: every new work order waits in the manual queue."
-		if m.may {
-			msg += " Press n to add a rule."
-		}
-		lines = append(lines, st.Muted.Render(common.Truncate(msg, m.width)))
-	default:
-		for i := m.top; i < min(len(m.rules), m.top+rows); i++ {
-			lines = append(lines, m.renderRow(&m.rules[i], i == m.cursor))
-		}
+	msg := "No dispatch rules yet: every new work order waits in the manual queue."
+	if m.may {
+		msg += " Press n to add a rule."
+	}
+	m.list.Empty = msg
+	m.list.SetSize(m.width, 2+rows)
+	title := st.Title.Render("Dispatch rules") + st.Muted.Render(" — tried in priority order; the first match assigns")
+	lines := strings.Split(m.list.View(title, m.counts(), func(i int) common.Row {
+		r := m.shown.At(i)
+		return m.row(&r)
+	}), "\n")
+	if !m.loaded {
+		lines = lines[:min(2, len(lines))]
 	}
 	for len(lines) < 2+rows {
 		lines = append(lines, "")
@@ -74,9 +73,9 @@ func (m *Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) titleBar() string {
-	st := m.c.Styles
-	left := st.Title.Render("Dispatch rules") + st.Muted.Render(" — tried in priority order; the first match assigns")
+// counts are the title line's right side: how many rules, how many on, or
+// the order being saved.
+func (m *Model) counts() string {
 	var right string
 	switch {
 	case !m.loaded:
@@ -90,17 +89,16 @@ func (m *Model) titleBar() string {
 				on++
 			}
 		}
-		right = fmt.Sprintf("%d rules, %d on", len(m.rules), on)
+		right = fmt.Sprintf("%d rules, %d on ·", len(m.rules), on)
 	}
 	if s := m.busy.View(); s != "" {
 		right = s + " " + right
 	}
-	right = st.Muted.Render(right)
-	left = common.Truncate(left, max(0, m.width-common.Width(right)-1))
-	return common.Truncate(left+strings.Repeat(" ", max(1, m.width-common.Width(left)-common.Width(right)))+right, m.width)
+	return right
 }
 
-func (m *Model) renderRow(r *core.Rule, cursor bool) string {
+// row draws one rule: switched-off rules are dimmed.
+func (m *Model) row(r *core.Rule) common.Row {
 	st := m.c.Styles
 	on := "on"
 	if !r.Enabled {
@@ -119,7 +117,7 @@ func (m *Model) renderRow(r *core.Rule, cursor bool) string {
 		}
 		return s
 	}
-	return m.table.Line(st, cells, cursor, style)
+	return common.Row{Cells: cells, Style: style}
 }
 
 // engineerName names an engineer, or says the engineer is gone.

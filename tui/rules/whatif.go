@@ -36,21 +36,20 @@ func whatIfCmd(svc *core.Service, seq int) tea.Cmd {
 }
 
 // whatIf shows where the rule set would send the waiting work orders now,
-// without writing anything.
+// without writing anything; "/" filters the proposals.
 type whatIf struct {
 	c      *common.Common
 	keys   keyMap
 	width  int
 	height int
-	table  common.Table
+	list   *common.List
+	shown  common.Filtered[core.Proposal]
 
 	seq       int
 	loaded    bool
 	proposals []core.Proposal
 	waiting   int
 	err       error
-	cursor    int
-	top       int
 	// stale is set when work orders changed since the run.
 	stale bool
 	busy  common.Busy
@@ -69,19 +68,22 @@ func newWhatIf(c *common.Common) *whatIf {
 	back.SetHelp("esc", "back to rules")
 	again := km.WhatIf
 	again.SetHelp("w", "run again")
+	l := common.NewList(c, whatIfColumns)
+	l.Y = 2
+	l.NoTitle = true
+	l.Empty = "Nothing waits at the dispatch node."
+	l.SetPlaceholder("number, subject, engineer, rule")
 	return &whatIf{
 		c:    c,
-		keys: keyMap{up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown, home: km.Home, end: km.End, back: back, whatIf: again, open: km.Open},
+		keys: keyMap{back: back, whatIf: again, open: km.Open},
 		busy: common.NewBusy(c.Styles),
+		list: l,
 	}
 }
 
 func (w *whatIf) setSize(width, height int) {
-	if width != w.width {
-		w.table = common.NewTable(whatIfColumns, width)
-	}
 	w.width, w.height = width, height
-	w.clamp()
+	w.list.SetSize(width, max(2, height-3))
 }
 
 func (w *whatIf) runCmd() tea.Cmd {
@@ -97,63 +99,50 @@ func (w *whatIf) update(msg whatIfMsg) {
 	w.busy.Stop()
 	w.loaded = true
 	w.proposals, w.waiting, w.err = msg.proposals, msg.waiting, msg.err
-	w.clamp()
+	w.shown.Set(w.proposals, func(p core.Proposal) string {
+		return strings.Join([]string{p.Number, p.Subject, p.EngineerName, p.RuleName, p.Reason}, " ")
+	})
+	w.shown.Apply(w.list.Filter())
+	w.list.SetLen(w.shown.Len())
 }
 
-func (w *whatIf) rows() int { return max(1, w.height-4) }
-
-func (w *whatIf) clamp() {
-	n := len(w.proposals)
-	h := w.rows()
-	w.cursor = max(0, min(w.cursor, n-1))
-	if w.cursor < w.top {
-		w.top = w.cursor
-	}
-	if w.cursor >= w.top+h {
-		w.top = w.cursor - h + 1
-	}
-	w.top = max(0, min(w.top, n-h))
-}
+// capturing reports whether the filter has the keyboard.
+func (w *whatIf) capturing() bool { return w.list.Filtering() }
 
 // keyCmd handles a key; done is true when the user leaves.
 func (w *whatIf) keyCmd(msg tea.KeyMsg) (tea.Cmd, bool) {
+	cmd, ev := w.list.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		w.shown.Apply(w.list.Filter())
+		w.list.SetLen(w.shown.Len())
+	}
+	if ev.Has(common.ListHandled) {
+		return cmd, false
+	}
 	k := w.keys
-	h := w.rows()
 	switch {
 	case key.Matches(msg, k.back):
 		return nil, true
 	case key.Matches(msg, k.whatIf):
 		return w.runCmd(), false
-	case key.Matches(msg, k.up):
-		w.cursor--
-	case key.Matches(msg, k.down):
-		w.cursor++
-	case key.Matches(msg, k.pageUp):
-		w.cursor -= h
-		w.top -= h
-	case key.Matches(msg, k.pageDown):
-		w.cursor += h
-		w.top += h
-	case key.Matches(msg, k.home):
-		w.cursor = 0
-	case key.Matches(msg, k.end):
-		w.cursor = len(w.proposals) - 1
 	case key.Matches(msg, k.open):
-		if w.cursor < len(w.proposals) {
-			return common.NavigateCmd(common.Push, common.DetailScreen, w.proposals[w.cursor].Number), false
+		if p := w.shown.Ref(w.list.Cursor()); p != nil {
+			return common.NavigateCmd(common.Push, common.DetailScreen, p.Number), false
 		}
 	}
-	w.clamp()
 	return nil, false
 }
 
 func (w *whatIf) shortHelp() []key.Binding {
-	return []key.Binding{w.keys.back, w.keys.whatIf, w.keys.open}
+	if w.list.Filtering() {
+		return w.list.ShortHelp()
+	}
+	return append([]key.Binding{w.keys.back, w.keys.whatIf, w.keys.open}, w.list.ShortHelp()...)
 }
 
 func (w *whatIf) fullHelp() [][]key.Binding {
 	k := w.keys
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.open, k.whatIf, k.back}}
+	return [][]key.Binding{w.list.FullHelp(), {k.open, k.whatIf, k.back}}
 }
 
 func (w *whatIf) view() string {
@@ -164,15 +153,17 @@ func (w *whatIf) view() string {
 	if s := w.busy.View(); s != "" {
 		title += " " + s
 	}
-	add(title)
 	switch {
 	case !w.loaded:
+		add(title)
 		add(st.Muted.Render("  trying every rule on the waiting work orders…"))
 		return strings.Join(lines, "\n")
 	case w.err != nil:
+		add(title)
 		add(st.Error.Render("  " + w.err.Error()))
 		return strings.Join(lines, "\n")
 	}
+	add(w.list.TitleLine(title, ""))
 	assigned := 0
 	for _, p := range w.proposals {
 		if p.RuleID != 0 {
@@ -189,20 +180,15 @@ func (w *whatIf) view() string {
 		summary += " Work orders changed since: press w to run again."
 	}
 	add("  " + summary)
-	add(st.TableHeader.Render(w.table.Header))
-	if len(w.proposals) == 0 {
-		add(st.Muted.Render("  Nothing waits at the dispatch node."))
-		return strings.Join(lines, "\n")
-	}
-	for i := w.top; i < min(len(w.proposals), w.top+w.rows()); i++ {
-		p := w.proposals[i]
+	lines = append(lines, w.list.View("", "", func(i int) common.Row {
+		p := w.shown.At(i)
 		to, why := "manual queue", common.ShortDispatchReason(p.Reason)
 		if p.RuleID != 0 {
 			to = p.EngineerName
 			why = fmt.Sprintf("rule %q", p.RuleName)
 		}
 		matched := p.RuleID != 0
-		style := func(col int, s string) string {
+		return common.Row{Cells: []string{p.Number, p.Subject, to, why}, Style: func(col int, s string) string {
 			switch {
 			case col == 2 && matched:
 				return st.Match.Render(s)
@@ -210,15 +196,10 @@ func (w *whatIf) view() string {
 				return st.Muted.Render(s)
 			}
 			return s
-		}
-		lines = append(lines, w.table.Line(st, []string{p.Number, p.Subject, to, why}, i == w.cursor, style))
-	}
+		}}
+	}))
 	// The full reason of the row under the cursor.
-	if w.cursor < len(w.proposals) && len(lines) < w.height {
-		p := w.proposals[w.cursor]
-		for len(lines) < w.height-1 {
-			lines = append(lines, "")
-		}
+	if p := w.shown.Ref(w.list.Cursor()); p != nil {
 		text := p.Reason
 		if p.RuleID != 0 {
 			text = fmt.Sprintf("rule %q (id %d) would assign %s", p.RuleName, p.RuleID, p.EngineerName)
