@@ -366,7 +366,7 @@ func (f *Form) View() string {
 // focused field.
 func (f *Form) ShortHelp() []key.Binding {
 	k := f.KeyMap
-	out := []key.Binding{k.Save, k.Next, k.Prev}
+	out := []key.Binding{k.Save}
 	if len(f.fields) > 0 {
 		switch f.fields[f.focus].(type) {
 		case *ChoiceField:
@@ -375,8 +375,14 @@ func (f *Form) ShortHelp() []key.Binding {
 			choose.SetHelp("←/→", "choose")
 			out = append(out, choose)
 		case *ChecksField:
-			out = append(out, k.Left, k.Right, k.Toggle)
+			walk := k.Right
+			walk.SetKeys(append(k.Left.Keys(), k.Right.Keys()...)...)
+			walk.SetHelp("←/→", "move")
+			out = append(out, walk, k.Toggle)
 		}
+	}
+	if len(f.fields) > 1 {
+		out = append(out, k.Next, k.Prev)
 	}
 	return append(out, k.Cancel)
 }

@@ -6,7 +6,6 @@ package tasks
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -46,8 +45,7 @@ func tasksCmd(svc *core.Service, engineer core.ID, seq int) tea.Cmd {
 }
 
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end key.Binding
-	open, pick, reload, choose, back      key.Binding
+	open, pick, reload, choose, back key.Binding
 }
 
 // Model is the task inbox screen.
@@ -56,7 +54,11 @@ type Model struct {
 	keys   keyMap
 	width  int
 	height int
-	table  common.Table
+	// list and shown are the inbox; picker and people choose an engineer.
+	list   *common.List
+	shown  common.Filtered[core.Task]
+	picker *common.List
+	people common.Filtered[core.Engineer]
 
 	// The directory, once read.
 	loaded    bool
@@ -69,15 +71,13 @@ type Model struct {
 	// browse is whether the user may look at other engineers' inboxes.
 	browse bool
 
-	tasks  []core.Task
-	seq    int
-	cursor int
-	top    int
-	err    error
-	busy   common.Busy
+	tasks []core.Task
+	seq   int
+	err   error
+	busy  common.Busy
 
-	// picking is the engineer picker: cursor into engineers, or -1 when closed.
-	picking int
+	// picking is set while the engineer picker is open.
+	picking bool
 }
 
 // New returns the inbox of the acting user's engineer record.
@@ -90,15 +90,21 @@ func New(c *common.Common) *Model {
 	pick := km.PickEngineer
 	pick.SetHelp("e", "another engineer's inbox")
 	browse, _ := c.MayDispatch("")
+	l := common.NewList(c, columns)
+	l.Empty = "No tasks yet: work orders assigned to this engineer show up here."
+	l.SetPlaceholder("number, subject")
+	p := common.NewList(c, pickerColumns)
+	p.Empty = "There are no engineers yet."
+	p.SetPlaceholder("name, provider, region")
 	return &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: km.PageDown, home: km.Home, end: km.End,
 			open: km.Open, pick: pick, reload: km.Reload, choose: choose, back: back,
 		},
-		browse:  browse,
-		busy:    common.NewBusy(c.Styles),
-		picking: -1,
+		list:   l,
+		picker: p,
+		browse: browse,
+		busy:   common.NewBusy(c.Styles),
 	}
 }
 
@@ -107,15 +113,21 @@ func (m *Model) Init() tea.Cmd { return tea.Batch(whoCmd(m.c.Svc), m.busy.StartC
 
 // SetSize lays the inbox out.
 func (m *Model) SetSize(width, height int) {
-	if width != m.width {
-		m.table = common.NewTable(columns, width)
-	}
 	m.width, m.height = width, height
-	m.clamp()
+	m.list.SetSize(width, height)
+	m.picker.SetSize(width, height)
 }
 
-// Capturing is false: no text fields.
-func (m *Model) Capturing() bool { return false }
+// Capturing is true while a filter has the keyboard.
+func (m *Model) Capturing() bool { return m.current().Filtering() }
+
+// current is the list on screen: the picker or the inbox.
+func (m *Model) current() *common.List {
+	if m.picking {
+		return m.picker
+	}
+	return m.list
+}
 
 // Engineer is whose inbox is shown (zero when none).
 func (m *Model) Engineer() core.Engineer { return m.engineer }
@@ -151,10 +163,19 @@ func (m *Model) own() (core.Engineer, string) {
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		if m.picking >= 0 {
+		if m.picking {
 			return m.pickKeyCmd(msg)
 		}
 		return m.keyCmd(msg)
+	case tea.MouseMsg:
+		_, ev := m.current().Update(msg)
+		if ev.Has(common.ListActivated) {
+			if m.picking {
+				return m.chooseCmd()
+			}
+			return m.openCmd()
+		}
+		return nil
 	case whoMsg:
 		m.busy.Stop()
 		if msg.err != nil {
@@ -163,6 +184,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.loaded = true
 		m.engineers = msg.engineers
+		m.people.Set(m.engineers, m.engineerLabel)
+		m.people.Apply(m.picker.Filter())
+		m.picker.SetLen(m.people.Len())
 		m.providers = make(map[core.ID]string, len(msg.providers))
 		for _, p := range msg.providers {
 			m.providers[p.ID] = p.Name
@@ -182,13 +206,48 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		m.tasks = msg.tasks
-		m.clamp()
+		m.shown.Set(m.tasks, func(t core.Task) string { return t.Number + " " + t.Subject + " " + t.Detail })
+		m.shown.Apply(m.list.Filter())
+		m.list.SetLen(m.shown.Len())
 		return nil
 	case common.WorkOrdersChangedMsg:
 		// An assignment puts a task in an inbox and announces the work order.
 		return m.reloadCmd()
 	}
-	return m.busy.Update(msg)
+	cmd, ev := m.current().Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter()
+	}
+	return tea.Batch(cmd, m.busy.Update(msg))
+}
+
+// refilter applies both lists' filters.
+func (m *Model) refilter() {
+	m.shown.Apply(m.list.Filter())
+	m.list.SetLen(m.shown.Len())
+	m.people.Apply(m.picker.Filter())
+	m.picker.SetLen(m.people.Len())
+}
+
+func (m *Model) openCmd() tea.Cmd {
+	if t := m.shown.Ref(m.list.Cursor()); t != nil {
+		return common.NavigateCmd(common.Push, common.DetailScreen, t.Number)
+	}
+	return nil
+}
+
+func (m *Model) chooseCmd() tea.Cmd {
+	e := m.people.Ref(m.picker.Cursor())
+	m.picking = false
+	if e == nil {
+		return nil
+	}
+	m.engineer = *e
+	m.how = "chosen with e"
+	m.tasks = nil
+	m.shown.Set(nil, nil)
+	m.list.SetLen(0)
+	return m.reloadCmd()
 }
 
 func (m *Model) reloadCmd() tea.Cmd {
@@ -200,108 +259,77 @@ func (m *Model) reloadCmd() tea.Cmd {
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter()
+	}
+	if ev.Has(common.ListHandled) {
+		return cmd
+	}
 	k := m.bindings()
-	h := m.visibleRows()
 	switch {
-	case key.Matches(msg, k.up):
-		m.cursor--
-	case key.Matches(msg, k.down):
-		m.cursor++
-	case key.Matches(msg, k.pageUp):
-		m.cursor -= h
-		m.top -= h
-	case key.Matches(msg, k.pageDown):
-		m.cursor += h
-		m.top += h
-	case key.Matches(msg, k.home):
-		m.cursor = 0
-	case key.Matches(msg, k.end):
-		m.cursor = len(m.tasks) - 1
 	case key.Matches(msg, k.open):
-		if m.cursor < len(m.tasks) {
-			return common.NavigateCmd(common.Push, common.DetailScreen, m.tasks[m.cursor].Number)
-		}
+		return m.openCmd()
 	case key.Matches(msg, k.pick):
-		m.picking = max(0, slices.IndexFunc(m.engineers, func(e core.Engineer) bool { return e.ID == m.engineer.ID }))
+		m.picking = true
+		if i := m.people.Index(func(e core.Engineer) bool { return e.ID == m.engineer.ID }); i >= 0 {
+			m.picker.Select(i)
+		}
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
 	case key.Matches(msg, m.keys.pick) && !m.browse:
 		return common.ErrorCmd(common.Sentence("Only dispatchers and admins may look at other engineers' inboxes."))
 	}
-	m.clamp()
 	return nil
 }
 
 func (m *Model) pickKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	cmd, ev := m.picker.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter()
+	}
+	if ev.Has(common.ListHandled) {
+		return cmd
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.back):
-		m.picking = -1
-	case key.Matches(msg, k.up):
-		m.picking = max(0, m.picking-1)
-	case key.Matches(msg, k.down):
-		m.picking = min(len(m.engineers)-1, m.picking+1)
-	case key.Matches(msg, k.home):
-		m.picking = 0
-	case key.Matches(msg, k.end):
-		m.picking = len(m.engineers) - 1
+		m.picking = false
 	case key.Matches(msg, k.choose):
-		if m.picking < len(m.engineers) {
-			m.engineer = m.engineers[m.picking]
-			m.how = "chosen with e"
-			m.tasks, m.cursor, m.top = nil, 0, 0
-		}
-		m.picking = -1
-		return m.reloadCmd()
+		return m.chooseCmd()
 	}
 	return nil
-}
-
-func (m *Model) visibleRows() int { return max(1, m.height-2) }
-
-func (m *Model) clamp() {
-	n := len(m.tasks)
-	h := m.visibleRows()
-	m.cursor = max(0, min(m.cursor, n-1))
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	m.top = max(0, min(m.top, n-h))
 }
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.bindings()
-	if m.picking >= 0 {
-		return []key.Binding{k.choose, k.up, k.down, k.back}
+	l := m.current()
+	if l.Filtering() {
+		return l.ShortHelp()
 	}
-	return []key.Binding{k.open, k.pick, k.reload}
+	if m.picking {
+		return append([]key.Binding{k.choose, k.back}, l.ShortHelp()...)
+	}
+	return append([]key.Binding{k.open, k.pick, k.reload}, l.ShortHelp()...)
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
-	if m.picking >= 0 {
-		return [][]key.Binding{{k.up, k.down, k.home, k.end}, {k.choose, k.back}}
+	if m.picking {
+		return [][]key.Binding{m.picker.FullHelp(), {k.choose, k.back}}
 	}
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.open, k.pick, k.reload}}
+	return [][]key.Binding{m.list.FullHelp(), {k.open, k.pick, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {
 	k := m.keys
-	picking := m.picking >= 0
-	many := len(m.tasks) > 1
-	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(many || picking)
-	}
-	k.open.SetEnabled(!picking && len(m.tasks) > 0)
-	k.pick.SetEnabled(!picking && m.browse && m.loaded && len(m.engineers) > 0)
-	k.reload.SetEnabled(!picking && m.engineer.ID != 0)
-	k.choose.SetEnabled(picking)
-	k.back.SetEnabled(picking)
+	k.open.SetEnabled(!m.picking && m.shown.Len() > 0)
+	k.pick.SetEnabled(!m.picking && m.browse && m.loaded && len(m.engineers) > 0)
+	k.reload.SetEnabled(!m.picking && m.engineer.ID != 0)
+	k.choose.SetEnabled(m.picking)
+	k.back.SetEnabled(m.picking)
 	return k
 }
 

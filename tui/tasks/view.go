@@ -7,6 +7,8 @@ import (
 	"switchboard/tui/common"
 )
 
+var pickerColumns = []common.Column{{Title: "engineer", Weight: 1, Min: 20}}
+
 var columns = []common.Column{
 	{Title: "received", Width: 16, Hide: 2},
 	{Title: "age", Width: 4, Right: true},
@@ -21,23 +23,10 @@ func (m *Model) View() string {
 	lines := make([]string, 0, m.height)
 	add := func(s string) { lines = append(lines, common.Truncate(s, m.width)) }
 	switch {
-	case m.picking >= 0:
-		add(st.Title.Render("Whose inbox?"))
-		add(st.Muted.Render("Choose an engineer:"))
-		room := max(1, m.height-2)
-		top := max(0, min(m.picking-room/2, len(m.engineers)-room))
-		for i := top; i < min(len(m.engineers), top+room); i++ {
-			marker := "  "
-			if i == m.picking {
-				marker = "> "
-			}
-			l := common.Fit(marker+common.Clean(m.engineerLabel(m.engineers[i])), m.width)
-			if i == m.picking {
-				l = st.SelectedRow.Render(l)
-			}
-			lines = append(lines, l)
-		}
-		return strings.Join(lines, "\n")
+	case m.picking:
+		return m.picker.View(st.Title.Render("Whose inbox?")+st.Muted.Render(" — choose an engineer"), "", func(i int) common.Row {
+			return common.Row{Cells: []string{m.engineerLabel(m.people.At(i))}}
+		})
 	case !m.loaded:
 		add(st.Title.Render("My tasks") + "  " + st.Muted.Render("loading… ") + m.busy.View())
 		return strings.Join(lines, "\n")
@@ -62,28 +51,15 @@ func (m *Model) View() string {
 		return strings.Join(lines, "\n")
 	}
 	title := st.Title.Render("Tasks of "+common.Clean(m.engineerLabel(m.engineer))) + st.Muted.Render(" — "+m.how)
-	right := st.Muted.Render(fmt.Sprintf("%d task(s)", len(m.tasks)))
-	if s := m.busy.View(); s != "" {
-		right = s + " " + right
-	}
-	title = common.Truncate(title, m.width-common.Width(right)-1)
-	add(title + strings.Repeat(" ", max(1, m.width-common.Width(title)-common.Width(right))) + right)
-	add(st.TableHeader.Render(m.table.Header))
 	if m.err != nil {
+		add(title)
 		add(st.Error.Render("  " + m.err.Error()))
-		return strings.Join(lines, "\n")
-	}
-	if len(m.tasks) == 0 {
-		add("")
-		add(st.Muted.Render("  No tasks yet: work orders assigned to this engineer show up here."))
 		return strings.Join(lines, "\n")
 	}
 	now := m.c.Now()
 	loc := m.c.Location()
-	for i := m.top; i < min(len(m.tasks), m.top+m.visibleRows()); i++ {
-		t := m.tasks[i]
-		cells := []string{common.FormatTime(t.At, loc), common.Age(now, t.At), t.Number, t.Subject, t.Detail}
-		lines = append(lines, m.table.Line(st, cells, i == m.cursor, nil))
-	}
-	return strings.Join(lines, "\n")
+	return m.list.View(title, m.busy.View(), func(i int) common.Row {
+		t := m.shown.At(i)
+		return common.Row{Cells: []string{common.FormatTime(t.At, loc), common.Age(now, t.At), t.Number, t.Subject, t.Detail}}
+	})
 }

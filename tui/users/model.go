@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
@@ -26,22 +25,8 @@ const (
 	modeConfirm      // "disable dora?"
 )
 
-// Form fields of the new-user form, in tab order.
-const (
-	fLogin = iota
-	fName
-	fPhone
-	fEmail
-	fRoles
-	fieldCount
-)
-
-var fieldLabels = [fieldCount]string{"Login", "Name", "Phone", "Email", "Roles"}
-var fieldKeys = [fieldCount]string{"login", "name", "phone", "email", "role"}
-
 type keyMap struct {
-	up, down, back, reload, add, roles, toggle, confirm key.Binding
-	next, prev, left, right, check, save                key.Binding
+	back, reload, add, roles, toggle, confirm key.Binding
 }
 
 // Model is the users screen.
@@ -51,32 +36,27 @@ type Model struct {
 	width, height int
 
 	users  []core.User
+	list   *common.List
+	shown  common.Filtered[core.User]
 	loaded bool
 	err    error
-	cursor int
 
-	mode   mode
-	inputs [fieldCount - 1]textinput.Model
-	focus  int
-	// roles are the checked roles of the form or the roles editor; roleCur is
-	// the highlighted one.
-	roles   []core.Role
-	roleCur int
-	errs    map[string]string
-	saving  bool
+	mode mode
+	// form is the new-user form or the roles editor; roles is its checklist.
+	form  *common.Form
+	roles *common.ChecksField
+	// login is who the roles editor is about.
+	login string
 }
 
 // New returns the screen; Init loads the users.
 func New(c *common.Common) *Model {
 	k := c.Keys
-	m := &Model{c: c, keys: keyMap{
-		up: k.Up, down: k.Down, back: k.Back, reload: k.Reload,
-		add: k.NewUser, roles: k.EditRoles, toggle: k.ToggleEnabled, confirm: k.Confirm,
-		next: k.NextField, prev: k.PrevField, left: k.Left, right: k.Right,
-		check: key.NewBinding(key.WithKeys(" "), key.WithHelp("space", "role on/off")),
-		save:  k.Save,
+	l := common.NewList(c, columns)
+	l.SetPlaceholder("login, name, role")
+	return &Model{c: c, list: l, keys: keyMap{
+		back: k.Back, reload: k.Reload, add: k.NewUser, roles: k.EditRoles, toggle: k.ToggleEnabled, confirm: k.Confirm,
 	}}
-	return m
 }
 
 // loadedMsg carries the user list.
@@ -130,20 +110,36 @@ func disableCmd(svc *core.Service, as core.Actor, login string, disabled bool) t
 func (m *Model) Init() tea.Cmd { return loadCmd(m.c.Svc) }
 
 // SetSize gives the screen its area.
-func (m *Model) SetSize(w, h int) { m.width, m.height = w, h }
+func (m *Model) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.layout()
+}
 
-// Capturing is true while the new-user form is open: keys go into its fields.
-func (m *Model) Capturing() bool { return m.mode == modeNew }
+// layout gives the list what the form under it leaves.
+func (m *Model) layout() {
+	below := len(m.belowLines())
+	if m.form != nil {
+		below = min(m.height/2+2, 10)
+		m.form.SetSize(m.width, below)
+	}
+	if below > 0 {
+		below++ // the blank line above it
+	}
+	m.list.SetSize(m.width, max(3, m.height-below))
+}
+
+// Capturing is true while a form's text field or the filter has the keyboard.
+func (m *Model) Capturing() bool {
+	if m.form != nil {
+		return m.form.Typing()
+	}
+	return m.list.Filtering()
+}
 
 // may reports whether the acting user may manage users, and why not.
 func (m *Model) may() (bool, string) { return m.c.MayAdminister("manage users") }
 
-func (m *Model) selected() *core.User {
-	if m.cursor < len(m.users) {
-		return &m.users[m.cursor]
-	}
-	return nil
-}
+func (m *Model) selected() *core.User { return m.shown.Ref(m.list.Cursor()) }
 
 // bindings are the keys, enabled where they apply.
 func (m *Model) bindings() keyMap {
@@ -151,53 +147,42 @@ func (m *Model) bindings() keyMap {
 	may, _ := m.may()
 	list := m.mode == modeList
 	u := m.selected()
-	k.up.SetEnabled(list)
-	k.down.SetEnabled(list)
 	k.reload.SetEnabled(list)
-	k.add.SetEnabled(list && may && !m.saving)
-	k.roles.SetEnabled(list && may && u != nil && !m.saving)
-	k.toggle.SetEnabled(list && may && u != nil && !m.saving)
+	k.add.SetEnabled(list && may)
+	k.roles.SetEnabled(list && may && u != nil)
+	k.toggle.SetEnabled(list && may && u != nil)
 	if u != nil && u.Disabled {
 		k.toggle.SetHelp("d", "enable")
 	} else {
 		k.toggle.SetHelp("d", "disable")
 	}
 	k.confirm.SetEnabled(m.mode == modeConfirm)
-	form := m.mode == modeNew
-	k.next.SetEnabled(form)
-	k.prev.SetEnabled(form)
-	onRoles := m.mode == modeRoles || (form && m.focus == fRoles)
-	k.left.SetEnabled(onRoles)
-	k.right.SetEnabled(onRoles)
-	k.check.SetEnabled(onRoles)
-	k.save.SetEnabled(form || m.mode == modeRoles)
-	if m.mode == modeRoles {
-		k.save.SetHelp("enter/ctrl+s", "save roles")
-		k.save.SetKeys("enter", "ctrl+s")
-	}
 	k.back.SetHelp("esc", "back")
-	if m.mode != modeList {
-		k.back.SetHelp("esc", "cancel")
-	}
 	return k
 }
 
 // ShortHelp lists the footer keys.
 func (m *Model) ShortHelp() []key.Binding {
 	k := m.bindings()
-	switch m.mode {
-	case modeNew:
-		return []key.Binding{k.next, k.prev, k.left, k.right, k.check, k.save, k.back}
-	case modeRoles:
-		return []key.Binding{k.left, k.right, k.check, k.save, k.back}
-	case modeConfirm:
+	switch {
+	case m.form != nil:
+		return m.form.ShortHelp()
+	case m.mode == modeConfirm:
 		return []key.Binding{k.confirm, k.back}
+	case m.list.Filtering():
+		return m.list.ShortHelp()
 	}
-	return []key.Binding{k.up, k.down, k.add, k.roles, k.toggle, k.reload, k.back}
+	return append([]key.Binding{k.add, k.roles, k.toggle, k.reload}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists the keys for "?".
-func (m *Model) FullHelp() [][]key.Binding { return [][]key.Binding{m.ShortHelp()} }
+func (m *Model) FullHelp() [][]key.Binding {
+	if m.form != nil {
+		return m.form.FullHelp()
+	}
+	k := m.bindings()
+	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.reload}}
+}
 
 // Update handles keys, loaded data and results.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -205,90 +190,104 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case loadedMsg:
 		m.loaded, m.err = true, msg.err
 		if msg.err == nil {
-			login := ""
+			keep := ""
 			if u := m.selected(); u != nil {
-				login = u.Login
+				keep = u.Login
 			}
 			m.users = msg.users
-			if i := slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == login }); i >= 0 {
-				m.cursor = i
-			}
-			m.cursor = min(m.cursor, max(0, len(m.users)-1))
+			m.refilter(keep)
 		}
 		return nil
 	case common.UsersChangedMsg:
 		return loadCmd(m.c.Svc)
 	case savedMsg:
-		m.saving = false
-		if msg.err != nil {
-			if m.mode == modeNew {
-				m.errs = core.FieldErrors(msg.err)
+		if m.form != nil {
+			if cmd := m.form.Saved(msg.err); msg.err != nil {
+				return cmd
 			}
-			if m.mode == modeConfirm {
-				m.mode = modeList
-			}
+		} else if msg.err != nil {
+			m.mode = modeList
+			m.layout()
 			return common.ErrorCmd(msg.err)
 		}
-		m.mode, m.errs = modeList, nil
+		m.closeForm()
 		if i := slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == msg.user.Login }); i >= 0 {
 			m.users[i] = msg.user
 		} else {
 			m.users = append(m.users, msg.user)
 			slices.SortFunc(m.users, func(a, b core.User) int { return strings.Compare(a.Login, b.Login) })
-			m.cursor = slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == msg.user.Login })
 		}
+		m.refilter(msg.user.Login)
 		return tea.Batch(loadCmd(m.c.Svc), common.StatusCmd(msg.what))
 	case tea.KeyMsg:
 		return m.keyCmd(msg)
+	case tea.MouseMsg:
+		if m.mode == modeList {
+			_, _ = m.list.Update(msg)
+		}
+		return nil
 	}
-	if m.mode == modeNew && m.focus < fRoles {
-		var cmd tea.Cmd
-		m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
+	if m.form != nil {
+		cmd, _ := m.form.Update(msg)
 		return cmd
 	}
-	return nil
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter("")
+	}
+	return cmd
+}
+
+// refilter shows the users the filter keeps, the cursor on login keep.
+func (m *Model) refilter(keep string) {
+	m.shown.Set(m.users, func(u core.User) string {
+		return strings.Join([]string{u.Login, u.Name, joinRoles(u.Roles), u.Phone, u.Email}, " ")
+	})
+	m.shown.Apply(m.list.Filter())
+	m.list.SetLen(m.shown.Len())
+	if i := m.shown.Index(func(u core.User) bool { return u.Login == keep }); keep != "" && i >= 0 {
+		m.list.Select(i)
+	}
+}
+
+func (m *Model) closeForm() {
+	m.form, m.roles, m.mode = nil, nil, modeList
+	m.layout()
 }
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := m.bindings()
-	if key.Matches(msg, k.back) {
-		if m.mode == modeList {
-			return common.BackCmd
-		}
-		m.mode, m.errs = modeList, nil
-		return nil
-	}
 	switch m.mode {
-	case modeNew:
-		return m.formKey(msg, k)
-	case modeRoles:
-		switch {
-		case key.Matches(msg, k.save):
-			u := m.selected()
-			if u == nil {
-				return nil
-			}
-			m.saving = true
-			return rolesCmd(m.c.Svc, m.c.Actor, u.Login, m.roles)
-		default:
-			m.roleKey(msg, k)
+	case modeNew, modeRoles:
+		cmd, ev := m.form.Update(msg)
+		switch ev {
+		case common.FormCancel:
+			m.closeForm()
+			return nil
+		case common.FormSave:
+			return tea.Batch(m.form.StartSaving(), m.saveCmd())
 		}
-		return nil
+		return cmd
 	case modeConfirm:
+		m.mode = modeList
+		m.layout()
 		u := m.selected()
 		if key.Matches(msg, k.confirm) && u != nil {
-			m.saving = true
 			return disableCmd(m.c.Svc, m.c.Actor, u.Login, !u.Disabled)
 		}
-		m.mode = modeList
 		return common.StatusCmd("Nothing changed.")
+	}
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		m.refilter("")
+	}
+	if ev.Has(common.ListHandled) {
+		return cmd
 	}
 	may, why := m.may()
 	switch {
-	case key.Matches(msg, k.up):
-		m.cursor = max(0, m.cursor-1)
-	case key.Matches(msg, k.down):
-		m.cursor = min(max(0, len(m.users)-1), m.cursor+1)
+	case key.Matches(msg, k.back):
+		return common.BackCmd
 	case key.Matches(msg, k.reload):
 		return loadCmd(m.c.Svc)
 	case key.Matches(msg, m.keys.add), key.Matches(msg, m.keys.roles), key.Matches(msg, m.keys.toggle):
@@ -299,84 +298,68 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.add):
 			return m.openForm()
 		case key.Matches(msg, k.roles):
-			m.mode, m.roleCur = modeRoles, 0
-			m.roles = slices.Clone(m.selected().Roles)
+			return m.openRoles()
 		case key.Matches(msg, k.toggle):
 			m.mode = modeConfirm
+			m.layout()
 		}
 	}
 	return nil
+}
+
+// roleNames are the roles as the checklist shows them.
+func roleNames(rs []core.Role) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = string(r)
+	}
+	return out
 }
 
 // openForm starts the new-user form with the login focused.
 func (m *Model) openForm() tea.Cmd {
-	for i := range m.inputs {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 100
-		m.inputs[i] = in
-	}
-	m.inputs[fLogin].Placeholder = "li.na (lower case)"
-	m.inputs[fPhone].Placeholder = "optional"
-	m.inputs[fEmail].Placeholder = "optional"
-	m.mode, m.focus, m.errs, m.roleCur = modeNew, fLogin, nil, 0
-	m.roles = []core.Role{core.RoleDispatcher}
-	m.inputs[fLogin].Focus()
-	return textinput.Blink
+	c := m.c
+	m.roles = common.NewChecksField("Roles", "role", roleNames(core.AllRoles), []string{string(core.RoleDispatcher)})
+	m.form = common.NewForm(c, "New user",
+		common.NewTextField(c, "Login", "login", "", 64).WithPlaceholder("li.na (lower case)"),
+		common.NewTextField(c, "Name", "name", "", 100),
+		common.NewTextField(c, "Phone", "phone", "", 32).WithPlaceholder("optional"),
+		common.NewTextField(c, "Email", "email", "", 254).WithPlaceholder("optional"),
+		m.roles,
+	)
+	m.form.KeyMap.Save.SetHelp("ctrl+s", "add the user")
+	m.mode = modeNew
+	m.layout()
+	return m.form.Init()
 }
 
-func (m *Model) formKey(msg tea.KeyMsg, k keyMap) tea.Cmd {
-	switch {
-	case key.Matches(msg, k.save):
-		m.saving = true
-		return addCmd(m.c.Svc, m.c.Actor, core.NewUser{
-			Login: m.inputs[fLogin].Value(), Name: m.inputs[fName].Value(),
-			Phone: m.inputs[fPhone].Value(), Email: m.inputs[fEmail].Value(), Roles: m.roles,
-		})
-	case key.Matches(msg, k.next):
-		return m.move(1)
-	case key.Matches(msg, k.prev):
-		return m.move(-1)
-	case m.focus == fRoles:
-		m.roleKey(msg, k)
+// openRoles starts the roles editor of the selected user: enter saves.
+func (m *Model) openRoles() tea.Cmd {
+	u := m.selected()
+	if u == nil {
 		return nil
 	}
-	var cmd tea.Cmd
-	m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
-	return cmd
+	m.login = u.Login
+	m.roles = common.NewChecksField("Roles", "role", roleNames(core.AllRoles), roleNames(u.Roles))
+	m.form = common.NewForm(m.c, "Roles of "+u.Login, m.roles)
+	m.form.KeyMap.Save.SetKeys("enter", "ctrl+s")
+	m.form.KeyMap.Save.SetHelp("enter", "save roles")
+	m.mode = modeRoles
+	m.layout()
+	return m.form.Init()
 }
 
-func (m *Model) move(d int) tea.Cmd {
-	if m.focus < fRoles {
-		m.inputs[m.focus].Blur()
+// saveCmd sends the form.
+func (m *Model) saveCmd() tea.Cmd {
+	var roles []core.Role
+	for _, r := range m.roles.Checked() {
+		roles = append(roles, core.Role(r))
 	}
-	m.focus = (m.focus + d + fieldCount) % fieldCount
-	if m.focus < fRoles {
-		return m.inputs[m.focus].Focus()
+	if m.mode == modeRoles {
+		return rolesCmd(m.c.Svc, m.c.Actor, m.login, roles)
 	}
-	return nil
-}
-
-// roleKey moves along the role checklist and switches the highlighted role.
-func (m *Model) roleKey(msg tea.KeyMsg, k keyMap) {
-	n := len(core.AllRoles)
-	switch {
-	case key.Matches(msg, k.left):
-		m.roleCur = (m.roleCur + n - 1) % n
-	case key.Matches(msg, k.right):
-		m.roleCur = (m.roleCur + 1) % n
-	case key.Matches(msg, k.check):
-		r := core.AllRoles[m.roleCur]
-		if i := slices.Index(m.roles, r); i >= 0 {
-			m.roles = slices.Delete(m.roles, i, i+1)
-		} else {
-			// Keep the roles in the order they are listed.
-			m.roles = append(m.roles, r)
-			slices.SortFunc(m.roles, func(a, b core.Role) int {
-				return slices.Index(core.AllRoles, a) - slices.Index(core.AllRoles, b)
-			})
-		}
-	}
+	v := func(i int) string { return m.form.Fields()[i].(*common.TextField).Value() }
+	return addCmd(m.c.Svc, m.c.Actor, core.NewUser{Login: v(0), Name: v(1), Phone: v(2), Email: v(3), Roles: roles})
 }
 
 func joinRoles(rs []core.Role) string {
