@@ -1,10 +1,13 @@
 package tui
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"switchboard/core"
+	"switchboard/core/qrcode/qrtest"
 )
 
 // TestDevicesScreen: "7" opens the devices screen; the selected device's sticker
@@ -27,4 +30,58 @@ func TestDevicesScreen(t *testing.T) {
 	}
 	h.key("1")
 	h.waitFor("work-order list", func(v string) bool { return !strings.Contains(v, "/d/") })
+}
+
+// TestDevicesScreenActions (issue 17): a device added elsewhere shows at once;
+// n registers one in the form (core's refusal under its field); enter edits;
+// p saves the selected sticker as a PNG where the person is, and it scans to
+// the device's link.
+func TestDevicesScreenActions(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f, f.admin, 120, 50)
+	h.key("7")
+	h.waitView("No devices yet")
+	if _, err := f.svc.AddDevice(f.admin, core.NewDevice{Code: "AC-7", Model: "Daikin FTXM"}); err != nil {
+		t.Fatal(err)
+	}
+	h.waitView("AC-7", "Daikin FTXM") // live, without a key
+
+	h.key("n")
+	h.waitView("New device")
+	h.typeText("AC-7")
+	h.key("ctrl+s")
+	h.waitView("already registered")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("frz-0042")
+	h.key("tab")
+	h.typeText("Haier SC-240")
+	h.key("tab")
+	h.typeText("No Such Account")
+	h.key("ctrl+s")
+	h.waitView(`There is no account "No Such Account"`)
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("北京华联商厦")
+	h.key("ctrl+s")
+	h.waitView("Device FRZ-0042 registered", "FRZ-0042 · Haier SC-240 · 北京华联商厦")
+
+	h.key("enter")
+	h.waitView("Edit device FRZ-0042")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("Haier SC-300")
+	h.key("ctrl+s")
+	h.waitView("Device FRZ-0042 saved.", "Haier SC-300")
+
+	h.key("p")
+	h.waitView("Save the sticker as", "FRZ-0042.png")
+	h.key("enter")
+	v := h.waitView("Saved the sticker of FRZ-0042:")
+	path := filepath.Join(f.files.dir, "FRZ-0042.png")
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("no sticker at %s: %v\n%s", path, err, v)
+	}
+	_, tok, _ := f.svc.DeviceLink("FRZ-0042")
+	if got, err := qrtest.DecodePNG(b); err != nil || !strings.HasSuffix(got, "/d/"+tok) {
+		t.Fatalf("the sticker decodes to %q (%v), want the device's link", got, err)
+	}
 }

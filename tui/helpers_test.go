@@ -3,6 +3,7 @@ package tui
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -31,6 +32,8 @@ type fixture struct {
 	clk   *testdb.Clock
 	now   time.Time
 	db    string
+	// files is where the console saves what is asked for (a temp dir).
+	files dirSaver
 }
 
 // newFixture builds the dataset the model and golden tests share: accounts and
@@ -41,7 +44,7 @@ func newFixture(t testing.TB) *fixture {
 	t.Helper()
 	st, svc, clk := testdb.Open(t)
 	admin := testdb.Admin(t, svc)
-	f := &fixture{st: st, svc: svc, admin: admin, clk: clk, now: testdb.Epoch, db: "/var/lib/switchboard/switchboard.db"}
+	f := &fixture{st: st, svc: svc, admin: admin, clk: clk, now: testdb.Epoch, db: "/var/lib/switchboard/switchboard.db", files: dirSaver{t.TempDir()}}
 
 	must := func(err error) {
 		t.Helper()
@@ -108,7 +111,26 @@ func (f *fixture) user(t testing.TB, login string, roles ...core.Role) core.Acto
 
 func (f *fixture) options() Options {
 	now := f.now
-	return Options{DBPath: f.db, Now: func() time.Time { return now }}
+	return Options{DBPath: f.db, Now: func() time.Time { return now }, Files: f.files}
+}
+
+// dirSaver saves a console's files in a directory, as a client process saves
+// them in its working directory (cmd/switchboard's clientfiles does the real
+// thing over the socket; its tmux test checks that).
+type dirSaver struct{ dir string }
+
+// SaveFile writes data as name in the directory, never over a file.
+func (d dirSaver) SaveFile(name string, data []byte, mode os.FileMode) (string, error) {
+	p := filepath.Join(d.dir, filepath.Base(name))
+	f, err := os.OpenFile(p, os.O_CREATE|os.O_EXCL|os.O_WRONLY, mode)
+	if err != nil {
+		return "", err
+	}
+	if _, err := f.Write(data); err != nil {
+		f.Close()
+		return "", err
+	}
+	return p, f.Close()
 }
 
 // harness drives a root model the way a Bubble Tea program does, but
