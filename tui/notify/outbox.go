@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
@@ -27,37 +26,49 @@ type retriedMsg struct {
 	err error
 }
 
-// Outbox is the delivery log: every message with its outcome, filtered by state,
-// channel and work order; a failed message can be retried (R-NOTE-5).
+// Outbox is the delivery log: every message with its outcome, filtered by state
+// and channel; "/" filters the rows shown, and a work-order number typed there
+// asks the store for that work order's messages. A failed message can be
+// retried (R-NOTE-5).
 type Outbox struct {
 	c             *common.Common
 	width, height int
 	state         core.MessageState
 	channel       core.NoticeChannel
-	wo            textinput.Model
-	editing       bool
-	ms            []core.Message
-	cursor, top   int
-	seq           int
-	err           error
-	keys          struct{ up, down, state, channel, wo, retry, back, reload, accept key.Binding }
+	// number is the work order asked for (a number typed as the filter).
+	number string
+	list   *common.List
+	shown  common.Filtered[core.Message]
+	ms     []core.Message
+	seq    int
+	err    error
+	keys   struct{ state, channel, retry, back, reload key.Binding }
+}
+
+var outboxColumns = []common.Column{
+	{Title: "ID", Width: 5, Right: true},
+	{Title: "STATE", Width: 9},
+	{Title: "CHANNEL", Width: 12},
+	{Title: "EVENT", Width: 18, Hide: 3},
+	{Title: "WORK ORDER", Width: 10},
+	{Title: "TO", Width: 18, Hide: 2},
+	{Title: "TRIES", Width: 5, Right: true, Hide: 4},
+	{Title: "UPDATED", Width: 16, Hide: 5},
+	{Title: "REASON", Weight: 1, Min: 10, Hide: 1},
 }
 
 // NewOutbox returns the outbox screen.
 func NewOutbox(c *common.Common) *Outbox {
 	m := &Outbox{c: c}
 	k := c.Keys
-	m.keys.up, m.keys.down, m.keys.back, m.keys.reload, m.keys.retry = k.Up, k.Down, k.Back, k.Reload, k.Retry
+	m.keys.back, m.keys.reload, m.keys.retry = k.Back, k.Reload, k.Retry
 	m.keys.retry.SetHelp("r", "retry failed")
 	m.keys.state = key.NewBinding(key.WithKeys("s", "S"), key.WithHelp("s/S", "state filter"))
 	m.keys.channel = key.NewBinding(key.WithKeys("c", "C"), key.WithHelp("c/C", "channel filter"))
-	m.keys.wo = key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "work order"))
-	m.keys.accept = key.NewBinding(key.WithKeys("enter", "esc"), key.WithHelp("enter", "apply"))
-	m.wo = textinput.New()
-	m.wo.Prompt = "work order: "
-	m.wo.Placeholder = "WO-000123"
-	m.wo.CharLimit = 20
-	m.wo.PromptStyle, m.wo.TextStyle, m.wo.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
+	m.list = common.NewList(c, outboxColumns)
+	m.list.Y = 1
+	m.list.SetPlaceholder("work order number, recipient, event, reason")
+	m.list.Empty = "No messages match."
 	return m
 }
 
@@ -68,7 +79,7 @@ func (m *Outbox) loadCmd() tea.Cmd {
 	m.seq++
 	svc, seq := m.c.Svc, m.seq
 	q := core.MessageQuery{State: m.state, Channel: m.channel, Limit: outboxLimit}
-	number := strings.TrimSpace(m.wo.Value())
+	number := m.number
 	return func() tea.Msg {
 		if number != "" {
 			w, err := svc.WorkOrder(number)
@@ -83,10 +94,13 @@ func (m *Outbox) loadCmd() tea.Cmd {
 }
 
 // SetSize records the area.
-func (m *Outbox) SetSize(w, h int) { m.width, m.height = w, h; m.wo.Width = max(10, w-20) }
+func (m *Outbox) SetSize(w, h int) {
+	m.width, m.height = w, h
+	m.list.SetSize(w, max(3, h-1-3))
+}
 
-// Capturing is true while the work-order filter is being typed.
-func (m *Outbox) Capturing() bool { return m.editing }
+// Capturing is true while the filter is being typed.
+func (m *Outbox) Capturing() bool { return m.list.Filtering() }
 
 func cycle[T comparable](all []T, cur T, back bool) T {
 	var zero T
@@ -96,6 +110,33 @@ func cycle[T comparable](all []T, cur T, back bool) T {
 		return opts[(i-1+len(opts))%len(opts)]
 	}
 	return opts[(i+1)%len(opts)]
+}
+
+func (m *Outbox) selected() *core.Message { return m.shown.Ref(m.list.Cursor()) }
+
+// filterChanged: a work-order number asks the store for its messages; any
+// other text filters the rows held.
+func (m *Outbox) filterChanged() tea.Cmd {
+	q := m.list.Filter()
+	number := ""
+	if _, err := core.ParseNumber(q); err == nil {
+		number = q
+	}
+	if number != m.number {
+		m.number = number
+		return m.loadCmd()
+	}
+	m.refilter()
+	return nil
+}
+
+func (m *Outbox) refilter() {
+	q := m.list.Filter()
+	if m.number != "" {
+		q = "" // the store already picked the work order's messages
+	}
+	m.shown.Apply(q)
+	m.list.SetLen(m.shown.Len())
 }
 
 // Update handles filters, movement, retry and reloads.
@@ -108,10 +149,13 @@ func (m *Outbox) Update(msg tea.Msg) tea.Cmd {
 		m.err = msg.err
 		if msg.err != nil {
 			m.ms = nil
-			return nil
+		} else {
+			m.ms = msg.ms
 		}
-		m.ms = msg.ms
-		m.cursor = min(m.cursor, max(0, len(m.ms)-1))
+		m.shown.Set(m.ms, func(x core.Message) string {
+			return strings.Join([]string{x.Number, string(x.State), string(x.Channel), string(x.Event), x.Recipient.Name, core.MaskAddress(x.Recipient.Address), x.Reason}, " ")
+		})
+		m.refilter()
 		return nil
 	case retriedMsg:
 		if msg.err != nil {
@@ -120,50 +164,49 @@ func (m *Outbox) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.loadCmd(), common.StatusCmd(fmt.Sprintf("Message %d is queued again.", msg.m.ID)))
 	case common.NotifyChangedMsg:
 		return m.loadCmd()
+	case tea.MouseMsg:
+		m.list.Update(msg)
+		return nil
 	case tea.KeyMsg:
-		k := m.keys
-		if m.editing {
-			if key.Matches(msg, k.accept) {
-				m.editing = false
-				m.wo.Blur()
-				return m.loadCmd()
-			}
-			var cmd tea.Cmd
-			m.wo, cmd = m.wo.Update(msg)
+		cmd, ev := m.list.Update(msg)
+		if ev.Has(common.ListFilterChanged) {
+			cmd = tea.Batch(cmd, m.filterChanged())
+		}
+		if ev.Has(common.ListHandled) {
 			return cmd
 		}
+		k := m.keys
 		switch {
 		case key.Matches(msg, k.back):
 			return common.BackCmd
-		case key.Matches(msg, k.up):
-			m.cursor = max(0, m.cursor-1)
-		case key.Matches(msg, k.down):
-			m.cursor = min(max(0, len(m.ms)-1), m.cursor+1)
 		case key.Matches(msg, k.state):
 			m.state = cycle(core.AllMessageStates, m.state, common.Backward(msg.String()))
-			m.cursor = 0
+			m.list.Select(0)
 			return m.loadCmd()
 		case key.Matches(msg, k.channel):
 			m.channel = cycle(core.AllNoticeChannels, m.channel, common.Backward(msg.String()))
-			m.cursor = 0
+			m.list.Select(0)
 			return m.loadCmd()
-		case key.Matches(msg, k.wo):
-			m.editing = true
-			return m.wo.Focus()
 		case key.Matches(msg, k.reload):
 			return m.loadCmd()
 		case key.Matches(msg, k.retry):
-			if m.cursor >= len(m.ms) {
+			x := m.selected()
+			if x == nil {
 				return nil
 			}
-			svc, as, id := m.c.Svc, m.c.Actor, m.ms[m.cursor].ID
+			svc, as, id := m.c.Svc, m.c.Actor, x.ID
 			return func() tea.Msg {
 				r, err := svc.RetryMessage(as, id)
 				return retriedMsg{r, err}
 			}
 		}
+		return nil
 	}
-	return nil
+	cmd, ev := m.list.Update(msg)
+	if ev.Has(common.ListFilterChanged) {
+		cmd = tea.Batch(cmd, m.filterChanged())
+	}
+	return cmd
 }
 
 // View draws the filters, the table and the selected message's details.
@@ -177,54 +220,28 @@ func (m *Outbox) View() string {
 		}
 		return st.FilterKey.Render(label+" ") + st.FilterValue.Render(v)
 	}
-	line := filter("state", string(m.state)) + "   " + filter("channel", string(m.channel)) + "   "
-	if m.editing {
-		line += m.wo.View()
-	} else {
-		line += filter("work order", strings.TrimSpace(m.wo.Value()))
-	}
-	b.WriteString(common.Truncate(line, m.width) + "\n")
+	title := filter("state", string(m.state)) + "  " + filter("channel", string(m.channel))
 	if m.err != nil {
-		return b.String() + "\n" + st.Error.Render(common.Truncate("  "+m.err.Error(), m.width))
-	}
-	const idW, stW, chW, evW, woW, toW, trW, upW = 5, 10, 13, 18, 10, 18, 6, 17
-	head := "  " + common.Fit("ID", idW) + common.Fit("STATE", stW) + common.Fit("CHANNEL", chW) + common.Fit("EVENT", evW) + common.Fit("WORK ORDER", woW) + " " + common.Fit("TO", toW) + common.Fit("TRIES", trW) + common.Fit("UPDATED", upW) + "REASON"
-	b.WriteString(st.TableHeader.Render(common.Truncate(head, m.width)) + "\n")
-	if len(m.ms) == 0 {
-		return b.String() + st.Placeholder.Render("  No messages match.")
-	}
-	rows := max(1, m.height-3-4)
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+rows {
-		m.top = m.cursor - rows + 1
+		return b.String() + title + "\n\n" + st.Error.Render(common.Truncate("  "+m.err.Error(), m.width))
 	}
 	loc := m.c.Location()
-	for i := m.top; i < len(m.ms) && i < m.top+rows; i++ {
-		x := m.ms[i]
+	b.WriteString(m.list.View(title, "", func(i int) common.Row {
+		x := m.shown.At(i)
 		to := core.MaskAddress(x.Recipient.Address)
 		if to == "" {
 			to = x.Recipient.Name
 		}
-		row := common.Fit(common.IDText(x.ID), idW) + common.Fit(string(x.State), stW) + common.Fit(string(x.Channel), chW) + common.Fit(string(x.Event), evW) +
-			common.Fit(common.OrDash(x.Number), woW) + " " + common.Fit(common.OrDash(common.Clean(to)), toW) + common.Fit(fmt.Sprint(x.Attempts), trW) +
-			common.Fit(common.FormatTime(x.UpdatedAt, loc), upW) + common.Clean(x.Reason)
-		if i == m.cursor {
-			b.WriteString(st.SelectedRow.Render(common.Fit("> "+row, m.width)) + "\n")
-		} else {
-			b.WriteString(st.Row.Render(common.Truncate("  "+row, m.width)) + "\n")
-		}
-	}
-	if m.cursor < len(m.ms) {
-		x := m.ms[m.cursor]
+		return common.Row{Cells: []string{common.IDText(x.ID), string(x.State), string(x.Channel), string(x.Event),
+			common.OrDash(x.Number), common.OrDash(to), fmt.Sprint(x.Attempts), common.FormatTime(x.UpdatedAt, loc), x.Reason}}
+	}))
+	if x := m.selected(); x != nil {
 		detail := x.Content.Subject
 		if detail == "" {
 			detail = x.Content.Text
 		}
-		b.WriteString("\n" + st.Label.Render(common.Truncate(fmt.Sprintf("  %d of %d · %s · provider id %s", m.cursor+1, len(m.ms), common.Clean(detail), common.OrDash(x.ProviderID)), m.width)))
+		b.WriteString("\n" + st.Label.Render(common.Truncate(fmt.Sprintf("  %s · provider id %s", common.Clean(detail), common.OrDash(x.ProviderID)), m.width)))
 		if x.Reason != "" {
-			for _, l := range common.Wrap(common.Clean(x.Reason), m.width-4) {
+			for _, l := range common.Wrap(common.Clean(x.Reason), m.width-4)[:1] {
 				b.WriteString("\n  " + st.Muted.Render(l))
 			}
 		}
@@ -234,17 +251,18 @@ func (m *Outbox) View() string {
 
 // ShortHelp lists the main keys.
 func (m *Outbox) ShortHelp() []key.Binding {
-	k := m.keys
-	if m.editing {
-		return []key.Binding{k.accept}
+	if m.list.Filtering() {
+		return m.list.ShortHelp()
 	}
+	k := m.keys
 	retry := k.retry
-	retry.SetEnabled(m.cursor < len(m.ms) && (m.ms[m.cursor].State == core.MsgFailed || m.ms[m.cursor].State == core.MsgNotSent))
-	return []key.Binding{k.back, k.state, k.channel, k.wo, retry}
+	x := m.selected()
+	retry.SetEnabled(x != nil && (x.State == core.MsgFailed || x.State == core.MsgNotSent))
+	return append([]key.Binding{k.state, k.channel, retry}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists every key.
 func (m *Outbox) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.up, k.down}, {k.state, k.channel, k.wo, k.retry, k.reload, k.back}}
+	return [][]key.Binding{m.list.FullHelp(), {k.state, k.channel, k.retry, k.reload, k.back}}
 }
