@@ -30,7 +30,6 @@ const (
 	formMode                 // the follow-up form of a reached call
 	callbackMode             // typing the callback time
 	reassignMode             // typing the agent to reassign to
-	filterMode               // typing the queue's filter
 	settingsMode             // the plug-in, limits, teams and rules
 )
 
@@ -65,8 +64,6 @@ type (
 		task core.FollowUpTask
 		err  error
 	}
-	// filterTickMsg ends a pause in typing the filter.
-	filterTickMsg struct{ seq int }
 )
 
 // queueCmd reads the window [offset, offset+limit) of the queue with the
@@ -115,14 +112,13 @@ func reassignCmd(svc *core.Service, as core.Actor, id core.ID, to string) tea.Cm
 }
 
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end key.Binding
-	next, call, dial, all, reassign       key.Binding
-	reached, noAnswer, busy, wrong, back  key.Binding
-	callback, reload                      key.Binding
-	filter, keepFilter, clearFilter       key.Binding
-	settings                              key.Binding
-	nextField, prevField, left, right     key.Binding
-	toggle, save, confirm                 key.Binding
+	up, down                             key.Binding // the form's fields
+	next, call, dial, all, reassign      key.Binding
+	reached, noAnswer, busy, wrong, back key.Binding
+	callback, reload                     key.Binding
+	settings                             key.Binding
+	nextField, prevField, left, right    key.Binding
+	toggle, save, confirm                key.Binding
 }
 
 // Model is the Follow-up section.
@@ -130,8 +126,10 @@ type Model struct {
 	c             *common.Common
 	keys          keyMap
 	width, height int
-	table         common.Table
-	busy          common.Busy
+	// list is the queue's cursor, window and "/" filter (the text in effect
+	// is read by the store, which holds the whole queue).
+	list *common.List
+	busy common.Busy
 
 	// refusal, when set, is why the user cannot use the queue.
 	refusal string
@@ -141,19 +139,12 @@ type Model struct {
 	// want is the offset of the window last asked for; shown is the seq of
 	// the window held.
 	want, shown int
-	// text is the filter in effect; filterSeq numbers the keystrokes typed
-	// into filterIn, so only the last pause reads the queue.
-	text      string
-	filterSeq int
-	filterIn  textinput.Model
 	all       bool
 	q         core.FollowUpQueue
 	cfg       core.FollowUpConfig
 	types     []core.EvaluationType
-	// cursor and top are positions in the whole queue (q.Total tasks); q
-	// holds the window q.Offset … q.Offset+len(q.Tasks) around them.
-	cursor int
-	top    int
+	// The list's cursor and top are positions in the whole queue (q.Total
+	// tasks); q holds the window q.Offset … q.Offset+len(q.Tasks) around them.
 
 	mode mode
 	// task is the task of the call panel and the form.
@@ -180,20 +171,16 @@ func New(c *common.Common) *Model {
 	confirm.SetHelp("enter", "confirm")
 	toggle := km.Select
 	toggle.SetHelp("space", "tick/untick")
-	filter, keepFilter, clearFilter := km.Search, km.AcceptSearch, km.ClearSearch
-	filter.SetHelp("/", "filter")
-	keepFilter.SetHelp("enter", "keep filter")
-	clearFilter.SetHelp("esc", "clear filter")
 	left, right := km.PrevChoice, km.NextChoice
 	left.SetHelp("←", "previous")
 	right.SetKeys("right")
 	right.SetHelp("→", "next")
 	m := &Model{c: c, busy: common.NewBusy(c.Styles), keys: keyMap{
-		up: km.Up, down: km.Down, pageUp: common.Without(km.PageUp, "b"), pageDown: common.Without(km.PageDown, " "), home: km.Home, end: km.End,
+		up: km.Up, down: km.Down,
 		next: km.NextCall, call: km.CallTask, dial: km.Dial, all: km.AllQueues, reassign: km.Reassign,
 		reached: km.Reached, noAnswer: km.NoAnswer, busy: km.Busy, wrong: km.WrongNumber, back: back,
 		callback: km.CallBack, reload: km.Reload,
-		filter: filter, keepFilter: keepFilter, clearFilter: clearFilter, settings: km.FollowUpSettings,
+		settings: km.FollowUpSettings,
 		nextField: km.NextField, prevField: km.PrevField, left: left, right: right,
 		toggle: toggle, save: save, confirm: confirm,
 	}}
@@ -207,11 +194,12 @@ func New(c *common.Common) *Model {
 	m.input = textinput.New()
 	m.input.Prompt = ""
 	m.input.PromptStyle, m.input.TextStyle, m.input.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
-	m.filterIn = textinput.New()
-	m.filterIn.Prompt = "/ "
-	m.filterIn.Placeholder = "number, customer, phone, subject, agent"
-	m.filterIn.CharLimit = 100
-	m.filterIn.PromptStyle, m.filterIn.TextStyle, m.filterIn.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
+	m.list = common.NewList(c, m.columns())
+	m.list.KeyMap.PageUp = common.Without(m.list.KeyMap.PageUp, "b")       // b: busy
+	m.list.KeyMap.PageDown = common.Without(m.list.KeyMap.PageDown, " ") // space ticks
+	m.list.FilterDebounce = filterDebounce
+	m.list.SetPlaceholder("number, customer, phone, subject, agent")
+	m.list.SetLen(-1)
 	return m
 }
 
@@ -236,8 +224,8 @@ func (m *Model) Init() tea.Cmd {
 func (m *Model) reloadCmd() tea.Cmd {
 	m.seq++
 	h := m.visibleRows()
-	m.want = max(0, m.top-h)
-	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.text, m.want, 3*h, m.seq)
+	m.want = max(0, m.list.Top()-h)
+	return queueCmd(m.c.Svc, m.c.Actor, m.all, m.list.Filter(), m.want, 3*h, m.seq)
 }
 
 // ensureCmd reads a new window when the visible rows are not all held (after
@@ -247,7 +235,7 @@ func (m *Model) ensureCmd() tea.Cmd {
 		return nil
 	}
 	h := m.visibleRows()
-	lo, hi := m.top, min(m.top+h, m.q.Total)
+	lo, hi := m.list.Top(), min(m.list.Top()+h, m.q.Total)
 	if lo >= m.q.Offset && hi <= m.q.Offset+len(m.q.Tasks) {
 		return nil
 	}
@@ -272,16 +260,13 @@ func (m *Model) at(i int) (core.FollowUpTask, bool) {
 
 // SetSize lays the queue out.
 func (m *Model) SetSize(width, height int) {
-	if width != m.width || m.table.Cols == nil {
-		m.table = common.NewTable(m.columns(), width)
-	}
 	m.width, m.height = width, height
-	m.clamp()
+	m.list.SetSize(width, max(3, height-panelHeight))
 }
 
 // Capturing is true while a form or a text field takes typed characters.
 func (m *Model) Capturing() bool {
-	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode || m.mode == filterMode ||
+	return m.mode == formMode || m.mode == callbackMode || m.mode == reassignMode || (m.mode == listMode && m.list.Filtering()) ||
 		(m.mode == settingsMode && m.set.capturing())
 }
 
@@ -319,15 +304,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 			return m.formKeyCmd(msg)
 		case callbackMode, reassignMode:
 			return m.inputKeyCmd(msg)
-		case filterMode:
-			return m.filterKeyCmd(msg)
 		}
 		return m.listKeyCmd(msg)
-	case filterTickMsg:
-		if msg.seq != m.filterSeq {
-			return nil // a later keystroke superseded this one
+	case tea.MouseMsg:
+		if m.mode == listMode && m.refusal == "" {
+			_, ev := m.list.Update(msg)
+			return m.listEvent(ev)
 		}
-		return m.applyFilterCmd()
+		return nil
 	case queueMsg:
 		if msg.seq != m.seq {
 			return nil
@@ -340,8 +324,8 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		m.q, m.cfg, m.types = msg.q, msg.cfg, msg.types
-		m.table = common.NewTable(m.columns(), m.width)
-		m.clamp()
+		m.list.SetColumns(m.columns())
+		m.list.SetLen(m.q.Total)
 		return m.ensureCmd() // the queue shrank under the cursor, say
 	case nextMsg:
 		if msg.err != nil {
@@ -380,15 +364,14 @@ func (m *Model) update(msg tea.Msg) tea.Cmd {
 		m.mode = listMode
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("Task %d (%s) is now in %s's queue.", msg.task.ID, msg.task.Number, msg.task.Agent)))
 	case common.WorkOrdersChangedMsg, common.FollowUpChangedMsg:
-		if m.refusal == "" && (m.mode == listMode || m.mode == filterMode) {
+		if m.refusal == "" && m.mode == listMode {
 			return m.reloadCmd()
 		}
 		return nil
 	}
-	if m.mode == filterMode {
-		var cmd tea.Cmd
-		m.filterIn, cmd = m.filterIn.Update(msg)
-		return tea.Batch(cmd, m.busy.Update(msg))
+	if m.mode == listMode {
+		cmd, ev := m.list.Update(msg) // the filter's pause, the cursor's blink
+		return tea.Batch(cmd, m.listEvent(ev), m.busy.Update(msg))
 	}
 	if m.Capturing() && m.mode != formMode {
 		var cmd tea.Cmd
@@ -422,8 +405,7 @@ func (m *Model) openCall(t core.FollowUpTask) tea.Cmd {
 	m.dialed, m.dialErr, m.dialing = "", nil, false
 	for i, x := range m.q.Tasks {
 		if x.ID == t.ID {
-			m.cursor = m.q.Offset + i
-			m.clamp()
+			m.list.Select(m.q.Offset + i)
 		}
 	}
 	if !m.cfg.Dialer.Configured() || strings.TrimSpace(t.Phone) == "" {
@@ -433,38 +415,45 @@ func (m *Model) openCall(t core.FollowUpTask) tea.Cmd {
 	return dialCmd(m.c.Svc, m.c.Actor, t.ID)
 }
 
-func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.bindings()
-	h := m.visibleRows()
+// listEvent follows the list: a new filter reads the queue from its start,
+// a move reads what came into view, a click on the selected task calls it.
+func (m *Model) listEvent(ev common.ListEvent) tea.Cmd {
 	switch {
-	case key.Matches(msg, k.up):
-		m.cursor--
-	case key.Matches(msg, k.down):
-		m.cursor++
-	case key.Matches(msg, k.pageUp):
-		m.cursor -= h
-		m.top -= h
-	case key.Matches(msg, k.pageDown):
-		m.cursor += h
-		m.top += h
-	case key.Matches(msg, k.home):
-		m.cursor = 0
-	case key.Matches(msg, k.end):
-		m.cursor = m.q.Total - 1
+	case ev.Has(common.ListFilterChanged):
+		return m.reloadCmd()
+	case ev.Has(common.ListActivated):
+		return m.callSelected()
+	case ev.Has(common.ListMoved):
+		return m.ensureCmd()
+	}
+	return nil
+}
+
+// callSelected opens the call panel of the selected task, if it is due.
+func (m *Model) callSelected() tea.Cmd {
+	t, ok := m.selected()
+	if !ok {
+		return nil
+	}
+	if !t.Ready(m.q.Now) {
+		return common.ErrorCmd(common.Sentence(fmt.Sprintf("%s waits until %s (%s): call it then, or press n for the next call due now.", t.Number, common.FormatTime(*t.NotBefore, m.c.Location()), t.Attempts[len(t.Attempts)-1].Outcome)))
+	}
+	return m.openCall(t)
+}
+
+func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
+	if cmd, ev := m.list.Update(msg); ev.Has(common.ListHandled) {
+		return tea.Batch(cmd, m.listEvent(ev))
+	}
+	k := m.bindings()
+	switch {
 	case key.Matches(msg, k.next):
 		return nextCmd(m.c.Svc, m.c.Actor)
 	case key.Matches(msg, k.call):
-		t, ok := m.selected()
-		if !ok {
-			return nil
-		}
-		if !t.Ready(m.q.Now) {
-			return common.ErrorCmd(common.Sentence(fmt.Sprintf("%s waits until %s (%s): call it then, or press n for the next call due now.", t.Number, common.FormatTime(*t.NotBefore, m.c.Location()), t.Attempts[len(t.Attempts)-1].Outcome)))
-		}
-		return m.openCall(t)
+		return m.callSelected()
 	case key.Matches(msg, k.all):
 		m.all = !m.all
-		m.cursor, m.top = 0, 0
+		m.list.Select(0)
 		return m.reloadCmd()
 	case key.Matches(msg, m.keys.all) && !m.q.Lead:
 		return common.ErrorCmd(common.Sentence("Only team leads and admins see every agent's queue."))
@@ -482,60 +471,8 @@ func (m *Model) listKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.settings):
 		m.mode, m.set = settingsMode, newSettings(m.c, m.q.Lead)
 		return m.set.initCmd()
-	case key.Matches(msg, k.filter):
-		m.mode = filterMode
-		m.filterIn.CursorEnd()
-		return m.filterIn.Focus()
-	case key.Matches(msg, k.clearFilter):
-		m.filterIn.SetValue("")
-		return m.applyFilterCmd()
 	}
-	m.clamp()
 	return m.ensureCmd()
-}
-
-// filterKeyCmd handles a key while the filter has the keyboard: ↑/↓ still
-// move, enter keeps the filter, esc clears it, the rest is typing (the queue
-// is read again after a pause).
-func (m *Model) filterKeyCmd(msg tea.KeyMsg) tea.Cmd {
-	switch {
-	case msg.Type == tea.KeyUp || msg.Type == tea.KeyDown:
-		m.mode = listMode
-		cmd := m.listKeyCmd(msg)
-		m.mode = filterMode
-		return cmd
-	case key.Matches(msg, m.keys.keepFilter):
-		m.mode = listMode
-		m.filterIn.Blur()
-		return m.applyFilterCmd()
-	case key.Matches(msg, m.keys.clearFilter):
-		m.mode = listMode
-		m.filterIn.Blur()
-		m.filterIn.SetValue("")
-		return m.applyFilterCmd()
-	}
-	before := m.filterIn.Value()
-	var cmd tea.Cmd
-	m.filterIn, cmd = m.filterIn.Update(msg)
-	if m.filterIn.Value() == before {
-		return cmd
-	}
-	m.filterSeq++
-	seq := m.filterSeq
-	return tea.Batch(cmd, tea.Tick(filterDebounce, func(time.Time) tea.Msg { return filterTickMsg{seq: seq} }))
-}
-
-// applyFilterCmd puts the typed filter in effect and reads the queue from its
-// start, unless it is the one in effect already.
-func (m *Model) applyFilterCmd() tea.Cmd {
-	m.filterSeq++ // a pending pause has nothing left to do
-	t := strings.TrimSpace(m.filterIn.Value())
-	if t == m.text {
-		return nil
-	}
-	m.text = t
-	m.cursor, m.top = 0, 0
-	return m.reloadCmd()
 }
 
 func (m *Model) callKeyCmd(msg tea.KeyMsg) tea.Cmd {
@@ -627,25 +564,12 @@ func (m *Model) formType() (core.EvaluationType, bool) {
 	return core.EvaluationType{}, false
 }
 
-func (m *Model) selected() (core.FollowUpTask, bool) { return m.at(m.cursor) }
+func (m *Model) selected() (core.FollowUpTask, bool) { return m.at(m.list.Cursor()) }
 
 // panelHeight is the room the selected task's panel takes under the queue.
 const panelHeight = 6
 
-func (m *Model) visibleRows() int { return max(1, m.height-3-panelHeight) }
-
-func (m *Model) clamp() {
-	n := m.q.Total
-	h := m.visibleRows()
-	m.cursor = max(0, min(m.cursor, n-1))
-	if m.cursor < m.top {
-		m.top = m.cursor
-	}
-	if m.cursor >= m.top+h {
-		m.top = m.cursor - h + 1
-	}
-	m.top = max(0, min(m.top, n-h))
-}
+func (m *Model) visibleRows() int { return m.list.Visible() }
 
 // ShortHelp lists the keys that apply now.
 func (m *Model) ShortHelp() []key.Binding {
@@ -657,12 +581,13 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.nextField, k.left, k.right, k.toggle, k.save, k.back}
 	case callbackMode, reassignMode:
 		return []key.Binding{k.confirm, k.back}
-	case filterMode:
-		return []key.Binding{k.keepFilter, k.clearFilter}
 	case settingsMode:
 		return m.set.shortHelp()
 	}
-	return []key.Binding{k.next, k.call, k.filter, k.clearFilter, k.all, k.reassign, k.settings, k.reload}
+	if m.list.Filtering() {
+		return m.list.ShortHelp()
+	}
+	return append([]key.Binding{k.next, k.call, k.all, k.reassign, k.settings, k.reload}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists every key of the screen.
@@ -675,33 +600,24 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.nextField, k.prevField, k.up, k.down}, {k.left, k.right, k.toggle}, {k.save, k.back}}
 	case callbackMode, reassignMode:
 		return [][]key.Binding{{k.confirm, k.back}}
-	case filterMode:
-		return [][]key.Binding{{k.up, k.down}, {k.keepFilter, k.clearFilter}}
 	case settingsMode:
 		return m.set.fullHelp()
 	}
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.next, k.call, k.filter, k.clearFilter}, {k.all, k.reassign, k.settings, k.reload}}
+	return [][]key.Binding{m.list.FullHelp(), {k.next, k.call}, {k.all, k.reassign, k.settings, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {
 	k := m.keys
 	ok := m.refusal == "" && m.loaded && m.q.Enabled
 	list := ok && m.mode == listMode
-	many := m.q.Total > 1
-	for _, b := range []*key.Binding{&k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(list && many)
-	}
-	k.up.SetEnabled((list && many) || m.mode == formMode || m.mode == filterMode)
-	k.down.SetEnabled((list && many) || m.mode == formMode || m.mode == filterMode)
+	k.up.SetEnabled(m.mode == formMode)
+	k.down.SetEnabled(m.mode == formMode)
 	k.next.SetEnabled(list)
 	k.call.SetEnabled(list && m.q.Total > 0)
 	k.all.SetEnabled(list && m.q.Lead)
 	k.reassign.SetEnabled(list && m.q.Lead && m.q.Total > 0)
 	k.reload.SetEnabled(m.refusal == "" && m.mode == listMode)
-	k.filter.SetEnabled(list)
 	k.settings.SetEnabled(m.refusal == "" && m.loaded && m.mode == listMode)
-	k.clearFilter.SetEnabled((list && m.text != "") || m.mode == filterMode)
-	k.keepFilter.SetEnabled(m.mode == filterMode)
 	call := m.mode == callMode && !m.saving
 	for _, b := range []*key.Binding{&k.reached, &k.noAnswer, &k.busy, &k.wrong, &k.callback} {
 		b.SetEnabled(call)

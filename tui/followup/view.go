@@ -63,28 +63,20 @@ func (m *Model) View() string {
 	case m.mode == formMode:
 		return m.formView()
 	}
-	add(m.titleLine())
-	add(st.TableHeader.Render(m.table.Header))
-	if m.q.Total == 0 {
-		add("")
-		if m.text != "" {
-			add(st.Muted.Render(fmt.Sprintf("  No task in this queue mentions %q; esc clears the filter.", m.text)))
-		} else {
-			add(st.Muted.Render("  No follow-up calls in this queue. New tasks arrive when work orders reach the follow-up node."))
+	m.list.Empty = "No follow-up calls in this queue. New tasks arrive when work orders reach the follow-up node."
+	m.list.NoMatch = "No task in this queue mentions that: esc clears the filter."
+	whose := "my queue (" + m.c.Actor.User.Login + ")"
+	if m.all {
+		whose = "every agent's queue"
+	}
+	title := st.Title.Render("Follow-up call queue") + st.Muted.Render(" — "+whose)
+	lines = append(lines, strings.Split(m.list.View(title, m.counts(), func(i int) common.Row {
+		t, ok := m.at(i)
+		if !ok {
+			return common.Row{Loading: true} // on its way from the store
 		}
-		return strings.Join(lines, "\n")
-	}
-	h := m.visibleRows()
-	for i := m.top; i < min(m.q.Total, m.top+h); i++ {
-		if t, ok := m.at(i); ok {
-			add(m.row(t, i == m.cursor))
-		} else {
-			add(st.Muted.Render("  …")) // on its way from the store
-		}
-	}
-	for len(lines) < 2+h {
-		lines = append(lines, "")
-	}
+		return m.row(t)
+	}), "\n")...)
 	if m.mode == reassignMode {
 		add(st.Section.Render(fmt.Sprintf("Reassign task %d (%s) to:", m.task.ID, m.task.Number)))
 		add("  " + m.input.View())
@@ -97,34 +89,21 @@ func (m *Model) View() string {
 	return strings.Join(lines, "\n")
 }
 
-func (m *Model) titleLine() string {
+// counts are the title line's right side: tasks, overdue, waiting.
+func (m *Model) counts() string {
 	st := m.c.Styles
-	whose := "my queue (" + m.c.Actor.User.Login + ")"
-	if m.all {
-		whose = "every agent's queue"
-	}
-	title := st.Title.Render("Follow-up call queue") + st.Muted.Render(" — "+whose)
-	switch {
-	case m.mode == filterMode:
-		m.filterIn.Width = max(10, min(40, m.width/4))
-		title += "  " + m.filterIn.View()
-	case m.text != "":
-		title += "  " + st.Label.Render("filter") + " " + st.Value.Render(fmt.Sprintf("%q", m.text))
-	}
-	counts := fmt.Sprintf("%d task(s) · ", m.q.Total)
 	over := fmt.Sprintf("%d overdue", m.q.Overdue)
 	if m.q.Overdue > 0 {
 		over = st.Overdue.Render(over)
 	}
-	right := st.Muted.Render(counts) + over + st.Muted.Render(fmt.Sprintf(" · %d waiting", m.q.Waiting))
+	right := st.Muted.Render(fmt.Sprintf("%d task(s) · ", m.q.Total)) + over + st.Muted.Render(fmt.Sprintf(" · %d waiting ·", m.q.Waiting))
 	if s := m.busy.View(); s != "" {
 		right = s + " " + right
 	}
-	title = common.Truncate(title, m.width-common.Width(right)-1)
-	return title + strings.Repeat(" ", max(1, m.width-common.Width(title)-common.Width(right))) + right
+	return right
 }
 
-func (m *Model) row(t core.FollowUpTask, selected bool) string {
+func (m *Model) row(t core.FollowUpTask) common.Row {
 	st := m.c.Styles
 	now := m.q.Now
 	mark := ""
@@ -144,7 +123,7 @@ func (m *Model) row(t core.FollowUpTask, selected bool) string {
 	}
 	cells = append(cells, fmt.Sprintf("%d/%d", t.Failed(), t.MaxAttempts), t.Subject)
 	overdue := t.Overdue(now)
-	return m.table.Line(st, cells, selected, func(col int, cell string) string {
+	return common.Row{Cells: cells, Style: func(col int, cell string) string {
 		switch {
 		case overdue && (col == 0 || col == 1):
 			return st.Overdue.Render(cell)
@@ -152,7 +131,7 @@ func (m *Model) row(t core.FollowUpTask, selected bool) string {
 			return st.Muted.Render(cell)
 		}
 		return cell
-	})
+	}}
 }
 
 // panel describes the selected task under the queue.
