@@ -139,10 +139,10 @@ type Model struct {
 	// want is the offset of the window last asked for; shown is the seq of
 	// the window held.
 	want, shown int
-	all       bool
-	q         core.FollowUpQueue
-	cfg       core.FollowUpConfig
-	types     []core.EvaluationType
+	all         bool
+	q           core.FollowUpQueue
+	cfg         core.FollowUpConfig
+	types       []core.EvaluationType
 	// The list's cursor and top are positions in the whole queue (q.Total
 	// tasks); q holds the window q.Offset … q.Offset+len(q.Tasks) around them.
 
@@ -180,7 +180,7 @@ func New(c *common.Common) *Model {
 		next: km.NextCall, call: km.CallTask, dial: km.Dial, all: km.AllQueues, reassign: km.Reassign,
 		reached: km.Reached, noAnswer: km.NoAnswer, busy: km.Busy, wrong: km.WrongNumber, back: back,
 		callback: km.CallBack, reload: km.Reload,
-		settings: km.FollowUpSettings,
+		settings:  km.FollowUpSettings,
 		nextField: km.NextField, prevField: km.PrevField, left: left, right: right,
 		toggle: toggle, save: save, confirm: confirm,
 	}}
@@ -195,7 +195,7 @@ func New(c *common.Common) *Model {
 	m.input.Prompt = ""
 	m.input.PromptStyle, m.input.TextStyle, m.input.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
 	m.list = common.NewList(c, m.columns())
-	m.list.KeyMap.PageUp = common.Without(m.list.KeyMap.PageUp, "b")       // b: busy
+	m.list.KeyMap.PageUp = common.Without(m.list.KeyMap.PageUp, "b")     // b: busy
 	m.list.KeyMap.PageDown = common.Without(m.list.KeyMap.PageDown, " ") // space ticks
 	m.list.FilterDebounce = filterDebounce
 	m.list.SetPlaceholder("number, customer, phone, subject, agent")
