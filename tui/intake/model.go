@@ -5,7 +5,7 @@
 package intake
 
 import (
-	"slices"
+	"fmt"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -41,7 +41,7 @@ const (
 )
 
 type keyMap struct {
-	up, down, pageUp, pageDown, home, end     key.Binding
+	up, down                                  key.Binding // the import report's problems
 	nextView, prevView, open, reload, back    key.Binding
 	release, force, del, confirm              key.Binding
 	create, edit, toggle, moveUp, moveDown    key.Binding
@@ -56,10 +56,15 @@ type Model struct {
 	keys          keyMap
 	width, height int
 
-	view   view
-	mode   mode
-	cursor [viewCount]int
-	top    [viewCount]int
+	view view
+	mode mode
+	// lists are the four lists' cursors, windows and "/" filters; the
+	// filtered rows are what they keep.
+	lists       [viewImport]*common.List
+	fQuarantine common.Filtered[core.MailRecord]
+	fLog        common.Filtered[core.MailRecord]
+	fRules      common.Filtered[core.Rule]
+	fKeys       common.Filtered[core.APIKey]
 
 	loaded     bool
 	seq        int
@@ -121,7 +126,7 @@ func New(c *common.Common) *Model {
 	m := &Model{
 		c: c,
 		keys: keyMap{
-			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: common.Without(km.PageDown, " "), home: km.Home, end: km.End,
+			up: km.Up, down: km.Down,
 			nextView: km.NextView, prevView: km.PrevView, open: open, reload: km.Reload, back: back,
 			release: km.Release, force: km.ForceRelease, del: del, confirm: confirm,
 			create: create, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
@@ -133,6 +138,17 @@ func New(c *common.Common) *Model {
 		keyName: in,
 		imp:     newImporter(c),
 	}
+	for v, cols := range [viewImport][]common.Column{mailColumns, mailColumns, ruleColumns, keyColumns} {
+		l := common.NewList(c, cols)
+		l.NoTitle = true
+		l.Y = 2 // under the tabs and the line that says what the view is
+		l.KeyMap.PageDown = common.Without(l.KeyMap.PageDown, " ")
+		m.lists[v] = l
+	}
+	m.lists[viewQuarantine].SetPlaceholder("from, subject, why")
+	m.lists[viewLog].SetPlaceholder("from, subject, work order, outcome")
+	m.lists[viewRules].SetPlaceholder("name, condition")
+	m.lists[viewKeys].SetPlaceholder("name, key")
 	m.mayRules, m.whyRules = c.MayDispatch("change mail rules or release quarantined mail")
 	a := c.Actor
 	m.mayKeys = a.Kind == core.SubmitterInternal && a.User.Has(core.RoleAdmin)
@@ -158,7 +174,22 @@ func (m *Model) SetSize(w, h int) {
 	if m.form != nil {
 		m.form.setSize(w, h)
 	}
-	m.clamp()
+	m.layout()
+}
+
+// layout gives the lists what the panel under them leaves.
+func (m *Model) layout() {
+	for _, l := range m.lists {
+		l.SetSize(m.width, 1+m.listRoom())
+	}
+}
+
+// list is the current view's list (nil for the import wizard).
+func (m *Model) list() *common.List {
+	if m.view >= viewImport {
+		return nil
+	}
+	return m.lists[m.view]
 }
 
 // Capturing is true while a text field has the keyboard.
@@ -169,6 +200,9 @@ func (m *Model) Capturing() bool {
 	case modeRuleForm:
 		return m.form.capturing()
 	}
+	if l := m.list(); l != nil {
+		return l.Filtering()
+	}
 	return m.view == viewImport && m.imp.editing
 }
 
@@ -178,43 +212,58 @@ func (m *Model) Showing() string { return viewTitles[m.view] }
 func (m *Model) rows() int {
 	switch m.view {
 	case viewQuarantine:
-		return len(m.quarantine)
+		return m.fQuarantine.Len()
 	case viewLog:
-		return len(m.log)
+		return m.fLog.Len()
 	case viewRules:
-		return len(m.rules)
+		return m.fRules.Len()
 	case viewKeys:
-		return len(m.apiKeys)
+		return m.fKeys.Len()
 	}
 	return 0
 }
 
+// refilter applies every list's filter.
+func (m *Model) refilter() {
+	m.fQuarantine.Apply(m.lists[viewQuarantine].Filter())
+	m.lists[viewQuarantine].SetLen(m.fQuarantine.Len())
+	m.fLog.Apply(m.lists[viewLog].Filter())
+	m.lists[viewLog].SetLen(m.fLog.Len())
+	m.fRules.Apply(m.lists[viewRules].Filter())
+	m.lists[viewRules].SetLen(m.fRules.Len())
+	m.fKeys.Apply(m.lists[viewKeys].Filter())
+	m.lists[viewKeys].SetLen(m.fKeys.Len())
+	m.layout()
+}
+
 func (m *Model) selectedMail() (core.MailRecord, bool) {
-	list := m.quarantine
-	if m.view == viewLog {
-		list = m.log
+	var r *core.MailRecord
+	switch m.view {
+	case viewQuarantine:
+		r = m.fQuarantine.Ref(m.lists[viewQuarantine].Cursor())
+	case viewLog:
+		r = m.fLog.Ref(m.lists[viewLog].Cursor())
 	}
-	i := m.cursor[m.view]
-	if (m.view != viewQuarantine && m.view != viewLog) || i >= len(list) {
+	if r == nil {
 		return core.MailRecord{}, false
 	}
-	return list[i], true
+	return *r, true
 }
 
 func (m *Model) selectedRule() (core.Rule, bool) {
-	i := m.cursor[viewRules]
-	if m.view != viewRules || i >= len(m.rules) {
+	r := m.fRules.Ref(m.lists[viewRules].Cursor())
+	if m.view != viewRules || r == nil {
 		return core.Rule{}, false
 	}
-	return m.rules[i], true
+	return *r, true
 }
 
 func (m *Model) selectedKey() (core.APIKey, bool) {
-	i := m.cursor[viewKeys]
-	if m.view != viewKeys || i >= len(m.apiKeys) {
+	k := m.fKeys.Ref(m.lists[viewKeys].Cursor())
+	if m.view != viewKeys || k == nil {
 		return core.APIKey{}, false
 	}
-	return m.apiKeys[i], true
+	return *k, true
 }
 
 // Update handles keys, results and change notices.
@@ -238,10 +287,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		m.pendingRule = 0
 		m.loaded, m.err = true, nil
 		m.quarantine, m.log, m.rules, m.apiKeys, m.settings = msg.quarantine, msg.log, msg.rules, msg.keys, msg.settings
-		if i := slices.IndexFunc(m.rules, func(r core.Rule) bool { return r.ID == keepRule }); i >= 0 && keepRule != 0 {
-			m.cursor[viewRules] = i
+		mailText := func(r core.MailRecord) string {
+			return strings.Join([]string{fmt.Sprint(r.ID), string(r.Outcome), r.Number, r.From, r.Subject, r.Reason}, " ")
 		}
-		m.clamp()
+		m.fQuarantine.Set(m.quarantine, mailText)
+		m.fLog.Set(m.log, mailText)
+		m.fRules.Set(m.rules, func(r core.Rule) string { return r.Name + " " + r.When })
+		m.fKeys.Set(m.apiKeys, func(k core.APIKey) string { return k.Name + " " + k.Prefix })
+		m.refilter()
+		if i := m.fRules.Index(func(r core.Rule) bool { return r.ID == keepRule }); i >= 0 && keepRule != 0 {
+			m.lists[viewRules].Select(i)
+		}
 		return nil
 	case rawMsg:
 		if msg.err != nil {
@@ -284,8 +340,23 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.reloadCmd()
 		}
 		return nil
+	case tea.MouseMsg:
+		if l := m.list(); l != nil && m.mode == modeList {
+			_, ev := l.Update(msg)
+			if ev.Has(common.ListMoved) {
+				m.showRaw = false
+			}
+		}
+		return nil
 	}
 	cmds := []tea.Cmd{m.busy.Update(msg)}
+	if l := m.list(); l != nil && m.mode == modeList {
+		c, ev := l.Update(msg) // the cursor's blink in the filter
+		if ev.Has(common.ListFilterChanged) {
+			m.refilter()
+		}
+		cmds = append(cmds, c)
+	}
 	switch m.mode {
 	case modeKeyName:
 		var c tea.Cmd
@@ -353,10 +424,21 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	k := m.bindings()
-	h := m.listRoom()
 	v := m.view
 	if v == viewImport && (m.imp.editing || m.imp.confirm || !key.Matches(msg, k.nextView, k.prevView)) {
 		return m.importKeyCmd(msg)
+	}
+	// K and J move mail rules: the list must not take them.
+	if l := m.list(); l != nil && !key.Matches(msg, k.moveUp, k.moveDown) {
+		if cmd, ev := l.Update(msg); ev.Has(common.ListHandled) {
+			if ev.Has(common.ListFilterChanged) {
+				m.refilter()
+			}
+			if ev.Has(common.ListMoved) {
+				m.showRaw = false
+			}
+			return cmd
+		}
 	}
 	switch {
 	case key.Matches(msg, k.nextView):
@@ -373,22 +455,6 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.moveRuleCmd(-1)
 	case key.Matches(msg, k.moveDown):
 		return m.moveRuleCmd(1)
-	case key.Matches(msg, k.up):
-		m.cursor[v]--
-		m.showRaw = false
-	case key.Matches(msg, k.down):
-		m.cursor[v]++
-		m.showRaw = false
-	case key.Matches(msg, k.pageUp):
-		m.cursor[v] -= h
-		m.top[v] -= h
-	case key.Matches(msg, k.pageDown):
-		m.cursor[v] += h
-		m.top[v] += h
-	case key.Matches(msg, k.home):
-		m.cursor[v] = 0
-	case key.Matches(msg, k.end):
-		m.cursor[v] = m.rows() - 1
 	case v == viewQuarantine && key.Matches(msg, k.raw):
 		if r, ok := m.selectedMail(); ok {
 			m.showRaw = !m.showRaw
@@ -432,8 +498,9 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return common.ErrorCmd(common.Sentence(m.whyKeys))
 		}
 		return common.ErrorCmd(common.Sentence(m.whyRules))
+	case v == viewRules && m.list().Filter() != "" && key.Matches(msg, m.keys.moveUp, m.keys.moveDown):
+		return common.ErrorCmd(common.Sentence("Mail rules are moved in the whole list: esc clears the filter first."))
 	}
-	m.clamp()
 	return nil
 }
 
@@ -454,17 +521,18 @@ func (m *Model) refused(msg tea.KeyMsg) bool {
 // moveRuleCmd moves the selected mail rule one place (d = -1 up, 1 down).
 func (m *Model) moveRuleCmd(d int) tea.Cmd {
 	r, ok := m.selectedRule()
-	i := m.cursor[viewRules]
+	i := m.lists[viewRules].Cursor() // without a filter, the index in m.rules
 	j := i + d
-	if !ok || j < 0 || j >= len(m.rules) {
+	if !ok || j < 0 || j >= len(m.rules) || m.lists[viewRules].Filter() != "" {
 		return nil
 	}
 	m.rules[i], m.rules[j] = m.rules[j], m.rules[i]
 	for x := range m.rules {
 		m.rules[x].Priority = x + 1
 	}
-	m.cursor[viewRules] = j
-	m.clamp()
+	m.fRules.Set(m.rules, func(r core.Rule) string { return r.Name + " " + r.When })
+	m.refilter()
+	m.lists[viewRules].Select(j)
 	return tea.Batch(moveRuleCmd(m.c.Svc, m.c.Actor, r.ID, j+1), m.busy.StartCmd())
 }
 
@@ -478,20 +546,6 @@ func (m *Model) openFormCmd(r *core.Rule) tea.Cmd {
 // listRoom is how many rows the list shows.
 func (m *Model) listRoom() int {
 	return max(1, m.height-3-m.panelHeight())
-}
-
-func (m *Model) clamp() {
-	v := m.view
-	n := m.rows()
-	h := m.listRoom()
-	m.cursor[v] = max(0, min(m.cursor[v], n-1))
-	if m.cursor[v] < m.top[v] {
-		m.top[v] = m.cursor[v]
-	}
-	if m.cursor[v] >= m.top[v]+h {
-		m.top[v] = m.cursor[v] - h + 1
-	}
-	m.top[v] = max(0, min(m.top[v], n-h))
 }
 
 // ShortHelp lists the keys that apply now.
@@ -509,13 +563,20 @@ func (m *Model) ShortHelp() []key.Binding {
 		c.SetHelp("y", "yes")
 		return []key.Binding{c, key.NewBinding(key.WithHelp("any other key", "keep"))}
 	}
+	if l := m.list(); l != nil && l.Filtering() {
+		return l.ShortHelp()
+	}
+	var filter []key.Binding
+	if l := m.list(); l != nil {
+		filter = l.ShortHelp()
+	}
 	switch m.view {
 	case viewQuarantine:
-		return []key.Binding{k.nextView, k.raw, k.release, k.force, k.del, k.reload}
+		return append([]key.Binding{k.nextView, k.raw, k.release, k.force, k.del, k.reload}, filter...)
 	case viewLog:
-		return []key.Binding{k.nextView, k.open, k.up, k.down, k.reload}
+		return append([]key.Binding{k.nextView, k.open, k.reload}, filter...)
 	case viewRules:
-		return []key.Binding{k.nextView, k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.del}
+		return append([]key.Binding{k.nextView, k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.del}, filter...)
 	}
 	if m.view == viewImport {
 		switch {
@@ -528,7 +589,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.nextView, k.editPath, k.left, k.dryRun, k.save, k.down}
 	}
-	return []key.Binding{k.nextView, k.create, k.del, k.reload}
+	return append([]key.Binding{k.nextView, k.create, k.del, k.reload}, filter...)
 }
 
 // FullHelp lists every key of the section.
@@ -540,29 +601,27 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.mode != modeList || m.secret != "" {
 		return [][]key.Binding{m.ShortHelp()}
 	}
-	return [][]key.Binding{
-		{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end},
-		{k.nextView, k.prevView, k.reload},
-		m.ShortHelp()[1:],
+	var nav []key.Binding
+	if l := m.list(); l != nil {
+		nav = l.FullHelp()
 	}
+	return [][]key.Binding{nav, {k.nextView, k.prevView, k.reload}, m.ShortHelp()[1:]}
 }
 
 // bindings are the keys with their state for the current view and user.
 func (m *Model) bindings() keyMap {
 	k := m.keys
 	has := m.rows() > 0
-	for _, b := range []*key.Binding{&k.up, &k.down, &k.pageUp, &k.pageDown, &k.home, &k.end} {
-		b.SetEnabled(m.rows() > 1)
-	}
 	q := m.view == viewQuarantine
 	k.raw.SetEnabled(q && has)
 	k.release.SetEnabled(q && has && m.mayRules)
 	k.force.SetEnabled(q && has && m.mayRules)
 	k.open.SetEnabled(m.view == viewLog && has)
 	rules := m.view == viewRules
-	ri := m.cursor[viewRules]
-	k.moveUp.SetEnabled(rules && m.mayRules && has && ri > 0)
-	k.moveDown.SetEnabled(rules && m.mayRules && has && ri < len(m.rules)-1)
+	ri := m.lists[viewRules].Cursor()
+	whole := m.lists[viewRules].Filter() == ""
+	k.moveUp.SetEnabled(rules && m.mayRules && has && whole && ri > 0)
+	k.moveDown.SetEnabled(rules && m.mayRules && has && whole && ri < len(m.rules)-1)
 	k.edit.SetEnabled(rules && m.mayRules && has)
 	k.toggle.SetEnabled(rules && m.mayRules && has)
 	if r, ok := m.selectedRule(); ok && r.Enabled {

@@ -79,24 +79,21 @@ func (m *Model) View() string {
 	case !m.loaded:
 		return b.String()
 	}
-	var t common.Table
-	var rows [][]string
-	var styles []func(int, string) string
-	switch m.view {
-	case viewQuarantine, viewLog:
-		t = common.NewTable(mailColumns, m.width)
-		list := m.quarantine
-		if m.view == viewLog {
-			list = m.log
-		}
-		loc := m.c.Location()
-		for _, r := range list {
-			rows = append(rows, []string{fmt.Sprint(r.ID), common.FormatTime(r.ReceivedAt, loc), string(r.Outcome), common.OrDash(r.Number), common.OrDash(r.From), common.OrDash(r.Subject), common.OrDash(r.Reason)})
-			styles = append(styles, nil)
-		}
-	case viewRules:
-		t = common.NewTable(ruleColumns, m.width)
-		for _, r := range m.rules {
+	m.layout() // the panel under the list changes height (a raw message shown)
+	l := m.list()
+	l.Empty = m.empty()
+	loc := m.c.Location()
+	b.WriteString(l.View("", "", func(i int) common.Row {
+		switch m.view {
+		case viewQuarantine, viewLog:
+			r := m.fQuarantine.At
+			if m.view == viewLog {
+				r = m.fLog.At
+			}
+			x := r(i)
+			return common.Row{Cells: []string{fmt.Sprint(x.ID), common.FormatTime(x.ReceivedAt, loc), string(x.Outcome), common.OrDash(x.Number), common.OrDash(x.From), common.OrDash(x.Subject), common.OrDash(x.Reason)}}
+		case viewRules:
+			r := m.fRules.At(i)
 			on, sets := "yes", "defaults"
 			if !r.Enabled {
 				on = "no"
@@ -104,42 +101,22 @@ func (m *Model) View() string {
 			if r.Mail != nil {
 				sets = r.Mail.Describe()
 			}
-			rows = append(rows, []string{fmt.Sprint(r.Priority), fmt.Sprint(r.ID), r.Name, on, r.When, sets})
 			var style func(int, string) string
 			if !r.Enabled {
 				style = func(_ int, s string) string { return st.Disabled.Render(s) }
 			}
-			styles = append(styles, style)
+			return common.Row{Cells: []string{fmt.Sprint(r.Priority), fmt.Sprint(r.ID), r.Name, on, r.When, sets}, Style: style}
 		}
-	case viewKeys:
-		t = common.NewTable(keyColumns, m.width)
-		loc := m.c.Location()
-		for _, k := range m.apiKeys {
-			state := "active"
-			var style func(int, string) string
-			if !k.Active() {
-				state = "revoked " + common.FormatTime(*k.RevokedAt, loc) + " by " + k.RevokedBy
-				style = func(_ int, s string) string { return st.Disabled.Render(s) }
-			}
-			rows = append(rows, []string{fmt.Sprint(k.ID), k.Name, k.Prefix + "…", common.FormatTime(k.CreatedAt, loc), k.CreatedBy, state})
-			styles = append(styles, style)
+		k := m.fKeys.At(i)
+		state := "active"
+		var style func(int, string) string
+		if !k.Active() {
+			state = "revoked " + common.FormatTime(*k.RevokedAt, loc) + " by " + k.RevokedBy
+			style = func(_ int, s string) string { return st.Disabled.Render(s) }
 		}
-	}
-	b.WriteString(st.TableHeader.Render(t.Header) + "\n")
-	room := m.listRoom()
-	v := m.view
-	shown := 0
-	if len(rows) == 0 {
-		b.WriteString(st.Placeholder.Render(common.Truncate("  "+m.empty(), m.width)) + "\n")
-		shown++
-	}
-	for i := m.top[v]; i < min(len(rows), m.top[v]+room); i++ {
-		b.WriteString(t.Line(st, rows[i], i == m.cursor[v], styles[i]) + "\n")
-		shown++
-	}
-	for ; shown < room; shown++ {
-		b.WriteByte('\n')
-	}
+		return common.Row{Cells: []string{fmt.Sprint(k.ID), k.Name, k.Prefix + "…", common.FormatTime(k.CreatedAt, loc), k.CreatedBy, state}, Style: style}
+	}))
+	b.WriteByte('\n')
 	b.WriteString(strings.Join(m.panel(), "\n"))
 	return b.String()
 }
