@@ -79,8 +79,10 @@ type Model struct {
 	// Evaluation rules.
 	rules    []core.Rule
 	rulesErr error
-	ruleCur  int
-	ruleForm *ruleForm
+	// ruleList and shownRules are the rules' cursor, window and "/" filter.
+	ruleList   *common.List
+	shownRules common.Filtered[core.Rule]
+	ruleForm   *ruleForm
 }
 
 // New returns the section; Init loads the report and the record types.
@@ -97,6 +99,10 @@ func New(c *common.Common) *Model {
 	m.keys.add.SetHelp("n", "new field")
 	m.keys.edit.SetHelp("enter", "edit field")
 	m.may, m.why = mayEdit(c.Actor)
+	m.ruleList = common.NewList(c, ruleColumns)
+	m.ruleList.KeyMap.PageDown = common.Without(m.ruleList.KeyMap.PageDown, " ")
+	m.ruleList.SetPlaceholder("name, condition, record type")
+	m.ruleList.Empty = "No evaluation rules yet: press n to add one (or `switchboard rule add --kind evaluation`)."
 	return m
 }
 
@@ -168,6 +174,7 @@ func (m *Model) SetSize(w, h int) {
 	if m.form != nil {
 		m.form.setWidth(w)
 	}
+	m.ruleList.SetSize(w, max(3, h-3))
 }
 
 // Capturing is true while a text field of a form has the keyboard.
@@ -179,6 +186,8 @@ func (m *Model) Capturing() bool {
 		return true
 	case modeRuleForm:
 		return m.ruleForm.isText()
+	case modeRules:
+		return m.ruleList.Filtering()
 	}
 	return false
 }
@@ -249,7 +258,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return common.ErrorCmd(msg.err)
 		}
 		m.rules, m.rulesErr = msg.rules, nil
-		m.ruleCur = min(m.ruleCur, max(0, len(m.rules)-1))
+		m.refilterRules()
 		if msg.done != "" {
 			if m.mode == modeRuleForm {
 				m.ruleForm, m.mode = nil, modeRules
@@ -287,7 +296,10 @@ func (m *Model) ShortHelp() []key.Binding {
 		if m.confirming != "" {
 			return []key.Binding{k.confirm, k.back}
 		}
-		return []key.Binding{k.up, k.down, k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del, k.report, k.types}
+		if m.ruleList.Filtering() {
+			return m.ruleList.ShortHelp()
+		}
+		return append([]key.Binding{k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del, k.report, k.types}, m.ruleList.ShortHelp()...)
 	case modeTypes:
 		k := m.typeKeys()
 		if m.confirming != "" {

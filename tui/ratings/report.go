@@ -70,7 +70,7 @@ func (m *Model) reportView() string {
 	case rep == nil:
 		return lines[0]
 	case rep.Total.Count == 0:
-		lines = append(lines, "", st.Muted.Render(common.Truncate("No rated evaluations in this period. Customers rate through the engineer's QR code (v on a work order at the evaluation node) or their invitation links.", w)))
+		lines = append(lines, "", st.Muted.Render(common.Truncate("No rated evaluations in this period. Customers rate through the engineer's QR code (e on a work order at the evaluation node) or their invitation links.", w)))
 		if rep.Unrated > 0 {
 			lines = append(lines, st.Muted.Render(fmt.Sprintf("%d evaluation(s) without a rating.", rep.Unrated)))
 		}

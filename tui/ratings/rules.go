@@ -41,10 +41,34 @@ func ruleChangeCmd(svc *core.Service, done string, fn func() error) tea.Cmd {
 	}
 }
 
+// ruleColumns are the evaluation rules' columns.
+var ruleColumns = []common.Column{
+	{Title: "#", Width: 3, Right: true},
+	{Title: "NAME", Weight: 2, Min: 12},
+	{Title: "ON", Width: 3},
+	{Title: "CONDITION", Weight: 3, Min: 14, Hide: 2},
+	{Title: "TYPE", Width: 10},
+	{Title: "VIA", Weight: 2, Min: 10, Hide: 3},
+	{Title: "PRIORITY", Width: 11, Hide: 1},
+	{Title: "MANDATORY", Width: 9, Hide: 4},
+}
+
+// refilterRules shows the rules the filter keeps.
+func (m *Model) refilterRules() {
+	m.shownRules.Set(m.rules, func(r core.Rule) string { return r.Name + " " + r.When + " " + r.EvalType })
+	m.shownRules.Apply(m.ruleList.Filter())
+	m.ruleList.SetLen(m.shownRules.Len())
+}
+
+// selectedRule is the rule under the cursor.
+func (m *Model) selectedRule() *core.Rule { return m.shownRules.Ref(m.ruleList.Cursor()) }
+
 func (m *Model) ruleKeys() keyMap {
 	k := m.keys
 	may, _ := m.c.MayAdminister("change evaluation rules")
-	has := may && len(m.rules) > 0 && !m.saving
+	has := may && m.selectedRule() != nil && !m.saving
+	whole := m.ruleList.Filter() == ""
+	cur := m.ruleList.Cursor()
 	k.edit.SetHelp("enter", "edit rule")
 	k.add.SetHelp("n", "new rule")
 	k.toggle.SetHelp("space", "enable/disable")
@@ -52,8 +76,8 @@ func (m *Model) ruleKeys() keyMap {
 	k.edit.SetEnabled(has)
 	k.toggle.SetEnabled(has)
 	k.del.SetEnabled(has)
-	k.moveUp.SetEnabled(has && m.ruleCur > 0)
-	k.moveDown.SetEnabled(has && m.ruleCur < len(m.rules)-1)
+	k.moveUp.SetEnabled(has && whole && cur > 0)
+	k.moveDown.SetEnabled(has && whole && cur < len(m.rules)-1)
 	k.add.SetEnabled(may && !m.saving)
 	k.confirm.SetEnabled(m.confirming != "")
 	return k
@@ -63,12 +87,21 @@ func (m *Model) rulesKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.ruleKeys()
 	if m.confirming == "rule" {
 		m.confirming = ""
-		if !key.Matches(msg, k.confirm) {
+		if !key.Matches(msg, k.confirm) || m.selectedRule() == nil {
 			return common.StatusCmd("Nothing deleted.")
 		}
-		r := m.rules[m.ruleCur]
+		r := *m.selectedRule()
 		m.saving = true
 		return ruleChangeCmd(m.c.Svc, fmt.Sprintf("Evaluation rule %q deleted.", r.Name), func() error { return m.c.Svc.DeleteRule(m.c.Actor, r.ID) })
+	}
+	if !key.Matches(msg, k.moveUp, k.moveDown) {
+		cmd, ev := m.ruleList.Update(msg)
+		if ev.Has(common.ListFilterChanged) {
+			m.refilterRules()
+		}
+		if ev.Has(common.ListHandled) {
+			return cmd
+		}
 	}
 	switch {
 	case key.Matches(msg, k.back), key.Matches(msg, k.report):
@@ -78,25 +111,22 @@ func (m *Model) rulesKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeTypes
 	case key.Matches(msg, k.reload):
 		return loadRulesCmd(m.c.Svc)
-	case key.Matches(msg, k.up):
-		m.ruleCur = max(0, m.ruleCur-1)
-	case key.Matches(msg, k.down):
-		m.ruleCur = min(max(0, len(m.rules)-1), m.ruleCur+1)
 	case key.Matches(msg, k.moveUp), key.Matches(msg, k.moveDown):
-		r := m.rules[m.ruleCur]
-		to := m.ruleCur // 0-based: the new position is to+1 after the move
+		r := *m.selectedRule()
+		to := m.ruleList.Cursor() // 0-based: the new position is to+1 after the move
 		if key.Matches(msg, k.moveUp) {
 			to--
 		} else {
 			to++
 		}
-		m.ruleCur, m.saving = to, true
+		m.ruleList.Select(to)
+		m.saving = true
 		return ruleChangeCmd(m.c.Svc, fmt.Sprintf("%q is now tried %s.", r.Name, ordinal(to+1)), func() error {
 			_, err := m.c.Svc.MoveRule(m.c.Actor, r.ID, to+1)
 			return err
 		})
 	case key.Matches(msg, k.toggle):
-		r := m.rules[m.ruleCur]
+		r := *m.selectedRule()
 		on := !r.Enabled
 		m.saving = true
 		return ruleChangeCmd(m.c.Svc, fmt.Sprintf("%q is %s.", r.Name, map[bool]string{true: "on", false: "off"}[on]), func() error {
@@ -110,7 +140,7 @@ func (m *Model) rulesKey(msg tea.KeyMsg) tea.Cmd {
 		m.mode = modeRuleForm
 		return m.ruleForm.focusCmd()
 	case key.Matches(msg, k.edit):
-		r := m.rules[m.ruleCur]
+		r := *m.selectedRule()
 		m.ruleForm = newRuleForm(m.c, &r, m.types, m.width)
 		m.mode = modeRuleForm
 		return m.ruleForm.focusCmd()
@@ -145,30 +175,21 @@ func (m *Model) rulesView() string {
 	if m.rulesErr != nil {
 		return strings.Join(append(lines, st.Error.Render(common.Truncate(m.rulesErr.Error(), w))), "\n")
 	}
-	head := fmt.Sprintf("  %3s %s %s %s %s %s %s %s", "#", common.Fit("NAME", 18), common.Fit("ON", 3), common.Fit("CONDITION", 30), common.Fit("TYPE", 10), common.Fit("VIA", 20), common.Fit("PRIORITY", 11), "MANDATORY")
-	lines = append(lines, st.TableHeader.Render(common.Truncate(head, w)))
-	if len(m.rules) == 0 {
-		lines = append(lines, st.Muted.Render(common.Truncate("  No evaluation rules yet: press n to add one (or `switchboard rule add --kind evaluation`).", w)))
-	}
-	for i, r := range m.rules {
+	lines = append(lines, m.ruleList.View("", "", func(i int) common.Row {
+		r := m.shownRules.At(i)
 		prio := "all at once"
 		if r.MessagePriority {
 			prio = "in order"
 		}
-		line := fmt.Sprintf("%3d %s %s %s %s %s %s %s", r.Priority, common.Fit(common.Clean(r.Name), 18), common.Fit(map[bool]string{true: "on", false: "off"}[r.Enabled], 3),
-			common.Fit(common.Clean(r.When), 30), common.Fit(r.EvalType, 10), common.Fit(invitesText(r), 20), common.Fit(prio, 11), map[bool]string{true: "yes", false: "no"}[r.Mandatory])
-		switch {
-		case i == m.ruleCur:
-			line = st.SelectedRow.Render(common.Fit("> "+line, w))
-		case !r.Enabled:
-			line = st.Disabled.Render(common.Truncate("  "+line, w))
-		default:
-			line = common.Truncate("  "+line, w)
+		var style func(int, string) string
+		if !r.Enabled {
+			style = func(_ int, s string) string { return st.Disabled.Render(s) }
 		}
-		lines = append(lines, line)
-	}
-	if m.confirming == "rule" && m.ruleCur < len(m.rules) {
-		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the evaluation rule %q? y deletes, any other key keeps it.", m.rules[m.ruleCur].Name), w)))
+		return common.Row{Cells: []string{fmt.Sprint(r.Priority), r.Name, map[bool]string{true: "on", false: "off"}[r.Enabled],
+			r.When, r.EvalType, invitesText(r), prio, map[bool]string{true: "yes", false: "no"}[r.Mandatory]}, Style: style}
+	}))
+	if r := m.selectedRule(); m.confirming == "rule" && r != nil {
+		lines = append(lines, "", st.Banner.Render(common.Truncate(fmt.Sprintf("Delete the evaluation rule %q? y deletes, any other key keeps it.", r.Name), w)))
 	}
 	if may, why := m.c.MayAdminister("change evaluation rules"); !may {
 		lines = append(lines, "", st.Error.Render(common.Truncate("Read only: "+why, w)))
