@@ -91,7 +91,7 @@ func TestIntakeMailRules(t *testing.T) {
 	h.waitView("unknown name region", "Fields: from, from_name")
 	h.key("ctrl+u")
 	h.typeText(`from_domain == "vip.example.com"`)
-	h.waitView("✓ compiles")
+	h.waitView("✓ the condition compiles")
 	h.key("tab")
 	h.key("right")
 	h.key("right")
@@ -235,7 +235,7 @@ func TestGoldenIntakeRuleForm(t *testing.T) {
 	// Leave the text fields so q quits.
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	tm.Send(tea.KeyMsg{Type: tea.KeyRight})
-	waitOutput(t, tm, "previous choice")
+	waitOutput(t, tm, "←/→ choose")
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }
 
