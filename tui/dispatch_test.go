@@ -487,7 +487,7 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 	}
 	// Saving without engineers is refused beside the engineers field.
 	h.key("ctrl+s")
-	v = h.waitView("The rule was not saved")
+	v = h.waitView("Nothing was saved: correct the fields marked below.")
 	if !strings.Contains(lineAfter(v, "Engineers"), "") || !strings.Contains(v, "↳ A dispatch rule needs a target engineer") {
 		t.Errorf("engineer error beside the field:\n%s", v)
 	}
@@ -519,7 +519,7 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 
 	// Edit it: switch it off and rename.
 	h.key("enter")
-	h.waitView(`Edit rule "Acme work" (id 4) (priority 4)`)
+	h.waitView(`Edit rule "Acme work" (id 4) — priority 4`)
 	h.key("ctrl+u")
 	h.typeText("Acme, not urgent")
 	for range 4 {

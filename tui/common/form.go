@@ -368,7 +368,7 @@ func (f *Form) ShortHelp() []key.Binding {
 	k := f.KeyMap
 	out := []key.Binding{k.Save}
 	if len(f.fields) > 0 {
-		switch f.fields[f.focus].(type) {
+		switch f := f.fields[f.focus].(type) {
 		case *ChoiceField:
 			choose := k.Right
 			choose.SetKeys(append(k.Left.Keys(), k.Right.Keys()...)...)
@@ -379,6 +379,8 @@ func (f *Form) ShortHelp() []key.Binding {
 			walk.SetKeys(append(k.Left.Keys(), k.Right.Keys()...)...)
 			walk.SetHelp("←/→", "move")
 			out = append(out, walk, k.Toggle)
+		case interface{ Keys(FormKeyMap) []key.Binding }:
+			out = append(out, f.Keys(k)...)
 		}
 	}
 	if len(f.fields) > 1 {

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"switchboard/core"
+	"switchboard/tui/common"
 )
 
 func TestConjuncts(t *testing.T) {
@@ -40,7 +41,7 @@ func TestEnvValues(t *testing.T) {
 }
 
 func TestCaretLine(t *testing.T) {
-	text, caret := caretLine(`region == "East" && prio == 1`, 1, 21, 40)
+	text, caret := common.CaretLine(`region == "East" && prio == 1`, 1, 21, 40)
 	if text != `region == "East" && prio == 1` || caret != strings.Repeat(" ", 20)+"^" {
 		t.Errorf("caret %q under %q", caret, text)
 	}
@@ -51,7 +52,7 @@ func TestCaretLine(t *testing.T) {
 	if _, err := core.CompileCondition(src); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("at 1:%d:", col)) {
 		t.Fatalf("the compiler should report column %d: %v", col, err)
 	}
-	text, caret = caretLine(src, 1, col, 24)
+	text, caret = common.CaretLine(src, 1, col, 24)
 	i := strings.Index(caret, "^")
 	if !strings.HasPrefix(text, "…") || i < 0 {
 		t.Fatalf("caret %q under %q", caret, text)

@@ -6,41 +6,11 @@ import (
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
 	"switchboard/tui/common"
 )
-
-// field is one input of the rule form, in tab order.
-type field int
-
-const (
-	fName field = iota
-	fWhen
-	fPool
-	fPolicy
-	fEnabled
-	fTest
-	fieldCount
-)
-
-// fieldSpec is a field's label, the service's name for it in validation errors,
-// and whether text is typed into it.
-type fieldSpec struct {
-	label, name string
-	text        bool
-}
-
-var fieldSpecs = [fieldCount]fieldSpec{
-	fName:    {"Name", "name", true},
-	fWhen:    {"Condition", "when", true},
-	fPool:    {"Engineers", "engineer", false},
-	fPolicy:  {"Policy", "policy", false},
-	fEnabled: {"Enabled", "enabled", false},
-	fTest:    {"Test with", "test", true},
-}
 
 // savedMsg is the outcome of saving the form.
 type savedMsg struct {
@@ -71,65 +41,34 @@ func saveCmd(svc *core.Service, as core.Actor, editing *core.Rule, in core.NewRu
 	}
 }
 
-type formKeys struct {
-	next, prev, up, down, left, right, toggle, save, back, enter, test key.Binding
+var policyHelp = map[core.PoolPolicy]string{
+	core.PolicyFixed:       "always the first engineer of the pool",
+	core.PolicyRoundRobin:  "each engineer in turn; the next-up pointer is kept",
+	core.PolicyLeastLoaded: "the engineer with the fewest open work orders",
 }
 
-// form adds a rule or edits one. The condition is compiled as it is typed, and
-// the rule can be tried on a work order before it is saved (R-DISP-6).
+// form adds a rule or edits one, on the console's form: the condition is
+// compiled as it is typed, and the rule can be tried on a work order before it
+// is saved (R-DISP-6), with ctrl+t or enter in "Test with".
 type form struct {
 	c       *common.Common
-	keys    formKeys
-	width   int
-	height  int
 	editing *core.Rule
+	form    *common.Form
+	runTest key.Binding
 
-	focus  field
-	inputs [fieldCount]textinput.Model // name, condition and test number
+	name   *common.TextField
+	when   *common.ConditionField
+	pool   *poolField
+	policy *common.ChoiceField
+	on     *common.ChoiceField
+	test   *testField
 
-	// condErr is the compiler's verdict on the condition as typed ("" = valid).
-	condErr string
-
-	engineers  []core.Engineer // every engineer, by provider
-	providers  map[core.ID]core.Provider
-	pool       []core.ID // chosen, in pool order
-	poolCursor int
-	policy     int // index into core.AllPolicies
-	enabled    bool
-
-	errs    map[string]string // the service's messages by field name
-	banner  string
-	saving  bool
-	testSeq int
-	test    *explanation
-	testErr string
-	busy    common.Busy
+	engineers []core.Engineer // every engineer, by provider
+	testSeq   int
 }
 
 func newForm(c *common.Common, r *core.Rule, number string, engineers map[core.ID]core.Engineer, providers map[core.ID]core.Provider) *form {
-	km := c.Keys
-	up, down := km.Up, km.Down
-	up.SetKeys("up")
-	down.SetKeys("down")
-	back := km.Back
-	back.SetHelp("esc", "cancel")
-	enter := km.Open
-	enter.SetHelp("enter", "next field")
-	toggle := km.Select
-	toggle.SetHelp("space", "add/remove engineer")
-	f := &form{
-		c: c,
-		keys: formKeys{
-			next: km.NextField, prev: km.PrevField, up: up, down: down,
-			left: km.PrevChoice, right: common.Without(km.NextChoice, " "), toggle: toggle,
-			save: km.Save, back: back, enter: enter, test: km.RunTest,
-		},
-		editing:   r,
-		providers: providers,
-		enabled:   true,
-		busy:      common.NewBusy(c.Styles),
-	}
-	f.keys.right.SetHelp("→", "next choice")
+	f := &form{c: c, editing: r, runTest: c.Keys.RunTest}
 	for _, e := range engineers {
 		f.engineers = append(f.engineers, e)
 	}
@@ -139,80 +78,53 @@ func newForm(c *common.Common, r *core.Rule, number string, engineers map[core.I
 		}
 		return int(a.ID) - int(b.ID)
 	})
-	st := c.Styles
-	for fl := range fieldCount {
-		if !fieldSpecs[fl].text {
-			continue
-		}
-		in := textinput.New()
-		in.Prompt = ""
-		in.TextStyle = st.InputText
-		in.PlaceholderStyle = st.InputPlaceholder
-		f.inputs[fl] = in
-	}
-	f.inputs[fName].CharLimit = 100
-	f.inputs[fName].Placeholder = "e.g. East repairs"
-	f.inputs[fWhen].CharLimit = 2000
-	f.inputs[fWhen].Placeholder = `e.g. record_type == "Repair" && region in ["East", "North"]`
-	f.inputs[fTest].CharLimit = 20
-	f.inputs[fTest].Placeholder = "a work order number; enter tries the rule on it"
-	f.inputs[fTest].SetValue(number)
+	name, when, policy, on := "", "", string(core.AllPolicies[0]), "on"
+	var pool []core.ID
 	if r != nil {
-		f.inputs[fName].SetValue(r.Name)
-		f.inputs[fWhen].SetValue(r.When)
-		f.pool = slices.Clone(r.Engineers)
-		f.policy = max(0, slices.Index(core.AllPolicies, r.Policy))
-		f.enabled = r.Enabled
-		f.validate()
+		name, when, policy, pool = r.Name, r.When, string(r.Policy), slices.Clone(r.Engineers)
+		if !r.Enabled {
+			on = "off"
+		}
 	}
+	f.name = common.NewTextField(c, "Name", "name", name, 100).WithPlaceholder("e.g. East repairs")
+	f.when = common.NewConditionField(c, "Condition", "when", when, func(s string) error {
+		_, err := core.CompileCondition(s)
+		return err
+	}, core.RuleFields())
+	f.when.WithPlaceholder(`e.g. record_type == "Repair" && region in ["East", "North"]`)
+	f.pool = &poolField{engineers: f.engineers, providers: providers, pool: pool}
+	policies := make([]string, len(core.AllPolicies))
+	for i, p := range core.AllPolicies {
+		policies[i] = string(p)
+	}
+	f.policy = common.NewChoiceField("Policy", "policy", policies, policy)
+	f.on = common.NewChoiceField("Enabled", "enabled", []string{"on", "off"}, on)
+	f.test = &testField{TextField: common.NewTextField(c, "Test with", "test", number, 20).WithPlaceholder("a work order number; enter tries the rule on it")}
+	title, note := "New dispatch rule", "added at the lowest priority; move it up on the list"
+	if r != nil {
+		title, note = fmt.Sprintf("Edit rule %q (id %d)", r.Name, r.ID), fmt.Sprintf("priority %d", r.Priority)
+	}
+	f.form = common.NewForm(c, title, f.name, f.when, f.pool, f.policy, f.on, f.test)
+	f.form.Note = note
+	f.form.Hints["engineer"] = "↑/↓ walk the engineers, space adds one to the pool or takes it out; a pool is of one provider"
 	return f
 }
 
-func (f *form) initCmd() tea.Cmd { return f.focusCmd(fName) }
+func (f *form) initCmd() tea.Cmd { return f.form.Init() }
 
-func (f *form) setSize(width, height int) {
-	f.width, f.height = width, height
-	for fl := range fieldCount {
-		if fieldSpecs[fl].text {
-			f.inputs[fl].Width = max(10, width-formLabelWidth-4)
-		}
-	}
-}
+func (f *form) setSize(width, height int) { f.form.SetSize(width, height) }
 
-func (f *form) capturing() bool { return fieldSpecs[f.focus].text }
-
-func (f *form) focusCmd(fl field) tea.Cmd {
-	if fieldSpecs[f.focus].text {
-		f.inputs[f.focus].Blur()
-	}
-	f.focus = fl
-	if fieldSpecs[fl].text {
-		return f.inputs[fl].Focus()
-	}
-	return nil
-}
-
-// validate compiles the condition as typed: the same check the service makes
-// when the rule is saved, so what it accepts here saves.
-func (f *form) validate() {
-	f.condErr = ""
-	if strings.TrimSpace(f.inputs[fWhen].Value()) == "" {
-		return
-	}
-	if _, err := core.CompileCondition(f.inputs[fWhen].Value()); err != nil {
-		f.condErr = err.Error()
-	}
-}
+func (f *form) capturing() bool { return f.form.Typing() }
 
 // input is what the form would save.
 func (f *form) input() core.NewRule {
 	return core.NewRule{
 		Kind:      core.RuleDispatch,
-		Name:      f.inputs[fName].Value(),
-		When:      f.inputs[fWhen].Value(),
-		Engineers: f.pool,
-		Policy:    core.AllPolicies[f.policy],
-		Disabled:  !f.enabled,
+		Name:      f.name.Value(),
+		When:      f.when.Value(),
+		Engineers: f.pool.pool,
+		Policy:    core.PoolPolicy(f.policy.Value()),
+		Disabled:  f.on.Value() == "off",
 	}
 }
 
@@ -220,190 +132,229 @@ func (f *form) input() core.NewRule {
 func (f *form) update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case savedMsg:
-		f.saving = false
-		f.busy.Stop()
-		if msg.err == nil {
-			verb := "Saved"
-			if msg.added {
-				verb = "Added"
-			}
-			return common.StatusCmd(fmt.Sprintf("%s rule %q (id %d) at priority %d.", verb, msg.rule.Name, msg.rule.ID, msg.rule.Priority))
+		if msg.err != nil {
+			return f.form.Saved(msg.err)
 		}
-		if fe := core.FieldErrors(msg.err); fe != nil {
-			f.errs = fe
-			for fl := range fieldCount {
-				if _, bad := fe[fieldSpecs[fl].name]; bad {
-					return tea.Batch(f.focusCmd(fl), common.ErrorCmd(common.Sentence("The rule was not saved: correct the fields marked below.")))
-				}
-			}
+		f.form.Saved(nil)
+		verb := "Saved"
+		if msg.added {
+			verb = "Added"
 		}
-		f.banner = msg.err.Error()
-		return common.ErrorCmd(msg.err)
+		return common.StatusCmd(fmt.Sprintf("%s rule %q (id %d) at priority %d.", verb, msg.rule.Name, msg.rule.ID, msg.rule.Priority))
 	case explainedMsg:
 		if msg.seq != f.testSeq {
 			return nil
 		}
-		f.busy.Stop()
 		if msg.err != nil {
-			f.test, f.testErr = nil, msg.err.Error()
+			f.test.x, f.test.err = nil, msg.err.Error()
 			return nil
 		}
 		x := msg.x
-		f.test, f.testErr = &x, ""
+		f.test.x, f.test.err = &x, ""
 		return nil
 	}
-	cmd := f.busy.Update(msg)
-	if fieldSpecs[f.focus].text {
-		var c2 tea.Cmd
-		f.inputs[f.focus], c2 = f.inputs[f.focus].Update(msg)
-		cmd = tea.Batch(cmd, c2)
-	}
+	cmd, _ := f.form.Update(msg)
 	return cmd
 }
 
 // keyCmd handles a key; done is true when the form closes.
 func (f *form) keyCmd(msg tea.KeyMsg) (tea.Cmd, bool) {
-	k := f.keys
-	switch {
-	case key.Matches(msg, k.back):
-		return nil, true
-	case key.Matches(msg, k.save):
-		return f.saveCmd(), false
-	case key.Matches(msg, k.test):
+	testing := f.form.Fields()[f.form.Focused()] == f.test
+	if key.Matches(msg, f.runTest) || (testing && msg.String() == "enter") {
 		return f.testCmd(), false
-	case f.focus == fTest && key.Matches(msg, k.enter):
-		return f.testCmd(), false
-	case key.Matches(msg, k.next), key.Matches(msg, k.enter):
-		return f.focusCmd((f.focus + 1) % fieldCount), false
-	case key.Matches(msg, k.prev):
-		return f.focusCmd((f.focus + fieldCount - 1) % fieldCount), false
-	case key.Matches(msg, k.up):
-		if f.focus == fPool && f.poolCursor > 0 {
-			f.poolCursor--
-			return nil, false
-		}
-		return f.focusCmd((f.focus + fieldCount - 1) % fieldCount), false
-	case key.Matches(msg, k.down):
-		if f.focus == fPool && f.poolCursor < len(f.engineers)-1 {
-			f.poolCursor++
-			return nil, false
-		}
-		return f.focusCmd((f.focus + 1) % fieldCount), false
-	case f.focus == fPool && key.Matches(msg, k.toggle):
-		f.togglePool()
-		return nil, false
-	case f.focus == fPolicy || f.focus == fEnabled:
-		d := 0
-		switch {
-		case key.Matches(msg, k.left):
-			d = -1
-		case key.Matches(msg, k.right), key.Matches(msg, k.toggle):
-			d = 1
-		}
-		if f.focus == fPolicy {
-			n := len(core.AllPolicies)
-			f.policy = ((f.policy+d)%n + n) % n
-			delete(f.errs, "policy")
-		} else if d != 0 {
-			f.enabled = !f.enabled
-		}
-		return nil, false
-	case !fieldSpecs[f.focus].text:
-		return nil, false
 	}
-	before := f.inputs[f.focus].Value()
-	var cmd tea.Cmd
-	f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-	if f.inputs[f.focus].Value() != before {
-		delete(f.errs, fieldSpecs[f.focus].name)
-		if f.focus == fWhen {
-			f.validate()
-			f.test, f.testErr = nil, "" // it tried another condition
-		}
+	before := f.when.Value()
+	cmd, ev := f.form.Update(msg)
+	switch ev {
+	case common.FormCancel:
+		return nil, true
+	case common.FormSave:
+		return tea.Batch(f.form.StartSaving(), saveCmd(f.c.Svc, f.c.Actor, f.editing, f.input())), false
+	}
+	if f.when.Value() != before {
+		f.test.x, f.test.err = nil, "" // it tried another condition
 	}
 	return cmd, false
 }
 
-// togglePool adds the engineer under the cursor to the end of the pool, or takes
-// them out.
-func (f *form) togglePool() {
-	if f.poolCursor >= len(f.engineers) {
-		return
-	}
-	id := f.engineers[f.poolCursor].ID
-	if i := slices.Index(f.pool, id); i >= 0 {
-		f.pool = slices.Delete(f.pool, i, i+1)
-	} else {
-		f.pool = append(f.pool, id)
-	}
-	delete(f.errs, "engineer")
-}
-
-func (f *form) saveCmd() tea.Cmd {
-	if f.saving {
-		return nil
-	}
-	f.saving = true
-	f.banner = ""
-	return tea.Batch(saveCmd(f.c.Svc, f.c.Actor, f.editing, f.input()), f.busy.StartCmd())
-}
-
 // testCmd tries the condition as typed on the work order in the test field.
 func (f *form) testCmd() tea.Cmd {
-	n := strings.TrimSpace(f.inputs[fTest].Value())
+	n := f.test.Value()
 	if n == "" {
-		f.test, f.testErr = nil, "Type a work-order number in Test with, then press enter."
-		return f.focusCmd(fTest)
+		f.test.x, f.test.err = nil, "Type a work-order number in Test with, then press enter."
+		return f.form.FocusName("test")
 	}
-	if f.condErr != "" {
-		f.test, f.testErr = nil, "Correct the condition first: "+f.condErr
+	if e := f.when.Err(); e != "" {
+		f.test.x, f.test.err = nil, "Correct the condition first: "+e
 		return nil
 	}
 	f.testSeq++
-	f.test, f.testErr = nil, ""
+	f.test.x, f.test.err = nil, ""
 	names := make(map[core.ID]string, len(f.engineers))
 	for _, e := range f.engineers {
 		names[e.ID] = e.Name
 	}
-	return tea.Batch(explainCmd(f.c.Svc, true, f.testSeq, 0, f.inputs[fName].Value(), f.inputs[fWhen].Value(), n, names), f.busy.StartCmd())
+	return explainCmd(f.c.Svc, true, f.testSeq, 0, f.name.Value(), f.when.Value(), n, names)
 }
 
 func (f *form) shortHelp() []key.Binding {
-	k := f.bindings()
-	switch f.focus {
-	case fPool:
-		return []key.Binding{k.save, k.toggle, k.up, k.down, k.next, k.back}
-	case fPolicy, fEnabled:
-		return []key.Binding{k.save, k.left, k.right, k.next, k.back}
-	case fTest:
-		return []key.Binding{k.save, k.test, k.next, k.back}
-	}
-	return []key.Binding{k.save, k.next, k.prev, k.test, k.back}
+	t := f.runTest
+	t.SetHelp("ctrl+t", "test")
+	return append(f.form.ShortHelp(), t)
 }
 
 func (f *form) fullHelp() [][]key.Binding {
-	k := f.bindings()
-	return [][]key.Binding{{k.next, k.prev, k.enter, k.up, k.down}, {k.toggle, k.left, k.right}, {k.test, k.save, k.back}}
+	t := f.runTest
+	t.SetHelp("ctrl+t", "test on a work order")
+	return append(f.form.FullHelp(), []key.Binding{t})
 }
 
-func (f *form) bindings() formKeys {
-	k := f.keys
-	k.toggle.SetEnabled(f.focus == fPool)
-	choice := f.focus == fPolicy || f.focus == fEnabled
-	k.left.SetEnabled(choice)
-	k.right.SetEnabled(choice)
-	k.save.SetEnabled(!f.saving)
-	if f.focus == fTest {
-		k.test.SetHelp("enter/ctrl+t", "test")
-	} else {
-		k.test.SetHelp("ctrl+t", "test")
+func (f *form) view() string {
+	f.form.Hints["policy"] = policyHelp[core.PoolPolicy(f.policy.Value())]
+	return f.form.View()
+}
+
+// poolRows is how many engineers the pool list shows at once.
+const poolRows = 8
+
+// poolField picks the rule's engineers, in pool order: ↑/↓ walk the
+// engineers, space adds one to the end of the pool or takes it out.
+type poolField struct {
+	engineers []core.Engineer
+	providers map[core.ID]core.Provider
+	pool      []core.ID
+	cursor    int
+}
+
+func (p *poolField) Label() string  { return "Engineers" }
+func (p *poolField) Name() string   { return "engineer" }
+func (p *poolField) Focus() tea.Cmd { return nil }
+func (p *poolField) Blur()          {}
+func (p *poolField) Typing() bool   { return false }
+
+// Value is the pool as text (for change detection).
+func (p *poolField) Value() string { return fmt.Sprint(p.pool) }
+
+// Keys are the field's own keys, for the footer.
+func (p *poolField) Keys(km common.FormKeyMap) []key.Binding {
+	walk := km.Down
+	walk.SetKeys(append(km.Up.Keys(), km.Down.Keys()...)...)
+	walk.SetHelp("↑/↓", "engineers")
+	toggle := km.Toggle
+	toggle.SetHelp("space", "add/remove")
+	return []key.Binding{toggle, walk}
+}
+
+// Update walks the engineers and switches the one under the cursor.
+func (p *poolField) Update(msg tea.KeyMsg, km common.FormKeyMap) (tea.Cmd, bool) {
+	switch {
+	case key.Matches(msg, km.Up):
+		if p.cursor == 0 {
+			return nil, false
+		}
+		p.cursor--
+		return nil, true
+	case key.Matches(msg, km.Down):
+		if p.cursor >= len(p.engineers)-1 {
+			return nil, false
+		}
+		p.cursor++
+		return nil, true
+	case key.Matches(msg, km.Toggle):
+		if p.cursor < len(p.engineers) {
+			id := p.engineers[p.cursor].ID
+			if i := slices.Index(p.pool, id); i >= 0 {
+				p.pool = slices.Delete(p.pool, i, i+1)
+			} else {
+				p.pool = append(p.pool, id)
+			}
+		}
+		return nil, true
 	}
-	if f.focus == fPool {
-		k.up.SetHelp("↑", "previous engineer")
-		k.down.SetHelp("↓", "next engineer")
-	} else {
-		k.up.SetHelp("↑", "previous field")
-		k.down.SetHelp("↓", "next field")
+	return nil, false
+}
+
+// Lines: who is in the pool; focused, the engineers around the cursor.
+func (p *poolField) Lines(focused bool, width int, st *common.Styles) []string {
+	out := []string{p.summary(st)}
+	if !focused {
+		return out
 	}
-	return k
+	if len(p.engineers) == 0 {
+		return append(out, st.Muted.Render("No engineers yet: add them in People (or `switchboard engineer add`)."))
+	}
+	top := max(0, min(p.cursor-poolRows/2, len(p.engineers)-poolRows))
+	for i := top; i < min(len(p.engineers), top+poolRows); i++ {
+		e := p.engineers[i]
+		mark := "[ ]"
+		if at := slices.Index(p.pool, e.ID); at >= 0 {
+			mark = fmt.Sprintf("[%d]", at+1)
+		}
+		off := ""
+		if e.Disabled || p.providers[e.ProviderID].Disabled {
+			off = " (disabled)"
+		}
+		line := common.Fit(mark, 4) + " " + common.Fit(common.Clean(e.Name)+off, 14) + " " +
+			common.Fit(common.OrDash(e.Region), 8) + " " + common.Clean(p.providers[e.ProviderID].Name)
+		line = common.Truncate(line, width-2)
+		if i == p.cursor {
+			out = append(out, st.SelectedRow.Render("> "+line))
+		} else {
+			out = append(out, "  "+line)
+		}
+	}
+	if len(p.engineers) > poolRows {
+		out = append(out, st.Muted.Render(fmt.Sprintf("  %d of %d engineers · the pool must be of one provider", p.cursor+1, len(p.engineers))))
+	}
+	return out
+}
+
+// summary names the chosen engineers in pool order.
+func (p *poolField) summary(st *common.Styles) string {
+	if len(p.pool) == 0 {
+		return st.Muted.Render("none chosen yet: move here and press space on engineers")
+	}
+	names := make([]string, len(p.pool))
+	provs := map[core.ID]bool{}
+	for i, id := range p.pool {
+		names[i] = fmt.Sprintf("engineer %d", id)
+		for _, e := range p.engineers {
+			if e.ID == id {
+				names[i] = e.Name
+				provs[e.ProviderID] = true
+			}
+		}
+	}
+	s := strings.Join(names, ", ")
+	if len(provs) == 1 {
+		for id := range provs {
+			s += " · " + p.providers[id].Name
+		}
+	}
+	return st.Value.Render(common.Clean(s))
+}
+
+// testField is the work order to try the rule on, with the result under it.
+type testField struct {
+	*common.TextField
+	x   *explanation
+	err string
+}
+
+// Lines draws the input and the last test's result.
+func (t *testField) Lines(focused bool, width int, st *common.Styles) []string {
+	out := t.TextField.Lines(focused, width, st)
+	switch {
+	case t.err != "":
+		for _, l := range common.Wrap(t.err, width) {
+			out = append(out, st.FieldError.Render(l))
+		}
+	case t.x != nil:
+		rule := func(s string) string {
+			head := "─ " + common.Clean(s) + " "
+			return st.Muted.Render(common.Truncate(head+strings.Repeat("─", max(0, width-common.Width(head))), width))
+		}
+		out = append(out, explanationLines(st, t.x, width, rule)...)
+	}
+	return out
 }
