@@ -379,7 +379,9 @@ func (f *Form) ShortHelp() []key.Binding {
 			walk.SetKeys(append(k.Left.Keys(), k.Right.Keys()...)...)
 			walk.SetHelp("←/→", "move")
 			out = append(out, walk, k.Toggle)
-		case interface{ Keys(FormKeyMap) []key.Binding }:
+		case interface {
+			Keys(FormKeyMap) []key.Binding
+		}:
 			out = append(out, f.Keys(k)...)
 		}
 	}
