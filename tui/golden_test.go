@@ -84,10 +84,11 @@ func TestGoldenNewWorkOrder(t *testing.T) {
 	tm.Type("13800138000")
 	waitOutput(t, tm, "terminal user linked")
 	tm.Send(tea.KeyMsg{Type: tea.KeyCtrlS})
-	waitOutput(t, tm, "not saved")
-	// Leave the text field so q quits.
+	waitOutput(t, tm, "Nothing was saved")
+	// Leave the text fields so q quits.
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
 	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
-	waitOutput(t, tm, "change choice")
+	tm.Send(tea.KeyMsg{Type: tea.KeyTab})
+	waitOutput(t, tm, "←/→ choose")
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }

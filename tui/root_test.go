@@ -252,7 +252,7 @@ func TestFormValidationBesideFields(t *testing.T) {
 		t.Errorf("email error should be under the email field, got %q:\n%s", got, v)
 	}
 	// Focus went to the first field in error and the footer says nothing was saved.
-	v = h.waitView("The work order was not saved")
+	v = h.waitView("Nothing was saved: correct the fields marked below.")
 	if !strings.HasPrefix(line(v, "Phone "), "> ") {
 		t.Errorf("focus should be on the phone field:\n%s", v)
 	}
@@ -300,7 +300,7 @@ func TestQuickEntryCreates(t *testing.T) {
 	h.waitView("1 of 12\n")
 	h.key("n")
 	v := h.waitView("New work order — call-center quick entry")
-	if !strings.Contains(line(v, "Channel"), "[call-center]") {
+	if !strings.Contains(line(v, "Channel"), "‹call-center›") {
 		t.Errorf("a call-center agent's channel should default to call-center:\n%s", v)
 	}
 	h.typeText("139 0013 9000")

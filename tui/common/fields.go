@@ -161,7 +161,7 @@ func (a *AreaField) Lines(focused bool, width int, _ *Styles) []string {
 		// Unfocused, the text reads as lines (no blank rows below it).
 		v := a.area.Value()
 		if v == "" {
-			return []string{a.area.View()}
+			return []string{""}
 		}
 		var out []string
 		for _, l := range strings.Split(v, "\n") {

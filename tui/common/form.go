@@ -236,9 +236,9 @@ func (f *Form) Update(msg tea.Msg) (tea.Cmd, FormEvent) {
 	case key.Matches(km, k.Cancel):
 		return nil, FormCancel
 	case key.Matches(km, k.Next):
-		return f.FocusOn((f.focus + 1) % len(f.fields)), FormNone
+		return f.FocusOn(f.step(1, true)), FormNone
 	case key.Matches(km, k.Prev):
-		return f.FocusOn((f.focus + len(f.fields) - 1) % len(f.fields)), FormNone
+		return f.FocusOn(f.step(-1, true)), FormNone
 	}
 	if len(f.fields) == 0 {
 		return nil, FormNone
@@ -256,15 +256,33 @@ func (f *Form) Update(msg tea.Msg) (tea.Cmd, FormEvent) {
 	}
 	switch {
 	case key.Matches(km, k.Enter), key.Matches(km, k.Down):
-		if f.focus < len(f.fields)-1 {
-			return f.FocusOn(f.focus + 1), FormNone
+		if i := f.step(1, false); i != f.focus {
+			return f.FocusOn(i), FormNone
 		}
 	case key.Matches(km, k.Up):
-		if f.focus > 0 {
-			return f.FocusOn(f.focus - 1), FormNone
+		if i := f.step(-1, false); i != f.focus {
+			return f.FocusOn(i), FormNone
 		}
 	}
 	return cmd, FormNone
+}
+
+// step is the next field in direction d that takes the keyboard (a static
+// one does not), wrapping around the ends when wrap is set; the focused
+// field when there is none.
+func (f *Form) step(d int, wrap bool) int {
+	n := len(f.fields)
+	for i, j := 1, f.focus; i < n; i++ {
+		j += d
+		if !wrap && (j < 0 || j >= n) {
+			break
+		}
+		j = (j + n) % n
+		if _, static := f.fields[j].(*StaticField); !static {
+			return j
+		}
+	}
+	return f.focus
 }
 
 // fieldValue is a field's value for change detection.

@@ -1,15 +1,15 @@
 // Package newwo is the new-work-order form, built for call-center quick entry
 // (R-IN-2): the phone number comes first and, as it is typed, finds the caller's
-// contact and account.
+// contact and account. It is the console's shared form with one field of its
+// own, the caller.
 package newwo
 
 import (
 	"slices"
-	"strings"
+
 	"time"
 
 	"github.com/charmbracelet/bubbles/key"
-	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
@@ -20,73 +20,13 @@ import (
 // caller is looked up.
 const LookupDebounce = 150 * time.Millisecond
 
-// field is one input of the form, in tab order.
-type field int
-
-const (
-	fPhone field = iota
-	fSubject
-	fDescription
-	fType
-	fPriority
-	fChannel
-	fRegion
-	fEmail
-	fAddress
-	fDevice
-	fieldCount
-)
-
-// spec describes a field: its label, the service's name for it in validation
-// errors, and whether it is a choice (cycled) rather than typed.
-type spec struct {
-	label, name string
-	choice      bool
-	limit       int
-	placeholder string
-}
-
-var specs = [fieldCount]spec{
-	fPhone:       {label: "Phone", name: "phone", limit: 32, placeholder: "caller's number, e.g. 138 0013 8000"},
-	fSubject:     {label: "Subject", name: "subject", limit: 200, placeholder: "what is wrong, in a line"},
-	fDescription: {label: "Description", name: "description", limit: 10000},
-	fType:        {label: "Record type", name: "type", choice: true},
-	fPriority:    {label: "Priority", name: "priority", choice: true},
-	fChannel:     {label: "Channel", name: "channel", choice: true},
-	fRegion:      {label: "Region", name: "region", limit: 60},
-	fEmail:       {label: "Email", name: "email", limit: 254},
-	fAddress:     {label: "Address", name: "address", limit: 300},
-	fDevice:      {label: "Device code", name: "device", limit: 64},
-}
-
 // channels are the acceptance channels a person entering a work order can pick.
 var channels = []core.Channel{core.ChannelInternal, core.ChannelCallCenter}
-
-// lookupTickMsg fires LookupDebounce after a keystroke in the phone field.
-type lookupTickMsg struct{ seq int }
-
-// lookupMsg carries the callers found for a phone number.
-type lookupMsg struct {
-	seq     int
-	matches []core.CallerMatch
-	err     error
-}
 
 // createdMsg carries the outcome of saving.
 type createdMsg struct {
 	wo  core.WorkOrder
 	err error
-}
-
-func lookupTickCmd(seq int) tea.Cmd {
-	return tea.Tick(LookupDebounce, func(time.Time) tea.Msg { return lookupTickMsg{seq: seq} })
-}
-
-func lookupCmd(svc *core.Service, phone string, seq int) tea.Cmd {
-	return func() tea.Msg {
-		ms, err := svc.LookupCaller(phone)
-		return lookupMsg{seq: seq, matches: ms, err: err}
-	}
 }
 
 func createCmd(svc *core.Service, as core.Actor, in core.NewWorkOrder) tea.Cmd {
@@ -96,312 +36,166 @@ func createCmd(svc *core.Service, as core.Actor, in core.NewWorkOrder) tea.Cmd {
 	}
 }
 
-type keyMap struct {
-	next, prev, up, down, left, right, save, back, enter key.Binding
-	// choose stands for left and right together in the short help.
-	choose key.Binding
-}
-
 // Model is the new-work-order form.
 type Model struct {
-	c      *common.Common
-	keys   keyMap
-	width  int
-	height int
+	c             *common.Common
+	width, height int
+	form          *common.Form
 
-	focus   field
-	inputs  [fieldCount]textinput.Model // for the typed fields
-	typ     int                         // index into core.DefaultRecordTypes
-	prio    int                         // index into core.AllPriorities
-	channel int                         // index into channels
-
-	matches   []core.CallerMatch
-	pick      int // index into matches; len(matches) means "no contact"
-	lookupSeq int
+	caller                                  *callerField
+	account                                 *common.StaticField
+	subject, region, email, address, device *common.TextField
+	description                             *common.AreaField
+	typ, priority, channel                  *common.ChoiceField
 	// regionTyped is set once the user types a region, so picking a contact no
 	// longer overwrites it with the account's region.
 	regionTyped bool
-
-	errs   map[string]string // the service's validation messages by field name
-	banner string            // an error that belongs to no field (permission, storage)
-	saving bool
-	busy   common.Busy
 }
 
 // New returns an empty form. The channel defaults to call-center when the acting
 // user is only a call-center agent, else to internal.
 func New(c *common.Common) *Model {
-	km := c.Keys
-	up, down := km.Up, km.Down
-	up.SetKeys("up")
-	down.SetKeys("down")
-	up.SetHelp("↑", "previous contact / field")
-	down.SetHelp("↓", "next contact / field")
-	enter := km.Open
-	enter.SetHelp("enter", "next field")
-	back := km.Back
-	back.SetHelp("esc", "cancel")
-	choose := km.NextChoice
-	choose.SetKeys(append(km.PrevChoice.Keys(), km.NextChoice.Keys()...)...)
-	choose.SetHelp("←/→", "change choice")
-	m := &Model{
-		c: c,
-		keys: keyMap{
-			next: km.NextField, prev: km.PrevField, up: up, down: down,
-			left: km.PrevChoice, right: km.NextChoice, save: km.Save, back: back, enter: enter, choose: choose,
-		},
-		prio: slices.Index(core.AllPriorities, core.PriorityNormal),
-		busy: common.NewBusy(c.Styles),
+	m := &Model{c: c}
+	m.caller = newCallerField(c)
+	m.account = common.NewStaticField("Account", "— (filled in from the caller's contact)")
+	m.subject = common.NewTextField(c, "Subject", "subject", "", 200).WithPlaceholder("what is wrong, in a line")
+	m.description = common.NewAreaField(c, "Description", "description", "", 10000, 3)
+	m.typ = common.NewChoiceField("Record type", "type", core.DefaultRecordTypes, core.DefaultRecordTypes[0])
+	prios := make([]string, len(core.AllPriorities))
+	for i, p := range core.AllPriorities {
+		prios[i] = string(p)
 	}
+	m.priority = common.NewChoiceField("Priority", "priority", prios, string(core.PriorityNormal))
+	chans := make([]string, len(channels))
+	for i, ch := range channels {
+		chans[i] = string(ch)
+	}
+	channel := string(core.ChannelInternal)
 	if u := c.Actor.User; len(u.Roles) > 0 && !slices.ContainsFunc(u.Roles, func(r core.Role) bool { return r != core.RoleCallCenter }) {
-		m.channel = slices.Index(channels, core.ChannelCallCenter)
+		channel = string(core.ChannelCallCenter)
 	}
-	st := c.Styles
-	for f := range fieldCount {
-		sp := specs[f]
-		if sp.choice {
-			continue
-		}
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = sp.limit
-		in.Placeholder = sp.placeholder
-		in.TextStyle = st.InputText
-		in.PlaceholderStyle = st.InputPlaceholder
-		m.inputs[f] = in
-	}
+	m.channel = common.NewChoiceField("Channel", "channel", chans, channel)
+	m.region = common.NewTextField(c, "Region", "region", "", 60)
+	m.email = common.NewTextField(c, "Email", "email", "", 254)
+	m.address = common.NewTextField(c, "Address", "address", "", 300)
+	m.device = common.NewTextField(c, "Device code", "device", "", 64)
+	m.form = common.NewForm(c, "New work order", m.caller, m.account, m.subject, m.description, m.typ, m.priority,
+		m.channel, m.region, m.email, m.address, m.device)
+	m.form.LabelWidth = 13
+	m.retitle()
 	return m
 }
 
-// Init focuses the phone field.
-func (m *Model) Init() tea.Cmd { return m.focusCmd(fPhone) }
+// retitle says quick entry when the channel is the call center.
+func (m *Model) retitle() {
+	m.form.Note = ""
+	if m.channel.Value() == string(core.ChannelCallCenter) {
+		m.form.Note = "call-center quick entry"
+	}
+}
 
-// SetSize sizes the inputs to the room right of the labels.
+// Init focuses the phone field.
+func (m *Model) Init() tea.Cmd { return m.form.Init() }
+
+// SetSize gives the form its area.
 func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
-	for f := range fieldCount {
-		if !specs[f].choice {
-			m.inputs[f].Width = max(10, width-labelWidth-4)
-		}
-	}
+	m.form.SetSize(width, height)
 }
 
 // Capturing is true while a text field has the keyboard.
-func (m *Model) Capturing() bool { return !specs[m.focus].choice }
-
-func (m *Model) focusCmd(f field) tea.Cmd {
-	if !specs[m.focus].choice {
-		m.inputs[m.focus].Blur()
-	}
-	m.focus = f
-	if specs[f].choice {
-		return nil
-	}
-	return m.inputs[f].Focus()
-}
+func (m *Model) Capturing() bool { return m.form.Typing() }
 
 // Update handles keys and the results of look-ups and saving.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	switch msg := msg.(type) {
 	case tea.KeyMsg:
-		return m.keyCmd(msg)
-	case lookupTickMsg:
-		if msg.seq != m.lookupSeq {
-			return nil // the number changed again since
+		pick, region := m.caller.pick, m.region.Value()
+		cmd, ev := m.form.Update(msg)
+		switch ev {
+		case common.FormCancel:
+			return common.BackCmd
+		case common.FormSave:
+			return tea.Batch(m.form.StartSaving(), createCmd(m.c.Svc, m.c.Actor, m.input()))
 		}
-		return lookupCmd(m.c.Svc, m.inputs[fPhone].Value(), msg.seq)
-	case lookupMsg:
-		if msg.seq != m.lookupSeq {
-			return nil
+		if m.region.Value() != region {
+			m.regionTyped = m.region.Value() != ""
 		}
-		if msg.err != nil {
-			return common.ErrorCmd(msg.err)
-		}
-		m.matches = msg.matches
-		m.pick = 0
-		m.fillFromContact()
-		return nil
-	case createdMsg:
-		return m.createdCmd(msg)
-	}
-	cmd := m.busy.Update(msg)
-	if !specs[m.focus].choice {
-		var c2 tea.Cmd
-		m.inputs[m.focus], c2 = m.inputs[m.focus].Update(msg) // cursor blink
-		cmd = tea.Batch(cmd, c2)
-	}
-	return cmd
-}
-
-func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
-	k := m.keys
-	choice := specs[m.focus].choice
-	switch {
-	case key.Matches(msg, k.save):
-		return m.saveCmd()
-	case key.Matches(msg, k.back):
-		return common.BackCmd
-	case key.Matches(msg, k.next), key.Matches(msg, k.enter):
-		return m.focusCmd((m.focus + 1) % fieldCount)
-	case key.Matches(msg, k.prev):
-		return m.focusCmd((m.focus + fieldCount - 1) % fieldCount)
-	case key.Matches(msg, k.up):
-		if m.focus == fPhone && len(m.matches) > 0 {
-			m.pick = (m.pick + len(m.matches)) % (len(m.matches) + 1)
+		if m.caller.pick != pick {
 			m.fillFromContact()
-			return nil
 		}
-		return m.focusCmd((m.focus + fieldCount - 1) % fieldCount)
-	case key.Matches(msg, k.down):
-		if m.focus == fPhone && len(m.matches) > 0 {
-			m.pick = (m.pick + 1) % (len(m.matches) + 1)
-			m.fillFromContact()
-			return nil
-		}
-		return m.focusCmd((m.focus + 1) % fieldCount)
-	case choice && key.Matches(msg, k.left):
-		m.cycle(-1)
-		return nil
-	case choice && key.Matches(msg, k.right):
-		m.cycle(1)
-		return nil
-	case choice:
-		return nil
-	}
-	before := m.inputs[m.focus].Value()
-	var cmd tea.Cmd
-	m.inputs[m.focus], cmd = m.inputs[m.focus].Update(msg)
-	if m.inputs[m.focus].Value() == before {
+		m.retitle()
 		return cmd
-	}
-	delete(m.errs, specs[m.focus].name)
-	switch m.focus {
-	case fPhone:
-		delete(m.errs, "contact")
-		m.lookupSeq++
-		return tea.Batch(cmd, lookupTickCmd(m.lookupSeq))
-	case fRegion:
-		m.regionTyped = strings.TrimSpace(m.inputs[fRegion].Value()) != ""
-	}
-	return cmd
-}
-
-// cycle moves a choice field by d.
-func (m *Model) cycle(d int) {
-	wrap := func(i, n int) int { return ((i+d)%n + n) % n }
-	switch m.focus {
-	case fType:
-		m.typ = wrap(m.typ, len(core.DefaultRecordTypes))
-	case fPriority:
-		m.prio = wrap(m.prio, len(core.AllPriorities))
-	case fChannel:
-		m.channel = wrap(m.channel, len(channels))
-	}
-	delete(m.errs, specs[m.focus].name)
-}
-
-// contact returns the picked caller, if any.
-func (m *Model) contact() *core.CallerMatch {
-	if m.pick < len(m.matches) {
-		return &m.matches[m.pick]
-	}
-	return nil
-}
-
-// fillFromContact copies the picked contact's account region into the form,
-// unless the user typed a region of their own.
-func (m *Model) fillFromContact() {
-	if m.regionTyped {
-		return
-	}
-	region := ""
-	if c := m.contact(); c != nil && c.Account != nil {
-		region = c.Account.Region
-	}
-	m.inputs[fRegion].SetValue(region)
-}
-
-// input is what the form would save.
-func (m *Model) input() core.NewWorkOrder {
-	v := func(f field) string { return m.inputs[f].Value() }
-	in := core.NewWorkOrder{
-		Subject:     v(fSubject),
-		Description: v(fDescription),
-		RecordType:  core.DefaultRecordTypes[m.typ],
-		Priority:    core.AllPriorities[m.prio],
-		Phone:       v(fPhone),
-		Email:       v(fEmail),
-		Region:      v(fRegion),
-		Address:     v(fAddress),
-		DeviceCode:  v(fDevice),
-		Channel:     channels[m.channel],
-	}
-	if c := m.contact(); c != nil {
-		in.ContactID = c.Contact.ID
-	}
-	return in
-}
-
-func (m *Model) saveCmd() tea.Cmd {
-	if m.saving {
-		return nil // one save at a time: a second ctrl+s must not create a twin
-	}
-	m.saving = true
-	m.banner = ""
-	return tea.Batch(createCmd(m.c.Svc, m.c.Actor, m.input()), m.busy.StartCmd())
-}
-
-// createdCmd shows validation errors beside their fields, or opens the new work order.
-func (m *Model) createdCmd(msg createdMsg) tea.Cmd {
-	m.saving = false
-	m.busy.Stop()
-	if msg.err == nil {
+	case createdMsg:
+		if msg.err != nil {
+			// A refused contact is the caller field's business.
+			if fe := core.FieldErrors(msg.err); fe["contact"] != "" && fe["phone"] == "" {
+				m.form.Saved(nil)
+				m.form.SetFieldError("phone", fe["contact"])
+				return tea.Batch(m.form.FocusName("phone"), common.ErrorCmd(common.Sentence("Nothing was saved: correct the fields marked below.")))
+			}
+			return m.form.Saved(msg.err)
+		}
+		m.form.Saved(nil)
 		return tea.Batch(
 			common.NavigateCmd(common.Replace, common.DetailScreen, msg.wo.Number),
 			common.StatusCmd("Created "+msg.wo.Number),
 		)
 	}
-	if fe := core.FieldErrors(msg.err); fe != nil {
-		m.errs = fe
-		for f := range fieldCount {
-			if _, bad := fe[specs[f].name]; bad || (f == fPhone && fe["contact"] != "") {
-				return tea.Batch(m.focusCmd(f), common.ErrorCmd(common.Sentence("The work order was not saved: correct the fields marked below.")))
-			}
-		}
-		return common.ErrorCmd(msg.err)
+	cmd, _ := m.form.Update(msg) // the caller's look-ups, the spinner
+	if _, ok := msg.(lookupMsg); ok {
+		m.fillFromContact()
 	}
-	m.banner = msg.err.Error()
-	return common.ErrorCmd(msg.err)
+	return cmd
 }
+
+// fillFromContact shows the picked contact's account and copies its region
+// into the form, unless the user typed a region of their own.
+func (m *Model) fillFromContact() {
+	c := m.caller.contact()
+	account := "— (filled in from the caller's contact)"
+	if c != nil {
+		account = c.Contact.Name
+		if c.Account != nil {
+			account = c.Account.Name + " · contact " + c.Contact.Name
+		}
+	}
+	m.account.SetValue(account)
+	if m.regionTyped {
+		return
+	}
+	region := ""
+	if c != nil && c.Account != nil {
+		region = c.Account.Region
+	}
+	m.region.SetValue(region)
+}
+
+// input is what the form would save.
+func (m *Model) input() core.NewWorkOrder {
+	in := core.NewWorkOrder{
+		Subject:     m.subject.Value(),
+		Description: m.description.Value(),
+		RecordType:  m.typ.Value(),
+		Priority:    core.Priority(m.priority.Value()),
+		Phone:       m.caller.Value(),
+		Email:       m.email.Value(),
+		Region:      m.region.Value(),
+		Address:     m.address.Value(),
+		DeviceCode:  m.device.Value(),
+		Channel:     core.Channel(m.channel.Value()),
+	}
+	if c := m.caller.contact(); c != nil {
+		in.ContactID = c.Contact.ID
+	}
+	return in
+}
+
+// View draws the form.
+func (m *Model) View() string { return m.form.View() }
 
 // ShortHelp lists the keys that apply now.
-func (m *Model) ShortHelp() []key.Binding {
-	k := m.bindings()
-	if m.focus == fPhone && len(m.matches) > 0 {
-		return []key.Binding{k.save, k.up, k.down, k.next, k.back}
-	}
-	return []key.Binding{k.save, k.next, k.prev, k.choose, k.back}
-}
+func (m *Model) ShortHelp() []key.Binding { return m.form.ShortHelp() }
 
 // FullHelp lists every key of the form.
-func (m *Model) FullHelp() [][]key.Binding {
-	k := m.bindings()
-	return [][]key.Binding{{k.next, k.prev, k.enter, k.up, k.down}, {k.left, k.right}, {k.save, k.back}}
-}
-
-func (m *Model) bindings() keyMap {
-	k := m.keys
-	choice := specs[m.focus].choice
-	k.left.SetEnabled(choice)
-	k.right.SetEnabled(choice)
-	k.choose.SetEnabled(choice)
-	k.save.SetEnabled(!m.saving)
-	if m.focus == fPhone && len(m.matches) > 0 {
-		k.up.SetHelp("↑", "previous contact")
-		k.down.SetHelp("↓", "next contact")
-	} else {
-		k.up.SetHelp("↑", "previous field")
-		k.down.SetHelp("↓", "next field")
-	}
-	return k
-}
+func (m *Model) FullHelp() [][]key.Binding { return m.form.FullHelp() }

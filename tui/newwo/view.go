@@ -1,126 +1,142 @@
 package newwo
 
 import (
-	"strings"
+	"time"
+
+	"github.com/charmbracelet/bubbles/key"
+	"github.com/charmbracelet/bubbles/textinput"
+	tea "github.com/charmbracelet/bubbletea"
 
 	"switchboard/core"
 	"switchboard/tui/common"
 )
 
-// labelWidth is the column the form's labels take.
-const labelWidth = 13
-
-// View draws the form, scrolled so the focused field (with its contact matches and
-// its error) is on screen.
-func (m *Model) View() string {
-	st := m.c.Styles
-	var lines []string
-	add := func(s string) { lines = append(lines, s) }
-
-	title := st.Title.Render("New work order")
-	if channels[m.channel] == core.ChannelCallCenter {
-		title += st.Muted.Render(" — call-center quick entry")
-	}
-	if s := m.busy.View(); s != "" {
-		title += " " + s + st.Muted.Render(" saving…")
-	}
-	add(title)
-	if m.banner != "" {
-		for _, l := range common.Wrap(m.banner, m.width-2) {
-			add(st.Banner.Render("! " + l))
-		}
-	}
-	add("")
-
-	focusFrom, focusTo := 0, 0
-	for f := range fieldCount {
-		if f == fSubject {
-			m.accountLine(add)
-		}
-		start := len(lines)
-		m.fieldLines(f, add)
-		if f == m.focus {
-			focusFrom, focusTo = start, len(lines)
-		}
-	}
-
-	// Scroll: keep the title when everything fits, else bring the focused block in.
-	h := max(1, m.height)
-	top := 0
-	if len(lines) > h {
-		if focusTo > h {
-			top = min(focusTo-h, focusFrom)
-		}
-		top = min(top, len(lines)-h)
-	}
-	end := min(len(lines), top+h)
-	out := make([]string, 0, h)
-	for _, l := range lines[top:end] {
-		out = append(out, common.Truncate(l, m.width))
-	}
-	return strings.Join(out, "\n")
+// callerField is the caller's phone: typed, it looks the caller up (after a
+// pause) and lists the contacts with that number; ↑/↓ pick one of them or "no
+// contact" for a new caller. Its value is the phone typed.
+type callerField struct {
+	svc     *core.Service
+	input   textinput.Model
+	seq     int
+	matches []core.CallerMatch
+	// pick is the chosen match; len(matches) is "no contact".
+	pick int
 }
 
-// accountLine shows the account the picked contact belongs to, read-only.
-func (m *Model) accountLine(add func(string)) {
-	st := m.c.Styles
-	v := st.Muted.Render("— (filled in from the caller's contact)")
-	if c := m.contact(); c != nil {
-		v = st.Value.Render(common.Clean(c.Contact.Name))
-		if c.Account != nil {
-			v = st.Value.Render(common.Clean(c.Account.Name)) + st.Muted.Render(" · contact ") + v
-		}
-	}
-	add("  " + st.FieldLabel.Render(common.Fit("Account", labelWidth)) + v)
+// lookupTickMsg fires LookupDebounce after a keystroke in the phone field.
+type lookupTickMsg struct {
+	f   *callerField
+	seq int
 }
 
-// fieldLines renders one field, the caller matches under the phone, and the
-// service's error for the field under it.
-func (m *Model) fieldLines(f field, add func(string)) {
-	st := m.c.Styles
-	sp := specs[f]
-	marker, label := "  ", st.FieldLabel
-	if f == m.focus {
-		marker, label = "> ", st.FocusedFieldLabel
-	}
-	head := marker + label.Render(common.Fit(sp.label, labelWidth))
-	if sp.choice {
-		add(head + m.choices(f))
-	} else {
-		add(head + m.inputs[f].View())
-	}
-	indent := strings.Repeat(" ", 2+labelWidth)
-	if f == fPhone {
-		m.matchLines(indent, add)
-	}
-	msg := m.errs[sp.name]
-	if f == fPhone && msg == "" {
-		msg = m.errs["contact"]
-	}
-	if msg != "" {
-		for i, l := range common.Wrap(msg, max(10, m.width-len(indent)-2)) {
-			lead := "  "
-			if i == 0 {
-				lead = "↳ "
-			}
-			add(indent + st.FieldError.Render(lead+l))
-		}
-	}
+// lookupMsg carries the callers found for a phone number.
+type lookupMsg struct {
+	f       *callerField
+	seq     int
+	matches []core.CallerMatch
+	err     error
 }
 
-// matchLines lists the contacts found for the phone number, the picked one marked.
-func (m *Model) matchLines(indent string, add func(string)) {
-	st := m.c.Styles
-	if len(m.matches) == 0 {
-		if p := strings.TrimSpace(m.inputs[fPhone].Value()); p != "" && m.focus == fPhone && m.errs["phone"] == "" {
-			add(indent + st.Muted.Render("no contact on file with this number"))
-		}
-		return
+func newCallerField(c *common.Common) *callerField {
+	in := textinput.New()
+	in.Prompt = ""
+	in.CharLimit = 32
+	in.Placeholder = "caller's number, e.g. 138 0013 8000"
+	in.TextStyle = c.Styles.InputText
+	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	return &callerField{svc: c.Svc, input: in}
+}
+
+func (f *callerField) Label() string      { return "Phone" }
+func (f *callerField) Name() string       { return "phone" }
+func (f *callerField) Focus() tea.Cmd     { return f.input.Focus() }
+func (f *callerField) Blur()              { f.input.Blur() }
+func (f *callerField) Typing() bool       { return true }
+func (f *callerField) Value() string      { return f.input.Value() }
+func (f *callerField) matchesShown() bool { return len(f.matches) > 0 }
+
+// contact returns the picked caller, if any.
+func (f *callerField) contact() *core.CallerMatch {
+	if f.pick < len(f.matches) {
+		return &f.matches[f.pick]
 	}
-	for i := 0; i <= len(m.matches); i++ {
+	return nil
+}
+
+// Keys are the field's own keys, for the footer.
+func (f *callerField) Keys(km common.FormKeyMap) []key.Binding {
+	if !f.matchesShown() {
+		return nil
+	}
+	walk := km.Down
+	walk.SetKeys(append(km.Up.Keys(), km.Down.Keys()...)...)
+	walk.SetHelp("↑/↓", "choose the contact")
+	return []key.Binding{walk}
+}
+
+// Update: ↑/↓ pick among the matches (the form's when there are none); the
+// rest is typing, and a change looks the caller up after a pause.
+func (f *callerField) Update(msg tea.KeyMsg, km common.FormKeyMap) (tea.Cmd, bool) {
+	n := len(f.matches) + 1
+	switch {
+	case key.Matches(msg, km.Up) && f.matchesShown():
+		f.pick = (f.pick + n - 1) % n
+		return nil, true
+	case key.Matches(msg, km.Down) && f.matchesShown():
+		f.pick = (f.pick + 1) % n
+		return nil, true
+	case key.Matches(msg, km.Enter, km.Up, km.Down):
+		return nil, false
+	}
+	before := f.input.Value()
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	if f.input.Value() == before {
+		return cmd, true
+	}
+	f.seq++
+	seq := f.seq
+	return tea.Batch(cmd, tea.Tick(LookupDebounce, func(time.Time) tea.Msg { return lookupTickMsg{f: f, seq: seq} })), true
+}
+
+// Receive takes the look-ups the field asked for.
+func (f *callerField) Receive(msg tea.Msg) tea.Cmd {
+	switch msg := msg.(type) {
+	case lookupTickMsg:
+		if msg.f != f || msg.seq != f.seq {
+			return nil // the number changed again since
+		}
+		svc, phone, seq := f.svc, f.input.Value(), f.seq
+		return func() tea.Msg {
+			ms, err := svc.LookupCaller(phone)
+			return lookupMsg{f: f, seq: seq, matches: ms, err: err}
+		}
+	case lookupMsg:
+		if msg.f != f || msg.seq != f.seq {
+			return nil
+		}
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		f.matches, f.pick = msg.matches, 0
+	}
+	return nil
+}
+
+// Lines draws the phone, then the contacts found for it, the picked one marked.
+func (f *callerField) Lines(focused bool, width int, st *common.Styles) []string {
+	f.input.Width = max(4, width-1)
+	out := []string{f.input.View()}
+	if len(f.matches) == 0 {
+		if p, err := core.NormalizePhone(f.input.Value()); focused && err == nil && p != "" {
+			out = append(out, st.Muted.Render("no contact on file with this number"))
+		}
+		return out
+	}
+	for i := 0; i <= len(f.matches); i++ {
 		text := "no contact (a new caller)"
-		if i < len(m.matches) {
-			c := m.matches[i]
+		if i < len(f.matches) {
+			c := f.matches[i]
 			text = common.Clean(c.Contact.Name)
 			if c.Account != nil {
 				text += " · " + common.Clean(c.Account.Name)
@@ -132,41 +148,11 @@ func (m *Model) matchLines(indent string, add func(string)) {
 				text += " · terminal user linked"
 			}
 		}
-		if i == m.pick {
-			add(indent + st.SelectedChoice.Render("● "+text))
+		if i == f.pick {
+			out = append(out, st.SelectedChoice.Render(common.Truncate("● "+text, width)))
 		} else {
-			add(indent + st.Choice.Render("○ "+text))
+			out = append(out, st.Choice.Render(common.Truncate("○ "+text, width)))
 		}
 	}
-}
-
-// choices renders a choice field's options with the chosen one in brackets, which
-// reads without colour too.
-func (m *Model) choices(f field) string {
-	st := m.c.Styles
-	var opts []string
-	sel := 0
-	switch f {
-	case fType:
-		opts, sel = core.DefaultRecordTypes, m.typ
-	case fPriority:
-		for _, p := range core.AllPriorities {
-			opts = append(opts, string(p))
-		}
-		sel = m.prio
-	case fChannel:
-		for _, c := range channels {
-			opts = append(opts, string(c))
-		}
-		sel = m.channel
-	}
-	parts := make([]string, len(opts))
-	for i, o := range opts {
-		if i == sel {
-			parts[i] = st.SelectedChoice.Render("[" + o + "]")
-		} else {
-			parts[i] = st.Choice.Render(" " + o + " ")
-		}
-	}
-	return strings.Join(parts, " ")
+	return out
 }
