@@ -410,8 +410,25 @@ func (s *Service) WhatIfDispatch(limit int) ([]Proposal, error) {
 	return out, err
 }
 
-// SetAutoDispatch switches the dispatch node's automatic rules on or off for a
-// record type (R-DISP-3). Admins only.
+// AutoDispatch says for each record type whether the dispatch node's
+// automatic rules run (R-DISP-3); on unless an admin switched them off.
+func (s *Service) AutoDispatch() (map[string]bool, error) {
+	out := make(map[string]bool, len(DefaultRecordTypes))
+	err := s.store.View(func(tx Tx) error {
+		for _, t := range DefaultRecordTypes {
+			v, err := tx.Setting(settingAutoDispatchOff(t))
+			if err != nil {
+				return err
+			}
+			out[t] = string(v) != "off"
+		}
+		return nil
+	})
+	return out, err
+}
+
+// SetAutoDispatch switches the dispatch node's automatic rules on or off for
+// a record type (admins; R-DISP-3).
 func (s *Service) SetAutoDispatch(as Actor, recordType string, on bool) error {
 	if err := require(as, "configure the dispatch node", RoleAdmin); err != nil {
 		return err
@@ -424,7 +441,11 @@ func (s *Service) SetAutoDispatch(as Actor, recordType string, on bool) error {
 	if !on {
 		v = []byte("off")
 	}
-	return s.store.Update(func(tx Tx) error { return tx.PutSetting(settingAutoDispatchOff(DefaultRecordTypes[i]), v) })
+	if err := s.store.Update(func(tx Tx) error { return tx.PutSetting(settingAutoDispatchOff(DefaultRecordTypes[i]), v) }); err != nil {
+		return err
+	}
+	s.broker.publish(Change{Kind: "rule"})
+	return nil
 }
 
 // EngineerTasks is an engineer's task inbox, newest first (R-DISP-5).

@@ -379,3 +379,30 @@ func (s *Service) TestRule(id ID, number string) (RuleTest, error) {
 	}
 	return t, nil
 }
+
+// MoveRulePointer moves a round-robin rule's next-up pointer to engineer (one of
+// its pool), or, with engineer 0, on to the following engineer: a dispatcher
+// correcting the rotation (someone is off today, someone had a heavy week).
+func (s *Service) MoveRulePointer(as Actor, id ID, engineer ID) (Rule, error) {
+	var r Rule
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		r, err = tx.Rule(id)
+		return err
+	})
+	if errors.Is(err, ErrNotFound) {
+		return Rule{}, NotFoundf("There is no rule %d: list them with `switchboard rule list`.", id)
+	} else if err != nil {
+		return Rule{}, err
+	}
+	if r.Policy != PolicyRoundRobin || len(r.Engineers) < 2 {
+		return Rule{}, Invalid("next", "Rule %d %q has no rotation to move: only a round-robin pool of two or more engineers has a next-up pointer.", r.ID, r.Name)
+	}
+	next := (r.Next + 1) % len(r.Engineers)
+	if engineer != 0 {
+		if next = slices.Index(r.Engineers, engineer); next < 0 {
+			return Rule{}, Invalid("engineer", "Engineer %d is not in the pool of rule %d %q.", engineer, r.ID, r.Name)
+		}
+	}
+	return s.UpdateRule(as, id, RulePatch{Next: &next})
+}

@@ -303,8 +303,37 @@ among a fixed team; see switchboard followup team).`,
 			return nil
 		}),
 	}
-	return group("rule", "Dispatch, mail and evaluation rules in priority order: add, list, move, test, enable, disable, delete",
-		add, list, move, test, toggle("enable", "Switch a rule on", true), toggle("disable", "Switch a rule off (it is skipped)", false), del)
+	var nextEng string
+	next := &cobra.Command{
+		Use:   "next ID [--engineer ENGINEER]",
+		Short: "Move a round-robin rule's next-up pointer: to --engineer, or on to the following engineer of its pool",
+		Args:  exactArgs("ID"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			id, err := core.ParseID("rule", args[0])
+			if err != nil {
+				return err
+			}
+			var eng core.ID
+			if cmd.Flags().Changed("engineer") {
+				if eng, err = core.ParseID("engineer", nextEng); err != nil {
+					return err
+				}
+			}
+			if err := a.open(); err != nil {
+				return err
+			}
+			r, err := a.svc.MoveRulePointer(a.actor, id, eng)
+			if err != nil {
+				return err
+			}
+			a.log.Info("rule pointer moved", "id", id, "next", r.NextUp(), "by", a.actor.Label())
+			fmt.Fprintf(a.stdout, "Rule %d %q: engineer %d is next up.\n", r.ID, r.Name, r.NextUp())
+			return nil
+		}),
+	}
+	next.Flags().StringVar(&nextEng, "engineer", "", "the `ENGINEER` id to be next up (one of the pool)")
+	return group("rule", "Dispatch, mail and evaluation rules in priority order: add, list, move, test, next, enable, disable, delete",
+		add, list, move, test, next, toggle("enable", "Switch a rule on", true), toggle("disable", "Switch a rule off (it is skipped)", false), del)
 }
 
 func dispatchCmd(a *app) *cobra.Command {

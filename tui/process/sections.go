@@ -19,7 +19,96 @@ import (
 // validation, saving — needs no change.
 var nodeSections = map[core.Node]func(*form) section{
 	core.NodeTerminalTask: (*form).taskSection,
+	core.NodeEvaluation:   (*form).evaluationSection,
 	core.NodeFollowUp:     (*form).followUpSection,
+}
+
+// evaluationSection is the evaluation node's settings (R-EVAL-2): a QR code
+// the engineer shows (its record type, handler, labels, skip, single or many
+// submissions, mandatory) or evaluation rules; the links' life.
+func (f *form) evaluationSection() section {
+	if f.node.Evaluation == nil {
+		f.node.Evaluation = core.DefaultEvaluationSettings()
+	}
+	e := f.node.Evaluation
+	s := section{title: "Evaluation"}
+	add := func(r row) {
+		r.action = -1
+		s.rows = append(s.rows, r)
+	}
+	modes := []core.EvaluationMode{core.EvalModeQR, core.EvalModeRules}
+	add(row{kind: rowChoice, label: "Method", field: "evaluation.mode", options: []string{"QR code", "rule-based"},
+		chosen: func() int { return max(0, slices.Index(modes, e.Mode)) },
+		choose: func(i int) {
+			e.Mode = modes[i]
+			if e.Mode == core.EvalModeRules {
+				e.Mandatory = false // each rule says it
+			}
+		},
+		hint: func() string {
+			if e.Mode == core.EvalModeRules {
+				return "evaluation rules decide, in priority order (Ratings, u; or `switchboard rule add --kind evaluation`)"
+			}
+			return "the engineer shows a QR code on site (e on the work order); customers scan and rate"
+		}})
+	if e.Mode != core.EvalModeRules {
+		types := f.evalTypes
+		if len(types) == 0 {
+			types = []string{cmp.Or(e.Type, core.EvalTypeStandard)} // until the record types arrive
+		}
+		add(row{kind: rowChoice, label: "Record type", field: "evaluation.type", options: types,
+			chosen: func() int {
+				return max(0, slices.IndexFunc(types, func(t string) bool { return strings.EqualFold(t, e.Type) }))
+			},
+			choose: func(i int) { e.Type = types[i] },
+			hint:   func() string { return "the Service Evaluation record type whose layout the customer fills in (Ratings, t)" }})
+		add(row{kind: rowText, label: "Handler", field: "evaluation.handler",
+			input:  f.input("evaluation.handler", e.Handler, "a login · empty: the work order's engineer", 64),
+			onText: func(v string) { e.Handler = strings.TrimSpace(v) },
+			hint:   func() string { return "who shows the QR code and completes the node" }})
+		add(row{kind: rowToggle, label: "Hide skip", field: "evaluation.hide_skip",
+			on: func() bool { return e.HideSkip }, flip: func() { e.HideSkip = !e.HideSkip },
+			hint: func() string { return "takes the skip button off the engineer's screen" }})
+		add(row{kind: rowToggle, label: "One only", field: "evaluation.single",
+			on: func() bool { return e.Single }, flip: func() { e.Single = !e.Single },
+			hint: func() string {
+				if e.Single {
+					return "the QR code takes one submission"
+				}
+				return "off: several customers may rate one work order (R-EVAL-4)"
+			}})
+		add(row{kind: rowToggle, label: "Mandatory", field: "evaluation.mandatory",
+			on: func() bool { return e.Mandatory }, flip: func() { e.Mandatory = !e.Mandatory },
+			hint: func() string {
+				return "the work order cannot move on until an evaluation arrives (a timeout still skips, R-EVAL-5)"
+			}})
+		for _, l := range []struct {
+			label, field string
+			v            *string
+			ph           string
+		}{
+			{"Title", "title", &e.Labels.Title, "Scan to rate our service"},
+			{"Skip label", "skip", &e.Labels.Skip, "Skip evaluation"},
+			{"Finish label", "finish", &e.Labels.Finish, "Finish"},
+			{"Submit label", "submit", &e.Labels.Submit, "Send"},
+		} {
+			v := l.v
+			add(row{kind: rowText, label: l.label, field: "evaluation.labels." + l.field,
+				input:  f.input("evaluation.labels."+l.field, *v, "empty: "+l.ph, 40),
+				onText: func(s string) { *v = strings.TrimSpace(s) },
+				hint:   func() string { return "custom wording on the engineer's screen and the customer's page" }})
+		}
+	}
+	add(row{kind: rowText, label: "Links work", field: "evaluation.link_ttl",
+		input: f.input("evaluation.link_ttl", e.LinkTTL.String(), "empty: 28d · e.g. 7d", 16),
+		onText: func(v string) {
+			d, err := core.ParseDuration(v)
+			if err == nil {
+				e.LinkTTL = d
+			}
+		},
+		hint: func() string { return "how long evaluation links work (1h to 90d)" }})
+	return s
 }
 
 // followUpSection is the follow-up node's settings (R-FU-3, R-FU-4): standard

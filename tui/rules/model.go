@@ -7,6 +7,7 @@ package rules
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -23,6 +24,7 @@ type loadedMsg struct {
 	rules     []core.Rule
 	engineers []core.Engineer
 	providers []core.Provider
+	auto      map[string]bool
 	err       error
 }
 
@@ -33,7 +35,45 @@ func loadCmd(svc *core.Service, seq int) tea.Cmd {
 			return loadedMsg{seq: seq, err: err}
 		}
 		d, err := svc.Directory()
-		return loadedMsg{seq: seq, rules: rs, engineers: d.Engineers, providers: d.Providers, err: err}
+		if err != nil {
+			return loadedMsg{seq: seq, err: err}
+		}
+		auto, err := svc.AutoDispatch()
+		return loadedMsg{seq: seq, rules: rs, engineers: d.Engineers, providers: d.Providers, auto: auto, err: err}
+	}
+}
+
+// autoSavedMsg is the outcome of switching automatic dispatch.
+type autoSavedMsg struct {
+	status string
+	err    error
+}
+
+func autoCmd(svc *core.Service, as core.Actor, was map[string]bool, on []string) tea.Cmd {
+	return func() tea.Msg {
+		var changed []string
+		for _, t := range core.DefaultRecordTypes {
+			want := slices.Contains(on, t)
+			if was[t] == want {
+				continue
+			}
+			if err := svc.SetAutoDispatch(as, t, want); err != nil {
+				return autoSavedMsg{err: err}
+			}
+			changed = append(changed, fmt.Sprintf("%s %s", t, map[bool]string{true: "on", false: "off"}[want]))
+		}
+		if len(changed) == 0 {
+			return autoSavedMsg{status: "Automatic dispatch: nothing changed."}
+		}
+		return autoSavedMsg{status: "Automatic dispatch: " + strings.Join(changed, ", ") + "."}
+	}
+}
+
+func nextUpCmd(svc *core.Service, as core.Actor, r core.Rule) tea.Cmd {
+	return func() tea.Msg {
+		got, err := svc.MoveRulePointer(as, r.ID, 0)
+		name := fmt.Sprint(got.NextUp())
+		return changedMsg{status: fmt.Sprintf("Rule %q (id %d): next up is engineer %s.", r.Name, r.ID, name), err: err}
 	}
 }
 
@@ -91,12 +131,13 @@ const (
 	modeConfirm      // asking before deleting
 	modeForm         // adding or editing a rule
 	modeWhatIf       // showing a what-if run
+	modeAuto         // switching automatic dispatch per record type
 )
 
 type keyMap struct {
 	create, edit, toggle, moveUp, moveDown   key.Binding
 	test, whatIf, del, confirm, reload, back key.Binding
-	runTest, open                            key.Binding
+	runTest, open, nextUp, auto              key.Binding
 }
 
 // Model is the rules screen.
@@ -134,6 +175,11 @@ type Model struct {
 
 	form   *form
 	whatIf *whatIf
+	// autoForm switches automatic dispatch per record type (R-DISP-3); auto
+	// is what the store says now.
+	autoForm   *common.Form
+	autoChecks *common.ChecksField
+	auto       map[string]bool
 
 	may bool
 	why string
@@ -163,6 +209,8 @@ func New(c *common.Common) *Model {
 			create: km.NewRule, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			test: km.Test, whatIf: km.WhatIf, del: km.Delete, confirm: km.Confirm, reload: km.Reload, back: back,
 			runTest: runTest, open: km.Open,
+			nextUp: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "next-up: the following engineer")),
+			auto:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "automatic dispatch per record type")),
 		},
 		busy:   common.NewBusy(c.Styles),
 		number: in,
@@ -282,6 +330,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.whatIf.update(msg)
 		}
 		return nil
+	case autoSavedMsg:
+		if m.autoForm == nil {
+			return nil
+		}
+		if cmd := m.autoForm.Saved(msg.err); msg.err != nil {
+			return cmd
+		}
+		m.autoForm, m.mode = nil, modeList
+		return tea.Batch(m.reloadCmd(), common.StatusCmd(msg.status))
 	case savedMsg:
 		if m.form == nil {
 			return nil
@@ -325,6 +382,12 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
+// mayAdmin reports whether the acting user may switch automatic dispatch.
+func (m *Model) mayAdmin() bool {
+	ok, _ := m.c.MayAdminister("switch automatic dispatch")
+	return ok
+}
+
 // keepID puts the cursor on rule id after the next load.
 func (m *Model) keepID(id core.ID) { m.pendingCursor = id }
 
@@ -347,7 +410,7 @@ func (m *Model) loadedCmd(msg loadedMsg) tea.Cmd {
 		}
 	}
 	m.pendingCursor = 0
-	m.rules = msg.rules
+	m.rules, m.auto = msg.rules, msg.auto
 	m.engineers = make(map[core.ID]core.Engineer, len(msg.engineers))
 	for _, e := range msg.engineers {
 		m.engineers[e.ID] = e
@@ -381,6 +444,15 @@ func (m *Model) listEvent(ev common.ListEvent) tea.Cmd {
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	switch m.mode {
+	case modeAuto:
+		cmd, ev := m.autoForm.Update(msg)
+		switch ev {
+		case common.FormCancel:
+			m.autoForm, m.mode = nil, modeList
+		case common.FormSave:
+			return tea.Batch(m.autoForm.StartSaving(), autoCmd(m.c.Svc, m.c.Actor, m.auto, m.autoChecks.Checked()))
+		}
+		return cmd
 	case modeForm:
 		cmd, done := m.form.keyCmd(msg)
 		if done {
@@ -439,7 +511,29 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.whatIf.runCmd()
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
-	case !m.may && key.Matches(msg, m.keys.create, m.keys.edit, m.keys.toggle, m.keys.moveUp, m.keys.moveDown, m.keys.del):
+	case key.Matches(msg, k.nextUp):
+		if r, ok := m.selected(); ok {
+			return tea.Batch(nextUpCmd(m.c.Svc, m.c.Actor, r), m.busy.StartCmd())
+		}
+	case key.Matches(msg, k.auto):
+		var on []string
+		for _, t := range core.DefaultRecordTypes {
+			if m.auto[t] {
+				on = append(on, t)
+			}
+		}
+		m.autoChecks = common.NewChecksField("Rules run for", "type", core.DefaultRecordTypes, on)
+		m.autoForm = common.NewForm(m.c, "Automatic dispatch per record type (R-DISP-3)", m.autoChecks)
+		m.autoForm.Note = "off: new work orders of the type wait in the manual queue"
+		m.autoForm.KeyMap.Save.SetKeys("enter", "ctrl+s")
+		m.autoForm.KeyMap.Save.SetHelp("enter", "save")
+		m.autoForm.SetSize(m.width, m.height)
+		m.mode = modeAuto
+		return m.autoForm.Init()
+	case key.Matches(msg, m.keys.auto) && !m.mayAdmin():
+		_, why := m.c.MayAdminister("switch automatic dispatch")
+		return common.ErrorCmd(common.Sentence(why))
+	case !m.may && key.Matches(msg, m.keys.create, m.keys.edit, m.keys.toggle, m.keys.moveUp, m.keys.moveDown, m.keys.del, m.keys.nextUp):
 		// Disabled for this user: say why rather than do nothing.
 		return common.ErrorCmd(common.Sentence(m.why))
 	case m.list.Filter() != "" && key.Matches(msg, m.keys.moveUp, m.keys.moveDown):
@@ -561,6 +655,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch m.mode {
 	case modeForm:
 		return m.form.shortHelp()
+	case modeAuto:
+		return m.autoForm.ShortHelp()
 	case modeWhatIf:
 		return m.whatIf.shortHelp()
 	case modeTestFor:
@@ -591,7 +687,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	return [][]key.Binding{
 		m.list.FullHelp(),
-		{k.moveUp, k.moveDown, k.toggle, k.del},
+		{k.moveUp, k.moveDown, k.toggle, k.del, k.nextUp, k.auto},
 		{k.create, k.edit, k.test, k.whatIf, k.reload, k.back},
 	}
 }
@@ -611,6 +707,9 @@ func (m *Model) bindings() keyMap {
 		k.toggle.SetHelp(k.toggle.Help().Key, "enable")
 	}
 	k.del.SetEnabled(m.may && has)
+	r, _ := m.selected()
+	k.nextUp.SetEnabled(m.may && has && r.Policy == core.PolicyRoundRobin && len(r.Engineers) > 1)
+	k.auto.SetEnabled(m.mayAdmin() && m.loaded)
 	k.test.SetEnabled(has)
 	k.whatIf.SetEnabled(m.loaded)
 	k.back.SetEnabled((m.test != nil || m.testErr != "") && m.list.Filter() == "")

@@ -29,6 +29,8 @@ func (m *Model) View() string {
 	switch m.mode {
 	case modeForm:
 		return m.form.view()
+	case modeAuto:
+		return m.autoForm.View()
 	case modeWhatIf:
 		return m.whatIf.view()
 	}
@@ -90,6 +92,15 @@ func (m *Model) counts() string {
 			}
 		}
 		right = fmt.Sprintf("%d rules, %d on ·", len(m.rules), on)
+		var off []string
+		for _, t := range core.DefaultRecordTypes {
+			if v, ok := m.auto[t]; ok && !v {
+				off = append(off, t)
+			}
+		}
+		if len(off) > 0 {
+			right = "not run for " + strings.Join(off, ", ") + " · " + right
+		}
 	}
 	if s := m.busy.View(); s != "" {
 		right = s + " " + right
