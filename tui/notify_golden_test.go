@@ -62,3 +62,42 @@ func TestGoldenOutbox(t *testing.T) {
 	waitOutput(t, tm, "2 of 4")
 	teatest.RequireEqualOutput(t, finalView(t, tm))
 }
+
+// TestChannelsPolicyAndCredits (issue 17): on the channel settings screen p
+// opens the delivery policy (an unknown channel is refused under its field),
+// + tops up SMS credits (a non-number is refused), and the header line says
+// what is in force.
+func TestChannelsPolicyAndCredits(t *testing.T) {
+	f := notifyFixture(t)
+	h := newHarness(t, f, f.admin, 120, 40)
+	h.key("5")
+	h.waitView("SMS credits")
+	h.key("c")
+	h.waitView("Channel settings", "delivery all: WeChat", "SMS credits 42")
+	h.key("p")
+	h.waitView("Delivery policy", "Order")
+	h.key("right") // all → fallback
+	h.key("tab")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("sms, pigeon")
+	h.key("ctrl+s")
+	h.waitView(`"pigeon" is unknown`)
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("sms, email")
+	h.key("ctrl+s")
+	h.waitView("Delivery policy saved: fallback.", "delivery fallback: SMS, Email")
+	ns, err := f.svc.NotifySettings()
+	if err != nil || ns.Policy.Mode != core.PolicyFallback || len(ns.Policy.Order) < 2 || ns.Policy.Order[0] != core.NoticeSMS || ns.Policy.Order[1] != core.NoticeEmail {
+		t.Fatalf("policy not stored: %+v %v", ns.Policy, err)
+	}
+
+	h.key("+")
+	h.waitView("SMS credits: 42 left")
+	h.typeText("lots")
+	h.key("ctrl+s")
+	h.waitView("whole number")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("1000")
+	h.key("ctrl+s")
+	h.waitView("Added 1000 SMS credits: 1042 left.", "SMS credits 1042")
+}

@@ -3,6 +3,7 @@ package notify
 import (
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -15,6 +16,7 @@ import (
 
 type channelsLoadedMsg struct {
 	cfgs []core.ChannelConfig
+	ns   core.NotifySettings
 	err  error
 }
 
@@ -39,7 +41,13 @@ type Channels struct {
 	cursor        int
 	input         textinput.Model
 	editing       string // "setting" or "test" while the input is open
-	keys          struct{ up, down, edit, toggle, test, back, accept, cancel key.Binding }
+	ns            core.NotifySettings
+	// form is the delivery policy or the SMS top-up while open.
+	form *common.Form
+	keys struct {
+		up, down, edit, toggle, test, back, accept, cancel key.Binding
+		policy, credits                                    key.Binding
+	}
 }
 
 // NewChannels returns the channel settings screen.
@@ -49,6 +57,8 @@ func NewChannels(c *common.Common) *Channels {
 	m.keys.up, m.keys.down, m.keys.edit, m.keys.toggle, m.keys.test, m.keys.back = k.Up, k.Down, k.Edit, k.Toggle, k.SendTest, k.Back
 	m.keys.accept = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "save"))
 	m.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
+	m.keys.policy = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "delivery policy"))
+	m.keys.credits = key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "add SMS credits"))
 	m.input = textinput.New()
 	m.input.PromptStyle, m.input.TextStyle = c.Styles.InputPrompt, c.Styles.InputText
 	return m
@@ -57,7 +67,11 @@ func NewChannels(c *common.Common) *Channels {
 func loadChannelsCmd(svc *core.Service) tea.Cmd {
 	return func() tea.Msg {
 		cfgs, err := svc.ChannelConfigs()
-		return channelsLoadedMsg{cfgs, err}
+		if err != nil {
+			return channelsLoadedMsg{err: err}
+		}
+		ns, err := svc.NotifySettings()
+		return channelsLoadedMsg{cfgs, ns, err}
 	}
 }
 
@@ -68,7 +82,81 @@ func (m *Channels) Init() tea.Cmd { return loadChannelsCmd(m.c.Svc) }
 func (m *Channels) SetSize(w, h int) { m.width, m.height = w, h; m.input.Width = max(10, w-30) }
 
 // Capturing is true while a value or a test address is typed.
-func (m *Channels) Capturing() bool { return m.editing != "" }
+func (m *Channels) Capturing() bool {
+	if m.form != nil {
+		return m.form.Typing()
+	}
+	return m.editing != ""
+}
+
+// openPolicy opens the delivery policy form: message priority (R-EVAL-3's
+// "in order until one delivers", or all at once), the channels' order, and
+// the public address #URL# links are built on.
+func (m *Channels) openPolicy() tea.Cmd {
+	p := m.ns.Policy
+	order := make([]string, len(p.Order))
+	for i, ch := range p.Order {
+		order[i] = string(ch)
+	}
+	m.form = common.NewForm(m.c, "Delivery policy",
+		common.NewChoiceField("Mode", "mode", []string{core.PolicyFallback, core.PolicyAllAtOnce}, p.Mode),
+		common.NewTextField(m.c, "Order", "order", strings.Join(order, ", "), 100).WithPlaceholder("e.g. wechat, sms, email"),
+		common.NewTextField(m.c, "Public URL", "public_url", m.ns.PublicURL, 300).WithPlaceholder("the address customers reach the web listener at"),
+	)
+	m.form.Hints["mode"] = "fallback: try the channels in order until one delivers; all: send on every channel at once"
+	m.form.SetSize(m.width, m.height)
+	return m.form.Init()
+}
+
+// openCredits opens the SMS top-up.
+func (m *Channels) openCredits() tea.Cmd {
+	m.form = common.NewForm(m.c, fmt.Sprintf("SMS credits: %d left", m.ns.SMSCredits),
+		common.NewTextField(m.c, "Add", "add", "", 9).WithPlaceholder("how many, e.g. 1000"))
+	m.form.Note = "each SMS sent costs one"
+	m.form.SetSize(m.width, m.height)
+	return m.form.Init()
+}
+
+// formSaveCmd saves the open form.
+func (m *Channels) formSaveCmd() tea.Cmd {
+	svc, as := m.c.Svc, m.c.Actor
+	fs := m.form.Fields()
+	val := func(i int) string { return fs[i].(interface{ Value() string }).Value() }
+	if len(fs) == 1 {
+		text := val(0)
+		return func() tea.Msg {
+			n, err := strconv.Atoi(strings.TrimSpace(text))
+			if err != nil {
+				return channelSavedMsg{err: core.Invalid("add", "Type a whole number of SMS credits, not %q.", text)}
+			}
+			bal, err := svc.AddSMSCredits(as, n)
+			return channelSavedMsg{text: fmt.Sprintf("Added %d SMS credits: %d left.", n, bal), err: err}
+		}
+	}
+	mode, order, pub := val(0), val(1), val(2)
+	was := m.ns.PublicURL
+	return func() tea.Msg {
+		var chans []core.NoticeChannel
+		for _, c := range strings.Split(order, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				ch, err := core.ParseNoticeChannel(c)
+				if err != nil {
+					return channelSavedMsg{err: core.Invalid("order", "%s", err.Error())}
+				}
+				chans = append(chans, ch)
+			}
+		}
+		if err := svc.SetDeliveryPolicy(as, core.DeliveryPolicy{Mode: mode, Order: chans}); err != nil {
+			return channelSavedMsg{err: err}
+		}
+		if pub != was {
+			if err := svc.SetPublicURL(as, pub); err != nil {
+				return channelSavedMsg{err: core.Invalid("public_url", "%s", err.Error())}
+			}
+		}
+		return channelSavedMsg{text: "Delivery policy saved: " + mode + "."}
+	}
+}
 
 func (m *Channels) row() channelRow {
 	if m.cursor < len(m.rows) {
@@ -93,7 +181,7 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
-		m.cfgs, m.rows = msg.cfgs, nil
+		m.cfgs, m.ns, m.rows = msg.cfgs, msg.ns, nil
 		for _, c := range m.cfgs {
 			m.rows = append(m.rows, channelRow{ch: c.Channel})
 			for _, s := range core.ChannelSettings[c.Channel] {
@@ -103,6 +191,12 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		m.cursor = min(m.cursor, len(m.rows)-1)
 		return nil
 	case channelSavedMsg:
+		if m.form != nil {
+			if cmd := m.form.Saved(msg.err); msg.err != nil {
+				return cmd
+			}
+			m.form = nil
+		}
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
@@ -111,6 +205,16 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		return loadChannelsCmd(m.c.Svc)
 	case tea.KeyMsg:
 		k := m.keys
+		if m.form != nil {
+			cmd, ev := m.form.Update(msg)
+			switch ev {
+			case common.FormCancel:
+				m.form = nil
+			case common.FormSave:
+				return tea.Batch(m.form.StartSaving(), m.formSaveCmd())
+			}
+			return cmd
+		}
 		if m.editing != "" {
 			switch {
 			case key.Matches(msg, k.cancel):
@@ -182,6 +286,10 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 				}
 			}
 			return m.input.Focus()
+		case key.Matches(msg, k.policy):
+			return m.openPolicy()
+		case key.Matches(msg, k.credits):
+			return m.openCredits()
 		case key.Matches(msg, k.test):
 			m.editing = "test"
 			m.input.Prompt = "send a test to: "
@@ -196,9 +304,19 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 
 // View draws every channel with its settings.
 func (m *Channels) View() string {
+	if m.form != nil {
+		return m.form.View()
+	}
 	st := m.c.Styles
 	var b strings.Builder
 	title := common.Fit(st.Title.Render("Channel settings")+st.Muted.Render("  secrets are masked; env SWITCHBOARD_<CHANNEL>_<KEY> wins over the database"), m.width) + "\n"
+	order := make([]string, len(m.ns.Policy.Order))
+	for i, ch := range m.ns.Policy.Order {
+		order[i] = ch.Title()
+	}
+	title += common.Truncate(st.Label.Render("  delivery ")+st.Value.Render(m.ns.Policy.Mode+": "+strings.Join(order, ", "))+
+		st.Label.Render(" · SMS credits ")+st.Value.Render(fmt.Sprint(m.ns.SMSCredits))+
+		st.Label.Render(" · links on ")+st.Value.Render(common.OrDash(m.ns.PublicURL)), m.width) + "\n"
 	cursorLine := 0
 	for i, r := range m.rows {
 		var line string
@@ -249,7 +367,7 @@ func (m *Channels) View() string {
 	}
 	// Scroll so the cursor stays in view under the title.
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	room := max(1, m.height-1)
+	room := max(1, m.height-2)
 	top := 0
 	if cursorLine >= room {
 		top = cursorLine - room + 1
@@ -264,14 +382,20 @@ func (m *Channels) View() string {
 // ShortHelp lists the keys.
 func (m *Channels) ShortHelp() []key.Binding {
 	k := m.keys
+	if m.form != nil {
+		return m.form.ShortHelp()
+	}
 	if m.editing != "" {
 		return []key.Binding{k.accept, k.cancel}
 	}
-	return []key.Binding{k.back, k.edit, k.toggle, k.test}
+	return []key.Binding{k.back, k.edit, k.toggle, k.test, k.policy, k.credits}
 }
 
 // FullHelp lists every key.
 func (m *Channels) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.up, k.down}, {k.edit, k.toggle, k.test, k.back}}
+	if m.form != nil {
+		return m.form.FullHelp()
+	}
+	return [][]key.Binding{{k.up, k.down}, {k.edit, k.toggle, k.test, k.back}, {k.policy, k.credits}}
 }

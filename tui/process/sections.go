@@ -61,7 +61,9 @@ func (f *form) evaluationSection() section {
 				return max(0, slices.IndexFunc(types, func(t string) bool { return strings.EqualFold(t, e.Type) }))
 			},
 			choose: func(i int) { e.Type = types[i] },
-			hint:   func() string { return "the Service Evaluation record type whose layout the customer fills in (Ratings, t)" }})
+			hint: func() string {
+				return "the Service Evaluation record type whose layout the customer fills in (Ratings, t)"
+			}})
 		add(row{kind: rowText, label: "Handler", field: "evaluation.handler",
 			input:  f.input("evaluation.handler", e.Handler, "a login · empty: the work order's engineer", 64),
 			onText: func(v string) { e.Handler = strings.TrimSpace(v) },
