@@ -370,6 +370,28 @@ func ReplyText(s string) string {
 	return out
 }
 
+// ParseSize reads a size as people write it: "10MB", "512KB", "1.5MB" is
+// refused (whole numbers only), "1048576" is bytes. field names the input in
+// the error.
+func ParseSize(field, s string) (int64, error) {
+	t := strings.ToUpper(strings.TrimSpace(s))
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		m      int64
+	}{{"MIB", 1 << 20}, {"KIB", 1 << 10}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
+		if strings.HasSuffix(t, u.suffix) {
+			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.m
+			break
+		}
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n <= 0 || n > (1<<40)/mult {
+		return 0, Invalid(field, "%q is not a size: write it as 10MB, 512KB or a number of bytes.", s)
+	}
+	return n * mult, nil
+}
+
 // HumanBytes writes a size for people: 512 B, 12 KB, 3.4 MB.
 func HumanBytes(n int64) string {
 	switch {

@@ -333,3 +333,58 @@ func TestIntakeImportWizard(t *testing.T) {
 		t.Errorf("a contacts file read as work orders:\n%s", v)
 	}
 }
+
+// TestIntakeMailSettings (issue 17, R-IN-5): on the mail log an admin opens
+// the mail settings with s: a relative path, a folder that is not a Maildir,
+// a bad duration and a bad size are each refused under their field; a real
+// Maildir saves and the log's lead line says what is polled. A dispatcher is
+// told only admins change them.
+func TestIntakeMailSettings(t *testing.T) {
+	f := newFixture(t)
+	dir := t.TempDir()
+	h := newHarness(t, f, f.admin, 120, 30)
+	h.key("9")
+	h.key("tab")
+	h.waitView("[Mail log (0)]", "Maildir polling off (s sets a Maildir)")
+	h.key("s")
+	h.waitView("Mail settings", "Max attachment", "10MB")
+	h.typeText("Maildir")
+	h.key("tab")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("soon")
+	h.key("tab")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("lots")
+	h.key("ctrl+s")
+	h.waitView("full path on the server", `"soon" is not a duration`, `"lots" is not a size`)
+	h.send(keyMsg("ctrl+u"))
+	h.typeText(dir)
+	h.key("ctrl+s")
+	h.waitView("is not a Maildir folder")
+	for _, sub := range []string{"new", "cur", "tmp"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h.key("tab")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("30s")
+	h.key("tab")
+	h.send(keyMsg("ctrl+u"))
+	h.typeText("5MB")
+	h.key("tab")
+	h.typeText("service@example.com")
+	h.key("ctrl+s")
+	h.waitView("Mail settings saved: polling "+dir+" every 30s.", "· polling "+dir+" every 30s")
+	set, err := f.svc.MailSettings()
+	if err != nil || set.Maildir != dir || set.PollSeconds != 30 || set.MaxAttachmentBytes != 5<<20 || len(set.Mailboxes) != 1 {
+		t.Fatalf("settings not stored: %+v %v", set, err)
+	}
+
+	d := newHarness(t, f, f.user(t, "dina", core.RoleDispatcher), 120, 30)
+	d.goTo(common.IntakeScreen)
+	d.key("tab")
+	d.waitView("[Mail log (0)]")
+	d.key("s")
+	d.waitView("Only admins change the mail settings.")
+}

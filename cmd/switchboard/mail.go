@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 	"time"
 
@@ -364,26 +363,6 @@ original attached to the work order as original-message.eml.`,
 	return cmd
 }
 
-// parseSize reads "10MB", "512KB", "1048576".
-func parseSize(s string) (int64, error) {
-	t := strings.ToUpper(strings.TrimSpace(s))
-	mult := int64(1)
-	for _, u := range []struct {
-		suffix string
-		m      int64
-	}{{"MIB", 1 << 20}, {"KIB", 1 << 10}, {"MB", 1 << 20}, {"KB", 1 << 10}, {"M", 1 << 20}, {"K", 1 << 10}, {"B", 1}} {
-		if strings.HasSuffix(t, u.suffix) {
-			t, mult = strings.TrimSpace(strings.TrimSuffix(t, u.suffix)), u.m
-			break
-		}
-	}
-	n, err := strconv.ParseInt(t, 10, 64)
-	if err != nil || n <= 0 {
-		return 0, core.Invalid("max-attachment", "%q is not a size: write it as 10MB, 512KB or a number of bytes.", s)
-	}
-	return n * mult, nil
-}
-
 func mailSettingsCmd(a *app) *cobra.Command {
 	var maildir, maxAtt, mailboxes string
 	var poll time.Duration
@@ -430,7 +409,7 @@ own addresses besides the email channel's from: mail from them is a loop.`,
 			}
 			if f.Changed("max-attachment") {
 				changed = true
-				if set.MaxAttachmentBytes, err = parseSize(maxAtt); err != nil {
+				if set.MaxAttachmentBytes, err = core.ParseSize("max-attachment", maxAtt); err != nil {
 					return err
 				}
 			}

@@ -100,6 +100,8 @@ type KeyMap struct {
 	Release      key.Binding
 	ForceRelease key.Binding
 	DryRun       key.Binding
+	// MailSettings opens the mail settings form (admins).
+	MailSettings key.Binding
 
 	// Service evaluation (R-EVAL-2, R-EVAL-6): EvalQR opens the engineer's QR
 	// screen from a work order; the QR screen skips, finishes or reminds.
@@ -219,6 +221,7 @@ func DefaultKeyMap() KeyMap {
 		Release:         b("r", "release", "r"),
 		ForceRelease:    b("F", "release as it is", "F"),
 		DryRun:          b("d", "dry run", "d"),
+		MailSettings:    b("s", "mail settings", "s"),
 		EvalQR:          b("e", "evaluation QR", "e"),
 		EvalSkip:        b("s", "skip evaluation", "s"),
 		EvalFinish:      b("f", "finish", "f"),

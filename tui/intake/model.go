@@ -38,6 +38,7 @@ const (
 	modeConfirm       // asking before deleting or revoking
 	modeRuleForm      // adding or editing a mail rule
 	modeKeyName       // typing a new API key's name
+	modeSettings      // the mail settings form
 )
 
 type keyMap struct {
@@ -48,6 +49,7 @@ type keyMap struct {
 	save, nextField, prevField, left, right   key.Binding
 	keyName, confirmKeyName, closeSecret, raw key.Binding
 	dryRun, editPath                          key.Binding
+	settings                                  key.Binding
 }
 
 // Model is the intake section.
@@ -86,6 +88,8 @@ type Model struct {
 	failedRelease core.ID
 
 	form *ruleForm
+	// settingsForm is the mail settings form while open (s).
+	settingsForm *common.Form
 	// pendingRule is the rule the cursor lands on after the next load (a saved one).
 	pendingRule core.ID
 	keyName     textinput.Model
@@ -132,7 +136,7 @@ func New(c *common.Common) *Model {
 			create: create, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			save: km.Save, nextField: km.NextField, prevField: km.PrevField, left: km.PrevChoice, right: common.Without(km.NextChoice, " "),
 			keyName: keyName, confirmKeyName: keyName, closeSecret: closeSecret, raw: raw,
-			dryRun: km.DryRun, editPath: editPath,
+			dryRun: km.DryRun, editPath: editPath, settings: km.MailSettings,
 		},
 		busy:    common.NewBusy(c.Styles),
 		keyName: in,
@@ -174,6 +178,9 @@ func (m *Model) SetSize(w, h int) {
 	if m.form != nil {
 		m.form.setSize(w, h)
 	}
+	if m.settingsForm != nil {
+		m.settingsForm.SetSize(w, h)
+	}
 	m.layout()
 }
 
@@ -199,6 +206,8 @@ func (m *Model) Capturing() bool {
 		return true
 	case modeRuleForm:
 		return m.form.capturing()
+	case modeSettings:
+		return m.settingsForm.Typing()
 	}
 	if l := m.list(); l != nil {
 		return l.Filtering()
@@ -322,6 +331,8 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(msg.status))
 	case importedMsg:
 		return m.importedCmd(msg)
+	case savedSettingsMsg:
+		return m.settingsSavedCmd(msg)
 	case savedRuleMsg:
 		if m.form == nil {
 			return nil
@@ -364,6 +375,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		cmds = append(cmds, c)
 	case modeRuleForm:
 		cmds = append(cmds, m.form.update(msg))
+	case modeSettings:
+		c, _ := m.settingsForm.Update(msg)
+		cmds = append(cmds, c)
 	}
 	if m.imp.editing {
 		var c tea.Cmd
@@ -380,6 +394,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	}
 	switch m.mode {
+	case modeSettings:
+		return m.settingsKeyCmd(msg)
 	case modeRuleForm:
 		cmd, done := m.form.keyCmd(msg)
 		if done {
@@ -451,6 +467,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return nil
 	case key.Matches(msg, k.reload):
 		return tea.Batch(m.reloadCmd(), m.busy.StartCmd())
+	case key.Matches(msg, k.settings):
+		return m.openSettingsCmd()
 	case key.Matches(msg, k.moveUp):
 		return m.moveRuleCmd(-1)
 	case key.Matches(msg, k.moveDown):
@@ -494,6 +512,9 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return m.openFormCmd(&r)
 		}
 	case m.refused(msg):
+		if v == viewLog {
+			return common.ErrorCmd(common.Sentence("Only admins change the mail settings."))
+		}
 		if v == viewKeys {
 			return common.ErrorCmd(common.Sentence(m.whyKeys))
 		}
@@ -510,6 +531,8 @@ func (m *Model) refused(msg tea.KeyMsg) bool {
 	switch m.view {
 	case viewQuarantine:
 		return !m.mayRules && key.Matches(msg, k.release, k.force, k.del)
+	case viewLog:
+		return !m.mayKeys && key.Matches(msg, k.settings)
 	case viewRules:
 		return !m.mayRules && key.Matches(msg, k.create, k.edit, k.toggle, k.del, k.moveUp, k.moveDown)
 	case viewKeys:
@@ -556,6 +579,8 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.closeSecret}
 	case m.mode == modeRuleForm:
 		return m.form.shortHelp()
+	case m.mode == modeSettings:
+		return m.settingsForm.ShortHelp()
 	case m.mode == modeKeyName:
 		return []key.Binding{k.confirmKeyName, k.back}
 	case m.mode == modeConfirm:
@@ -574,7 +599,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case viewQuarantine:
 		return append([]key.Binding{k.nextView, k.raw, k.release, k.force, k.del, k.reload}, filter...)
 	case viewLog:
-		return append([]key.Binding{k.nextView, k.open, k.reload}, filter...)
+		return append([]key.Binding{k.nextView, k.open, k.settings, k.reload}, filter...)
 	case viewRules:
 		return append([]key.Binding{k.nextView, k.moveUp, k.moveDown, k.edit, k.create, k.toggle, k.del}, filter...)
 	}
@@ -598,6 +623,9 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.mode == modeRuleForm {
 		return m.form.fullHelp()
 	}
+	if m.mode == modeSettings {
+		return m.settingsForm.FullHelp()
+	}
 	if m.mode != modeList || m.secret != "" {
 		return [][]key.Binding{m.ShortHelp()}
 	}
@@ -617,6 +645,7 @@ func (m *Model) bindings() keyMap {
 	k.release.SetEnabled(q && has && m.mayRules)
 	k.force.SetEnabled(q && has && m.mayRules)
 	k.open.SetEnabled(m.view == viewLog && has)
+	k.settings.SetEnabled(m.view == viewLog && m.mayKeys)
 	rules := m.view == viewRules
 	ri := m.lists[viewRules].Cursor()
 	whole := m.lists[viewRules].Filter() == ""

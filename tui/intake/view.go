@@ -43,6 +43,9 @@ func (m *Model) View() string {
 	if m.mode == modeRuleForm {
 		return m.form.view()
 	}
+	if m.mode == modeSettings {
+		return m.settingsForm.View()
+	}
 	var b strings.Builder
 	// Tabs of the section's views; the counts go when the line is too narrow.
 	var head string
@@ -139,9 +142,9 @@ func (m *Model) lead() string {
 	case viewQuarantine:
 		return "Mail that could not be read, kept whole: r release · F take in as it is · X delete"
 	case viewLog:
-		poll := "Maildir polling off (switchboard mail settings --maildir DIR)"
+		poll := "Maildir polling off (s sets a Maildir)"
 		if m.settings.Maildir != "" {
-			poll = fmt.Sprintf("polling %s every %s", m.settings.Maildir, time.Duration(m.settings.PollSeconds)*time.Second)
+			poll = fmt.Sprintf("polling %s every %s (s: settings)", m.settings.Maildir, time.Duration(m.settings.PollSeconds)*time.Second)
 		}
 		return "Everything received and what became of it, newest first · " + poll
 	case viewRules:
@@ -157,7 +160,7 @@ func (m *Model) empty() string {
 	case viewQuarantine:
 		return "The quarantine is empty: every message received could be read."
 	case viewLog:
-		return "No mail received yet: pipe it to `switchboard mail ingest`, or set a Maildir to poll."
+		return "No mail received yet: pipe it to `switchboard mail ingest`, or set a Maildir to poll with s."
 	case viewRules:
 		return "No mail rules: mail becomes a normal-priority Repair work order. n adds a rule."
 	}
