@@ -638,3 +638,50 @@ func TestCustomerNamedByTheirTerminalUser(t *testing.T) {
 		t.Fatalf("follow-up task %+v, want customer 刘洋", ts)
 	}
 }
+
+// TestStartFollowUp (R-FU-1, `followup start` and S on the detail screen): a
+// work order that waits at the follow-up node without a task — brought in by a
+// CSV import at that node — gets one when an admin or lead starts it; it is
+// refused while a task is open, for an agent, for a work order elsewhere, and
+// with the plug-in off.
+func TestStartFollowUp(t *testing.T) {
+	f := newFuCo(t)
+	f.setFollowUp(t, &core.FollowUpSettings{Type: "Standard", People: core.FollowUpPeople{Staff: []string{"amy"}}})
+	rep, err := f.svc.ImportWorkOrdersCSV(f.admin, strings.NewReader("subject,record_type,status,node\nBoiler check,Repair,in-progress,follow-up\n"), false)
+	if err != nil || len(rep.Problems) != 0 {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	w, err := f.svc.WorkOrder(rep.First)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Node != core.NodeFollowUp || len(f.tasks(t, w)) != 0 {
+		t.Fatalf("imported: %s, tasks %+v", w.Node, f.tasks(t, w))
+	}
+	if _, err := f.svc.StartFollowUp(f.amy, w.Number); !errors.Is(err, core.ErrForbidden) {
+		t.Fatalf("an agent started follow-up calls: %v", err)
+	}
+	ts, err := f.svc.StartFollowUp(f.admin, w.Number)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ts) != 1 || ts[0].Status != core.FollowUpOpen || ts[0].Agent != "amy" {
+		t.Fatalf("start made: %+v", ts)
+	}
+	if _, err := f.svc.StartFollowUp(f.admin, w.Number); err == nil || !strings.Contains(err.Error(), "already has an open follow-up task") {
+		t.Fatalf("start with a task open: %v", err)
+	}
+	other := f.atFollowUp(t, core.NewWorkOrder{})
+	if _, err := f.svc.RecordFollowUpCall(f.amy, f.tasks(t, other)[0].ID, core.CallResult{Outcome: core.OutcomeWrongNumber}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.StartFollowUp(f.admin, other.Number); err == nil || !strings.Contains(err.Error(), "not waiting at the follow-up node") {
+		t.Fatalf("start after the node completed: %v", err)
+	}
+	if _, err := f.svc.SetFollowUpEnabled(f.admin, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.svc.StartFollowUp(f.admin, w.Number); err == nil || !strings.Contains(err.Error(), "plug-in is off") {
+		t.Fatalf("start with the plug-in off: %v", err)
+	}
+}

@@ -1067,9 +1067,10 @@ func (s *Service) DialFollowUp(ctx context.Context, as Actor, id ID) (DialResult
 }
 
 // StartFollowUp runs the follow-up node for a work order that is already
-// waiting there without an open task — one that reached it before the
-// plug-in was switched on, or whose tasks were all closed and needs another
-// call (admins and team leads). With the plug-in off it is refused.
+// waiting there without an open task — one brought in at that node by a CSV
+// import or another system (a node whose last task closes completes, so work
+// orders the node ran for never wait there without one). Admins and team
+// leads; with the plug-in off it is refused.
 func (s *Service) StartFollowUp(as Actor, number string) ([]FollowUpTask, error) {
 	n, err := ParseNumber(number)
 	if err != nil {

@@ -1,6 +1,10 @@
 package tui
 
 import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -8,6 +12,7 @@ import (
 	"switchboard/core/qrcode/qrtest"
 	"switchboard/store/testdb"
 	"switchboard/tui/common"
+	"switchboard/tui/detail"
 )
 
 // openDetail opens the detail screen of number in the harness.
@@ -93,4 +98,74 @@ func TestDetailTaskOnBehalfAndComplete(t *testing.T) {
 	if !noted {
 		t.Fatalf("note not in history: %+v", got.History)
 	}
+}
+
+// TestDetailEvaluationsAttachmentsFollowUp (issue 17, the console twins of
+// `evaluation list`, `wo attachment` and `followup start`): the detail shows
+// the evaluations received; a saves a mail's attachment where the person is
+// (a picker when there are several, a hostile path cut to its base name); S
+// opens the follow-up task of a work order imported at that node.
+func TestDetailEvaluationsAttachmentsFollowUp(t *testing.T) {
+	f := newFixture(t)
+	qr, err := f.svc.EvaluationQR(f.admin, evalNumber)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := qr.URL[strings.LastIndex(qr.URL, "/")+1:]
+	if _, err := f.svc.SubmitEvaluation(tok, core.EvaluationInput{Nonce: core.NewToken(), Answers: map[string][]string{"overall": {"4"}}}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, f, f.admin, 120, 60)
+	h.openDetail(evalNumber)
+	h.waitView("Evaluations (1)", "4/5 ★", "via qr")
+
+	f.withMail(t, "07-attachments.eml")
+	log, err := f.svc.MailLog(core.MailQuery{Limit: 1})
+	if err != nil || len(log) != 1 || log[0].Number == "" {
+		t.Fatalf("mail log: %+v %v", log, err)
+	}
+	number := log[0].Number
+	atts, err := f.svc.Attachments(number)
+	if err != nil || len(atts) < 2 {
+		t.Fatalf("attachments: %+v %v", atts, err)
+	}
+	h.openDetail(number)
+	h.waitView(fmt.Sprintf("Attachments (%d)", len(atts)), "a saves one where you are")
+	h.key("a")
+	h.waitView("Save which attachment of " + number)
+	h.key("down")
+	h.key("enter")
+	h.waitView(fmt.Sprintf("Save attachment #%d as", atts[1].ID), atts[1].Filename)
+	h.key("enter")
+	h.waitView(fmt.Sprintf("Saved attachment #%d of %s:", atts[1].ID, number))
+	got, err := os.ReadFile(filepath.Join(f.files.dir, atts[1].Filename))
+	_, want, _ := f.svc.AttachmentData(number, atts[1].ID)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("saved attachment: %d bytes (%v), want %d", len(got), err, len(want))
+	}
+	for in, want := range map[string]string{"../../.profile": ".profile", `..\evil.exe`: "evil.exe", "a\x1b[2Jb": "a_[2Jb", "..": "attachment"} {
+		if got := detail.SafeName(in); got != want {
+			t.Errorf("SafeName(%q) = %q, want %q", in, got, want)
+		}
+	}
+
+	if _, err := f.svc.SetFollowUpEnabled(f.admin, true); err != nil {
+		t.Fatal(err)
+	}
+	f.user(t, "fiona", core.RoleFollowUp)
+	nodes := []core.ProcessNode{{Node: core.NodeDispatch}, {Node: core.NodeService}, {Node: core.NodeFollowUp, FollowUp: &core.FollowUpSettings{Type: "Standard", People: core.FollowUpPeople{Staff: []string{"fiona"}}}}}
+	if _, err := f.svc.SetProcess(f.admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := f.svc.ImportWorkOrdersCSV(f.admin, strings.NewReader("subject,record_type,status,node\nBoiler check,Repair,in-progress,follow-up\n"), false)
+	if err != nil || rep.First == "" {
+		t.Fatalf("import: %+v %v", rep, err)
+	}
+	h.openDetail(rep.First)
+	h.waitView("S start follow-up calls")
+	h.key("S")
+	h.waitView("Follow-up calls started for " + rep.First + ": task")
+	h.waitView("in fiona's queue")
+	h.key("S")
+	h.waitView("already has an open follow-up task")
 }

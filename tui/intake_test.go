@@ -66,7 +66,7 @@ func TestIntakeQuarantine(t *testing.T) {
 	h.key("enter")
 	h.waitView("WO-000013  报价单和照片", "Acceptance channel  email")
 	h.key("G")
-	h.waitView("Attachments (3)", "报价单.pdf", "application/pdf", "wo attachment WO-000013")
+	h.waitView("Attachments (3)", "报价单.pdf", "application/pdf", "a saves one where you are")
 	if _, ok := h.m.active().(*detail.Model); !ok {
 		t.Fatalf("enter on the mail log should open the work order, have %T", h.m.active())
 	}
@@ -356,11 +356,11 @@ func TestIntakeMailSettings(t *testing.T) {
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("lots")
 	h.key("ctrl+s")
-	h.waitView("full path on the server", `"soon" is not a duration`, `"lots" is not a size`)
+	h.waitView("full path on the server", `"soon" is not a duration`, `"lots" is not a size`, "Nothing was saved")
 	h.send(keyMsg("ctrl+u"))
 	h.typeText(dir)
 	h.key("ctrl+s")
-	h.waitView("is not a Maildir folder")
+	h.waitView("is not a Maildir folder", "Nothing was saved")
 	for _, sub := range []string{"new", "cur", "tmp"} {
 		if err := os.MkdirAll(filepath.Join(dir, sub), 0o755); err != nil {
 			t.Fatal(err)

@@ -81,7 +81,7 @@ func TestChannelsPolicyAndCredits(t *testing.T) {
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("sms, pigeon")
 	h.key("ctrl+s")
-	h.waitView(`"pigeon" is unknown`)
+	h.waitView(`"pigeon" is unknown`, "Nothing was saved") // the footer too: it must not land after the next save
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("sms, email")
 	h.key("ctrl+s")
@@ -95,7 +95,7 @@ func TestChannelsPolicyAndCredits(t *testing.T) {
 	h.waitView("SMS credits: 42 left")
 	h.typeText("lots")
 	h.key("ctrl+s")
-	h.waitView("whole number")
+	h.waitView("whole number", "Nothing was saved")
 	h.send(keyMsg("ctrl+u"))
 	h.typeText("1000")
 	h.key("ctrl+s")

@@ -445,9 +445,10 @@ func fuStartCmd(a *app) *cobra.Command {
 	return &cobra.Command{
 		Use:   "start NUMBER",
 		Short: "Run the follow-up node for a work order already waiting there without an open task (leads and admins)",
-		Long: `Work orders that reached the follow-up node while the plug-in was off (or
-whose tasks are all closed) wait there without a call to make; start makes
-the node's follow-up task for one of them now, as the node would on arrival.`,
+		Long: `Work orders brought in at the follow-up node (a CSV import, another system)
+wait there without a call to make; start makes the node's follow-up task for
+one of them now, as the node would on arrival (admins and team leads). In the
+console: S on the work order.`,
 		Args: exactArgs("NUMBER"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := a.open(); err != nil {

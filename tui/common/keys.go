@@ -84,6 +84,10 @@ type KeyMap struct {
 	// order with a reason.
 	EditWorkOrder key.Binding
 	Terminate     key.Binding
+	// SaveAttachment saves one of the work order's attachments where the
+	// person is; StartFollowUp opens the follow-up node's task.
+	SaveAttachment key.Binding
+	StartFollowUp  key.Binding
 
 	// Service reports (detail screen, report view and form).
 	ViewReport      key.Binding
@@ -209,6 +213,8 @@ func DefaultKeyMap() KeyMap {
 		TaskForm:        b("t", "task on behalf", "t"),
 		EditWorkOrder:   b("E", "edit", "E"),
 		Terminate:       b("T", "terminate", "T"),
+		SaveAttachment:  b("a", "save attachment", "a"),
+		StartFollowUp:   b("S", "start follow-up calls", "S"),
 		ViewReport:      b("v", "report", "v"),
 		FillReport:      b("f", "fill report", "f"),
 		CompleteService: b("c", "complete service", "c"),

@@ -18,12 +18,14 @@ import (
 type mode int
 
 const (
-	modeView      mode = iota
-	modeComplete       // "complete the node?" with an optional note
-	modeInvite         // picking an invitation method
-	modeLink           // showing an issued invitation: link, QR, messages
-	modeTask           // filling the terminal task on the customer's behalf
-	modeTerminate      // "terminate?" with the reason, which is required
+	modeView       mode = iota
+	modeComplete        // "complete the node?" with an optional note
+	modeInvite          // picking an invitation method
+	modeLink            // showing an issued invitation: link, QR, messages
+	modeTask            // filling the terminal task on the customer's behalf
+	modeTerminate       // "terminate?" with the reason, which is required
+	modeAttachment      // picking the attachment to save
+	modeSaveAs          // naming the attachment's file
 )
 
 // actionKeys are the work-order actions of the detail screen.
@@ -197,6 +199,13 @@ func newNote() textinput.Model {
 // modeKey handles keys while an action is open.
 func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 	a := m.akeys()
+	if m.mode == modeAttachment || m.mode == modeSaveAs {
+		if m.mode == modeAttachment && key.Matches(msg, m.keys.back) {
+			m.mode = modeView
+			return nil
+		}
+		return m.attachmentKey(msg)
+	}
 	if key.Matches(msg, m.keys.back) {
 		m.mode, m.task, m.actionErr = modeView, nil, ""
 		return nil
@@ -386,6 +395,8 @@ func (m *Model) actionView() string {
 			line(st.Muted.Render("  (the window is too small for the QR code: enlarge it, or send the link above)"))
 		}
 		line(st.Muted.Render("  esc closes"))
+	case modeAttachment, modeSaveAs:
+		m.attachmentView(line)
 	case modeTask:
 		f := m.task
 		line(st.Section.Render("Terminal task on the customer's behalf — " + m.wo.Number))

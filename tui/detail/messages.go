@@ -40,9 +40,9 @@ func (m *Model) attachmentsSection(b *strings.Builder) {
 		return
 	}
 	st := m.c.Styles
-	b.WriteString(st.Section.Render(fmt.Sprintf("Attachments (%d)", len(m.attachments))) + "\n")
+	b.WriteString(st.Section.Render(fmt.Sprintf("Attachments (%d)", len(m.attachments))) + st.Muted.Render("  a saves one where you are") + "\n")
 	for _, a := range m.attachments {
-		line := fmt.Sprintf("  #%d  %s  %s, %s  (%s; save: switchboard wo attachment %s %d --out FILE)", a.ID, common.Clean(a.Filename), common.Clean(a.ContentType), core.HumanBytes(a.Size), a.Source, m.wo.Number, a.ID)
+		line := fmt.Sprintf("  #%d  %s  %s, %s  (%s)", a.ID, common.Clean(a.Filename), common.Clean(a.ContentType), core.HumanBytes(a.Size), a.Source)
 		b.WriteString(st.Value.Render(common.Truncate(line, m.width)) + "\n")
 	}
 	b.WriteByte('\n')

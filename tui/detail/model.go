@@ -31,7 +31,9 @@ type loadedMsg struct {
 	report core.ReportStatus
 	// attachments are the files kept with the work order (R-IN-5).
 	attachments []core.Attachment
-	err         error
+	// evals is what its evaluation node decided and the evaluations received.
+	evals core.EvaluationStatus
+	err   error
 }
 
 // load reads a work order, the name of its external owner and its messages.
@@ -51,6 +53,9 @@ func load(svc *core.Service, number string, seq int) loadedMsg {
 	}
 	if err == nil && msg.err == nil {
 		msg.attachments, msg.err = svc.Attachments(w.Number)
+	}
+	if err == nil && msg.err == nil {
+		msg.evals, msg.err = svc.Evaluations(w.Number)
 	}
 	if err == nil && w.OutOwner != 0 {
 		if t, err := svc.TerminalUser(w.OutOwner); err == nil {
@@ -72,6 +77,8 @@ type keyMap struct {
 	// Service report (R-REP-1): view it, fill it, complete the service node.
 	viewReport, fillReport, complete key.Binding
 	evalQR                           key.Binding
+	// attachment saves an attachment; startFollowUp opens the follow-up task.
+	attachment, startFollowUp key.Binding
 }
 
 // Model is the detail screen of one work order.
@@ -88,6 +95,7 @@ type Model struct {
 	invitations []core.InvitationStatus
 	report      core.ReportStatus
 	attachments []core.Attachment
+	evals       core.EvaluationStatus
 	err         error
 
 	// Actions (actions.go).
@@ -99,6 +107,8 @@ type Model struct {
 	pick      int
 	invited   invitedMsg
 	task      *taskForm
+	saveAs    common.SaveAs
+	attIndex  int // the attachment being saved
 	actionErr string
 	seq       int
 	busy      common.Busy
@@ -118,12 +128,13 @@ func New(c *common.Common, number string) *Model {
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: report.PageDownKey(km), // f fills the report
 			home: km.Home, end: km.End, back: km.Back, reload: km.Reload,
 			viewReport: km.ViewReport, fillReport: km.FillReport, complete: km.CompleteService,
-			evalQR: km.EvalQR,
+			evalQR: km.EvalQR, attachment: km.SaveAttachment, startFollowUp: km.StartFollowUp,
 		},
 		actions: newActionKeys(km),
 		number:  number,
 		busy:    common.NewBusy(c.Styles),
 		vp:      vp,
+		saveAs:  common.NewSaveAs(c),
 	}
 }
 
@@ -148,7 +159,7 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing is true while a text field of an action has the keyboard.
 func (m *Model) Capturing() bool {
-	return m.mode == modeComplete || m.mode == modeTask || m.mode == modeTerminate
+	return m.mode == modeComplete || m.mode == modeTask || m.mode == modeTerminate || m.mode == modeSaveAs
 }
 
 // Update handles scrolling keys, the loaded work order and change notices.
@@ -178,7 +189,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		}
 		m.err = nil
 		w := msg.wo
-		m.wo, m.owner, m.messages, m.invitations, m.report, m.attachments = &w, msg.owner, msg.messages, msg.invitations, msg.report, msg.attachments
+		m.wo, m.owner, m.messages, m.invitations, m.report, m.attachments, m.evals = &w, msg.owner, msg.messages, msg.invitations, msg.report, msg.attachments, msg.evals
 		m.built = -1
 		m.rebuild()
 		return nil
@@ -195,6 +206,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	if cmd, ok := m.evalQRCmd(msg); ok {
+		return cmd
+	}
+	if cmd, ok := m.extraKey(msg); ok {
 		return cmd
 	}
 	k := m.bindings()
@@ -247,14 +261,14 @@ func (m *Model) ShortHelp() []key.Binding {
 	}
 	a := m.akeys()
 	// What moves the work order on first; everything is under "?".
-	return []key.Binding{k.complete, a.complete, m.evalQR(), k.back, a.invite, a.task, a.edit, k.viewReport, k.fillReport, a.terminate, scroll}
+	return []key.Binding{k.complete, a.complete, m.evalQR(), m.followKey(), k.back, a.invite, a.task, a.edit, k.viewReport, k.fillReport, a.terminate, m.attachKey(), scroll}
 }
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	a := m.akeys()
-	return [][]key.Binding{{k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), a.edit, a.terminate}, {k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
+	return [][]key.Binding{{k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), a.edit, a.terminate, m.followKey(), m.attachKey()}, {k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}
 }
 
 func (m *Model) bindings() keyMap {

@@ -104,6 +104,7 @@ func (m *Model) content() string {
 		{"Connected enterprise ID (field_downstreamOuterTenantId__c)", w.FieldDownstreamOuterTenantID},
 	})
 	m.invitationsSection(&b)
+	m.evaluationsSection(&b)
 	m.messagesSection(&b)
 	m.attachmentsSection(&b)
 	m.history(&b)
