@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"crypto/ed25519"
+	"crypto/rand"
 	"errors"
 	"slices"
 	"strings"
@@ -9,6 +11,8 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/exp/teatest"
+
+	"golang.org/x/crypto/ssh"
 
 	"switchboard/core"
 	"switchboard/tui/common"
@@ -430,4 +434,63 @@ func queueRow(view, number string) bool {
 		}
 	}
 	return false
+}
+
+// TestUsersSSHKeysAndLink (issue 17, the console twins of `user key
+// add|list|remove` and `user link`): s opens the selected user's SSH keys; a
+// pasted public key is added (a broken one refused, saying why); X asks, then
+// removes it; o links an OS user, and an empty answer removes the link.
+func TestUsersSSHKeysAndLink(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f, f.admin, 140, 40)
+	h.goTo(common.UsersScreen)
+	h.waitView("Users  2 users", "s SSH keys", "o OS user link")
+	h.key("down") // amy
+	h.waitFor("cursor on amy", func(v string) bool { return strings.HasPrefix(line(v, "> amy"), "> amy") })
+	h.key("s")
+	h.waitView("SSH keys of amy (0)", "No keys yet")
+	h.key("n")
+	h.waitView("Public key for amy:")
+	h.typeText("ssh-ed25519 notbase64!")
+	h.key("enter")
+	h.waitView("not an SSH public key")
+	pub, _, err := ed25519.GenerateKey(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pk, err := ssh.NewPublicKey(pub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fp := ssh.FingerprintSHA256(pk)
+	h.key("n")
+	h.send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(strings.TrimSpace(string(ssh.MarshalAuthorizedKey(pk))) + " amy@laptop"), Paste: true})
+	h.key("enter")
+	h.waitView("Added ssh-ed25519 key "+fp+" to amy", "SSH keys of amy (1)", "amy@laptop")
+	if u, _ := f.svc.User("amy"); len(u.Keys) != 1 || u.Keys[0].Fingerprint != fp {
+		t.Fatalf("keys %+v", u.Keys)
+	}
+	h.key("X")
+	h.waitView("Remove key " + fp + " from amy?")
+	h.key("y")
+	h.waitView("Removed key "+fp+" from amy.", "SSH keys of amy (0)")
+	h.key("esc")
+	h.waitFor("keys closed", func(v string) bool { return !strings.Contains(v, "SSH keys of amy") })
+
+	h.key("o")
+	h.waitView("OS user who acts as amy:")
+	h.typeText("amyw")
+	h.key("enter")
+	h.waitView("OS user amyw now acts as amy.")
+	if u, _ := f.svc.User("amy"); u.OSUser != "amyw" {
+		t.Fatalf("os user %q", u.OSUser)
+	}
+	h.key("o")
+	h.waitView("OS user who acts as amy:", "amyw")
+	h.send(keyMsg("ctrl+u"))
+	h.key("enter")
+	h.waitView("amy has no OS user linked now.")
+	if u, _ := f.svc.User("amy"); u.OSUser != "" {
+		t.Fatalf("os user %q", u.OSUser)
+	}
 }

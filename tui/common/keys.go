@@ -131,6 +131,10 @@ type KeyMap struct {
 	NewUser       key.Binding
 	EditRoles     key.Binding
 	ToggleEnabled key.Binding
+	// SSHKeys opens the selected user's SSH keys; LinkOSUser links them to an
+	// OS user.
+	SSHKeys    key.Binding
+	LinkOSUser key.Binding
 	// Follow-up (R-FU-5): the call queue, the call panel's outcomes, the form.
 	NextCall    key.Binding
 	CallTask    key.Binding
@@ -247,6 +251,8 @@ func DefaultKeyMap() KeyMap {
 		NewUser:          b("n", "new user", "n"),
 		EditRoles:        b("r", "roles", "r"),
 		ToggleEnabled:    b("d", "disable/enable", "d"),
+		SSHKeys:          b("s", "SSH keys", "s"),
+		LinkOSUser:       b("o", "OS user link", "o"),
 		NextCall:         b("n", "next call", "n"),
 		CallTask:         b("enter", "call this one", "enter"),
 		Dial:             b("d", "dial again", "d"),

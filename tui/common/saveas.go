@@ -18,6 +18,10 @@ type Prompt struct {
 	input  textinput.Model
 	active bool
 	keys   struct{ save, cancel key.Binding }
+	// AllowEmpty lets enter take an empty answer (e.g. "no link"); then
+	// Cancelled tells it from esc.
+	AllowEmpty bool
+	cancelled  bool
 }
 
 // NewPrompt returns an inactive prompt.
@@ -26,6 +30,7 @@ func NewPrompt(c *Common) Prompt {
 	in.Prompt = ""
 	in.CharLimit = 500
 	in.TextStyle = c.Styles.InputText
+	in.PlaceholderStyle = c.Styles.InputPlaceholder
 	s := Prompt{input: in}
 	s.keys.save = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok"))
 	s.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
@@ -34,7 +39,7 @@ func NewPrompt(c *Common) Prompt {
 
 // Open asks for label's answer with value already typed.
 func (s *Prompt) Open(label, value string) tea.Cmd {
-	s.label, s.active = label, true
+	s.label, s.active, s.cancelled = label, true, false
 	s.input.SetValue(value)
 	s.input.CursorEnd()
 	return s.input.Focus()
@@ -52,6 +57,15 @@ func (s *SaveAs) Open(what, name string) tea.Cmd {
 	return s.Prompt.Open("Save "+what+" as", name)
 }
 
+// SetCharLimit sets how long an answer may be (500 by default).
+func (s *Prompt) SetCharLimit(n int) { s.input.CharLimit = n }
+
+// SetPlaceholder shows text while the answer is empty.
+func (s *Prompt) SetPlaceholder(text string) { s.input.Placeholder = text }
+
+// Cancelled reports whether the last answer was esc.
+func (s *Prompt) Cancelled() bool { return s.cancelled }
+
 // Active reports whether the prompt has the keyboard.
 func (s *Prompt) Active() bool { return s.active }
 
@@ -65,12 +79,12 @@ func (s *Prompt) Update(msg tea.Msg) (name string, done bool, cmd tea.Cmd) {
 	}
 	switch {
 	case key.Matches(k, s.keys.cancel):
-		s.active = false
+		s.active, s.cancelled = false, true
 		s.input.Blur()
 		return "", true, nil
 	case key.Matches(k, s.keys.save):
 		name = strings.TrimSpace(s.input.Value())
-		if name == "" {
+		if name == "" && !s.AllowEmpty {
 			return "", false, nil
 		}
 		s.active = false

@@ -19,14 +19,19 @@ import (
 type mode int
 
 const (
-	modeList    mode = iota
-	modeNew          // the new-user form
-	modeRoles        // changing the selected user's roles
-	modeConfirm      // "disable dora?"
+	modeList       mode = iota
+	modeNew             // the new-user form
+	modeRoles           // changing the selected user's roles
+	modeConfirm         // "disable dora?"
+	modeKeys            // the selected user's SSH keys under the list
+	modeKeyAdd          // pasting a public key
+	modeKeyConfirm      // "remove key …?"
+	modeLink            // typing the OS user who acts as the user
 )
 
 type keyMap struct {
 	back, reload, add, roles, toggle, confirm key.Binding
+	keys, link                                key.Binding
 }
 
 // Model is the users screen.
@@ -45,8 +50,12 @@ type Model struct {
 	// form is the new-user form or the roles editor; roles is its checklist.
 	form  *common.Form
 	roles *common.ChecksField
-	// login is who the roles editor is about.
+	// login is who the roles editor, the keys panel or the link is about.
 	login string
+	// The SSH keys panel and the OS-user link (keys.go).
+	kkeys  keysKeys
+	keyCur int
+	prompt common.Prompt
 }
 
 // New returns the screen; Init loads the users.
@@ -56,7 +65,8 @@ func New(c *common.Common) *Model {
 	l.SetPlaceholder("login, name, role")
 	return &Model{c: c, list: l, keys: keyMap{
 		back: k.Back, reload: k.Reload, add: k.NewUser, roles: k.EditRoles, toggle: k.ToggleEnabled, confirm: k.Confirm,
-	}}
+		keys: k.SSHKeys, link: k.LinkOSUser,
+	}, kkeys: newKeysKeys(k), prompt: common.NewPrompt(c)}
 }
 
 // loadedMsg carries the user list.
@@ -133,6 +143,9 @@ func (m *Model) Capturing() bool {
 	if m.form != nil {
 		return m.form.Typing()
 	}
+	if m.prompt.Active() {
+		return true
+	}
 	return m.list.Filtering()
 }
 
@@ -151,6 +164,8 @@ func (m *Model) bindings() keyMap {
 	k.add.SetEnabled(list && may)
 	k.roles.SetEnabled(list && may && u != nil)
 	k.toggle.SetEnabled(list && may && u != nil)
+	k.keys.SetEnabled(list && may && u != nil)
+	k.link.SetEnabled(list && may && u != nil)
 	if u != nil && u.Disabled {
 		k.toggle.SetHelp("d", "enable")
 	} else {
@@ -167,12 +182,19 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch {
 	case m.form != nil:
 		return m.form.ShortHelp()
-	case m.mode == modeConfirm:
+	case m.mode == modeConfirm, m.mode == modeKeyConfirm:
 		return []key.Binding{k.confirm, k.back}
+	case m.prompt.Active():
+		return m.prompt.Keys()
+	case m.mode == modeKeys:
+		kk := m.kkeys
+		u := m.keyPanelUser()
+		kk.remove.SetEnabled(u != nil && len(u.Keys) > 0)
+		return []key.Binding{kk.add, kk.remove, kk.up, kk.down, kk.back}
 	case m.list.Filtering():
 		return m.list.ShortHelp()
 	}
-	return append([]key.Binding{k.add, k.roles, k.toggle, k.reload}, m.list.ShortHelp()...)
+	return append([]key.Binding{k.add, k.roles, k.toggle, k.keys, k.link, k.reload}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists the keys for "?".
@@ -180,8 +202,11 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.form != nil {
 		return m.form.FullHelp()
 	}
+	if m.mode != modeList {
+		return [][]key.Binding{m.ShortHelp()}
+	}
 	k := m.bindings()
-	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.reload}}
+	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.keys, k.link, k.reload}}
 }
 
 // Update handles keys, loaded data and results.
@@ -206,11 +231,17 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return cmd
 			}
 		} else if msg.err != nil {
-			m.mode = modeList
+			if m.mode != modeKeys {
+				m.mode = modeList
+			}
 			m.layout()
 			return common.ErrorCmd(msg.err)
 		}
-		m.closeForm()
+		if m.mode == modeKeys {
+			m.layout()
+		} else {
+			m.closeForm()
+		}
 		if i := slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == msg.user.Login }); i >= 0 {
 			m.users[i] = msg.user
 		} else {
@@ -268,6 +299,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return tea.Batch(m.form.StartSaving(), m.saveCmd())
 		}
 		return cmd
+	case modeKeys, modeKeyAdd, modeKeyConfirm, modeLink:
+		return m.keysKey(msg)
 	case modeConfirm:
 		m.mode = modeList
 		m.layout()
@@ -290,7 +323,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return common.BackCmd
 	case key.Matches(msg, k.reload):
 		return loadCmd(m.c.Svc)
-	case key.Matches(msg, m.keys.add), key.Matches(msg, m.keys.roles), key.Matches(msg, m.keys.toggle):
+	case key.Matches(msg, m.keys.add), key.Matches(msg, m.keys.roles), key.Matches(msg, m.keys.toggle),
+		key.Matches(msg, m.keys.keys), key.Matches(msg, m.keys.link):
 		if !may {
 			return common.ErrorCmd(common.Sentence(why))
 		}
@@ -302,6 +336,10 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, k.toggle):
 			m.mode = modeConfirm
 			m.layout()
+		case key.Matches(msg, k.keys):
+			return m.openKeys()
+		case key.Matches(msg, k.link):
+			return m.openLink()
 		}
 	}
 	return nil

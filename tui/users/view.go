@@ -13,6 +13,7 @@ var columns = []common.Column{
 	{Title: "ROLES", Weight: 3, Min: 14},
 	{Title: "STATE", Width: 8},
 	{Title: "SSH KEYS", Width: 8, Right: true, Hide: 2},
+	{Title: "OS USER", Width: 10, Hide: 3},
 	{Title: "PHONE / EMAIL", Weight: 2, Min: 12, Hide: 1},
 }
 
@@ -40,7 +41,7 @@ func (m *Model) View() string {
 			state = "disabled"
 		}
 		contact := strings.Trim(u.Phone+" · "+u.Email, " ·")
-		cells := []string{u.Login, u.Name, joinRoles(u.Roles), state, fmt.Sprint(len(u.Keys)), common.OrDash(contact)}
+		cells := []string{u.Login, u.Name, joinRoles(u.Roles), state, fmt.Sprint(len(u.Keys)), common.OrDash(u.OSUser), common.OrDash(contact)}
 		var style func(int, string) string
 		if u.Disabled {
 			style = func(_ int, cell string) string { return st.Muted.Render(cell) }
@@ -65,6 +66,11 @@ func (m *Model) belowLines() []string {
 	add := func(s string) { lines = append(lines, common.Truncate(s, w)) }
 	u := m.selected()
 	switch m.mode {
+	case modeKeys, modeKeyAdd, modeKeyConfirm:
+		return m.keysLines()
+	case modeLink:
+		add(m.prompt.View(st, w))
+		add(st.Muted.Render("  Whoever is logged in to this machine as that OS user acts as this user in the console and the CLI."))
 	case modeConfirm:
 		if u == nil {
 			break
