@@ -45,6 +45,7 @@ type Tx interface {
 
 	PutTerminalUser(t *TerminalUser) error
 	TerminalUser(id ID) (TerminalUser, error)
+	TerminalUsers() ([]TerminalUser, error)
 	TerminalUsersByPhone(phone string) ([]TerminalUser, error)
 	TerminalUsersByEmail(email string) ([]TerminalUser, error)
 

@@ -131,7 +131,7 @@ func (s *Service) addContact(tx Tx, in NewContact, now time.Time) (ContactResult
 		errs = append(errs, verr)
 	}
 	if in.TerminalUser && phone == "" && email == "" {
-		errs = append(errs, Invalid("phone", "A terminal user needs a phone number or an email to sign in with; give --phone or --email."))
+		errs = append(errs, Invalid("phone", "A terminal user needs a phone number or an email to sign in with: give one of them."))
 	}
 	if err := errs.Err(); err != nil {
 		return ContactResult{}, err
@@ -184,7 +184,7 @@ func (s *Service) AddTerminalUser(as Actor, in NewTerminalUser) (TerminalUser, e
 	}
 	name, phone, email, errs := personFields(in.Name, in.Phone, in.Email)
 	if phone == "" && email == "" && len(errs) == 0 {
-		errs = append(errs, Invalid("phone", "A terminal user needs a phone number or an email to sign in with; give --phone or --email."))
+		errs = append(errs, Invalid("phone", "A terminal user needs a phone number or an email to sign in with: give one of them."))
 	}
 	if err := errs.Err(); err != nil {
 		return TerminalUser{}, err
@@ -201,6 +201,18 @@ func (s *Service) AddTerminalUser(as Actor, in NewTerminalUser) (TerminalUser, e
 	}
 	s.broker.publish(Change{Kind: "terminal-user"})
 	return tu, nil
+}
+
+// TerminalUsers lists every terminal user by name (the People section).
+func (s *Service) TerminalUsers() ([]TerminalUser, error) {
+	var out []TerminalUser
+	err := s.store.View(func(tx Tx) error {
+		var err error
+		out, err = tx.TerminalUsers()
+		return err
+	})
+	slices.SortStableFunc(out, func(a, b TerminalUser) int { return strings.Compare(a.Name, b.Name) })
+	return out, err
 }
 
 // uniqueTerminalUser refuses a second terminal user with the same phone or email:

@@ -221,6 +221,10 @@ func (t *tx) PutTerminalUser(u *core.TerminalUser) error {
 	return reindex(t, bucketTerminalByEmail, old.Email, u.Email, u.ID)
 }
 
+func (t *tx) TerminalUsers() ([]core.TerminalUser, error) {
+	return all[core.TerminalUser](t, bucketTerminalUsers)
+}
+
 func (t *tx) TerminalUser(id core.ID) (core.TerminalUser, error) {
 	return get[core.TerminalUser](t, bucketTerminalUsers, id, "terminal user")
 }

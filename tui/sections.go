@@ -60,7 +60,7 @@ var sections = []section{
 	{common.RatingsScreen, "Ratings", "Ratings", "ratings: CSAT report and evaluation types", func(c *common.Common) common.Screen { return ratings.New(c) }, []core.Role{core.RoleAdmin, core.RoleDispatcher, core.RoleFollowUp}},
 	{common.FollowUpScreen, "Follow-up", "Calls", "follow-up call queue", func(c *common.Common) common.Screen { return followup.New(c) }, []core.Role{core.RoleAdmin, core.RoleFollowUp}},
 	{common.UsersScreen, "Users", "Users", "users and their roles", func(c *common.Common) common.Screen { return users.New(c) }, sectionAdmins},
-	{common.PeopleScreen, "People", "People", "accounts, contacts, providers, engineers", func(c *common.Common) common.Screen { return people.New(c) }, sectionDesk},
+	{common.PeopleScreen, "People", "People", "accounts, contacts, providers, engineers, terminal users", func(c *common.Common) common.Screen { return people.New(c) }, sectionDesk},
 }
 
 // sectionOf returns the index of the section whose first screen is id, or -1.

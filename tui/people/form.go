@@ -50,6 +50,13 @@ func (m *Model) openForm(id core.ID) tea.Cmd {
 			common.NewTextField(c, "Name", "name", p.Name, 200),
 			common.NewTextField(c, "Tenant ID", "tenant-id", p.TenantID, 64).WithPlaceholder("the provider's external tenant ID"),
 		)
+	case viewTerminal:
+		f = common.NewForm(c, "New terminal user",
+			common.NewTextField(c, "Name", "name", "", 100),
+			common.NewTextField(c, "Phone", "phone", "", 32).WithPlaceholder("they sign in with it (or the email)"),
+			common.NewTextField(c, "Email", "email", "", 254),
+		)
+		f.Note = "a customer without a contact record: they can act on links sent to them"
 	case viewEngineers:
 		names, _ := m.providerChoices()
 		if len(names) == 0 {
@@ -135,6 +142,12 @@ func (m *Model) saveCmd() tea.Cmd {
 			}
 			r, err := svc.EditContact(as, id, p)
 			return done(fmt.Sprintf("Contact %s saved.", r.Name), err)
+		}
+	case viewTerminal:
+		in := core.NewTerminalUser{Name: m.value("name"), Phone: m.value("phone"), Email: m.value("email")}
+		return func() tea.Msg {
+			t, err := svc.AddTerminalUser(as, in)
+			return done(fmt.Sprintf("Terminal user %s added (id %d).", t.Name, t.ID), err)
 		}
 	case viewProviders:
 		p := core.ProviderPatch{Name: v("name"), TenantID: v("tenant-id")}

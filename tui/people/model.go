@@ -1,8 +1,9 @@
 // Package people is the console's People section: customer accounts and
-// contacts, service providers and their engineers (R-ROLE-2, R-ROLE-3) —
-// listed, filtered with "/", added, edited, and disabled or enabled again.
-// The CLI twins are `switchboard account|contact|provider|engineer add|list|
-// edit|disable|enable`.
+// contacts, service providers and their engineers (R-ROLE-2, R-ROLE-3), and
+// terminal users without a contact — listed, filtered with "/", added,
+// edited, and disabled or enabled again. The CLI twins are `switchboard
+// account|contact|provider|engineer add|list|edit|disable|enable` and
+// `switchboard terminal-user add`.
 package people
 
 import (
@@ -25,10 +26,11 @@ const (
 	viewContacts
 	viewProviders
 	viewEngineers
+	viewTerminal
 	viewCount
 )
 
-var viewTitles = []string{"Accounts", "Contacts", "Providers", "Engineers"}
+var viewTitles = []string{"Accounts", "Contacts", "Providers", "Engineers", "Terminal users"}
 
 var columns = [viewCount][]common.Column{
 	viewAccounts: {
@@ -61,6 +63,14 @@ var columns = [viewCount][]common.Column{
 		{Title: "PHONE", Width: 14, Hide: 1},
 		{Title: "STATE", Width: 8},
 	},
+	viewTerminal: {
+		{Title: "ID", Width: 5, Right: true},
+		{Title: "NAME", Weight: 2, Min: 10},
+		{Title: "PHONE", Width: 14},
+		{Title: "EMAIL", Weight: 2, Min: 10, Hide: 1},
+		{Title: "CONTACT", Width: 8, Right: true, Hide: 2},
+		{Title: "WECHAT", Width: 6, Hide: 3},
+	},
 }
 
 type keyMap struct {
@@ -79,6 +89,7 @@ type Model struct {
 	contacts  common.Filtered[core.ContactRow]
 	providers common.Filtered[core.Provider]
 	engineers common.Filtered[core.Engineer]
+	terminal  common.Filtered[core.TerminalUser]
 	provNames map[core.ID]string
 	loaded    bool
 	err       error
@@ -115,6 +126,7 @@ func New(c *common.Common) *Model {
 type loadedMsg struct {
 	dir      core.Directory
 	contacts []core.ContactRow
+	terminal []core.TerminalUser
 	err      error
 }
 
@@ -125,7 +137,11 @@ func loadCmd(svc *core.Service) tea.Cmd {
 			return loadedMsg{err: err}
 		}
 		cs, err := svc.Contacts()
-		return loadedMsg{dir: d, contacts: cs, err: err}
+		if err != nil {
+			return loadedMsg{err: err}
+		}
+		ts, err := svc.TerminalUsers()
+		return loadedMsg{dir: d, contacts: cs, terminal: ts, err: err}
 	}
 }
 
@@ -166,6 +182,8 @@ func (m *Model) may(v view) (bool, string) {
 	switch v {
 	case viewAccounts, viewContacts:
 		return m.c.May("change accounts and contacts", common.DeskRoles...)
+	case viewTerminal:
+		return m.c.May("add terminal users", core.RoleAdmin, core.RoleDispatcher, core.RoleCallCenter)
 	}
 	return m.c.MayAdminister("change service providers and engineers")
 }
@@ -179,7 +197,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
-		m.setData(msg.dir, msg.contacts)
+		m.setData(msg.dir, msg.contacts, msg.terminal)
 		return nil
 	case savedMsg:
 		if m.form != nil && msg.fromForm {
@@ -213,7 +231,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 }
 
 // setData installs a load, keeping each list's filter and cursor row.
-func (m *Model) setData(d core.Directory, cs []core.ContactRow) {
+func (m *Model) setData(d core.Directory, cs []core.ContactRow, ts []core.TerminalUser) {
 	m.provNames = map[core.ID]string{}
 	for _, p := range d.Providers {
 		m.provNames[p.ID] = p.Name
@@ -229,6 +247,9 @@ func (m *Model) setData(d core.Directory, cs []core.ContactRow) {
 	})
 	m.engineers.Set(d.Engineers, func(e core.Engineer) string {
 		return strings.Join([]string{fmt.Sprint(e.ID), e.Name, m.provNames[e.ProviderID], e.Region, e.Phone, e.Email, state(e.Disabled)}, " ")
+	})
+	m.terminal.Set(ts, func(t core.TerminalUser) string {
+		return strings.Join([]string{fmt.Sprint(t.ID), t.Name, t.Phone, t.Email}, " ")
 	})
 	for v := range viewCount {
 		m.applyFilter(v)
@@ -252,6 +273,9 @@ func (m *Model) applyFilter(v view) {
 	case viewEngineers:
 		m.engineers.Apply(q)
 		n = m.engineers.Len()
+	case viewTerminal:
+		m.terminal.Apply(q)
+		n = m.terminal.Len()
 	}
 	m.lists[v].SetLen(n)
 }
@@ -284,6 +308,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.openForm(0)
 	case key.Matches(msg, k.edit):
 		return m.openForm(m.selectedID())
+	case m.view == viewTerminal && key.Matches(msg, m.keys.edit, m.keys.toggle):
+		return common.ErrorCmd(common.Sentence("A terminal user changes through their contact (Contacts view) or when they sign in themselves; here you add ones without a contact."))
 	case key.Matches(msg, k.toggle):
 		return m.toggleCmd()
 	case key.Matches(msg, m.keys.add, m.keys.edit, m.keys.toggle):
@@ -313,6 +339,10 @@ func (m *Model) selectedID() core.ID {
 		}
 	case viewEngineers:
 		if r := m.engineers.Ref(i); r != nil {
+			return r.ID
+		}
+	case viewTerminal:
+		if r := m.terminal.Ref(i); r != nil {
 			return r.ID
 		}
 	}
@@ -363,8 +393,10 @@ func (m *Model) bindings() keyMap {
 	may, _ := m.may(m.view)
 	selected := m.selectedID() != 0
 	k.add.SetEnabled(may && m.loaded)
-	k.edit.SetEnabled(may && selected)
-	k.toggle.SetEnabled(may && selected && m.view != viewAccounts)
+	// Terminal users are added here; they change through their contact or
+	// their own sign-in.
+	k.edit.SetEnabled(may && selected && m.view != viewTerminal)
+	k.toggle.SetEnabled(may && selected && m.view != viewAccounts && m.view != viewTerminal)
 	if m.view != viewAccounts {
 		off := false
 		switch i := m.list().Cursor(); m.view {
@@ -411,7 +443,7 @@ func (m *Model) View() string {
 		return m.form.View()
 	}
 	st := m.c.Styles
-	counts := []int{len(m.accounts.All()), len(m.contacts.All()), len(m.providers.All()), len(m.engineers.All())}
+	counts := []int{len(m.accounts.All()), len(m.contacts.All()), len(m.providers.All()), len(m.engineers.All()), len(m.terminal.All())}
 	if !m.loaded {
 		counts = nil
 	}
@@ -442,6 +474,16 @@ func (m *Model) row(i int) common.Row {
 	case viewContacts:
 		c := m.contacts.At(i)
 		return common.Row{Cells: []string{fmt.Sprint(c.ID), c.Name, common.OrDash(c.AccountName), common.OrDash(c.Phone), common.OrDash(c.Email), state(c.Disabled)}, Style: dim(c.Disabled)}
+	case viewTerminal:
+		t := m.terminal.At(i)
+		contact, wechat := "—", "—"
+		if t.ContactID != 0 {
+			contact = fmt.Sprint(t.ContactID)
+		}
+		if t.WeChatOpenID != "" || t.MiniProgramOpenID != "" {
+			wechat = "bound"
+		}
+		return common.Row{Cells: []string{fmt.Sprint(t.ID), t.Name, common.OrDash(t.Phone), common.OrDash(t.Email), contact, wechat}}
 	case viewProviders:
 		p := m.providers.At(i)
 		n := 0
