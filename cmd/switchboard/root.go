@@ -101,6 +101,7 @@ also has a command below, for scripts (read commands take --json).`,
 		evaluationCmd(a),
 		followUpCmd(a),
 		serverCmd(a),
+		viewCmd(a),
 	)
 	return root
 }

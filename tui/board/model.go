@@ -31,6 +31,7 @@ func (w window) end() int { return w.start + len(w.rows) }
 type keyMap struct {
 	open, sel, selAll, clearSel key.Binding
 	assign, dispatch, reload    key.Binding
+	saveView, views             key.Binding
 	// In the picker.
 	choose, back key.Binding
 }
@@ -58,6 +59,9 @@ type Model struct {
 	detailsWant     []string // the numbers in flight
 
 	selected map[string]uint64 // number → version seen when selected
+
+	// prompt asks for a saved view's name.
+	prompt common.Prompt
 
 	picker      *picker
 	assigning   bool
@@ -88,8 +92,9 @@ func New(c *common.Common) *Model {
 		keys: keyMap{
 			open: km.Open, sel: km.Select, selAll: km.SelectAll, clearSel: clearSel,
 			assign: km.Assign, dispatch: km.RunDispatch, reload: km.Reload,
-			choose: km.Choose, back: back,
+			choose: km.Choose, back: back, saveView: km.SaveView, views: km.SavedViews,
 		},
+		prompt:   common.NewPrompt(c),
 		list:     l,
 		gen:      1,
 		total:    -1,
@@ -115,7 +120,7 @@ func (m *Model) SetSize(width, height int) {
 }
 
 // Capturing is true while the filter field has the keyboard.
-func (m *Model) Capturing() bool { return m.list.Filtering() }
+func (m *Model) Capturing() bool { return m.list.Filtering() || m.prompt.Active() }
 
 // Selected lists the selected work orders, oldest first.
 func (m *Model) Selected() []string {
@@ -145,6 +150,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if m.picker != nil {
 			return m.pickerKeyCmd(msg)
+		}
+		if m.prompt.Active() {
+			return m.promptKey(msg)
 		}
 		return m.keyCmd(msg)
 	case tea.MouseMsg:
@@ -185,6 +193,11 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case assignedMsg:
 		return m.assignedCmd(msg)
+	case viewSavedMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		return common.StatusCmd("Saved view " + msg.name + ": recall it with : (the palette) or V.")
 	case dispatchedMsg:
 		m.dispatching = false
 		m.busy.Stop()
@@ -278,11 +291,36 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.reload):
 		clear(m.details)
 		return m.refreshCmd()
+	case key.Matches(msg, k.saveView):
+		return m.prompt.Open("Save this view (the filter) as", "")
+	case key.Matches(msg, k.views):
+		return func() tea.Msg { return common.OpenPaletteMsg{Query: "view "} }
 	case !m.may && (key.Matches(msg, m.keys.assign, m.keys.dispatch, m.keys.sel, m.keys.selAll)):
 		// The keys are disabled for this user: say why instead of doing nothing.
 		return common.ErrorCmd(common.Sentence(m.why))
 	}
 	return nil
+}
+
+// viewSavedMsg is the outcome of saving a view.
+type viewSavedMsg struct {
+	name string
+	err  error
+}
+
+// promptKey handles a key while the view's name is asked for: the board's
+// view is its filter (the queue is always oldest first).
+func (m *Model) promptKey(msg tea.KeyMsg) tea.Cmd {
+	name, done, cmd := m.prompt.Update(msg)
+	if !done || name == "" {
+		return cmd
+	}
+	svc, as := m.c.Svc, m.c.Actor
+	v := core.SavedView{Name: name, Screen: "board", Query: core.ViewQuery{Text: m.list.Filter()}}
+	return func() tea.Msg {
+		saved, err := svc.SaveView(as, v)
+		return viewSavedMsg{name: saved.Name, err: err}
+	}
 }
 
 // allSelected reports whether the whole queue is selected (as far as the board
@@ -579,6 +617,9 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return append([]key.Binding{k.choose, k.back}, l.ShortHelp()...)
 	}
+	if m.prompt.Active() {
+		return m.prompt.Keys()
+	}
 	if m.list.Filtering() {
 		return m.list.ShortHelp()
 	}
@@ -593,7 +634,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	}
 	return [][]key.Binding{
 		m.list.FullHelp(),
-		{k.open, k.reload},
+		{k.open, k.reload, k.saveView, k.views},
 		{k.assign, k.sel, k.selAll, k.clearSel, k.dispatch},
 	}
 }

@@ -43,13 +43,17 @@ func (m *Model) View() string {
 	var b strings.Builder
 	b.Grow((m.width + 32) * m.height)
 	now := m.c.Now()
-	b.WriteString(m.list.View(m.title(), m.activity(), func(i int) common.Row {
+	v := m.list.View(m.title(), m.activity(), func(i int) common.Row {
 		r, ok := m.row(i)
 		if !ok {
 			return common.Row{Loading: true}
 		}
 		return common.Row{Line: m.renderRow(r, i == m.list.Cursor(), now)}
-	}))
+	})
+	if i := strings.IndexByte(v, '\n'); i >= 0 && m.prompt.Active() {
+		v = m.prompt.View(m.c.Styles, m.width) + v[i:] // the prompt takes the title's line
+	}
+	b.WriteString(v)
 	m.writePanel(&b)
 	return b.String()
 }

@@ -39,6 +39,12 @@ type KeyMap struct {
 	Sort         key.Binding
 	Reverse      key.Binding
 	Reload       key.Binding
+	// ExportCSV saves the list as it is filtered and sorted as a CSV file.
+	ExportCSV key.Binding
+	// SaveView saves the list's filter and sort under a name; SavedViews
+	// lists them (in the palette) to recall one.
+	SaveView   key.Binding
+	SavedViews key.Binding
 
 	// Notification screens (they share Toggle and Edit with the rules screen).
 	Left     key.Binding
@@ -179,6 +185,9 @@ func DefaultKeyMap() KeyMap {
 		ClearFilters: b("c", "clear filters", "c"),
 		Sort:         b("o", "sort by", "o"),
 		Reverse:      b("r", "reverse sort", "r"),
+		ExportCSV:    b("x", "export CSV", "x"),
+		SaveView:     b("v", "save view", "v"),
+		SavedViews:   b("V", "saved views", "V"),
 		Reload:       b("ctrl+r", "reload", "ctrl+r"),
 
 		Left:     b("←/h", "left", "left", "h"),

@@ -6,6 +6,8 @@
 package workorders
 
 import (
+	"bytes"
+	"fmt"
 	"slices"
 	"strings"
 
@@ -29,7 +31,7 @@ func (w window) end() int { return w.start + len(w.rows) }
 // keyMap is the screen's own keys (the list's are the list's).
 type keyMap struct {
 	open, create, status, node, clearFilters, sort, reverse key.Binding
-	reload, saveView, views                                 key.Binding
+	reload, saveView, views, export                         key.Binding
 }
 
 // Model is the work-order list screen.
@@ -55,8 +57,9 @@ type Model struct {
 	// keepID keeps the cursor on the same work order across a refresh.
 	keepID core.ID
 	busy   common.Busy
-	// prompt asks for a saved view's name.
+	// prompt asks for a saved view's name; saveAs where an export goes.
 	prompt common.Prompt
+	saveAs common.SaveAs
 }
 
 // New returns the screen; its first page is fetched by Init.
@@ -66,20 +69,19 @@ func New(c *common.Common) *Model {
 	l.FilterDebounce = SearchDebounce
 	l.SetPlaceholder("number, subject, account, contact, engineer, phone, region")
 	l.SetLen(-1)
-	saveView := key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "save view"))
-	views := key.NewBinding(key.WithKeys("V"), key.WithHelp("V", "saved views"))
 	return &Model{
 		c: c,
 		keys: keyMap{
 			open: km.Open, create: km.New, status: km.StatusFilter, node: km.NodeFilter,
 			clearFilters: km.ClearFilters, sort: km.Sort, reverse: km.Reverse, reload: km.Reload,
-			saveView: saveView, views: views,
+			saveView: km.SaveView, views: km.SavedViews, export: km.ExportCSV,
 		},
 		list:   l,
 		gen:    1, // the empty window (generation 0) is never current
 		total:  -1,
 		busy:   common.NewBusy(c.Styles),
 		prompt: common.NewPrompt(c),
+		saveAs: common.NewSaveAs(c),
 	}
 }
 
@@ -96,7 +98,9 @@ func (m *Model) SetSize(width, height int) {
 
 // Capturing is true while the filter field or the view-name prompt has the
 // keyboard.
-func (m *Model) Capturing() bool { return m.list.Filtering() || m.prompt.Active() }
+func (m *Model) Capturing() bool {
+	return m.list.Filtering() || m.prompt.Active() || m.saveAs.Active()
+}
 
 // visibleRows is how many table rows fit under the filter bar and column header.
 func (m *Model) visibleRows() int { return m.list.Visible() }
@@ -118,6 +122,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case tea.KeyMsg:
 		if m.prompt.Active() {
 			return m.promptKey(msg)
+		}
+		if m.saveAs.Active() {
+			return m.exportKey(msg)
 		}
 		return m.keyCmd(msg)
 	case tea.MouseMsg:
@@ -201,8 +208,33 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return m.prompt.Open("Save this view as", "")
 	case key.Matches(msg, k.views):
 		return func() tea.Msg { return common.OpenPaletteMsg{Query: "view "} }
+	case key.Matches(msg, k.export):
+		return m.saveAs.Open("the list as CSV", "work-orders-"+m.c.Now().Format("20060102-1504")+".csv")
 	}
 	return nil
+}
+
+// exportKey handles a key while the export's file is named: the work orders
+// the list shows (every page, its filters and sort) go there as CSV with the
+// SPEC's columns, like `switchboard export work-orders --csv`.
+func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
+	name, done, cmd := m.saveAs.Update(msg)
+	if !done || name == "" {
+		return cmd
+	}
+	c, q := m.c, m.query()
+	return func() tea.Msg {
+		var b bytes.Buffer
+		n, err := c.Svc.ExportWorkOrdersCSV(&b, q)
+		if err != nil {
+			return common.ErrorMsg{Err: err}
+		}
+		p, err := c.SaveFile(name, b.Bytes(), 0o600)
+		if err != nil {
+			return common.ErrorMsg{Err: fmt.Errorf("the export was not saved: %w", err)}
+		}
+		return common.StatusMsg{Text: fmt.Sprintf("Saved %d work orders as CSV: %s", n, p)}
+	}
 }
 
 func cycle(i, n int, back bool) int {
@@ -321,6 +353,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.prompt.Active() {
 		return m.prompt.Keys()
 	}
+	if m.saveAs.Active() {
+		return m.saveAs.Keys()
+	}
 	if m.list.Filtering() {
 		return m.list.ShortHelp()
 	}
@@ -338,7 +373,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	k := m.bindings()
 	return [][]key.Binding{
 		m.list.FullHelp(),
-		{k.open, k.create, k.reload, k.saveView, k.views},
+		{k.open, k.create, k.reload, k.saveView, k.views, k.export},
 		{k.status, k.node, k.clearFilters, k.sort, k.reverse},
 	}
 }

@@ -26,11 +26,11 @@ func (m *Model) View() string {
 		}
 		return common.Row{Cells: cells, Style: func(col int, cell string) string { return m.styledCell(col, r, cell) }}
 	})
-	if m.prompt.Active() {
-		// The prompt takes the filter bar's line while it asks.
-		if i := indexNewline(v); i >= 0 {
-			v = m.prompt.View(m.c.Styles, m.list.Width()) + v[i:]
-		}
+	// A prompt takes the filter bar's line while it asks.
+	if i := indexNewline(v); i >= 0 && m.prompt.Active() {
+		v = m.prompt.View(m.c.Styles, m.list.Width()) + v[i:]
+	} else if i >= 0 && m.saveAs.Active() {
+		v = m.saveAs.View(m.c.Styles, m.list.Width()) + v[i:]
 	}
 	return v
 }
