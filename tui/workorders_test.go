@@ -79,4 +79,3 @@ func TestSavedViewsAndExport(t *testing.T) {
 		t.Fatalf("views: %+v", vs)
 	}
 }
-
