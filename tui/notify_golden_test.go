@@ -1,6 +1,7 @@
 package tui
 
 import (
+	"strings"
 	"testing"
 
 	tea "github.com/charmbracelet/bubbletea"
@@ -100,4 +101,55 @@ func TestChannelsPolicyAndCredits(t *testing.T) {
 	h.typeText("1000")
 	h.key("ctrl+s")
 	h.waitView("Added 1000 SMS credits: 1042 left.", "SMS credits 1042")
+}
+
+// TestTemplateEditor (R-NOTE-4, issue 17): enter on the matrix opens the
+// cell's template; the preview follows the typing with a real work order's
+// values; an unknown variable is named in the preview and refused on save;
+// ctrl+s saves; ctrl+x asks, then goes back to the shipped template (the twin
+// of `notify template reset`).
+func TestTemplateEditor(t *testing.T) {
+	f := notifyFixture(t)
+	h := newHarness(t, f, f.admin, 120, 40)
+	h.key("5")
+	h.waitView("SMS credits")
+	h.key("right")
+	h.key("right") // submitted × SMS
+	h.key("enter")
+	h.waitView("Template", "Work order submitted · SMS", "Preview")
+	shipped, err := f.svc.Preset(core.NoticeSubmitted, core.NoticeSMS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.key("tab") // template code → text
+	h.send(keyMsg("ctrl+a"))
+	h.send(keyMsg("ctrl+k"))
+	h.typeText("Dear #Customer#, #WorkOrderNumber# is in #Nope#")
+	h.waitView("unknown variable #Nope#")
+	h.key("ctrl+s")
+	h.waitView("unknown variable #Nope#")
+	for range len("#Nope#") {
+		h.send(tea.KeyMsg{Type: tea.KeyBackspace})
+	}
+	h.typeText("our queue.")
+	h.waitView(", WO-000014 is in our queue.") // the newest work order
+	h.key("ctrl+s")
+	h.waitView("Saved SMS template of Work order submitted.")
+	p, _ := f.svc.Preset(core.NoticeSubmitted, core.NoticeSMS)
+	if !p.Custom || !strings.Contains(p.Template.Body, "is in our queue.") {
+		t.Fatalf("saved: %+v", p)
+	}
+	h.key("enter")
+	h.waitView("Template", "is in our queue.")
+	h.key("ctrl+x")
+	h.waitView("Go back to the shipped template?")
+	h.key("n")
+	h.waitView("Nothing changed.")
+	h.key("ctrl+x")
+	h.key("y")
+	h.waitView("Back to the shipped SMS template of Work order submitted.")
+	p, _ = f.svc.Preset(core.NoticeSubmitted, core.NoticeSMS)
+	if p.Custom || p.Template.Body != shipped.Template.Body {
+		t.Fatalf("after reset: %+v", p)
+	}
 }

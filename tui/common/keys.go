@@ -52,6 +52,8 @@ type KeyMap struct {
 	Channels key.Binding
 	Retry    key.Binding
 	SendTest key.Binding
+	// ResetTemplate goes back to the shipped template (asks first).
+	ResetTemplate key.Binding
 
 	// Forms.
 	NextField  key.Binding
@@ -241,6 +243,7 @@ func DefaultKeyMap() KeyMap {
 		ForceRelease:    b("F", "release as it is", "F"),
 		DryRun:          b("d", "dry run", "d"),
 		MailSettings:    b("s", "mail settings", "s"),
+		ResetTemplate:   b("ctrl+x", "shipped template", "ctrl+x"),
 		EvalQR:          b("e", "evaluation QR", "e"),
 		EvalSkip:        b("s", "skip evaluation", "s"),
 		EvalFinish:      b("f", "finish", "f"),

@@ -25,8 +25,9 @@ type previewMsg struct {
 }
 
 type templateSavedMsg struct {
-	p   core.Preset
-	err error
+	p     core.Preset
+	err   error
+	reset bool // back to the shipped template
 }
 
 // Editor edits one preset's template with a live preview rendered against a
@@ -45,7 +46,9 @@ type Editor struct {
 	seq           int
 	preview       core.Rendered
 	previewErr    error
-	keys          struct{ next, prev, save, back key.Binding }
+	keys          struct{ next, prev, save, back, reset, confirm key.Binding }
+	// confirming asks before going back to the shipped template.
+	confirming bool
 }
 
 // editor fields, in tab order; which apply depends on the channel.
@@ -87,6 +90,7 @@ func NewEditor(c *common.Common, arg string) *Editor {
 	m.body.CharLimit = 20000
 	k := c.Keys
 	m.keys.next, m.keys.prev, m.keys.save, m.keys.back = k.NextField, k.PrevField, k.Save, k.Back
+	m.keys.reset, m.keys.confirm = k.ResetTemplate, k.Confirm
 	m.focus = m.firstField()
 	return m
 }
@@ -212,20 +216,38 @@ func (m *Editor) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
-		return tea.Batch(common.BackCmd, common.StatusCmd(fmt.Sprintf("Saved the %s template of %s.", m.ch.Title(), m.ev.Title())))
+		verb := "Saved"
+		if msg.reset {
+			verb = "Back to the shipped"
+		}
+		return tea.Batch(common.BackCmd, common.StatusCmd(fmt.Sprintf("%s %s template of %s.", verb, m.ch.Title(), m.ev.Title())))
 	case tea.KeyMsg:
 		if !m.loaded {
 			return nil
 		}
 		k := m.keys
+		if m.confirming {
+			m.confirming = false
+			if !key.Matches(msg, k.confirm) {
+				return common.StatusCmd("Nothing changed.")
+			}
+			svc, as, ev, ch := m.c.Svc, m.c.Actor, m.ev, m.ch
+			return func() tea.Msg {
+				p, err := svc.ResetPresetTemplate(as, ev, ch)
+				return templateSavedMsg{p: p, err: err, reset: true}
+			}
+		}
 		switch {
+		case key.Matches(msg, k.reset):
+			m.confirming = true
+			return nil
 		case key.Matches(msg, k.back):
 			return common.BackCmd
 		case key.Matches(msg, k.save):
 			svc, as, ev, ch, t := m.c.Svc, m.c.Actor, m.ev, m.ch, m.template()
 			return func() tea.Msg {
 				p, err := svc.SetPresetTemplate(as, ev, ch, t)
-				return templateSavedMsg{p, err}
+				return templateSavedMsg{p: p, err: err}
 			}
 		case key.Matches(msg, k.next), key.Matches(msg, k.prev):
 			step := 1
@@ -264,6 +286,9 @@ func (m *Editor) View() string {
 	st := m.c.Styles
 	var b strings.Builder
 	b.WriteString(common.Fit(st.Title.Render("Template")+st.Muted.Render(fmt.Sprintf("  %s · %s", m.ev.Title(), m.ch.Title())), m.width) + "\n")
+	if m.confirming {
+		b.WriteString(common.Truncate(st.Banner.Render("Go back to the shipped template? Your text is replaced. y resets, any other key keeps it."), m.width) + "\n")
+	}
 	if !m.loaded {
 		return b.String() + st.Muted.Render("  loading…")
 	}
@@ -319,11 +344,14 @@ func (m *Editor) View() string {
 // ShortHelp lists the keys.
 func (m *Editor) ShortHelp() []key.Binding {
 	k := m.keys
-	return []key.Binding{k.back, k.next, k.save}
+	if m.confirming {
+		return []key.Binding{k.confirm}
+	}
+	return []key.Binding{k.back, k.next, k.save, k.reset}
 }
 
 // FullHelp lists every key.
 func (m *Editor) FullHelp() [][]key.Binding {
 	k := m.keys
-	return [][]key.Binding{{k.next, k.prev, k.save, k.back}}
+	return [][]key.Binding{{k.next, k.prev, k.save, k.reset, k.back}}
 }
