@@ -23,8 +23,10 @@ import (
 // paletteEntry is one thing the palette offers.
 type paletteEntry struct {
 	label, detail string
-	// run is what enter does.
-	run func(m *Model) tea.Cmd
+	// run is what enter does; remove, when set, what ctrl+d does (a saved
+	// view is removed).
+	run    func(m *Model) tea.Cmd
+	remove func(m *Model) tea.Cmd
 }
 
 // paletteMax is how many entries the palette shows.
@@ -118,6 +120,14 @@ func (m *Model) paletteKeyCmd(msg tea.KeyMsg) tea.Cmd {
 		p.open = false
 		p.input.Blur()
 		return e.run(m)
+	case "ctrl+d":
+		if p.cursor >= len(p.shown) || p.shown[p.cursor].remove == nil {
+			return nil
+		}
+		e := p.shown[p.cursor]
+		p.fixed = slices.DeleteFunc(p.fixed, func(x paletteEntry) bool { return x.label == e.label })
+		m.filterPalette()
+		return e.remove(m)
 	}
 	before := p.input.Value()
 	var cmd tea.Cmd
@@ -242,7 +252,11 @@ func (m *Model) paletteView(width, height int) string {
 	st := m.c.Styles
 	p := &m.palette
 	p.input.Width = max(10, width-4)
-	lines := []string{st.Title.Render("Go to") + st.Muted.Render("  enter goes · ↑/↓ choose · esc closes"), p.input.View()}
+	hint := "  enter goes · ↑/↓ choose · esc closes"
+	if p.cursor < len(p.shown) && p.shown[p.cursor].remove != nil {
+		hint += " · ctrl+d removes this view"
+	}
+	lines := []string{st.Title.Render("Go to") + st.Muted.Render(hint), p.input.View()}
 	n := min(len(p.shown), paletteMax, max(0, height-3))
 	start := max(0, min(p.cursor-n+1, len(p.shown)-n))
 	for i := start; i < start+n; i++ {
@@ -270,9 +284,22 @@ func viewEntries(vs []core.SavedView) []paletteEntry {
 	var out []paletteEntry
 	for _, v := range vs {
 		v := v
-		out = append(out, paletteEntry{label: "view " + v.Name, detail: fmt.Sprintf("saved %s view", v.Screen), run: func(m *Model) tea.Cmd { return m.recallViewCmd(v) }})
+		out = append(out, paletteEntry{label: "view " + v.Name, detail: fmt.Sprintf("saved %s view", v.Screen),
+			run: func(m *Model) tea.Cmd { return m.recallViewCmd(v) }, remove: func(m *Model) tea.Cmd { return m.removeViewCmd(v.Name) }})
 	}
 	return out
+}
+
+// removeViewCmd removes the acting user's saved view name (ctrl+d in the
+// palette; the twin of `switchboard view rm`).
+func (m *Model) removeViewCmd(name string) tea.Cmd {
+	svc, as := m.c.Svc, m.c.Actor
+	return func() tea.Msg {
+		if err := svc.DeleteView(as, name); err != nil {
+			return common.ErrorMsg{Err: err}
+		}
+		return common.StatusMsg{Text: fmt.Sprintf("Removed saved view %q.", name)}
+	}
 }
 
 // recallViewCmd opens the list a saved view belongs to and applies it.

@@ -78,4 +78,14 @@ func TestSavedViewsAndExport(t *testing.T) {
 	if len(vs) != 2 || vs[1].Screen != "board" || vs[1].Query.Text != "East" {
 		t.Fatalf("views: %+v", vs)
 	}
+
+	// ctrl+d in the palette removes a saved view.
+	h.key(":")
+	h.typeText("view beij")
+	h.waitView("> view Beijing", "ctrl+d removes this view")
+	h.send(keyMsg("ctrl+d"))
+	h.waitView(`Removed saved view "Beijing".`)
+	if vs, _ = f.svc.Views(f.admin); len(vs) != 1 || vs[0].Name != "East queue" {
+		t.Fatalf("views after removal: %+v", vs)
+	}
 }
