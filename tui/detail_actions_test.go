@@ -19,7 +19,7 @@ import (
 func (h *harness) openDetail(number string) {
 	h.t.Helper()
 	h.send(common.NavigateMsg{Kind: common.Push, To: common.DetailScreen, Number: number})
-	h.waitView(number, "History")
+	h.waitView(number, "Summary")
 }
 
 // TestDetailInviteShowsScannableLink (R-TASK-2 manual invitation, issue 5 item

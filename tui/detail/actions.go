@@ -236,7 +236,7 @@ func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.up):
 			m.pick = max(0, m.pick-1)
 		case key.Matches(msg, m.keys.down):
-			m.pick = min(len(m.methods)-1, m.pick+1)
+			m.pick = max(0, min(len(m.methods)-1, m.pick+1))
 		case key.Matches(msg, a.choose) && len(m.methods) > 0:
 			return inviteCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.methods[m.pick])
 		}

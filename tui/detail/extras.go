@@ -144,7 +144,7 @@ func (m *Model) attachmentKey(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.up):
 			m.pick = max(0, m.pick-1)
 		case key.Matches(msg, m.keys.down):
-			m.pick = min(len(m.attachments)-1, m.pick+1)
+			m.pick = max(0, min(len(m.attachments)-1, m.pick+1))
 		case key.Matches(msg, m.actions.choose):
 			return m.saveAttachmentAs(m.pick)
 		}

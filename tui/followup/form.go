@@ -114,14 +114,14 @@ func (f *form) key(msg tea.KeyMsg, k keyMap) tea.Cmd {
 		case tea.KeyLeft:
 			v.choice = max(-1, v.choice-1)
 		case tea.KeyRight:
-			v.choice = min(len(fd.Options)-1, v.choice+1)
+			v.choice = max(0, min(len(fd.Options)-1, v.choice+1))
 		}
 	case core.EvalMultiple:
 		switch {
 		case msg.Type == tea.KeyLeft:
 			v.choice = max(0, v.choice-1)
 		case msg.Type == tea.KeyRight:
-			v.choice = min(len(fd.Options)-1, v.choice+1)
+			v.choice = max(0, min(len(fd.Options)-1, v.choice+1))
 		case key.Matches(msg, k.toggle):
 			o := fd.Options[v.choice]
 			v.picked[o] = !v.picked[o]

@@ -155,7 +155,7 @@ func (s *settings) admin() bool {
 // build lays out the rows from the data, keeping the cursor on the same row.
 func (s *settings) build() {
 	var keep settingRow
-	if s.cur < len(s.rows) {
+	if s.cur >= 0 && s.cur < len(s.rows) {
 		keep = s.rows[s.cur]
 	}
 	s.rows = []settingRow{{kind: setPlugin}, {kind: setLimits}, {kind: setDialer}}
@@ -175,7 +175,7 @@ func (s *settings) build() {
 }
 
 func (s *settings) row() settingRow {
-	if s.cur < len(s.rows) {
+	if s.cur >= 0 && s.cur < len(s.rows) {
 		return s.rows[s.cur]
 	}
 	return settingRow{}
@@ -262,7 +262,7 @@ func (s *settings) key(msg tea.KeyMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, k.up):
 		s.cur = max(0, s.cur-1)
 	case key.Matches(msg, k.down):
-		s.cur = min(len(s.rows)-1, s.cur+1)
+		s.cur = max(0, min(len(s.rows)-1, s.cur+1))
 	case key.Matches(msg, k.reload):
 		return settingsCmd(svc), false
 	case key.Matches(msg, k.edit) && r.kind == setPlugin:

@@ -253,7 +253,7 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		case key.Matches(msg, k.up):
 			m.cursor = max(0, m.cursor-1)
 		case key.Matches(msg, k.down):
-			m.cursor = min(len(m.rows)-1, m.cursor+1)
+			m.cursor = max(0, min(len(m.rows)-1, m.cursor+1))
 		case key.Matches(msg, k.toggle), key.Matches(msg, k.edit) && m.row().key == "":
 			r := m.row()
 			on := true

@@ -530,7 +530,7 @@ func (f *form) keyCmd(msg tea.KeyMsg) (tea.Cmd, formAct) {
 		case key.Matches(msg, k.left):
 			f.sub = max(0, f.sub-1)
 		case key.Matches(msg, k.right):
-			f.sub = min(len(r.options)-1, f.sub+1)
+			f.sub = max(0, min(len(r.options)-1, f.sub+1))
 		case key.Matches(msg, k.toggle):
 			if r.locked != nil {
 				if why := r.locked(f.sub); why != "" {

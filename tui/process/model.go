@@ -462,7 +462,7 @@ func (m *Model) pickKeyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.up):
 		m.pick = max(0, m.pick-1)
 	case key.Matches(msg, k.down):
-		m.pick = min(len(m.missing)-1, m.pick+1)
+		m.pick = max(0, min(len(m.missing)-1, m.pick+1))
 	case key.Matches(msg, k.choose):
 		m.mode = modeList
 		return m.addCmd(m.missing[m.pick])

@@ -321,7 +321,7 @@ func (m *Model) ruleFormKey(msg tea.KeyMsg) tea.Cmd {
 	case f.focus == rfVia && key.Matches(msg, k.choicePrev):
 		f.viaCur = max(0, f.viaCur-1)
 	case f.focus == rfVia && msg.String() == "right":
-		f.viaCur = min(len(f.via)-1, f.viaCur+1)
+		f.viaCur = max(0, min(len(f.via)-1, f.viaCur+1))
 	case f.focus == rfVia && msg.String() == " ":
 		f.via[f.viaCur] = !f.via[f.viaCur]
 	case key.Matches(msg, k.choicePrev), key.Matches(msg, k.choiceNext):
