@@ -51,6 +51,8 @@ type tmuxOpts struct {
 	env []string
 	// width and height default to 140×40.
 	width, height int
+	// dir is the program's working directory (the test's by default).
+	dir string
 }
 
 // startTmuxWith runs argv in a pane set up by o.
@@ -77,8 +79,11 @@ func startTmuxWith(t *testing.T, home string, o tmuxOpts, argv ...string) *tmuxS
 		quoted = append(quoted, shellQuote(a))
 	}
 	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + o.after + `; sleep 600`
-	cmd := exec.Command("tmux", "-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e",
-		"-x", fmt.Sprint(o.width), "-y", fmt.Sprint(o.height), script)
+	args := []string{"-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(o.width), "-y", fmt.Sprint(o.height)}
+	if o.dir != "" {
+		args = append(args, "-c", o.dir)
+	}
+	cmd := exec.Command("tmux", append(args, script)...)
 	cmd.Env = append(os.Environ(), "TERM=xterm-256color")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("starting tmux: %v\n%s", err, out)
