@@ -10,6 +10,7 @@ import (
 
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/charmbracelet/x/ansi"
 	"github.com/muesli/termenv"
 
 	"switchboard/core"
@@ -144,7 +145,13 @@ type harness struct {
 
 func newHarness(t testing.TB, f *fixture, as core.Actor, w, h int) *harness {
 	t.Helper()
-	hs := &harness{t: t, m: New(f.svc, as, f.options()).(*Model), msgs: make(chan tea.Msg, 1024)}
+	return newHarnessWith(t, f, as, w, h, f.options())
+}
+
+// newHarnessWith is newHarness with the console's options given.
+func newHarnessWith(t testing.TB, f *fixture, as core.Actor, w, h int, opt Options) *harness {
+	t.Helper()
+	hs := &harness{t: t, m: New(f.svc, as, opt).(*Model), msgs: make(chan tea.Msg, 1024)}
 	t.Cleanup(hs.m.Close)
 	hs.send(tea.WindowSizeMsg{Width: w, Height: h})
 	hs.run(hs.m.Init())
@@ -241,7 +248,7 @@ func (h *harness) waitFor(what string, cond func(view string) bool) string {
 	h.t.Helper()
 	deadline := time.After(5 * time.Second)
 	for {
-		v := h.m.View()
+		v := ansi.Strip(h.m.View()) // a console in colour: the text between the escapes
 		if cond(v) {
 			return v
 		}

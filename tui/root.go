@@ -740,7 +740,8 @@ func (m *Model) setThemeCmd(name string) tea.Cmd {
 	m.theme = name
 	*m.c.Styles = *common.NewStyles(m.renderer, t)
 	m.help.Styles = m.c.Styles.Help
-	return common.StatusCmd("Theme " + name + ". Start the console with --theme " + name + " (or SWITCHBOARD_THEME) to keep it.")
+	return tea.Batch(m.broadcastCmd(common.ThemeChangedMsg{}),
+		common.StatusCmd("Theme "+name+". Start the console with --theme "+name+" (or SWITCHBOARD_THEME) to keep it."))
 }
 
 // mouseCmd: a click on a tab opens its section; everything under the header

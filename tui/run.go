@@ -88,7 +88,12 @@ func Program(svc *core.Service, as core.Actor, opt Options) (p *tea.Program, don
 }
 
 // New returns the console's root model, for tests and for embedding. It draws with
-// lipgloss's default renderer; call Close (or quit) to end its live updates.
+// opt.Renderer, or lipgloss's default renderer; call Close (or quit) to end its
+// live updates.
 func New(svc *core.Service, as core.Actor, opt Options) tea.Model {
-	return newModel(svc, as, opt, lipgloss.DefaultRenderer())
+	r := opt.Renderer
+	if r == nil {
+		r = lipgloss.DefaultRenderer()
+	}
+	return newModel(svc, as, opt, r)
 }

@@ -167,6 +167,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	case common.ApplyViewMsg:
 		m.list.SetFilter(msg.View.Query.Text)
 		return m.newQueryCmd()
+	case common.ThemeChangedMsg:
+		m.lines = map[lineKey]string{}
+		return nil
 	case pageMsg:
 		return m.gotPageCmd(msg)
 	case detailsMsg:

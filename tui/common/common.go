@@ -232,6 +232,10 @@ type SetFilterMsg struct{ Text string }
 // ApplyViewMsg asks a list screen to take a saved view's filter and sort.
 type ApplyViewMsg struct{ View core.SavedView }
 
+// ThemeChangedMsg tells screens the colours changed: what they rendered and
+// kept must be drawn again.
+type ThemeChangedMsg struct{}
+
 // ViewsChangedMsg tells screens that the user's saved views changed.
 type ViewsChangedMsg struct{}
 

@@ -474,7 +474,7 @@ func (s *settings) view(width, height int) string {
 		lines = append(lines, line(i, name, common.Fit(login, 16)+" "+strings.Join(marks, " · ")))
 	}
 
-	lines = append(lines, "", st.Section.Render("Follow-up rules")+st.Muted.Render(" — for rule-based follow-up nodes: the first rule that matches picks the form and the people"))
+	lines = append(lines, "", common.Truncate(st.Section.Render("Follow-up rules")+st.Muted.Render(" — for rule-based follow-up nodes: the first rule that matches picks the form and the people"), width))
 	head := "  " + common.Fit("#", 3) + " " + common.Fit("NAME", 20) + " " + common.Fit("ON", 3) + " " + common.Fit("CONDITION", 34) + " " + common.Fit("FORM", 12) + " PEOPLE"
 	lines = append(lines, st.TableHeader.Render(common.Truncate(head, width)))
 	for i, r := range s.rows {

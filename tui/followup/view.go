@@ -192,7 +192,9 @@ func (m *Model) callView() string {
 			add("  " + st.Error.Render(l))
 		}
 	case !m.cfg.Dialer.Configured():
-		add("  " + st.Muted.Render("No call integration is set: dial "+common.OrDash(t.Phone)+" by hand (an admin sets one with `switchboard followup dialer set`)."))
+		for _, l := range common.Wrap("No call integration is set: dial "+common.OrDash(t.Phone)+" by hand (an admin sets one in the settings, s on the queue).", m.width-2) {
+			add("  " + st.Muted.Render(l))
+		}
 	case m.dialing:
 		add("  " + st.Muted.Render("Dialling "+t.Phone+" … ") + m.busy.View())
 	case m.dialErr != nil:

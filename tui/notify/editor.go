@@ -310,7 +310,7 @@ func (m *Editor) View() string {
 	if m.focus == fieldBody {
 		ls = st.FocusedFieldLabel
 	}
-	b.WriteString(ls.Render(label) + st.Muted.Render("  variables: #WorkOrderNumber# #Subject# #URL# #Customer# #Engineer# …") + "\n")
+	b.WriteString(common.Truncate(ls.Render(label)+st.Muted.Render("  variables: #WorkOrderNumber# #Subject# #URL# #Customer# #Engineer# …"), m.width) + "\n")
 	b.WriteString(m.body.View() + "\n")
 	b.WriteString(common.Truncate(m.wo.View(), m.width) + "\n")
 	b.WriteString(st.Section.Render("Preview") + "\n")

@@ -140,6 +140,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return m.newQueryCmd()
 	case common.ApplyViewMsg:
 		return m.applyView(msg.View.Query)
+	case common.ThemeChangedMsg:
+		m.cells = nil
+		return nil
 	case viewSavedMsg:
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
