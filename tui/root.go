@@ -76,6 +76,12 @@ type Model struct {
 	theme    string
 	// tabSpans are where each tab is on the header line, for the mouse.
 	tabSpans []tabSpan
+	// headerFor and headerLine cache the header: it is drawn on every frame
+	// but changes only with the width, the section, the roles or the theme
+	// (headerGen counts those).
+	headerFor  headerKey
+	headerLine string
+	headerGen  int
 }
 
 // tabSpan is the cells [from, to) of the header line that show section i.
@@ -111,6 +117,7 @@ func newModel(svc *core.Service, as core.Actor, opt Options, r *lipgloss.Rendere
 // showSections works out which sections the acting user sees and gives the
 // digits to them, in order; the digits left over are off.
 func (m *Model) showSections() {
+	m.headerGen++
 	m.visible = visibleSections(m.c.Actor)
 	for i := range m.keys.Sections {
 		if i < len(m.visible) {
@@ -459,7 +466,22 @@ func (m *Model) View() string {
 }
 
 // header shows the product, the acting user and roles, and the database.
+// headerKey is what the header depends on.
+type headerKey struct {
+	gen, width, section int
+	web                 string
+}
+
 func (m *Model) header() string {
+	k := headerKey{m.headerGen, m.c.Width, m.section, m.web}
+	if k == m.headerFor && m.headerLine != "" {
+		return m.headerLine
+	}
+	m.headerFor, m.headerLine = k, m.drawHeader()
+	return m.headerLine
+}
+
+func (m *Model) drawHeader() string {
 	st := m.c.Styles
 	w := m.c.Width
 	// Each group of right sides, in turn: the widest tabs that leave room for
@@ -738,6 +760,7 @@ func (m *Model) setThemeCmd(name string) tea.Cmd {
 		return common.ErrorCmd(common.Sentence("There is no theme " + name + ": use " + strings.Join(common.ThemeNames, ", ") + "."))
 	}
 	m.theme = name
+	m.headerGen++
 	*m.c.Styles = *common.NewStyles(m.renderer, t)
 	m.help.Styles = m.c.Styles.Help
 	return tea.Batch(m.broadcastCmd(common.ThemeChangedMsg{}),

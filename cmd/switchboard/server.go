@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"sort"
 	"sync"
 	"syscall"
@@ -80,6 +81,13 @@ type serverOptions struct {
 func (a *app) runServer(ctx context.Context, opt serverOptions) error {
 	if err := a.open(); err != nil {
 		return err
+	}
+	// SWITCHBOARD_CPUPROFILE=FILE writes the server's CPU profile until it
+	// stops (for the benchmarks of attached consoles: go tool pprof FILE).
+	if p := a.getenv("SWITCHBOARD_CPUPROFILE"); p != "" {
+		if f, err := os.Create(p); err == nil && pprof.StartCPUProfile(f) == nil {
+			defer func() { pprof.StopCPUProfile(); f.Close() }()
+		}
 	}
 	s := &server{a: a, dbPath: a.dbPath, svc: a.svc, log: a.log, uid: os.Geteuid(), started: time.Now(),
 		sessions: map[int64]*session{}, stopping: make(chan struct{})}

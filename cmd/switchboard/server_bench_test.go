@@ -119,7 +119,7 @@ func benchAttachedConsoles(b *testing.B, gap time.Duration) {
 	}
 	home := filepath.Dir(path)
 	srv := exec.Command(binary, "--db", path, "serve", "--listen", "127.0.0.1:0")
-	srv.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+home, "TZ=UTC")
+	srv.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+home, "TZ=UTC", "SWITCHBOARD_CPUPROFILE="+os.Getenv("BENCH_SERVER_PROFILE"))
 	out, err := srv.StdoutPipe()
 	if err != nil {
 		b.Fatal(err)

@@ -1,8 +1,11 @@
 package common
 
 import (
+	"strconv"
+
 	"github.com/charmbracelet/bubbles/help"
 	"github.com/charmbracelet/lipgloss"
+	"github.com/muesli/termenv"
 
 	"switchboard/core"
 )
@@ -22,6 +25,34 @@ type Theme struct {
 	CursorFg  lipgloss.AdaptiveColor
 	CursorBg  lipgloss.AdaptiveColor
 	Completed lipgloss.AdaptiveColor
+}
+
+// resolve turns every colour of t into the one r draws, once: a hex colour on
+// a 256- or 16-colour terminal is matched to the nearest palette entry by a
+// perceptual distance that costs more than the rest of a frame, so doing it in
+// every Render made fifty attached consoles spend a quarter of the server's
+// time on it.
+func (t Theme) resolve(r *lipgloss.Renderer) Theme {
+	p, dark := r.ColorProfile(), r.HasDarkBackground()
+	fix := func(c lipgloss.AdaptiveColor) lipgloss.AdaptiveColor {
+		v := c.Light
+		if dark {
+			v = c.Dark
+		}
+		switch col := p.Color(v).(type) {
+		case termenv.ANSI256Color:
+			v = strconv.Itoa(int(col))
+		case termenv.ANSIColor:
+			v = strconv.Itoa(int(col))
+		}
+		return lipgloss.AdaptiveColor{Light: v, Dark: v}
+	}
+	return Theme{
+		Accent: fix(t.Accent), Text: fix(t.Text), Muted: fix(t.Muted), Subtle: fix(t.Subtle),
+		Error: fix(t.Error), Success: fix(t.Success), Warning: fix(t.Warning),
+		BarFg: fix(t.BarFg), BarBg: fix(t.BarBg), CursorFg: fix(t.CursorFg), CursorBg: fix(t.CursorBg),
+		Completed: fix(t.Completed),
+	}
 }
 
 // ThemeNames are the themes a user can pick (--theme, SWITCHBOARD_THEME, the
@@ -158,6 +189,7 @@ type Styles struct {
 // NewStyles builds the styles for r, the renderer of the terminal the console draws
 // on (its colour profile and background decide how the adaptive colours come out).
 func NewStyles(r *lipgloss.Renderer, t Theme) *Styles {
+	t = t.resolve(r)
 	n := r.NewStyle
 	s := &Styles{
 		Header:     n().Foreground(t.BarFg).Background(t.BarBg),
