@@ -1051,7 +1051,7 @@ func (s *Service) DialFollowUp(ctx context.Context, as Actor, id ID) (DialResult
 	}
 	d := s.dialer.Load()
 	if d == nil || *d == nil {
-		return DialResult{}, fmt.Errorf("this switchboard cannot place calls: no call integration is wired in.")
+		return DialResult{}, fmt.Errorf("this switchboard cannot place calls: no call integration is wired in")
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(cfg.Dialer.Timeout))
 	defer cancel()

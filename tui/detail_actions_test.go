@@ -72,7 +72,7 @@ func TestDetailTaskOnBehalfAndComplete(t *testing.T) {
 	h.typeText("call me")
 	h.key("ctrl+s")
 	h.waitView(`Phone "call me" has`) // the field's own error under it
-	h.waitFooter(`Phone "call me" has`)
+	h.waitFooter("Nothing was saved: correct the fields marked below.")
 	if got, _ := f.svc.WorkOrder(w.Number); got.Node != core.NodeTerminalTask {
 		t.Fatalf("a refused task moved the work order to %s", got.Node)
 	}

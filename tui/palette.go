@@ -6,7 +6,6 @@ import (
 	"strings"
 	"unicode"
 
-	"github.com/charmbracelet/bubbles/key"
 	"github.com/charmbracelet/bubbles/textinput"
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/sahilm/fuzzy"
@@ -272,11 +271,6 @@ func (m *Model) paletteView(width, height int) string {
 		lines = append(lines, st.Muted.Render("  nothing matches: esc closes"))
 	}
 	return strings.Join(lines, "\n")
-}
-
-// paletteKey is the ":" binding.
-func paletteKey() key.Binding {
-	return key.NewBinding(key.WithKeys(":"), key.WithHelp(":", "go to…"))
 }
 
 // viewEntries are the saved views, for the palette.

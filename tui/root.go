@@ -410,17 +410,6 @@ func (m *Model) helpView() string {
 	return left + sep + right
 }
 
-// sectionKeys are the digits of the visible sections for full help, then the
-// sections beyond the tenth under "> <", the keys that reach them.
-func (m *Model) sectionKeys() []key.Binding {
-	n := len(m.keys.Sections)
-	out := slices.Clone(m.keys.Sections[:min(n, len(m.visible))])
-	for _, i := range m.visible[min(n, len(m.visible)):] {
-		out = append(out, key.NewBinding(key.WithKeys(">", "<"), key.WithHelp("> <", sections[i].help)))
-	}
-	return out
-}
-
 // sectionsKey stands for all the section digits in the short help (full help
 // adds > and <, which also reach the sections beyond the tenth).
 func (m *Model) sectionsKey() key.Binding {

@@ -115,7 +115,7 @@ func TestConsoleAllDayEndToEnd(t *testing.T) {
 	s.text("Freezer door seal torn at dock 3")
 	d.ok("wo", "edit", "2", "--priority", "high")
 	s.keys("C-s")
-	scr = s.waitForAll("WO-000002 was changed by admin", "your changes are still here")
+	s.waitForAll("WO-000002 was changed by admin", "your changes are still here")
 	s.keys("C-s")
 	s.waitFor("WO-000002 saved (version")
 	var w map[string]any

@@ -16,8 +16,6 @@ type ConditionField struct {
 	compile func(string) error
 	fields  []string
 	err     string
-	// saveErr is core's refusal for the field, shown like a compile error.
-	saveErr string
 }
 
 // NewConditionField returns the field holding value; compile checks it,

@@ -102,50 +102,39 @@ func onBehalfCmd(svc *core.Service, as core.Actor, number string, version uint64
 	}
 }
 
-// taskForm is the on-behalf form: one input per field the node opens, the
-// associated object's fields, and a comment.
+// taskForm is the on-behalf form on the console's form: one field per field
+// the node opens, the associated object's fields, and a comment; core's
+// refusal shows under the field it names.
 type taskForm struct {
-	keys   []string // "f.phone", "o.code", "comment"
-	labels []string
-	inputs []textinput.Model
-	focus  int
-	errs   map[string]string
-	// saving is set while a submission is on its way: a second ctrl+s would
-	// send the same version again and meet its own change as a conflict.
-	saving bool
+	form *common.Form
+	// keys are the fields' keys as TaskInput takes them: "f.phone",
+	// "o.code", "comment".
+	keys []string
 }
 
-func newTaskForm(v core.TaskView) *taskForm {
+func newTaskForm(c *common.Common, number string, v core.TaskView) *taskForm {
 	f := &taskForm{}
-	add := func(k, label, val string) {
-		in := textinput.New()
-		in.Prompt = ""
-		in.CharLimit = 2000
-		in.SetValue(val)
-		f.keys, f.labels, f.inputs = append(f.keys, k), append(f.labels, label), append(f.inputs, in)
-	}
+	var fields []common.Field
 	for _, x := range v.Fields {
-		add("f."+x.Key, x.Label, x.Value)
+		f.keys = append(f.keys, "f."+x.Key)
+		fields = append(fields, common.NewTextField(c, x.Label, x.Key, x.Value, 2000))
 	}
 	for _, x := range v.ObjectFields {
-		add("o."+x.Key, "New "+v.Object+": "+x.Label, "")
+		f.keys = append(f.keys, "o."+x.Key)
+		fields = append(fields, common.NewTextField(c, "New "+v.Object+": "+x.Label, "object."+x.Key, "", 2000))
 	}
-	add("comment", "Comment", "")
-	f.inputs[0].Focus()
+	f.keys = append(f.keys, "comment")
+	fields = append(fields, common.NewTextField(c, "Comment", "comment", "", 2000))
+	f.form = common.NewForm(c, "Terminal task on the customer's behalf — "+number, fields...)
+	f.form.KeyMap.Save.SetHelp("ctrl+s", "save and complete the task")
 	return f
-}
-
-func (f *taskForm) move(d int) {
-	f.inputs[f.focus].Blur()
-	f.focus = (f.focus + d + len(f.inputs)) % len(f.inputs)
-	f.inputs[f.focus].Focus()
 }
 
 func (f *taskForm) input() core.TaskInput {
 	in := core.TaskInput{Fields: map[string]string{}}
-	for i, k := range f.keys {
-		v := f.inputs[i].Value()
-		switch {
+	for i, fl := range f.form.Fields() {
+		v := fl.(*common.TextField).Value()
+		switch k := f.keys[i]; {
 		case strings.HasPrefix(k, "f."):
 			in.Fields[k[2:]] = v
 		case strings.HasPrefix(k, "o."):
@@ -206,6 +195,17 @@ func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		return m.attachmentKey(msg)
 	}
+	if m.mode == modeTask {
+		cmd, ev := m.task.form.Update(msg)
+		switch ev {
+		case common.FormCancel:
+			m.mode, m.task = modeView, nil
+			return nil
+		case common.FormSave:
+			return tea.Batch(m.task.form.StartSaving(), onBehalfCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, m.task.input()))
+		}
+		return cmd
+	}
 	if key.Matches(msg, m.keys.back) {
 		m.mode, m.task, m.actionErr = modeView, nil, ""
 		return nil
@@ -242,24 +242,6 @@ func (m *Model) modeKey(msg tea.KeyMsg) tea.Cmd {
 		}
 	case modeLink:
 		// Any other key keeps the link on screen until esc.
-	case modeTask:
-		f := m.task
-		switch {
-		case key.Matches(msg, a.next):
-			f.move(1)
-		case key.Matches(msg, a.prev):
-			f.move(-1)
-		case key.Matches(msg, a.save):
-			if f.saving {
-				return nil
-			}
-			f.saving = true
-			return onBehalfCmd(m.c.Svc, m.c.Actor, m.wo.Number, m.wo.Version, f.input())
-		default:
-			var cmd tea.Cmd
-			f.inputs[f.focus], cmd = f.inputs[f.focus].Update(msg)
-			return cmd
-		}
 	}
 	return nil
 }
@@ -276,9 +258,10 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 		}
 		m.actionErr = ""
 		if m.pending.Help().Key == m.akeys().task.Help().Key {
-			m.task = newTaskForm(msg.view)
+			m.task = newTaskForm(m.c, m.wo.Number, msg.view)
+			m.task.form.SetSize(m.width, max(1, m.height-1))
 			m.mode = modeTask
-			return textinput.Blink, true
+			return m.task.form.Init(), true
 		}
 		if msg.set.Mode == core.TaskOnBehalf {
 			return common.ErrorCmd(common.Sentence(fmt.Sprintf("The terminal task of %s work orders is done on the customer's behalf: press %s to fill it.", m.wo.RecordType, m.akeys().task.Help().Key))), true
@@ -299,15 +282,9 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 			m.mode, m.task = modeView, nil
 			return tea.Batch(m.reloadCmd(), common.ErrorCmd(conflict)), true
 		}
-		if m.task != nil {
-			m.task.saving = false
-		}
 		if msg.err != nil {
-			if m.mode == modeTask {
-				m.task.errs = map[string]string{}
-				for _, e := range fieldErrors(msg.err) {
-					m.task.errs[e.Field] = e.Message
-				}
+			if m.mode == modeTask && m.task != nil {
+				return m.task.form.Saved(msg.err), true
 			}
 			return common.ErrorCmd(msg.err), true
 		}
@@ -315,14 +292,6 @@ func (m *Model) actionMsg(msg tea.Msg) (tea.Cmd, bool) {
 		return tea.Batch(m.reloadCmd(), common.StatusCmd(fmt.Sprintf("%s is now at the %s node (%s).", msg.wo.Number, msg.wo.Node, msg.wo.Status))), true
 	}
 	return nil, false
-}
-
-func fieldErrors(err error) []*core.ValidationError {
-	var out []*core.ValidationError
-	for field, text := range core.FieldErrors(err) {
-		out = append(out, &core.ValidationError{Field: field, Message: text})
-	}
-	return out
 }
 
 // akeys are the action keys, enabled where they apply: completing needs an open
@@ -398,23 +367,7 @@ func (m *Model) actionView() string {
 	case modeAttachment, modeSaveAs:
 		m.attachmentView(line)
 	case modeTask:
-		f := m.task
-		line(st.Section.Render("Terminal task on the customer's behalf — " + m.wo.Number))
-		for i := range f.inputs {
-			cur := "  "
-			if i == f.focus {
-				cur = "› "
-			}
-			line(cur + st.Label.Render(fmt.Sprintf("%-22s", f.labels[i])) + f.inputs[i].View())
-			k := strings.TrimPrefix(strings.TrimPrefix(f.keys[i], "f."), "o.")
-			if strings.HasPrefix(f.keys[i], "o.") {
-				k = "object." + k
-			}
-			if e := f.errs[k]; e != "" {
-				line("    " + st.Error.Render(e))
-			}
-		}
-		line(st.Muted.Render("  tab/shift+tab move · ctrl+s saves and completes the task · esc cancels"))
+		b.WriteString(m.task.form.View())
 	}
 	return b.String()
 }

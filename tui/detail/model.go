@@ -154,12 +154,18 @@ func (m *Model) SetSize(width, height int) {
 	m.width, m.height = width, height
 	m.vp.Width = width
 	m.vp.Height = max(1, height-1)
+	if m.task != nil {
+		m.task.form.SetSize(width, max(1, height-1))
+	}
 	m.rebuild()
 }
 
 // Capturing is true while a text field of an action has the keyboard.
 func (m *Model) Capturing() bool {
-	return m.mode == modeComplete || m.mode == modeTask || m.mode == modeTerminate || m.mode == modeSaveAs
+	if m.mode == modeTask && m.task != nil {
+		return m.task.form.Typing()
+	}
+	return m.mode == modeComplete || m.mode == modeTerminate || m.mode == modeSaveAs
 }
 
 // Update handles scrolling keys, the loaded work order and change notices.
@@ -256,6 +262,9 @@ func (m *Model) ShortHelp() []key.Binding {
 	scroll := k.down
 	scroll.SetKeys(append(k.up.Keys(), k.down.Keys()...)...)
 	scroll.SetHelp("↑/↓", "scroll")
+	if m.mode == modeTask && m.task != nil {
+		return m.task.form.ShortHelp()
+	}
 	if m.mode != modeView {
 		return []key.Binding{k.back}
 	}
@@ -266,6 +275,9 @@ func (m *Model) ShortHelp() []key.Binding {
 
 // FullHelp lists every key of the screen.
 func (m *Model) FullHelp() [][]key.Binding {
+	if m.mode == modeTask && m.task != nil {
+		return m.task.form.FullHelp()
+	}
 	k := m.bindings()
 	a := m.akeys()
 	return [][]key.Binding{{k.complete, a.complete, a.invite, a.task, k.viewReport, k.fillReport, m.evalQR(), a.edit, a.terminate, m.followKey(), m.attachKey()}, {k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.back, k.reload}}

@@ -198,7 +198,7 @@ func (m *Model) callView() string {
 	case m.dialing:
 		add("  " + st.Muted.Render("Dialling "+t.Phone+" … ") + m.busy.View())
 	case m.dialErr != nil:
-		for _, l := range common.Wrap(m.dialErr.Error()+" Dial by hand, or press d to try again.", m.width-2) {
+		for _, l := range common.Wrap(strings.TrimSuffix(m.dialErr.Error(), ".")+". Dial by hand, or press d to try again.", m.width-2) {
 			add("  " + st.Error.Render(l))
 		}
 	case m.dialed != "":

@@ -48,10 +48,6 @@ type pageMsg struct {
 	err   error
 }
 
-// searchTickMsg fires SearchDebounce after a keystroke in the search field; only
-// the tick of the latest keystroke (seq) runs a search.
-type searchTickMsg struct{ seq int }
-
 // fetch runs req against the service. It is the body of fetchCmd, separate so the
 // benchmark can run the same I/O without a program.
 func fetch(svc *core.Service, req request) pageMsg {
@@ -62,9 +58,4 @@ func fetch(svc *core.Service, req request) pageMsg {
 // fetchCmd runs req off the update loop. req is a value: the closure owns its copy.
 func fetchCmd(svc *core.Service, req request) tea.Cmd {
 	return func() tea.Msg { return fetch(svc, req) }
-}
-
-// searchTickCmd waits out the debounce for keystroke seq.
-func searchTickCmd(seq int) tea.Cmd {
-	return tea.Tick(SearchDebounce, func(time.Time) tea.Msg { return searchTickMsg{seq: seq} })
 }
