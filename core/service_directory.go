@@ -43,6 +43,65 @@ func (s *Service) Contacts() ([]ContactRow, error) {
 	return out, err
 }
 
+// dirRecord is how one kind of directory record is read, stored and
+// announced, for changeRecord.
+type dirRecord[T any] struct {
+	what, kind, list string // "contact", its change kind, the command that lists them
+	get              func(Tx, ID) (T, error)
+	put              func(Tx, *T) error
+}
+
+var (
+	accountRecord  = dirRecord[Account]{"account", "account", "switchboard account list", Tx.Account, Tx.PutAccount}
+	contactRecord  = dirRecord[Contact]{"contact", "contact", "switchboard contact list", Tx.Contact, Tx.PutContact}
+	providerRecord = dirRecord[Provider]{"provider", "provider", "switchboard provider list", Tx.Provider, Tx.PutProvider}
+	engineerRecord = dirRecord[Engineer]{"engineer", "engineer", "switchboard engineer list", Tx.Engineer, Tx.PutEngineer}
+)
+
+// changeRecord reads record id, lets fn change it, stores it and announces the
+// change, in one transaction; an unknown id says where to find the records.
+func changeRecord[T any](s *Service, r dirRecord[T], id ID, fn func(tx Tx, v *T) error) (T, error) {
+	var v T
+	err := s.store.Update(func(tx Tx) error {
+		var err error
+		if v, err = r.get(tx, id); errors.Is(err, ErrNotFound) {
+			return NotFoundf("There is no %s %d: list them with `%s`.", r.what, id, r.list)
+		} else if err != nil {
+			return err
+		}
+		if err := fn(tx, &v); err != nil {
+			return err
+		}
+		return r.put(tx, &v)
+	})
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	s.broker.publish(Change{Kind: r.kind})
+	return v, nil
+}
+
+// patchContact checks a patched phone and email (nil: not patched).
+func patchContact(errs *ValidationErrors, phone, email *string) (string, string) {
+	var ph, em string
+	if phone != nil {
+		v, err := NormalizePhone(*phone)
+		if err != nil {
+			*errs = append(*errs, err.(*ValidationError))
+		}
+		ph = v
+	}
+	if email != nil {
+		v, err := NormalizeEmail(*email)
+		if err != nil {
+			*errs = append(*errs, err.(*ValidationError))
+		}
+		em = v
+	}
+	return ph, em
+}
+
 // AccountPatch changes an account; nil leaves a field as it is.
 type AccountPatch struct {
 	Name, Region, Phone, Address *string
@@ -57,25 +116,11 @@ func (s *Service) EditAccount(as Actor, id ID, p AccountPatch) (Account, error) 
 	name := patchLine(&errs, p.Name, "name", "Account name", true, 200)
 	region := patchLine(&errs, p.Region, "region", "Region", false, 60)
 	address := patchLine(&errs, p.Address, "address", "Address", false, 300)
-	phone := ""
-	if p.Phone != nil {
-		v, err := NormalizePhone(*p.Phone)
-		if err != nil {
-			errs = append(errs, err.(*ValidationError))
-		}
-		phone = v
-	}
+	phone, _ := patchContact(&errs, p.Phone, nil)
 	if err := errs.Err(); err != nil {
 		return Account{}, err
 	}
-	var a Account
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if a, err = tx.Account(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no account %d: list them with `switchboard account list`.", id)
-		} else if err != nil {
-			return err
-		}
+	return changeRecord(s, accountRecord, id, func(tx Tx, a *Account) error {
 		if p.Name != nil && !strings.EqualFold(name, a.Name) {
 			if o, err := tx.AccountByName(name); err == nil && o.ID != a.ID {
 				return Invalid("name", "Account %d is already named %q: account names identify accounts.", o.ID, o.Name)
@@ -87,13 +132,8 @@ func (s *Service) EditAccount(as Actor, id ID, p AccountPatch) (Account, error) 
 		setIf(&a.Region, p.Region, region)
 		setIf(&a.Address, p.Address, address)
 		setIf(&a.Phone, p.Phone, phone)
-		return tx.PutAccount(&a)
+		return nil
 	})
-	if err != nil {
-		return Account{}, err
-	}
-	s.broker.publish(Change{Kind: "account"})
-	return a, nil
 }
 
 // ContactPatch changes a contact; nil leaves a field as it is. AccountName
@@ -111,32 +151,12 @@ func (s *Service) EditContact(as Actor, id ID, p ContactPatch) (ContactRow, erro
 	var errs ValidationErrors
 	name := patchLine(&errs, p.Name, "name", "Name", true, 100)
 	account := patchLine(&errs, p.AccountName, "account", "Account name", false, 200)
-	var phone, email string
-	if p.Phone != nil {
-		v, err := NormalizePhone(*p.Phone)
-		if err != nil {
-			errs = append(errs, err.(*ValidationError))
-		}
-		phone = v
-	}
-	if p.Email != nil {
-		v, err := NormalizeEmail(*p.Email)
-		if err != nil {
-			errs = append(errs, err.(*ValidationError))
-		}
-		email = v
-	}
+	phone, email := patchContact(&errs, p.Phone, p.Email)
 	if err := errs.Err(); err != nil {
 		return ContactRow{}, err
 	}
-	var row ContactRow
-	err := s.store.Update(func(tx Tx) error {
-		c, err := tx.Contact(id)
-		if errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no contact %d: find contacts with `switchboard contact list`.", id)
-		} else if err != nil {
-			return err
-		}
+	accountName := ""
+	c, err := changeRecord(s, contactRecord, id, func(tx Tx, c *Contact) error {
 		setIf(&c.Name, p.Name, name)
 		setIf(&c.Phone, p.Phone, phone)
 		setIf(&c.Email, p.Email, email)
@@ -156,22 +176,14 @@ func (s *Service) EditContact(as Actor, id ID, p ContactPatch) (ContactRow, erro
 				c.AccountID = a.ID
 			}
 		}
-		if err := tx.PutContact(&c); err != nil {
-			return err
-		}
-		row = ContactRow{Contact: c}
 		if c.AccountID != 0 {
 			if a, err := tx.Account(c.AccountID); err == nil {
-				row.AccountName = a.Name
+				accountName = a.Name
 			}
 		}
 		return nil
 	})
-	if err != nil {
-		return ContactRow{}, err
-	}
-	s.broker.publish(Change{Kind: "contact"})
-	return row, nil
+	return ContactRow{Contact: c, AccountName: accountName}, err
 }
 
 // SetContactDisabled disables a contact (no longer offered for a caller's
@@ -180,22 +192,7 @@ func (s *Service) SetContactDisabled(as Actor, id ID, disabled bool) (Contact, e
 	if err := require(as, "disable contacts", RoleAdmin, RoleDispatcher, RoleCallCenter); err != nil {
 		return Contact{}, err
 	}
-	var c Contact
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if c, err = tx.Contact(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no contact %d.", id)
-		} else if err != nil {
-			return err
-		}
-		c.Disabled = disabled
-		return tx.PutContact(&c)
-	})
-	if err != nil {
-		return Contact{}, err
-	}
-	s.broker.publish(Change{Kind: "contact"})
-	return c, nil
+	return changeRecord(s, contactRecord, id, func(_ Tx, c *Contact) error { c.Disabled = disabled; return nil })
 }
 
 // ProviderPatch changes a service provider; nil leaves a field as it is.
@@ -214,14 +211,7 @@ func (s *Service) EditProvider(as Actor, id ID, p ProviderPatch) (Provider, erro
 	if err := errs.Err(); err != nil {
 		return Provider{}, err
 	}
-	var pr Provider
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if pr, err = tx.Provider(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no provider %d: list them with `switchboard provider list`.", id)
-		} else if err != nil {
-			return err
-		}
+	return changeRecord(s, providerRecord, id, func(tx Tx, pr *Provider) error {
 		if p.TenantID != nil && tenant != pr.TenantID {
 			ps, err := tx.Providers()
 			if err != nil {
@@ -235,13 +225,8 @@ func (s *Service) EditProvider(as Actor, id ID, p ProviderPatch) (Provider, erro
 		}
 		setIf(&pr.Name, p.Name, name)
 		setIf(&pr.TenantID, p.TenantID, tenant)
-		return tx.PutProvider(&pr)
+		return nil
 	})
-	if err != nil {
-		return Provider{}, err
-	}
-	s.broker.publish(Change{Kind: "provider"})
-	return pr, nil
 }
 
 // SetProviderDisabled disables a provider — none of its engineers gets new
@@ -250,22 +235,7 @@ func (s *Service) SetProviderDisabled(as Actor, id ID, disabled bool) (Provider,
 	if err := require(as, "disable service providers", RoleAdmin); err != nil {
 		return Provider{}, err
 	}
-	var pr Provider
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if pr, err = tx.Provider(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no provider %d.", id)
-		} else if err != nil {
-			return err
-		}
-		pr.Disabled = disabled
-		return tx.PutProvider(&pr)
-	})
-	if err != nil {
-		return Provider{}, err
-	}
-	s.broker.publish(Change{Kind: "provider"})
-	return pr, nil
+	return changeRecord(s, providerRecord, id, func(_ Tx, p *Provider) error { p.Disabled = disabled; return nil })
 }
 
 // EngineerPatch changes an engineer; nil (0 for the provider) leaves a field
@@ -283,32 +253,11 @@ func (s *Service) EditEngineer(as Actor, id ID, p EngineerPatch) (Engineer, erro
 	var errs ValidationErrors
 	name := patchLine(&errs, p.Name, "name", "Name", true, 100)
 	region := patchLine(&errs, p.Region, "region", "Region", false, 60)
-	var phone, email string
-	if p.Phone != nil {
-		v, err := NormalizePhone(*p.Phone)
-		if err != nil {
-			errs = append(errs, err.(*ValidationError))
-		}
-		phone = v
-	}
-	if p.Email != nil {
-		v, err := NormalizeEmail(*p.Email)
-		if err != nil {
-			errs = append(errs, err.(*ValidationError))
-		}
-		email = v
-	}
+	phone, email := patchContact(&errs, p.Phone, p.Email)
 	if err := errs.Err(); err != nil {
 		return Engineer{}, err
 	}
-	var e Engineer
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if e, err = tx.Engineer(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no engineer %d: list them with `switchboard engineer list`.", id)
-		} else if err != nil {
-			return err
-		}
+	return changeRecord(s, engineerRecord, id, func(tx Tx, e *Engineer) error {
 		if p.ProviderID != 0 {
 			if _, err := tx.Provider(p.ProviderID); errors.Is(err, ErrNotFound) {
 				return Invalid("provider", "There is no provider %d; list them with `switchboard provider list`.", p.ProviderID)
@@ -321,13 +270,8 @@ func (s *Service) EditEngineer(as Actor, id ID, p EngineerPatch) (Engineer, erro
 		setIf(&e.Phone, p.Phone, phone)
 		setIf(&e.Email, p.Email, email)
 		setIf(&e.Region, p.Region, region)
-		return tx.PutEngineer(&e)
+		return nil
 	})
-	if err != nil {
-		return Engineer{}, err
-	}
-	s.broker.publish(Change{Kind: "engineer"})
-	return e, nil
 }
 
 // SetEngineerDisabled disables an engineer — rules pass over them and the
@@ -336,22 +280,7 @@ func (s *Service) SetEngineerDisabled(as Actor, id ID, disabled bool) (Engineer,
 	if err := require(as, "disable engineers", RoleAdmin); err != nil {
 		return Engineer{}, err
 	}
-	var e Engineer
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if e, err = tx.Engineer(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no engineer %d.", id)
-		} else if err != nil {
-			return err
-		}
-		e.Disabled = disabled
-		return tx.PutEngineer(&e)
-	})
-	if err != nil {
-		return Engineer{}, err
-	}
-	s.broker.publish(Change{Kind: "engineer"})
-	return e, nil
+	return changeRecord(s, engineerRecord, id, func(_ Tx, e *Engineer) error { e.Disabled = disabled; return nil })
 }
 
 // patchLine checks a patched one-line value (nil: not patched).
