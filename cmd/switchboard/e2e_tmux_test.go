@@ -78,7 +78,9 @@ func startTmuxWith(t *testing.T, home string, o tmuxOpts, argv ...string) *tmuxS
 	for _, a := range argv {
 		quoted = append(quoted, shellQuote(a))
 	}
-	script := "env " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + o.after + `; sleep 600`
+	// Not CI: termenv takes a set CI to mean "no terminal" and draws no colour;
+	// the program runs as a person's would.
+	script := "env -u CI " + strings.Join(quoted, " ") + `; echo "switchboard exited $?"; ` + o.after + `; sleep 600`
 	args := []string{"-L", s.socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", fmt.Sprint(o.width), "-y", fmt.Sprint(o.height)}
 	if o.dir != "" {
 		args = append(args, "-c", o.dir)
