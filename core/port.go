@@ -77,13 +77,29 @@ type Tx interface {
 	LastEvent(wo ID) (Event, error)
 
 	// PutRule inserts or replaces a rule; Rules returns the rules of a kind in
-	// priority order; DeleteRule removes one.
+	// priority order; DeleteRule removes one. Rule and Rules report Next as the
+	// last PutRulePointer set it.
 	PutRule(r *Rule) error
 	Rule(id ID) (Rule, error)
 	Rules(kind RuleKind) ([]Rule, error)
 	DeleteRule(id ID) error
+	// PutRulePointer moves a round-robin rule's next-up pointer without
+	// changing the rule (nor the dispatch generation); RulePointers lists the
+	// pointers moved since their rules were last put whole.
+	PutRulePointer(id ID, next int) error
+	RulePointers() (map[ID]int, error)
+	// DispatchGeneration changes, in the same transaction, whenever something
+	// automatic dispatch reads changes: a rule put or deleted, an engineer or
+	// a provider put, a setting under DispatchSettingPrefix put. Equal values
+	// mean decoded copies of those are still current.
+	DispatchGeneration() (uint64, error)
 
-	// EngineerLoad counts the open work orders assigned to an engineer.
+	// WorkOrderIDs lists the ids of the work orders with a status at a node,
+	// oldest first (dispatch runs over the waiting ones).
+	WorkOrderIDs(status Status, node Node) ([]ID, error)
+
+	// EngineerLoad is the number of open work orders assigned to an
+	// engineer, kept as PutWorkOrder changes them (O(1) to read).
 	EngineerLoad(engineer ID) (int, error)
 
 	// PutTask adds an entry to an engineer's task inbox; Tasks lists an engineer's

@@ -187,6 +187,13 @@ func NewRuleSet(rules []CompiledRule) *RuleSet {
 // Rules returns the rules in priority order.
 func (rs *RuleSet) Rules() []CompiledRule { return rs.rules }
 
+// WithRules is the set indexed as rs over rules, a copy of rs's rules (same
+// rules, same order) whose round-robin pointers may have moved: the indexes
+// are shared, the scratch space is the new set's own.
+func (rs *RuleSet) WithRules(rules []CompiledRule) *RuleSet {
+	return &RuleSet{rules: rules, always: rs.always, indexes: rs.indexes}
+}
+
 // Decide is Decide over the rule set.
 //
 // available, when set, says whether an engineer can take work (not disabled,

@@ -16,6 +16,8 @@ type Service struct {
 	now    func() time.Time
 	broker broker
 	conds  conditionCache
+	// dispatch keeps what automatic dispatch reads, decoded, per generation.
+	dispatch dispatchCache
 	// webURL is the public address of the web listener running in this
 	// process, when one runs; links are built on it (SetWebURL).
 	webURL atomic.Pointer[string]

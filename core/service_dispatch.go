@@ -15,9 +15,15 @@ const (
 	EventAssigned = "assigned" // an assignment, automatic or manual
 )
 
+// DispatchSettingPrefix starts the names of the settings automatic dispatch
+// reads: a store changes its dispatch generation when one of them changes.
+const DispatchSettingPrefix = "dispatch."
+
 // settingAutoDispatchOff names the per-record-type switch of the dispatch node's
 // automatic rules (R-DISP-3); the value "off" switches them off.
-func settingAutoDispatchOff(recordType string) string { return "dispatch.auto." + recordType }
+func settingAutoDispatchOff(recordType string) string {
+	return DispatchSettingPrefix + "auto." + recordType
+}
 
 // conditionCache keeps compiled conditions by source, so creating a work order
 // does not recompile hundreds of rules.
@@ -62,21 +68,43 @@ func (c *conditionCache) getMail(src string) (*Condition, error) {
 	return cond, nil
 }
 
-// dispatcher is one transaction's view of everything the engine needs.
-type dispatcher struct {
-	tx        Tx
-	rules     *RuleSet
+// dispatchData is what automatic dispatch reads — the dispatch rules
+// compiled and indexed, engineers, providers, the per-type switches — decoded
+// once for a dispatch generation (Tx.DispatchGeneration) and shared by every
+// transaction that reads the same generation, in any process: a change by
+// anyone gives the generation a new value in its own transaction.
+type dispatchData struct {
+	gen       uint64
+	rules     *RuleSet // Next as stored with the rules; pointers moved since are read per transaction
 	engineers map[ID]Engineer
 	providers map[ID]Provider
 	off       map[string]bool
-	loads     map[ID]int
-	dirty     map[ID]bool // rules whose round-robin pointer moved
-	s         *Service
-	procs     processCache
 }
 
-func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
-	d := &dispatcher{tx: tx, engineers: map[ID]Engineer{}, providers: map[ID]Provider{}, off: map[string]bool{}, loads: map[ID]int{}, dirty: map[ID]bool{}, s: s, procs: processCache{}}
+// dispatchCache holds the newest dispatchData.
+type dispatchCache struct {
+	mu sync.Mutex
+	d  *dispatchData
+}
+
+func (c *dispatchCache) get(gen uint64) *dispatchData {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.d != nil && c.d.gen == gen && gen != 0 {
+		return c.d
+	}
+	return nil
+}
+
+func (c *dispatchCache) put(d *dispatchData) {
+	c.mu.Lock()
+	c.d = d
+	c.mu.Unlock()
+}
+
+// loadDispatchData decodes what dispatch reads, as tx sees it.
+func (s *Service) loadDispatchData(tx Tx, gen uint64) (*dispatchData, error) {
+	d := &dispatchData{gen: gen, engineers: map[ID]Engineer{}, providers: map[ID]Provider{}, off: map[string]bool{}}
 	rs, err := tx.Rules(RuleDispatch)
 	if err != nil {
 		return nil, err
@@ -114,6 +142,50 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 	return d, nil
 }
 
+// dispatcher is one transaction's view of everything the engine needs: the
+// shared dispatchData, with its own copy of the rules (their round-robin
+// pointers move as it assigns).
+type dispatcher struct {
+	tx        Tx
+	rules     *RuleSet
+	engineers map[ID]Engineer // shared: read only
+	providers map[ID]Provider // shared: read only
+	off       map[string]bool // shared: read only
+	// simulate is set for a "what if" run, which writes nothing: then extra
+	// counts the work orders it would have given each engineer.
+	simulate bool
+	extra    map[ID]int
+	dirty    map[ID]bool // rules whose round-robin pointer moved
+	s        *Service
+	procs    processCache
+}
+
+func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
+	gen, err := tx.DispatchGeneration()
+	if err != nil {
+		return nil, err
+	}
+	data := s.dispatch.get(gen)
+	if data == nil {
+		if data, err = s.loadDispatchData(tx, gen); err != nil {
+			return nil, err
+		}
+		s.dispatch.put(data)
+	}
+	rules := slices.Clone(data.rules.Rules())
+	ptrs, err := tx.RulePointers()
+	if err != nil {
+		return nil, err
+	}
+	for i := range rules {
+		if n, ok := ptrs[rules[i].ID]; ok && len(rules[i].Engineers) > 0 {
+			rules[i].Next = n % len(rules[i].Engineers)
+		}
+	}
+	return &dispatcher{tx: tx, rules: data.rules.WithRules(rules), engineers: data.engineers, providers: data.providers, off: data.off,
+		extra: map[ID]int{}, dirty: map[ID]bool{}, s: s, procs: processCache{}}, nil
+}
+
 // available reports whether an engineer can take work: they and their
 // provider exist and are not disabled.
 func (d *dispatcher) available(id ID) bool {
@@ -125,16 +197,15 @@ func (d *dispatcher) available(id ID) bool {
 	return ok && !p.Disabled
 }
 
+// load is the engineer's open work orders: the store's counter, which every
+// assignment in this transaction has already moved, plus what a simulation
+// would have given them.
 func (d *dispatcher) load(id ID) int {
-	if n, ok := d.loads[id]; ok {
-		return n
-	}
 	n, err := d.tx.EngineerLoad(id)
 	if err != nil {
-		n = 1 << 30 // unreadable: treat as busiest rather than fail dispatch
+		return 1 << 30 // unreadable: treat as busiest rather than fail dispatch
 	}
-	d.loads[id] = n
-	return n
+	return n + d.extra[id]
 }
 
 // decide runs the engine for w, applying pointer moves and load to the
@@ -153,7 +224,9 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
 		r.Next = (r.Next + dec.Steps) % len(r.Engineers)
 		d.dirty[r.ID] = true
 	}
-	d.loads[dec.Engineer] = d.load(dec.Engineer) + 1
+	if d.simulate {
+		d.extra[dec.Engineer]++
+	}
 	return dec, ""
 }
 
@@ -186,12 +259,13 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 	return true, d.s.assign(d.tx, p, w, eng, d.providers[eng.ProviderID], AssignAuto, "", "system", now, detail)
 }
 
-// flush saves rules whose round-robin pointer moved.
+// flush saves the round-robin pointers that moved (the rules themselves, and
+// with them the dispatch generation, stay as they are).
 func (d *dispatcher) flush() error {
 	rules := d.rules.Rules()
 	for i := range rules {
 		if d.dirty[rules[i].ID] {
-			if err := d.tx.PutRule(&rules[i].Rule); err != nil {
+			if err := d.tx.PutRulePointer(rules[i].ID, rules[i].Next); err != nil {
 				return err
 			}
 		}
@@ -262,16 +336,13 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	}
 	var ids []ID
 	err := s.store.View(func(tx Tx) error {
-		p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch})
-		for _, r := range p.Rows {
-			ids = append(ids, r.ID)
-		}
+		var err error
+		ids, err = tx.WorkOrderIDs(StatusNew, NodeDispatch) // oldest first
 		return err
 	})
 	if err != nil {
 		return DispatchResult{}, err
 	}
-	slices.Reverse(ids) // oldest first
 	var res DispatchResult
 	for lo := 0; lo < len(ids); lo += dispatchBatch {
 		batch := ids[lo:min(lo+dispatchBatch, len(ids))]
@@ -388,6 +459,7 @@ func (s *Service) WhatIfDispatch(limit int) ([]Proposal, error) {
 		if err != nil {
 			return err
 		}
+		d.simulate = true
 		p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch, Sort: SortCreated, Asc: true, Limit: limit})
 		if err != nil {
 			return err

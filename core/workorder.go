@@ -159,7 +159,7 @@ func (w *WorkOrder) Row() WorkOrderRow {
 		Priority: w.Priority, Status: w.Status, Node: w.Node, Channel: w.Channel,
 		AccountName: w.AccountName, ContactName: w.ContactName, EngineerName: w.EngineerName,
 		Phone: w.Phone, Region: w.Region, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
-		Version: w.Version,
+		Version: w.Version, EngineerID: w.FieldOutDealUser,
 	}
 }
 
@@ -181,6 +181,30 @@ type WorkOrderRow struct {
 	CreatedAt    time.Time `json:"created_at"`
 	UpdatedAt    time.Time `json:"updated_at"`
 	Version      uint64    `json:"version"`
+	// EngineerID is the assigned engineer (field_outDealUser__c), for the
+	// store's indexes and counters; lists show EngineerName.
+	EngineerID ID `json:"-"`
+}
+
+// SearchText is what a text search looks in for r: number, subject,
+// account, contact, engineer, phone and region, lower-cased, each ended by a
+// NUL so that a needle never matches across two of them. Stores keep it with
+// the row, so a keystroke compares bytes instead of folding every row again.
+func (r *WorkOrderRow) SearchText() string {
+	var b strings.Builder
+	for _, s := range []string{r.Number, r.Subject, r.AccountName, r.ContactName, r.EngineerName, r.Phone, r.Region} {
+		b.WriteString(strings.ToLower(s))
+		b.WriteByte(0)
+	}
+	return b.String()
+}
+
+// SearchNeedle is q's text as SearchText is compared with it ("" for none).
+func (q WorkOrderQuery) SearchNeedle() string { return strings.ToLower(strings.TrimSpace(q.Text)) }
+
+// MatchesFilters reports whether r passes q's status and node filters.
+func (q WorkOrderQuery) MatchesFilters(r *WorkOrderRow) bool {
+	return (q.Status == "" || r.Status == q.Status) && (q.Node == "" || r.Node == q.Node)
 }
 
 // SortKey names a column a work-order list can be sorted by.

@@ -39,6 +39,10 @@ var (
 	bucketWOByEngineer    = []byte("wo_by_engineer")    // engineer id ‖ wo id (field_outDealUser__c)
 	bucketTasks           = []byte("tasks")             // id → Task JSON
 	bucketTasksByEngineer = []byte("tasks_by_engineer") // engineer id ‖ task id
+	// The engine at real size: an engineer's open work orders, counted as
+	// they change, and round-robin pointers kept apart from the rules.
+	bucketEngineerLoad = []byte("engineer_load") // engineer id → count (uint64)
+	bucketRuleNext     = []byte("rule_next")     // rule id → next-up index (uint64)
 
 	// Notifications: the outbox (outbox.go).
 	bucketOutbox        = []byte("outbox")          // id → Message JSON
@@ -53,7 +57,13 @@ var (
 var outboxBuckets = [][]byte{bucketOutbox, bucketOutboxByKey, bucketOutboxDue, bucketOutboxByWO, bucketOutboxByGroup, bucketOutboxByState}
 
 // Keys in bucketMeta.
-var keySchemaVersion = []byte("schema_version")
+var (
+	keySchemaVersion = []byte("schema_version")
+	// keyDispatchGen changes (to a new random value) in every transaction that
+	// changes what automatic dispatch reads: rules, engineers, providers, the
+	// per-type switches. A process that keeps them decoded compares it first.
+	keyDispatchGen = []byte("dispatch_gen")
+)
 
 // allBuckets are created by the first migration.
 var allBuckets = [][]byte{

@@ -167,6 +167,56 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"rows carry their search text and engineer; engineer load counters; round-robin pointers apart", func(t *bolt.Tx) error {
+		if _, err := t.CreateBucketIfNotExists(bucketRuleNext); err != nil {
+			return err
+		}
+		// Counted afresh, also when the migration runs again.
+		if t.Bucket(bucketEngineerLoad) != nil {
+			if err := t.DeleteBucket(bucketEngineerLoad); err != nil {
+				return err
+			}
+		}
+		if _, err := t.CreateBucket(bucketEngineerLoad); err != nil {
+			return err
+		}
+		engineer := map[core.ID]core.ID{}
+		if err := t.Bucket(bucketWOByEngineer).ForEach(func(k, _ []byte) error {
+			engineer[btoi(k[8:])] = btoi(k[:8])
+			return nil
+		}); err != nil {
+			return err
+		}
+		rows := t.Bucket(bucketWORows)
+		var rewritten [][2][]byte
+		load := map[core.ID]int{}
+		if err := rows.ForEach(func(k, v []byte) error {
+			var r core.WorkOrderRow
+			if err := decodeRow(v, &r); err != nil {
+				return fmt.Errorf("work order %d: %w", btoi(k), err)
+			}
+			r.EngineerID = engineer[r.ID]
+			if r.EngineerID != 0 && r.Status.Open() {
+				load[r.EngineerID]++
+			}
+			rewritten = append(rewritten, [2][]byte{bytes.Clone(k), encodeRow(r)})
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, kv := range rewritten {
+			if err := rows.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		lb := t.Bucket(bucketEngineerLoad)
+		for e, n := range load {
+			if err := lb.Put(itob(e), itob(core.ID(n))); err != nil {
+				return err
+			}
+		}
+		return bumpDispatchGen(t)
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

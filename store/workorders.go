@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -15,19 +16,26 @@ func (t *tx) NextWorkOrderNumber() (uint64, error) {
 
 // PutWorkOrder writes the record, its compact row and its index entries together.
 func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
-	var old core.WorkOrder
+	// What the indexes hold for the work order now comes from its row, which
+	// is cheap to decode; the work order itself is not read again.
+	var old core.WorkOrderRow
 	if w.ID != 0 {
-		var err error
-		if old, err = t.WorkOrder(w.ID); err != nil {
+		raw := t.b(bucketWORows).Get(itob(w.ID))
+		if raw == nil {
+			return core.NotFoundf("There is no work order %d.", w.ID)
+		}
+		if err := viewRow(raw, &old); err != nil {
 			return err
 		}
 		if old.Number != w.Number {
 			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, old.Number, w.Number)
 		}
+		old.Number = strings.Clone(old.Number) // viewed: the row is overwritten below
+		old.Status, old.Node = core.Status(strings.Clone(string(old.Status))), core.Node(strings.Clone(string(old.Node)))
 	}
 	hist := w.History
 	w.History = nil
-	err := put(t, bucketWorkOrders, &w.ID, w)
+	err := putFast(t, bucketWorkOrders, &w.ID, w)
 	w.History = hist
 	if err != nil {
 		return err
@@ -51,15 +59,30 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	if err := reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID); err != nil {
 		return err
 	}
-	if old.FieldOutDealUser != w.FieldOutDealUser {
+	if old.EngineerID != w.FieldOutDealUser {
 		idx := t.b(bucketWOByEngineer)
-		if old.FieldOutDealUser != 0 {
-			if err := idx.Delete(pairKey(old.FieldOutDealUser, w.ID)); err != nil {
+		if old.EngineerID != 0 {
+			if err := idx.Delete(pairKey(old.EngineerID, w.ID)); err != nil {
 				return err
 			}
 		}
 		if w.FieldOutDealUser != 0 {
 			if err := idx.Put(pairKey(w.FieldOutDealUser, w.ID), nil); err != nil {
+				return err
+			}
+		}
+	}
+	// The engineer's load counter: open work orders assigned to them, kept in
+	// the same transaction as every change that moves it.
+	wasOpen, isOpen := old.EngineerID != 0 && old.Status.Open(), w.FieldOutDealUser != 0 && w.Status.Open()
+	if wasOpen != isOpen || (wasOpen && old.EngineerID != w.FieldOutDealUser) {
+		if wasOpen {
+			if err := t.addLoad(old.EngineerID, -1); err != nil {
+				return err
+			}
+		}
+		if isOpen {
+			if err := t.addLoad(w.FieldOutDealUser, 1); err != nil {
 				return err
 			}
 		}
@@ -102,6 +125,18 @@ func (t *tx) QueryWorkOrders(q core.WorkOrderQuery) (core.WorkOrderPage, error) 
 		return t.queryPlain(q)
 	}
 	return t.queryScan(q)
+}
+
+// WorkOrderIDs walks the status-and-node index: the ids, oldest first,
+// without reading a row.
+func (t *tx) WorkOrderIDs(status core.Status, node core.Node) ([]core.ID, error) {
+	p := indexPrefix(string(status) + "\x00" + string(node))
+	var out []core.ID
+	c := t.b(bucketWOByStatusNode).Cursor()
+	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
+		out = append(out, btoi(k[len(p):]))
+	}
+	return out, nil
 }
 
 func (t *tx) row(id []byte) (core.WorkOrderRow, error) {
@@ -178,10 +213,21 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 // queryScan views every row in place (no allocation), keeps only the sort keys of
 // matches, sorts those and decodes just the rows of the requested page.
 func (t *tx) queryScan(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
-	needle := strings.ToLower(strings.TrimSpace(q.Text))
+	needle := q.SearchNeedle()
+	nb := []byte(needle)
 	var keys []core.RowKey
 	var r core.WorkOrderRow
 	err := t.b(bucketWORows).ForEach(func(_, v []byte) error {
+		if needle != "" {
+			// The row's search text first: most rows end here, undecoded.
+			text, err := rowSearch(v)
+			if err != nil {
+				return err
+			}
+			if text != nil && !bytes.Contains(text, nb) {
+				return nil
+			}
+		}
 		if err := viewRow(v, &r); err != nil {
 			return err
 		}
@@ -219,7 +265,7 @@ func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(e)
+	raw, err := encodeFast(e)
 	if err != nil {
 		return err
 	}
