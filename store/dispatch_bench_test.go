@@ -5,8 +5,8 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"time"
 	"testing"
+	"time"
 
 	"switchboard/core"
 	"switchboard/store"
