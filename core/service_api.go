@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -121,6 +122,9 @@ type APIRequest struct {
 type APIReply struct {
 	WorkOrder WorkOrder
 	Replay    *IdempotencyRecord
+	// Body, when set, is the answer's JSON as stored for retries: sent as it
+	// is, a retry gets the very same bytes.
+	Body []byte
 }
 
 // CheckIdempotencyKey refuses keys a client should not send: empty is fine (no
@@ -157,21 +161,36 @@ func replayed(tx Tx, key APIKey, req APIRequest, now time.Time) (*IdempotencyRec
 	return &rec, nil
 }
 
-// remember stores the answer to a request made with an Idempotency-Key, and
-// drops a few expired answers.
-func remember(tx Tx, key APIKey, req APIRequest, status int, w *WorkOrder, now time.Time) error {
-	if req.IdempotencyKey == "" {
-		return nil
+// APIBody is a work order as the API answers with it: JSON, HTML characters
+// as they are, the history an array even when empty.
+func APIBody(w WorkOrder) ([]byte, error) {
+	if w.History == nil {
+		w.History = []Event{}
 	}
-	body, err := json.Marshal(w)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(w); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n")), nil
+}
+
+// remember stores the answer to a request made with an Idempotency-Key, and
+// drops a few expired answers; it returns the answer's body.
+func remember(tx Tx, key APIKey, req APIRequest, status int, w *WorkOrder, now time.Time) ([]byte, error) {
+	if req.IdempotencyKey == "" {
+		return nil, nil
+	}
+	body, err := APIBody(*w)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := tx.PutIdempotency(&IdempotencyRecord{APIKey: key.ID, Key: req.IdempotencyKey, Request: req.Fingerprint, Status: status, Body: body, Number: w.Number, At: now}); err != nil {
-		return err
+		return nil, err
 	}
 	_, err = tx.PruneIdempotency(now.Add(-IdempotencyTTL), 8)
-	return err
+	return body, err
 }
 
 // APICreateWorkOrder creates a work order for an integration (R-IN-6): channel
@@ -218,7 +237,8 @@ func (s *Service) APICreateWorkOrder(key APIKey, req APIRequest, in NewWorkOrder
 			return err
 		}
 		out.WorkOrder = w
-		return remember(tx, key, req, 201, &w, now)
+		out.Body, err = remember(tx, key, req, 201, &w, now)
+		return err
 	})
 	if err != nil {
 		return APIReply{}, err
@@ -263,7 +283,8 @@ func (s *Service) APIUpdateWorkOrder(key APIKey, req APIRequest, number string, 
 			return err
 		}
 		out.WorkOrder = w
-		return remember(tx, key, req, 200, &w, now)
+		out.Body, err = remember(tx, key, req, 200, &w, now)
+		return err
 	})
 	if err != nil {
 		return APIReply{}, err

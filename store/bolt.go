@@ -21,6 +21,8 @@ import (
 type Bolt struct {
 	db   *bolt.DB
 	path string
+	// search is the work orders' search texts in memory (search.go).
+	search searchIndex
 }
 
 var _ core.Store = (*Bolt)(nil)
@@ -107,18 +109,18 @@ func (b *Bolt) Close() error {
 
 // View runs fn in a read-only transaction.
 func (b *Bolt) View(fn func(core.Tx) error) error {
-	return b.db.View(func(btx *bolt.Tx) error { return fn(&tx{tx: btx}) })
+	return b.db.View(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
 }
 
 // Update runs fn in one read-write transaction.
 func (b *Bolt) Update(fn func(core.Tx) error) error {
-	return b.db.Update(func(btx *bolt.Tx) error { return fn(&tx{tx: btx}) })
+	return b.db.Update(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
 }
 
 // Batch runs fn in a read-write transaction that concurrent Batch calls may
 // share (bbolt's Batch): many web submissions land in one fsync.
 func (b *Bolt) Batch(fn func(core.Tx) error) error {
-	return b.db.Batch(func(btx *bolt.Tx) error { return fn(&tx{tx: btx}) })
+	return b.db.Batch(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
 }
 
 // Backup writes a consistent copy of the live database to w (tx.WriteTo).

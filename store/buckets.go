@@ -43,6 +43,7 @@ var (
 	// they change, and round-robin pointers kept apart from the rules.
 	bucketEngineerLoad = []byte("engineer_load") // engineer id → count (uint64)
 	bucketRuleNext     = []byte("rule_next")     // rule id → next-up index (uint64)
+	bucketWOSearch     = []byte("wo_search")     // wo id → the row's search text (core's SearchText)
 
 	// Notifications: the outbox (outbox.go).
 	bucketOutbox        = []byte("outbox")          // id → Message JSON

@@ -167,8 +167,12 @@ var migrations = []migration{
 		}
 		return nil
 	}},
-	{"rows carry their search text and engineer; engineer load counters; round-robin pointers apart", func(t *bolt.Tx) error {
+	{"rows carry their engineer, search texts apart; engineer load counters; round-robin pointers apart", func(t *bolt.Tx) error {
 		if _, err := t.CreateBucketIfNotExists(bucketRuleNext); err != nil {
+			return err
+		}
+		search, err := t.CreateBucketIfNotExists(bucketWOSearch)
+		if err != nil {
 			return err
 		}
 		// Counted afresh, also when the migration runs again.
@@ -199,13 +203,16 @@ var migrations = []migration{
 			if r.EngineerID != 0 && r.Status.Open() {
 				load[r.EngineerID]++
 			}
-			rewritten = append(rewritten, [2][]byte{bytes.Clone(k), encodeRow(r)})
+			rewritten = append(rewritten, [2][]byte{bytes.Clone(k), encodeRow(r)}, [2][]byte{bytes.Clone(k), []byte(r.SearchText())})
 			return nil
 		}); err != nil {
 			return err
 		}
-		for _, kv := range rewritten {
-			if err := rows.Put(kv[0], kv[1]); err != nil {
+		for i := 0; i < len(rewritten); i += 2 {
+			if err := rows.Put(rewritten[i][0], rewritten[i][1]); err != nil {
+				return err
+			}
+			if err := search.Put(rewritten[i+1][0], rewritten[i+1][1]); err != nil {
 				return err
 			}
 		}

@@ -12,7 +12,26 @@ import (
 )
 
 // tx adapts a bbolt transaction to core.Tx.
-type tx struct{ tx *bolt.Tx }
+type tx struct {
+	tx *bolt.Tx
+	db *Bolt
+	// search collects the search texts this transaction changed, for the
+	// in-memory index once it commits.
+	search searchChanges
+}
+
+// searchChanged records id's new search text for the index.
+func (t *tx) searchChanged(id core.ID, text []byte) {
+	if t.db == nil {
+		return
+	}
+	if t.search == nil {
+		t.search = searchChanges{}
+		ch, db := t.search, t.db
+		t.tx.OnCommit(func() { db.applySearch(ch) })
+	}
+	t.search[id] = text
+}
 
 func (t *tx) b(name []byte) *bolt.Bucket {
 	b := t.tx.Bucket(name)
@@ -26,7 +45,7 @@ func (t *tx) b(name []byte) *bolt.Bucket {
 // split are never written to again: filling them to 90% instead of bbolt's default
 // 50% roughly halves the file. FillPercent is per transaction, so it is set here.
 var appendMostly = map[string]bool{
-	string(bucketWorkOrders): true, string(bucketWORows): true,
+	string(bucketWorkOrders): true, string(bucketWORows): true, string(bucketWOSearch): true,
 	string(bucketEvents): true, string(bucketWOByNumber): true,
 	string(bucketUsers): true, string(bucketContacts): true, string(bucketTerminalUsers): true,
 }

@@ -2,7 +2,6 @@ package store
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -41,8 +40,16 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		return err
 	}
 	id := itob(w.ID)
-	if err := t.b(bucketWORows).Put(id, encodeRow(w.Row())); err != nil {
+	row := w.Row()
+	if err := t.b(bucketWORows).Put(id, encodeRow(row)); err != nil {
 		return err
+	}
+	search := t.b(bucketWOSearch)
+	if text := []byte(row.SearchText()); !bytes.Equal(search.Get(id), text) {
+		if err := search.Put(id, text); err != nil {
+			return err
+		}
+		t.searchChanged(w.ID, text)
 	}
 	if old.Number == "" {
 		byNum := t.b(bucketWOByNumber)
@@ -211,20 +218,22 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 }
 
 // queryScan views every row in place (no allocation), keeps only the sort keys of
-// matches, sorts those and decodes just the rows of the requested page.
+// matches, sorts those and decodes just the rows of the requested page. A
+// search in creation order needs no sort: queryTextByID walks the rows in
+// that order instead.
 func (t *tx) queryScan(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	if q.SearchNeedle() != "" && (q.Sort == "" || q.Sort == core.SortCreated) {
+		return t.queryTextByID(q)
+	}
 	needle := q.SearchNeedle()
 	nb := []byte(needle)
 	var keys []core.RowKey
 	var r core.WorkOrderRow
-	err := t.b(bucketWORows).ForEach(func(_, v []byte) error {
+	search := t.b(bucketWOSearch)
+	err := t.b(bucketWORows).ForEach(func(k, v []byte) error {
 		if needle != "" {
-			// The row's search text first: most rows end here, undecoded.
-			text, err := rowSearch(v)
-			if err != nil {
-				return err
-			}
-			if text != nil && !bytes.Contains(text, nb) {
+			// The search text first: most rows end here, undecoded.
+			if text := search.Get(k); text != nil && !bytes.Contains(text, nb) {
 				return nil
 			}
 		}
@@ -257,6 +266,52 @@ func (t *tx) queryScan(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 	return page, nil
 }
 
+// queryTextByID is a text search in creation order (newest first, or oldest
+// with Asc): the search texts are walked in id order, only a match with a
+// status or node filter has its row decoded to check it, and only the page's
+// rows are decoded whole — every match is counted.
+func (t *tx) queryTextByID(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	nb := []byte(q.SearchNeedle())
+	filtered := q.Status != "" || q.Node != ""
+	var page core.WorkOrderPage
+	rows := t.b(bucketWORows)
+	newest, _ := t.CountWorkOrders() // ids above it were committed after this transaction began
+	var r core.WorkOrderRow
+	var err error
+	t.db.searchMatches(nb, q.Asc, func(id core.ID) bool {
+		if int(id) > newest {
+			return true
+		}
+		var raw []byte
+		if filtered {
+			if raw = rows.Get(itob(id)); raw == nil {
+				return true
+			}
+			if err = viewRow(raw, &r); err != nil {
+				return false
+			}
+			if !q.MatchesFilters(&r) {
+				return true
+			}
+		}
+		if page.Total >= q.Offset && (q.Limit == 0 || len(page.Rows) < q.Limit) {
+			if raw == nil {
+				if raw = rows.Get(itob(id)); raw == nil {
+					return true
+				}
+			}
+			var row core.WorkOrderRow
+			if err = decodeRow(raw, &row); err != nil {
+				return false
+			}
+			page.Rows = append(page.Rows, row)
+		}
+		page.Total++
+		return true
+	})
+	return page, err
+}
+
 // --- history
 
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
@@ -278,7 +333,7 @@ func (t *tx) Events(wo core.ID) ([]core.Event, error) {
 	c := t.b(bucketEvents).Cursor()
 	for k, v := c.Seek(p); k != nil && hasPrefix(k, p); k, v = c.Next() {
 		var e core.Event
-		if err := json.Unmarshal(v, &e); err != nil {
+		if err := decodeJSON(v, &e); err != nil {
 			return nil, fmt.Errorf("store: history of work order %d is unreadable: %w", wo, err)
 		}
 		out = append(out, e)
@@ -298,5 +353,5 @@ func (t *tx) LastEvent(wo core.ID) (core.Event, error) {
 	if k == nil || !hasPrefix(k, itob(wo)) {
 		return e, core.NotFoundf("Work order %d has no history.", wo)
 	}
-	return e, json.Unmarshal(v, &e)
+	return e, decodeJSON(v, &e)
 }

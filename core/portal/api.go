@@ -336,6 +336,13 @@ func answer(w http.ResponseWriter, status int, rep core.APIReply) {
 		return
 	}
 	w.Header().Set("Location", "/api/v1/work-orders/"+rep.WorkOrder.Number)
+	if rep.Body != nil {
+		// The body stored for retries: the same bytes now and on a retry.
+		w.Header().Set("Content-Type", "application/json; charset=utf-8")
+		w.WriteHeader(status)
+		_, _ = w.Write(append(rep.Body, '\n'))
+		return
+	}
 	rep.WorkOrder.History = nonNilEvents(rep.WorkOrder.History)
 	writeAPI(w, status, rep.WorkOrder)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"switchboard/core"
+	"switchboard/core/demo"
 	"switchboard/store"
 )
 
@@ -38,6 +39,53 @@ func Filled100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 	}
 	path := filepath.Join(tb.TempDir(), "switchboard.db")
 	if err := copyFile(filledPath, path); err != nil {
+		tb.Fatal(err)
+	}
+	return OpenAt(tb, path)
+}
+
+var (
+	demoOnce sync.Once
+	demoPath string
+	demoErr  error
+)
+
+// Demo100k returns a fresh copy, in tb's temp dir, of the demo company with
+// 100,000 work orders (seed 1, taken at Epoch): engineers with hundreds of
+// open work orders each, the demo's dispatch rules (rule 1, "East urgent
+// repairs", is least-loaded over four engineers), history, evaluations. It is
+// built once per test binary without fsync, then copied; opened durable.
+func Demo100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
+	tb.Helper()
+	demoOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "switchboard-demo100k")
+		if err != nil {
+			demoErr = err
+			return
+		}
+		demoPath = filepath.Join(dir, "demo.db")
+		st, err := store.Open(demoPath, store.Options{NoSync: true})
+		if err != nil {
+			demoErr = err
+			return
+		}
+		defer st.Close()
+		svc := core.NewService(st, core.WithClock(func() time.Time { return Epoch }))
+		if demoErr = svc.Bootstrap(); demoErr != nil {
+			return
+		}
+		admin, err := svc.Login(core.BuiltinAdmin)
+		if err != nil {
+			demoErr = err
+			return
+		}
+		_, demoErr = demo.Generate(svc, admin, demo.Options{WorkOrders: 100_000, Seed: 1, Now: Epoch})
+	})
+	if demoErr != nil {
+		tb.Fatal(demoErr)
+	}
+	path := filepath.Join(tb.TempDir(), "switchboard.db")
+	if err := copyFile(demoPath, path); err != nil {
 		tb.Fatal(err)
 	}
 	return OpenAt(tb, path)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/charmbracelet/bubbles/list"
 	"github.com/charmbracelet/bubbles/table"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/muesli/termenv"
@@ -132,3 +133,83 @@ func anchorNs(b *testing.B, k string) float64 {
 }
 
 var anchorTable *table.Model
+
+// BenchmarkSearchAsYouType100k types a search into the work-order list of the
+// demo company with 100,000 work orders, a key at a time: each keystroke's
+// query (the page the list shows, from the store) is what ms/key measures;
+// visible-ms is how long after the last key the results are on screen (the
+// list's debounce, the query, the frame). The anchor, in the same run: bubbles'
+// list filtering the same rows' number and subject in memory
+// (list.DefaultFilter), per keystroke.
+func BenchmarkSearchAsYouType100k(b *testing.B) {
+	_, svc, _ := testdb.Demo100k(b)
+	admin := testdb.Admin(b, svc)
+	var targets []string
+	for off := 0; ; off += 10000 {
+		p, err := svc.ListWorkOrders(core.WorkOrderQuery{Offset: off, Limit: 10000})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, r := range p.Rows {
+			targets = append(targets, r.Number+" "+r.Subject)
+		}
+		if len(p.Rows) < 10000 {
+			break
+		}
+	}
+	for _, text := range []string{"compressor", "冷库压缩机"} {
+		b.Run(text, func(b *testing.B) {
+			keys := []rune(text)
+			keys2 := make([]string, len(keys))
+			for i := range keys {
+				keys2[i] = string(keys[:i+1])
+			}
+			keys3 := func(yield func(string) bool) {
+				for _, k := range keys2 {
+					if !yield(k) {
+						return
+					}
+				}
+			}
+			c := newBenchCommon(svc, admin)
+			m := New(c)
+			m.SetSize(120, 27)
+			m.Init()
+			m.land(b)
+			var last time.Duration
+			b.ResetTimer()
+			for b.Loop() {
+				for k := range keys3 {
+					t0 := time.Now()
+					if _, err := svc.ListWorkOrders(core.WorkOrderQuery{Text: k, Limit: 81}); err != nil {
+						b.Fatal(err)
+					}
+					last = time.Since(t0)
+				}
+			}
+			b.StopTimer()
+			perKey := float64(b.Elapsed().Microseconds()) / 1000 / float64(b.N*len(keys2))
+			b.ReportMetric(perKey, "ms/key")
+			// The frame once the results are in.
+			m.Update(common.SetFilterMsg{Text: text})
+			m.land(b)
+			t0 := time.Now()
+			_ = m.View()
+			frame := time.Since(t0)
+			b.ReportMetric(float64((SearchDebounce+last+frame).Microseconds())/1000, "visible-ms")
+			// The anchor.
+			t0 = time.Now()
+			for k := range keys3 {
+				_ = list.DefaultFilter(k, targets)
+			}
+			anchor := float64(time.Since(t0).Microseconds()) / 1000 / float64(len(keys2))
+			b.ReportMetric(perKey/anchor, "x-bubbles-list")
+		})
+	}
+}
+
+func newBenchCommon(svc *core.Service, admin core.Actor) *common.Common {
+	keys := common.DefaultKeyMap()
+	return &common.Common{Svc: svc, Actor: admin, Keys: &keys, Styles: common.NewStyles(lipgloss.DefaultRenderer(), common.DefaultTheme()),
+		Now: func() time.Time { return testdb.Epoch }, Width: 120, Height: 30}
+}
