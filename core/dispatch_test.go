@@ -351,3 +351,54 @@ func TestRunDispatchAfterRuleChange(t *testing.T) {
 		t.Fatalf("%+v %v", res, err)
 	}
 }
+
+// TestDispatchCacheSeesOtherWriters (issue 19): a service keeps what dispatch
+// reads decoded between transactions; a rule changed, an engineer disabled or
+// a record type switched off through another service on the same store (as
+// another process or server would) is seen by its very next create, and a
+// round-robin pointer moved by one is continued by the other.
+func TestDispatchCacheSeesOtherWriters(t *testing.T) {
+	st, a, clk := testdb.Open(t)
+	f := newFieldCo(t, a, clk)
+	b := core.NewService(st, core.WithClock(clk.Now))
+	r := f.rule(t, "East", `region == "East"`, core.PolicyRoundRobin, f.ann, f.bob)
+	create := func(svc *core.Service) core.WorkOrder {
+		t.Helper()
+		w, err := svc.CreateWorkOrder(f.admin, core.NewWorkOrder{Subject: "x", Region: "East"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return w
+	}
+	if w := create(a); w.FieldOutDealUser != f.ann.ID { // a decodes and keeps the rules
+		t.Fatalf("first create went to %d, want Ann", w.FieldOutDealUser)
+	}
+	if w := create(b); w.FieldOutDealUser != f.bob.ID { // b continues the pointer a moved
+		t.Fatalf("b's create went to %d, want Bob", w.FieldOutDealUser)
+	}
+	// b changes the rule's pool: a's next create follows it.
+	fixed := core.PolicyFixed
+	if _, err := b.UpdateRule(f.admin, r.ID, core.RulePatch{Engineers: []core.ID{f.cai.ID}, Policy: &fixed}); err != nil {
+		t.Fatal(err)
+	}
+	if w := create(a); w.FieldOutDealUser != f.cai.ID {
+		t.Fatalf("after b changed the rule, a's create went to %d, want 蔡工", w.FieldOutDealUser)
+	}
+	// b disables that engineer: a's next create waits instead.
+	if _, err := b.SetEngineerDisabled(f.admin, f.cai.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if w := create(a); w.FieldOutDealUser != 0 {
+		t.Fatalf("after b disabled 蔡工, a's create went to %d", w.FieldOutDealUser)
+	}
+	if _, err := b.SetEngineerDisabled(f.admin, f.cai.ID, false); err != nil {
+		t.Fatal(err)
+	}
+	// b switches automatic dispatch off for Repair: a's next create waits.
+	if err := b.SetAutoDispatch(f.admin, "Repair", false); err != nil {
+		t.Fatal(err)
+	}
+	if w := create(a); w.FieldOutDealUser != 0 {
+		t.Fatalf("with automatic dispatch off, a's create went to %d", w.FieldOutDealUser)
+	}
+}

@@ -36,6 +36,23 @@ func TestCrashChild(t *testing.T) {
 		os.Exit(3)
 	}
 	admin, _ := svc.Login(core.BuiltinAdmin)
+	// Three engineers to give work to (made once; the first round's child).
+	d, _ := svc.Directory()
+	if len(d.Engineers) == 0 {
+		p, err := svc.AddProvider(admin, "Crash Provider", "T-CRASH")
+		if err != nil {
+			fmt.Println("provider:", err)
+			os.Exit(3)
+		}
+		for _, name := range []string{"A", "B", "C"} {
+			if _, err := svc.AddEngineer(admin, core.NewEngineer{Name: name, ProviderID: p.ID}); err != nil {
+				fmt.Println("engineer:", err)
+				os.Exit(3)
+			}
+		}
+		d, _ = svc.Directory()
+	}
+	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), 3))
 	for i := 0; ; i++ {
 		w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: fmt.Sprintf("crash %d 电梯", i), Description: strings.Repeat("x", i%500), Phone: "13800138000"})
 		if err != nil {
@@ -44,12 +61,24 @@ func TestCrashChild(t *testing.T) {
 		}
 		// Acknowledged only after CreateWorkOrder returned (the commit is fsynced).
 		fmt.Println("ok", w.Number)
+		// Give work out, take it back, end it: the engineers' load counters
+		// change in the same transactions.
+		n, _ := svc.CountWorkOrders()
+		target := core.FormatNumber(uint64(1 + rng.IntN(n)))
+		switch rng.IntN(3) {
+		case 0, 1:
+			_, _ = svc.AssignWorkOrder(admin, target, 0, d.Engineers[rng.IntN(len(d.Engineers))].ID)
+		case 2:
+			_, _ = svc.TerminateWorkOrder(admin, target, 0, "crash test")
+		}
 	}
 }
 
-// TestCrashKill9: a child writing work orders is killed with SIGKILL again and
-// again; after every reopen bbolt's Check is clean, every work order whose create
-// returned is there with its history, and the indexes agree with the records.
+// TestCrashKill9: a child writing work orders — creating, assigning,
+// terminating — is killed with SIGKILL again and again; after every reopen
+// bbolt's Check is clean, every work order whose create returned is there with
+// its history, the indexes agree with the records, and every engineer's load
+// counter equals a recount (issue 19).
 func TestCrashKill9(t *testing.T) {
 	if testing.Short() {
 		t.Skip("crash test is slow")
@@ -127,11 +156,33 @@ func TestCrashKill9(t *testing.T) {
 		if err != nil || page.Total != n || n < len(acked) {
 			t.Fatalf("round %d: count %d, listed %d, acknowledged %d (%v)", round, n, page.Total, len(acked), err)
 		}
+		load := map[core.ID]int{}
 		for i := 1; i <= n; i++ {
-			if _, err := svc.WorkOrder(fmt.Sprint(i)); err != nil {
+			w, err := svc.WorkOrder(fmt.Sprint(i))
+			if err != nil {
 				t.Fatalf("round %d: committed work order %d has no number index: %v", round, i, err)
 			}
+			if w.FieldOutDealUser != 0 && w.Status.Open() {
+				load[w.FieldOutDealUser]++
+			}
 		}
+		// The engineers' load counters equal a recount after the kill.
+		total := 0
+		for _, n := range load {
+			total += n
+		}
+		if round == 7 && total == 0 {
+			t.Fatal("no work order was ever assigned: the load check checked nothing")
+		}
+		d, _ := svc.Directory()
+		_ = st.View(func(tx core.Tx) error {
+			for _, e := range d.Engineers {
+				if got, _ := tx.EngineerLoad(e.ID); got != load[e.ID] {
+					t.Fatalf("round %d: engineer %d's load is %d, a recount says %d", round, e.ID, got, load[e.ID])
+				}
+			}
+			return nil
+		})
 		st.Close()
 	}
 	t.Logf("%d acknowledged work orders survived 8 SIGKILLs", len(acked))

@@ -47,6 +47,9 @@ func Run(t *testing.T, open Opener) {
 		{"APIKeys", testAPIKeys},
 		{"Evaluations", testEvaluations},
 		{"FollowUpQueue", testFollowUpQueue},
+		{"EngineLoadCounters", testEngineLoad},
+		{"DispatchGeneration", testDispatchGeneration},
+		{"Search", testSearch},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
