@@ -24,7 +24,14 @@ type APIKey struct {
 	CreatedBy string     `json:"created_by"`
 	RevokedAt *time.Time `json:"revoked_at,omitempty"`
 	RevokedBy string     `json:"revoked_by,omitempty"`
+	// Rate is how many requests a second the key may make; 0 is the
+	// server's default (50). An integration that sends in bulk (a migration,
+	// a load test) is given more.
+	Rate float64 `json:"rate,omitempty"`
 }
+
+// MaxAPIRate bounds an API key's rate.
+const MaxAPIRate = 100_000
 
 // Active reports whether the key still opens the API.
 func (k APIKey) Active() bool { return k.RevokedAt == nil }

@@ -21,6 +21,12 @@ func unauthorized(format string, args ...any) error {
 // AddAPIKey makes a key for one integration (admins only). The secret is
 // returned here and never again: only its SHA-256 is stored.
 func (s *Service) AddAPIKey(as Actor, name string) (APIKey, string, error) {
+	return s.AddAPIKeyRate(as, name, 0)
+}
+
+// AddAPIKeyRate is AddAPIKey for a key that may make rate requests a second
+// (0: the server's default).
+func (s *Service) AddAPIKeyRate(as Actor, name string, rate float64) (APIKey, string, error) {
 	if err := require(as, "manage API keys", RoleAdmin); err != nil {
 		return APIKey{}, "", err
 	}
@@ -28,8 +34,11 @@ func (s *Service) AddAPIKey(as Actor, name string) (APIKey, string, error) {
 	if verr != nil {
 		return APIKey{}, "", verr
 	}
+	if rate != 0 && (rate < 1 || rate > MaxAPIRate) {
+		return APIKey{}, "", Invalid("rate", "An API key's rate is 1 to %d requests a second (0 for the default), not %g.", MaxAPIRate, rate)
+	}
 	secret := NewAPISecret()
-	k := APIKey{Name: name, Prefix: secret[:len(APIKeyPrefix)+6], Hash: hex.EncodeToString(HashAPISecret(secret)), CreatedAt: s.Now(), CreatedBy: as.Label()}
+	k := APIKey{Name: name, Prefix: secret[:len(APIKeyPrefix)+6], Hash: hex.EncodeToString(HashAPISecret(secret)), CreatedAt: s.Now(), CreatedBy: as.Label(), Rate: rate}
 	err := s.store.Update(func(tx Tx) error {
 		keys, err := tx.APIKeys()
 		if err != nil {

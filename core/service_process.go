@@ -1,6 +1,7 @@
 package core
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,6 +10,7 @@ import (
 	"log/slog"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -50,6 +52,36 @@ func readProcess(tx Tx, recordType string) (Process, error) {
 	return p, nil
 }
 
+// sharedProcess is readProcess for the paths every create takes (a new work
+// order's first node, dispatch's move to the next): the decoded process is
+// kept with the bytes it came from and handed out again while they are the
+// same. Its nodes are shared: the caller only reads them.
+func sharedProcess(tx Tx, recordType string) (Process, error) {
+	name := settingProcess(recordType)
+	raw, err := tx.Setting(name)
+	if err != nil {
+		return Process{}, err
+	}
+	if m, ok := processMemo.Load(name); ok && bytes.Equal(m.(*memoProcess).raw, raw) {
+		return m.(*memoProcess).p, nil
+	}
+	p, err := readProcess(tx, recordType)
+	if err != nil {
+		return Process{}, err
+	}
+	processMemo.Store(name, &memoProcess{raw: raw, p: p})
+	return p, nil
+}
+
+// processMemo holds the last process decoded for each setting name, with its
+// bytes (content-addressed: safe across databases and writers).
+var processMemo sync.Map
+
+type memoProcess struct {
+	raw []byte
+	p   Process
+}
+
 // processCache reads each record type's process once per transaction.
 type processCache map[string]Process
 
@@ -57,7 +89,7 @@ func (c processCache) get(tx Tx, recordType string) (Process, error) {
 	if p, ok := c[recordType]; ok {
 		return p, nil
 	}
-	p, err := readProcess(tx, recordType)
+	p, err := sharedProcess(tx, recordType)
 	if err == nil {
 		c[recordType] = p
 	}

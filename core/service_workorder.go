@@ -230,7 +230,7 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	if err := errs.Err(); err != nil {
 		return WorkOrder{}, err
 	}
-	proc, err := readProcess(tx, in.RecordType)
+	proc, err := sharedProcess(tx, in.RecordType)
 	if err != nil {
 		return WorkOrder{}, err
 	}

@@ -11,8 +11,9 @@ import (
 func apikeyCmd(a *app) *cobra.Command {
 	var name string
 	var addJSON bool
+	var rate float64
 	add := &cobra.Command{
-		Use:   "add --name N [--json]",
+		Use:   "add --name N [--rate R] [--json]",
 		Short: "Make an API key for one integration (admins); the key is printed once",
 		Long: `Make a key another system uses for the integration API (R-IN-6) under
 /api/v1 on the web listener: it sends Authorization: Bearer KEY. The key is
@@ -29,7 +30,7 @@ revoked without stopping the others. The API is described at
 			if err := a.open(); err != nil {
 				return err
 			}
-			k, secret, err := a.svc.AddAPIKey(a.actor, name)
+			k, secret, err := a.svc.AddAPIKeyRate(a.actor, name, rate)
 			if err != nil {
 				return err
 			}
@@ -47,6 +48,7 @@ revoked without stopping the others. The API is described at
 	}
 	add.Flags().StringVar(&name, "name", "", "the integration's `NAME`, e.g. ERP (required)")
 	add.Flags().BoolVar(&addJSON, "json", false, "print the key and its record as JSON")
+	add.Flags().Float64Var(&rate, "rate", 0, "requests a second the key may make (default: the server's 50); for bulk loads")
 	_ = add.MarkFlagRequired("name")
 
 	var listJSON bool

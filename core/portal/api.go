@@ -70,18 +70,28 @@ type apiLimiter struct {
 	keys  map[core.ID]*rate.Limiter
 }
 
-func (l *apiLimiter) allow(id core.ID) bool {
+// allow takes one request of key from its bucket: the key's own rate when
+// an admin gave it one, else the server's.
+func (l *apiLimiter) allow(key core.APIKey) bool {
 	if l.r < 0 {
 		return true
 	}
+	r, burst := l.rate(key)
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	lim := l.keys[id]
+	lim := l.keys[key.ID]
 	if lim == nil {
-		lim = rate.NewLimiter(l.r, l.burst)
-		l.keys[id] = lim
+		lim = rate.NewLimiter(r, burst)
+		l.keys[key.ID] = lim
 	}
 	return lim.Allow()
+}
+
+func (l *apiLimiter) rate(key core.APIKey) (rate.Limit, int) {
+	if key.Rate > 0 {
+		return rate.Limit(key.Rate), max(1, int(2*key.Rate))
+	}
+	return l.r, l.burst
 }
 
 // apiHandler is the API's mux with its authentication, limits and headers.
@@ -101,9 +111,10 @@ func (s *Server) apiHandler() http.Handler {
 				s.apiFail(w, r, err)
 				return
 			}
-			if !lim.allow(key.ID) {
+			if !lim.allow(key) {
+				r, _ := lim.rate(key)
 				w.Header().Set("Retry-After", "1")
-				writeAPI(w, http.StatusTooManyRequests, apiError{Error: fmt.Sprintf("Too many requests for API key %s…: at most %g per second; retry after a second.", key.Prefix, float64(s.cfg.APIRate))})
+				writeAPI(w, http.StatusTooManyRequests, apiError{Error: fmt.Sprintf("Too many requests for API key %s…: at most %g per second; retry after a second.", key.Prefix, float64(r))})
 				return
 			}
 			rt.handle(s, w, r, key)
