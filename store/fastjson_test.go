@@ -30,6 +30,7 @@ func TestFastJSONIsStandardJSON(t *testing.T) {
 			FieldDownstreamOuterTenantName: "华东服务", FieldDownstreamOuterTenantID: "T-1001", EngineerName: "李师傅"}},
 		{"event", core.Event{At: at, By: "system", Channel: core.ChannelSystem, Kind: core.EventAssigned, Detail: `rule #1 "East" matched <b>`}},
 		{"task", &core.Task{ID: 1, EngineerID: 7, WorkOrderID: 42, Number: "WO-000042", Subject: "x & y", Kind: "assigned", Detail: "…", At: at}},
+		{"idempotency record", &core.IdempotencyRecord{APIKey: 3, Key: "erp-1", Request: "ab12", Status: 201, Number: "WO-000042", At: at}},
 	} {
 		std, err := json.Marshal(tc.v)
 		if err != nil {
@@ -56,11 +57,35 @@ func TestFastJSONIsStandardJSON(t *testing.T) {
 	}
 	// Every field of the types written fast is covered above: a new one
 	// tagged omitzero would be written differently.
-	for _, typ := range []reflect.Type{reflect.TypeOf(core.WorkOrder{}), reflect.TypeOf(core.Event{}), reflect.TypeOf(core.Task{})} {
+	for _, typ := range []reflect.Type{reflect.TypeOf(core.WorkOrder{}), reflect.TypeOf(core.Event{}), reflect.TypeOf(core.Task{}), reflect.TypeOf(core.IdempotencyRecord{})} {
 		for i := range typ.NumField() {
 			if tag := typ.Field(i).Tag.Get("json"); strings.Contains(tag, "omitzero") {
 				t.Errorf("%s.%s is tagged omitzero, which goccy/go-json does not honour: write it with encoding/json", typ.Name(), typ.Field(i).Name)
 			}
 		}
+	}
+}
+
+// TestIdempotencyRecordFormats: a record reads back whole, its body byte for
+// byte; one stored in the earlier all-JSON form is still read.
+func TestIdempotencyRecordFormats(t *testing.T) {
+	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	r := core.IdempotencyRecord{APIKey: 3, Key: "erp-1", Request: "ab12", Status: 201, Body: []byte(`{"number":"WO-000042","subject":"<冷库>"}`), Number: "WO-000042", At: at}
+	raw, err := encodeIdempotency(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := json.Marshal(&r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, b := range map[string][]byte{"new": raw, "old": old} {
+		var got core.IdempotencyRecord
+		if err := decodeIdempotency(b, &got); err != nil || !reflect.DeepEqual(got, r) {
+			t.Errorf("%s form: %+v %v, want %+v", name, got, err, r)
+		}
+	}
+	if len(raw) >= len(old) {
+		t.Errorf("the new form (%d bytes) is not smaller than the old (%d)", len(raw), len(old))
 	}
 }
