@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
@@ -193,13 +194,19 @@ func (c *Condition) Match(env *RuleEnv) (bool, error) {
 			return false, nil // a top-level && part is false: so is the whole
 		}
 	}
-	out, err := vm.Run(c.prog, env)
+	m := vmPool.Get().(*vm.VM)
+	out, err := m.Run(c.prog, env)
+	vmPool.Put(m)
 	if err != nil {
 		return false, fmt.Errorf("condition %q failed to run: %w", c.Source, err)
 	}
 	b, _ := out.(bool)
 	return b, nil
 }
+
+// vmPool keeps expr's machines (their stacks grown) for the next condition:
+// dispatch matches hundreds of them per work order.
+var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
 
 // Explain says why the condition does not match env: the first top-level part
 // that is false, with the values of the fields it reads.
