@@ -318,7 +318,7 @@ func CleanMailText(s string) string {
 }
 
 func dropControl(r rune) rune {
-	if unicode.IsControl(r) || r == '\uFEFF' {
+	if unicode.IsControl(r) || Invisible(r) {
 		return -1
 	}
 	return r

@@ -113,6 +113,9 @@ func readCSV(r io.Reader, known []string, required string) (*csvFile, []ImportPr
 			continue
 		}
 		l, _ := cr.FieldPos(0) // valid after a successful Read
+		for i := range rec {
+			rec[i] = UnneutraliseCSVCell(rec[i])
+		}
 		f.rows = append(f.rows, rec)
 		f.line = append(f.line, l)
 	}
@@ -417,10 +420,47 @@ func (s *Service) parseWorkOrderRow(tx Tx, f *csvFile, row []string, line int, n
 	return it, bad
 }
 
+// CSVWriter writes CSV that a spreadsheet opens as data: a cell starting with
+// = + - @ tab or carriage return would be taken for a formula (a customer's
+// subject =HYPERLINK(...) becomes a link in the dispatcher's spreadsheet), so
+// it gets a leading ' (OWASP's advice), which spreadsheets show as text and
+// an import by Switchboard takes off again.
+type CSVWriter struct{ *csv.Writer }
+
+// NewCSVWriter writes neutralised CSV to w.
+func NewCSVWriter(w io.Writer) CSVWriter { return CSVWriter{csv.NewWriter(w)} }
+
+// Write writes one record, every cell neutralised.
+func (c CSVWriter) Write(rec []string) error {
+	out := make([]string, len(rec))
+	for i, v := range rec {
+		out[i] = NeutraliseCSVCell(v)
+	}
+	return c.Writer.Write(out)
+}
+
+// NeutraliseCSVCell is v, with a leading ' when a spreadsheet would read it
+// as a formula.
+func NeutraliseCSVCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
+
+// UnneutraliseCSVCell undoes NeutraliseCSVCell: a cell read from a CSV file
+// that starts with ' before one of = + - @ tab or carriage return loses it.
+func UnneutraliseCSVCell(v string) string {
+	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+		return v[1:]
+	}
+	return v
+}
+
 // ExportWorkOrdersCSV writes the work orders q selects (all its pages, oldest
 // first unless q sorts otherwise) as CSV with WorkOrderCSVColumns as the header.
 func (s *Service) ExportWorkOrdersCSV(out io.Writer, q WorkOrderQuery) (int, error) {
-	cw := csv.NewWriter(out)
+	cw := NewCSVWriter(out)
 	if err := cw.Write(WorkOrderCSVColumns); err != nil {
 		return 0, err
 	}

@@ -281,3 +281,37 @@ func TestListWorkOrdersFilters(t *testing.T) {
 		t.Fatalf("bad status: %v", err)
 	}
 }
+
+// TestInvisibleCharactersDropped (issue 18, item 9): bidirectional controls
+// and zero-width characters in text from outside are dropped, so "refund
+// ‮eulav‬" cannot be made to read backwards on a dispatcher's screen or a
+// customer's page.
+func TestInvisibleCharactersDropped(t *testing.T) {
+	_, svc, _ := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{
+		Subject:     "refund \u202Eeulav\u202C now",
+		Description: "zero\u200Bwidth\u2066isolate\u2069 and\uFEFF bom",
+		Phone:       "13800138000",
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w.Subject != "refund eulav now" || w.Description != "zerowidthisolate and bom" {
+		t.Fatalf("stored %q / %q", w.Subject, w.Description)
+	}
+	c, err := svc.AddContact(admin, core.NewContact{Name: "\u200F王芳\u202D", Phone: "13900139000"})
+	if err != nil || c.Contact.Name != "王芳" {
+		t.Fatalf("contact %q %v", c.Contact.Name, err)
+	}
+	for _, r := range []rune{0x202A, 0x202E, 0x2066, 0x2069, 0x200B, 0x200D, 0xFEFF, 0x200E, 0x061C} {
+		if !core.Invisible(r) {
+			t.Errorf("%U is not treated as invisible", r)
+		}
+	}
+	for _, r := range []rune{'a', '王', ' ', '\n', 0x00A0} {
+		if core.Invisible(r) {
+			t.Errorf("%U is dropped but is visible", r)
+		}
+	}
+}

@@ -56,10 +56,39 @@ func NormalizeEmail(s string) (string, error) {
 	return strings.ToLower(a.Address), nil
 }
 
-// cleanText trims s and refuses control characters and overlong values.
+// Invisible reports whether r changes how text around it is shown without
+// being seen itself: the bidirectional controls (U+202A–U+202E, U+2066–U+2069,
+// U+200E, U+200F, U+061C: "refund ‮eulav" reads backwards) and the zero-width
+// characters (U+200B–U+200D, U+2060, U+180E, U+FEFF). Text from outside loses
+// them, as it loses terminal escapes.
+func Invisible(r rune) bool {
+	switch {
+	case r >= 0x202A && r <= 0x202E, r >= 0x2066 && r <= 0x2069, r == 0x200E, r == 0x200F, r == 0x061C:
+		return true
+	case r >= 0x200B && r <= 0x200D, r == 0x2060, r == 0x180E, r == 0xFEFF:
+		return true
+	}
+	return false
+}
+
+// StripInvisible is s without its Invisible characters.
+func StripInvisible(s string) string {
+	if strings.IndexFunc(s, Invisible) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if Invisible(r) {
+			return -1
+		}
+		return r
+	}, s)
+}
+
+// cleanText trims s and refuses control characters and overlong values;
+// bidirectional controls and zero-width characters are dropped (Invisible).
 // field names the input in the message; required refuses empty text.
 func cleanText(field, label, s string, required bool, max int) (string, *ValidationError) {
-	t := strings.TrimSpace(s)
+	t := strings.TrimSpace(StripInvisible(s))
 	if t == "" {
 		if required {
 			return "", Invalid(field, "%s is required.", label)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/csv"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,5 +122,49 @@ func TestWorkOrdersCSVRoundTrip(t *testing.T) {
 	}
 	if r := dst.run("--as", "nobody", "import", "work-orders", file); r.code != 1 {
 		t.Errorf("unknown user importing: exit %d", r.code)
+	}
+}
+
+// TestCSVFormulaInjection (issue 18, item 8): a customer's subject that a
+// spreadsheet would run as a formula comes out of every CSV the product
+// writes with a leading ' (OWASP), as do other cells starting with + - @ tab
+// or CR; an import of the file gets the original text back.
+func TestCSVFormulaInjection(t *testing.T) {
+	d := newDB(t)
+	evil := `=HYPERLINK("http://evil.example/x","Open invoice")`
+	d.ok("wo", "create", "--subject", evil, "--description", "@SUM(1+1)", "--phone", "+86 138 0013 8000")
+	file := filepath.Join(d.home, "wo.csv")
+	d.ok("export", "work-orders", "--csv", "--out", file)
+	f, err := os.Open(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(f).ReadAll()
+	f.Close()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("csv: %v %v", recs, err)
+	}
+	cell := map[string]string{}
+	for i, h := range recs[0] {
+		cell[h] = recs[1][i]
+	}
+	if cell["subject"] != "'"+evil || cell["description"] != "'@SUM(1+1)" {
+		t.Fatalf("cells not neutralised: subject %q, description %q", cell["subject"], cell["description"])
+	}
+	other := newDB(t)
+	other.ok("import", "work-orders", file)
+	var w map[string]any
+	other.okJSON(&w, "wo", "show", "1", "--json")
+	if w["subject"] != evil || w["description"] != "@SUM(1+1)" {
+		t.Fatalf("import did not restore the text: %v / %v", w["subject"], w["description"])
+	}
+	// The CSAT report as CSV too.
+	out := d.ok("evaluation", "report", "--csv")
+	for _, line := range strings.Split(out, "\n") {
+		for _, c := range strings.Split(line, ",") {
+			if c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+				t.Errorf("CSAT CSV cell %q not neutralised", c)
+			}
+		}
 	}
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strconv"
@@ -329,7 +328,7 @@ func writeCSATTable(w io.Writer, rep core.CSATReport) error {
 }
 
 func writeCSATCSV(w io.Writer, rep core.CSATReport) error {
-	cw := csv.NewWriter(w)
+	cw := core.NewCSVWriter(w)
 	_ = cw.Write([]string{string(rep.By), "id", "rated", "average", "satisfied", "satisfied_pct", "stars_1", "stars_2", "stars_3", "stars_4", "stars_5"})
 	row := func(name, id string, s core.CSATStat) {
 		r := []string{name, id, strconv.Itoa(s.Count), strconv.FormatFloat(s.Average, 'f', 2, 64), strconv.Itoa(s.Satisfied), strconv.FormatFloat(s.SatisfiedPct, 'f', 1, 64)}

@@ -9,6 +9,8 @@ import (
 
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/ansi"
+
+	"switchboard/core"
 )
 
 // Width is the number of terminal cells s occupies: a Chinese character takes two,
@@ -30,7 +32,7 @@ func Width(s string) int {
 func Clean(s string) string {
 	clean := true
 	for _, r := range s {
-		if unicode.IsControl(r) {
+		if unicode.IsControl(r) || core.Invisible(r) {
 			clean = false
 			break
 		}
@@ -39,8 +41,11 @@ func Clean(s string) string {
 		return s
 	}
 	return strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) {
+		switch {
+		case unicode.IsControl(r):
 			return ' '
+		case core.Invisible(r):
+			return -1 // bidi controls and zero-width characters: never drawn
 		}
 		return r
 	}, s)

@@ -90,3 +90,12 @@ func TestShortDispatchReason(t *testing.T) {
 		}
 	}
 }
+
+// TestCleanDropsInvisible (issue 18, item 9): values from before the input
+// dropped them are drawn without bidirectional controls and zero-width
+// characters.
+func TestCleanDropsInvisible(t *testing.T) {
+	if got := Clean("refund \u202Eeulav\u202C\u200B!"); got != "refund eulav!" {
+		t.Fatalf("Clean = %q", got)
+	}
+}
