@@ -23,6 +23,9 @@ type Bolt struct {
 	path string
 	// search is the work orders' search texts in memory (search.go).
 	search searchIndex
+	// ModeWas, when not 0, is the file's mode before Open closed it to other
+	// users (0600): the caller says so.
+	ModeWas os.FileMode
 }
 
 var _ core.Store = (*Bolt)(nil)
@@ -77,6 +80,14 @@ func Open(path string, opt Options) (*Bolt, error) {
 	// submission fast (DESIGN: the 10 ms default caps a single writer at ~90/s).
 	db.MaxBatchDelay = time.Millisecond
 	b := &Bolt{db: db, path: path}
+	// The database holds customers' phones and addresses, channel secrets and
+	// API key hashes: only its owner reads it. A file others may read (made
+	// by a copy, an archive, a umask) is closed to them on open.
+	if fi, err := os.Stat(path); err == nil && fi.Mode().Perm()&0o077 != 0 {
+		if err := os.Chmod(path, fi.Mode().Perm()&0o700); err == nil {
+			b.ModeWas = fi.Mode().Perm()
+		}
+	}
 	if err := b.migrate(); err != nil {
 		db.Close()
 		return nil, err

@@ -131,6 +131,10 @@ func (a *app) openAt(path string) error {
 		return err
 	}
 	a.st = st
+	if m := st.ModeWas; m != 0 {
+		a.log.Warn("the database was readable by other users; made it 0600", "db", path, "was", fmt.Sprintf("%#o", m))
+		fmt.Fprintf(a.stderr, "switchboard: %s could be read by other users (mode %#o): it holds customers' details and channel secrets, so it is now 0600.\n", path, m)
+	}
 	a.svc = core.NewService(st)
 	a.svc.SetDialer(channels.NewDialer()) // follow-up calls (R-FU-5)
 	if err := a.svc.Bootstrap(); err != nil {

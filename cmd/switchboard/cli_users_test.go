@@ -152,3 +152,25 @@ func sbCmd(t *testing.T, home string, args ...string) *exec.Cmd {
 	cmd.Env = env(t, home)
 	return cmd
 }
+
+// TestDatabaseReadableByOthersIsClosed (issue 18, item 10): a database file
+// other users may read (0644, as a copy or an archive leaves it) is made 0600
+// when it is opened, and the command says so on stderr.
+func TestDatabaseReadableByOthersIsClosed(t *testing.T) {
+	d := newDB(t)
+	d.ok("wo", "create", "--subject", "x")
+	if err := os.Chmod(d.path, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := d.run("wo", "list")
+	if r.code != 0 || !strings.Contains(r.stderr, "could be read by other users (mode 0644)") {
+		t.Fatalf("exit %d, stderr %q", r.code, r.stderr)
+	}
+	fi, err := os.Stat(d.path)
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("mode after open: %v %v", fi.Mode(), err)
+	}
+	if r := d.run("wo", "list"); strings.Contains(r.stderr, "could be read") {
+		t.Fatalf("warned again: %q", r.stderr)
+	}
+}
