@@ -91,9 +91,15 @@ type ConflictError struct {
 	What    string // what that change was
 	Kind    string // the history event's kind (EventAssigned: somebody took it)
 	At      string // when, formatted
+	// Hint, when set, replaces "after you opened it; reload it and try
+	// again" (a caller who read no version: what to do instead).
+	Hint string
 }
 
 func (e *ConflictError) Error() string {
+	if e.Hint != "" {
+		return e.Summary() + "; " + e.Hint
+	}
 	return e.Summary() + " after you opened it; reload it and try again"
 }
 

@@ -389,6 +389,21 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 // version the dispatcher saw (0 skips the check); if another dispatcher got there
 // first the error says who took it and when.
 func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engineer ID) (WorkOrder, error) {
+	return s.assignWorkOrder(as, number, version, engineer, false)
+}
+
+// ReassignWorkOrder gives a work order that already has an engineer to
+// another one, on purpose (`dispatch assign --reassign`): recorded as a
+// reassignment, with who had it.
+func (s *Service) ReassignWorkOrder(as Actor, number string, version uint64, engineer ID) (WorkOrder, error) {
+	return s.assignWorkOrder(as, number, version, engineer, true)
+}
+
+// assignWorkOrder assigns by hand. Without the version the caller saw, a work
+// order that already has an engineer is refused — naming who gave it to whom
+// and when — unless reassign says the caller means to take it from them: of
+// several dispatchers assigning the same work order at once, exactly one wins.
+func (s *Service) assignWorkOrder(as Actor, number string, version uint64, engineer ID, reassign bool) (WorkOrder, error) {
 	if err := require(as, "assign work orders", RoleAdmin, RoleDispatcher); err != nil {
 		return WorkOrder{}, err
 	}
@@ -415,6 +430,14 @@ func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engin
 		if w.FieldOutDealUser == eng.ID {
 			return Invalid("engineer", "%s is already assigned to %s.", w.Number, eng.Name)
 		}
+		if w.FieldOutDealUser != 0 && version == 0 && !reassign {
+			last, err := lastAssignment(tx, w.ID)
+			if err != nil {
+				return err
+			}
+			return &ConflictError{Number: w.Number, Current: w.Version, By: last.By, What: last.Detail, Kind: EventAssigned, At: last.At.Local().Format("15:04:05"),
+				Hint: fmt.Sprintf("it is %s's now: to give it to someone else all the same, reassign it (`switchboard dispatch assign %s --engineer %d --reassign`)", w.EngineerName, w.Number, engineer)}
+		}
 		prov, err := tx.Provider(eng.ProviderID)
 		if err != nil {
 			return err
@@ -429,13 +452,31 @@ func (s *Service) AssignWorkOrder(as Actor, number string, version uint64, engin
 		if err != nil {
 			return err
 		}
-		return s.assign(tx, p, &w, eng, prov, AssignManual, as.User.Login, as.Label(), now, "assigned by hand")
+		why := "assigned by hand"
+		if w.FieldOutDealUser != 0 {
+			why = "reassigned by hand"
+		}
+		return s.assign(tx, p, &w, eng, prov, AssignManual, as.User.Login, as.Label(), now, why)
 	})
 	if err != nil {
 		return WorkOrder{}, err
 	}
 	s.broker.publish(Change{Kind: "work-order", WorkOrder: w.ID, Number: w.Number})
 	return s.WorkOrder(w.Number)
+}
+
+// lastAssignment is the work order's latest assignment event.
+func lastAssignment(tx Tx, wo ID) (Event, error) {
+	h, err := tx.Events(wo)
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Event{}, err
+	}
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Kind == EventAssigned {
+			return h[i], nil
+		}
+	}
+	return Event{}, nil
 }
 
 // Proposal is what a "what if" dispatch run would do with one work order.

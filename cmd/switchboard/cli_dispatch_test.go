@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 )
 
@@ -163,5 +165,68 @@ func TestLifecycleCLI(t *testing.T) {
 	}
 	if r := d.run("wo", "terminate", num, "--reason", "again"); r.code != 1 || !strings.Contains(r.stderr, "already terminated") {
 		t.Fatalf("terminate twice: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestConcurrentAssignOneWins (issue 18, item 4): eight `dispatch assign` of
+// one work order at once, through the server as dispatchers' commands go:
+// exactly one exits 0, the seven others exit 1 saying who took it, and the
+// history has one assignment. --reassign then takes it on purpose, recorded
+// as a reassignment.
+func TestConcurrentAssignOneWins(t *testing.T) {
+	d := newDB(t)
+	d.ok("provider", "add", "--name", "Acme", "--tenant-id", "T-1")
+	for _, n := range []string{"A", "B", "C", "D"} {
+		d.ok("engineer", "add", "--name", n, "--provider", "1")
+	}
+	d.ok("wo", "create", "--subject", "contested")
+	d.ok("server", "start", "--listen", "127.0.0.1:0")
+	var wg sync.WaitGroup
+	results := make([]result, 8)
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = d.run("dispatch", "assign", "1", "--engineer", fmt.Sprint(1+i%4))
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, r := range results {
+		switch {
+		case r.code == 0:
+			won++
+		case r.code == 1 && strings.Contains(r.stderr, "WO-000001 was taken by admin at") && strings.Contains(r.stderr, "--reassign"):
+		case r.code == 1 && strings.Contains(r.stderr, "is already assigned to"):
+		default:
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d of 8 concurrent assignments won, want exactly 1", won)
+	}
+	var w map[string]any
+	d.okJSON(&w, "wo", "show", "1", "--json")
+	assigned := 0
+	for _, e := range w["history"].([]any) {
+		if e.(map[string]any)["kind"] == "assigned" {
+			assigned++
+		}
+	}
+	if assigned != 1 {
+		t.Fatalf("%d assignments in the history, want 1", assigned)
+	}
+	other := "1"
+	if w["field_outDealUser__c"].(float64) == 1 {
+		other = "2"
+	}
+	out := d.ok("dispatch", "assign", "1", "--engineer", other, "--reassign")
+	if !strings.Contains(out, "assigned to") {
+		t.Fatalf("reassign: %q", out)
+	}
+	d.okJSON(&w, "wo", "show", "1", "--json")
+	h := w["history"].([]any)
+	if last := h[len(h)-1].(map[string]any)["detail"].(string); !strings.Contains(last, "reassigned by hand; previously") {
+		t.Fatalf("the reassignment is not recorded as one: %q", last)
 	}
 }

@@ -365,16 +365,19 @@ stay in the manual queue with the reason no rule matched (R-DISP-2).`,
 
 	var engineer string
 	var version uint64
-	var assignJSON bool
+	var assignJSON, reassign bool
 	assignC := &cobra.Command{
-		Use:   "assign NUMBER --engineer ID [--version V] [--json]",
+		Use:   "assign NUMBER --engineer ID [--version V] [--reassign] [--json]",
 		Short: "Assign a work order by hand (dispatchers and admins)",
 		Long: `Assign a work order to an engineer by hand (R-DISP-2): assign_user is you and
 assign_way__c is manual; the provider follows from the engineer (R-WO-2). A work
-order that is already assigned is re-assigned, keeping the previous assignment in
-its history. With --version, the assignment is refused if someone changed the work
-order since you read that version, and you are told who.`,
-		Example: `  switchboard --as dora dispatch assign WO-000042 --engineer 7`,
+order that already has an engineer is refused, saying who gave it to whom and
+when — of several dispatchers assigning it at once exactly one wins — unless you
+give --reassign (or the --version you read): then it is re-assigned, keeping the
+previous assignment in its history. With --version, the assignment is refused if
+someone changed the work order since you read that version, and you are told who.`,
+		Example: `  switchboard --as dora dispatch assign WO-000042 --engineer 7
+  switchboard --as dora dispatch assign WO-000042 --engineer 9 --reassign`,
 		Args:    exactArgs("NUMBER"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			id, err := core.ParseID("engineer", engineer)
@@ -384,7 +387,11 @@ order since you read that version, and you are told who.`,
 			if err := a.open(); err != nil {
 				return err
 			}
-			w, err := a.svc.AssignWorkOrder(a.actor, args[0], version, id)
+			assign := a.svc.AssignWorkOrder
+			if reassign {
+				assign = a.svc.ReassignWorkOrder
+			}
+			w, err := assign(a.actor, args[0], version, id)
 			if err != nil {
 				return err
 			}
@@ -399,6 +406,7 @@ order since you read that version, and you are told who.`,
 	assignC.Flags().StringVar(&engineer, "engineer", "", "the engineer's `ID` (required)")
 	assignC.Flags().Uint64Var(&version, "version", 0, "the version `V` you read; refuse if it changed since")
 	assignC.Flags().BoolVar(&assignJSON, "json", false, "print the work order as JSON")
+	assignC.Flags().BoolVar(&reassign, "reassign", false, "take it from the engineer who has it")
 	_ = assignC.MarkFlagRequired("engineer")
 
 	var limit int
