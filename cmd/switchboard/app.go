@@ -64,7 +64,7 @@ type app struct {
 	svc    *core.Service
 	actor  core.Actor
 	log    *slog.Logger
-	logOut *os.File
+	logOut io.WriteCloser
 }
 
 // newLocalApp is the app of a process that runs a command itself.
@@ -195,14 +195,10 @@ func (a *app) startLog(db string) {
 	p := logPath(db)
 	var w io.Writer = io.Discard
 	if err := os.MkdirAll(filepath.Dir(p), 0o700); err == nil {
-		if fi, err := os.Stat(p); err == nil && fi.Size() > 5<<20 {
-			_ = os.Rename(p, p+".1") // keep one old log, drop older ones
-		}
-		if f, err := os.OpenFile(p, os.O_CREATE|os.O_APPEND|os.O_WRONLY, 0o600); err == nil {
-			a.logOut, w = f, f
-		}
+		lf := newLogFile(p)
+		a.logOut, w = lf, lf
 	}
-	a.log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	a.log = slog.New(newQuietHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	slog.SetDefault(a.log)
 	a.log.Info("start", "args", a.args, "db", db, "pid", os.Getpid())
 }
