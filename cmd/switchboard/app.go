@@ -65,6 +65,8 @@ type app struct {
 	actor  core.Actor
 	log    *slog.Logger
 	logOut io.WriteCloser
+	// sshGate limits the SSH listener's connections (sshgate.go).
+	sshGate *sshGate
 }
 
 // newLocalApp is the app of a process that runs a command itself.

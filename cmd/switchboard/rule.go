@@ -378,7 +378,7 @@ previous assignment in its history. With --version, the assignment is refused if
 someone changed the work order since you read that version, and you are told who.`,
 		Example: `  switchboard --as dora dispatch assign WO-000042 --engineer 7
   switchboard --as dora dispatch assign WO-000042 --engineer 9 --reassign`,
-		Args:    exactArgs("NUMBER"),
+		Args: exactArgs("NUMBER"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			id, err := core.ParseID("engineer", engineer)
 			if err != nil {

@@ -50,15 +50,18 @@ func (a *app) startSSH(addr string) (bound string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
+	a.sshGate = newSSHGate(func(why, remote string) { a.log.Warn("ssh connection closed", "why", why, "remote", remote) })
 	srv, err := wish.NewServer(
 		wish.WithHostKeyPEM(key),
 		wish.WithPublicKeyAuth(a.sshKeyAuth),
 		wish.WithKeyboardInteractiveAuth(sshRefusal),
 		wish.WithMiddleware(a.sshConsole),
+		wish.WithIdleTimeout(sshIdle),
 	)
 	if err != nil {
 		return "", nil, err
 	}
+	srv.ConnCallback = a.sshGate.accept
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return "", nil, fmt.Errorf("the SSH server cannot listen on %s (%v): choose another address with --ssh, e.g. 127.0.0.1:2222", addr, err)
@@ -87,6 +90,11 @@ func (a *app) sshKeyAuth(ctx ssh.Context, key ssh.PublicKey) bool {
 	if err != nil {
 		ctx.SetValue(ctxRefusal, err.Error())
 		a.log.Info("ssh key refused", "fingerprint", fp, "remote", ctx.RemoteAddr().String(), "err", err)
+		return false
+	}
+	if a.sshGate != nil && !a.sshGate.loggedIn(ctx) {
+		ctx.SetValue(ctxRefusal, "This server has as many consoles open as it takes; try again later, or ask an admin.")
+		a.log.Warn("ssh login refused: too many consoles", "login", as.User.Login, "remote", ctx.RemoteAddr().String())
 		return false
 	}
 	ctx.SetValue(ctxFingerprint, fp)

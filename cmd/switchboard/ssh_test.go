@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"errors"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -280,4 +282,98 @@ func TestSSHHostKeyPermissions(t *testing.T) {
 	if _, _, err := hostKey(filepath.Join(dir, "sb.db")); err == nil || !strings.Contains(err.Error(), "chmod 600") {
 		t.Fatalf("a readable host key: %v", err)
 	}
+}
+
+// TestSSHIdleConnectionsCannotStarveTheServer (issue 18, item 1): the real
+// server with --ssh takes a flood of idle connections that never log in — 400
+// from one address — while its web listener keeps answering at once; all but
+// a few are closed as they arrive, those few when the handshake deadline
+// passes (shortened to 1 s here), and a real user then still logs in.
+func TestSSHIdleConnectionsCannotStarveTheServer(t *testing.T) {
+	d := newDB(t)
+	u := newSSHUser(t, "li.na@laptop")
+	d.ok("user", "add", "--login", "li.na", "--name", "Li Na", "--role", "dispatcher")
+	kf := filepath.Join(d.home, "li.na.pub")
+	if err := os.WriteFile(kf, []byte(u.pub), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	d.ok("user", "key", "add", "li.na", kf)
+	cmd := exec.Command(binary, "--db", d.path, "serve", "--listen", "127.0.0.1:0", "--ssh", "127.0.0.1:0")
+	cmd.Env = append(env(t, d.home), "SWITCHBOARD_SSH_HANDSHAKE=1s")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGINT); _ = cmd.Wait() })
+	var web, sshAddr string
+	sc := bufio.NewScanner(out)
+	for (web == "" || sshAddr == "") && sc.Scan() {
+		l := sc.Text()
+		if rest, ok := strings.CutPrefix(l, "switchboard: SSH console on "); ok {
+			sshAddr = strings.Fields(rest)[0]
+		}
+		if _, rest, ok := strings.Cut(l, "web listener on "); ok {
+			web = strings.Fields(rest)[0]
+		}
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if web == "" || sshAddr == "" {
+		t.Fatalf("serve printed web %q, ssh %q", web, sshAddr)
+	}
+
+	var conns []net.Conn
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for range 400 {
+		c, err := net.Dial("tcp", sshAddr)
+		if err != nil {
+			t.Fatalf("dial: %v", err)
+		}
+		conns = append(conns, c)
+	}
+	t0 := time.Now()
+	resp, err := (&http.Client{Timeout: 5 * time.Second}).Get(web + "/")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("the web listener under the SSH flood: %v", err)
+	}
+	resp.Body.Close()
+	if d := time.Since(t0); d > 2*time.Second {
+		t.Fatalf("the web listener took %s under the SSH flood", d)
+	}
+	// All but sshPendingPerIP are closed by the server at once; the rest once
+	// the handshake deadline passes.
+	open := func() int {
+		n := 0
+		for _, c := range conns {
+			_ = c.SetReadDeadline(time.Now().Add(20 * time.Millisecond))
+			var b [512]byte
+			_, err := c.Read(b[:])
+			if ne, ok := err.(net.Error); err == nil || (ok && ne.Timeout()) {
+				n++ // still open (the server's version line counts as open)
+			}
+		}
+		return n
+	}
+	if n := open(); n > sshPendingPerIP {
+		t.Errorf("%d idle connections from one address are still open, want at most %d", n, sshPendingPerIP)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	if n := open(); n != 0 {
+		t.Errorf("%d idle connections outlived the handshake deadline", n)
+	}
+	// A person still gets in.
+	client, err := ssh.Dial("tcp", sshAddr, &ssh.ClientConfig{User: "x", Auth: []ssh.AuthMethod{ssh.PublicKeys(u.signer)}, HostKeyCallback: ssh.InsecureIgnoreHostKey(), Timeout: 5 * time.Second})
+	if err != nil {
+		t.Fatalf("a user could not log in after the flood: %v", err)
+	}
+	client.Close()
 }
