@@ -304,6 +304,9 @@ func (m *Model) navigateCmd(msg common.NavigateMsg) tea.Cmd {
 			}
 			m.layout()
 		}
+		if msg.Status != "" {
+			return m.footerCmd(msg.Status, false)
+		}
 		return nil
 	case common.Replace:
 		if len(m.stack) > 1 {

@@ -140,6 +140,10 @@ type NavigateMsg struct {
 	// Arg is any other argument a screen needs ("event/channel" for the
 	// template editor).
 	Arg string
+	// Status, on Back, is said in the footer once the screen below shows: one
+	// message, so the sentence cannot land before the screen that said it
+	// closes.
+	Status string
 }
 
 // NavigateCmd returns a command that navigates.
@@ -149,6 +153,11 @@ func NavigateCmd(kind NavKind, to ScreenID, number string) tea.Cmd {
 
 // BackCmd closes the current screen.
 func BackCmd() tea.Msg { return NavigateMsg{Kind: Back} }
+
+// BackWithStatus closes the current screen and then says text in the footer.
+func BackWithStatus(text string) tea.Cmd {
+	return func() tea.Msg { return NavigateMsg{Kind: Back, Status: text} }
+}
 
 // StatusMsg puts a short confirmation in the footer.
 type StatusMsg struct{ Text string }

@@ -220,7 +220,7 @@ func (m *Editor) Update(msg tea.Msg) tea.Cmd {
 		if msg.reset {
 			verb = "Back to the shipped"
 		}
-		return tea.Batch(common.BackCmd, common.StatusCmd(fmt.Sprintf("%s %s template of %s.", verb, m.ch.Title(), m.ev.Title())))
+		return common.BackWithStatus(fmt.Sprintf("%s %s template of %s.", verb, m.ch.Title(), m.ev.Title()))
 	case tea.KeyMsg:
 		if !m.loaded {
 			return nil

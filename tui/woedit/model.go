@@ -156,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return m.form.SetError(err)
 			}
 			if p.Empty() {
-				return tea.Batch(common.BackCmd, common.StatusCmd(m.number+": nothing changed."))
+				return common.BackWithStatus(m.number+": nothing changed.")
 			}
 			return tea.Batch(m.form.StartSaving(), saveCmd(m.c.Svc, m.c.Actor, m.number, m.version, p))
 		}
@@ -190,7 +190,7 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 		return m.form.Saved(msg.err)
 	}
 	m.form.Saved(nil)
-	return tea.Batch(common.BackCmd, common.StatusCmd(fmt.Sprintf("%s saved (version %d).", msg.wo.Number, msg.wo.Version)))
+	return common.BackWithStatus(fmt.Sprintf("%s saved (version %d).", msg.wo.Number, msg.wo.Version))
 }
 
 // patch is what the form changes: only the fields that differ from the work
