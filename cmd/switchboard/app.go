@@ -202,7 +202,23 @@ func (a *app) startLog(db string) {
 	}
 	a.log = slog.New(newQuietHandler(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.LevelInfo})))
 	slog.SetDefault(a.log)
-	a.log.Info("start", "args", a.args, "db", db, "pid", os.Getpid())
+	a.log.Info("start", "args", redactArgs(a.args), "db", db, "pid", os.Getpid())
+}
+
+// redactArgs is args with the values of secret settings (password=…,
+// app_secret=…) masked, for the log.
+func redactArgs(args []string) []string {
+	out := make([]string, len(args))
+	for i, a := range args {
+		out[i] = a
+		if k, v, ok := strings.Cut(a, "="); ok && v != "-" && !strings.HasPrefix(v, "@") {
+			lk := strings.ToLower(k)
+			if strings.Contains(lk, "password") || strings.Contains(lk, "secret") || strings.Contains(lk, "token") {
+				out[i] = k + "=•••"
+			}
+		}
+	}
+	return out
 }
 
 // close releases the database and the log (not the server's: it outlives the

@@ -27,6 +27,10 @@ func dialServer(db string) (*net.UnixConn, error) {
 	c, err := net.DialUnix("unix", nil, &net.UnixAddr{Name: sock, Net: "unix"})
 	switch {
 	case err == nil:
+		if err := verifyServer(c, db, sock); err != nil {
+			_ = c.Close()
+			return nil, err
+		}
 		return c, nil
 	case errors.Is(err, syscall.ENOENT), errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ENOTDIR):
 		return nil, errNoServer
@@ -40,6 +44,44 @@ func dialServer(db string) (*net.UnixConn, error) {
 		return nil, fmt.Errorf("the switchboard server for %s belongs to another OS user (you may not reach its socket %s): log in as that user to use this database (see \"Remote dispatchers\" in the README)", db, sock)
 	}
 	return nil, fmt.Errorf("cannot reach the switchboard server at %s: %w", sock, err)
+}
+
+// verifyServer makes sure the program that answered at sock is the
+// database's server before anything is sent to it — a command's arguments,
+// its input, a console's keys. Its process must run as the OS user who owns
+// the database file (or root), and the socket's directory must be theirs (or
+// root's) and not open to others' writes unless sticky (like /tmp): another
+// user who put a socket there first would otherwise receive every command.
+func verifyServer(c *net.UnixConn, db, sock string) error {
+	peer, err := peerOf(c)
+	if err != nil {
+		return fmt.Errorf("cannot tell who serves %s (%v): nothing was sent to it", sock, err)
+	}
+	owner := os.Geteuid() // a database not there yet: only our own server may answer for it
+	if fi, err := os.Stat(db); err == nil {
+		if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+			owner = int(st.Uid)
+		}
+	}
+	if peer.UID != owner && peer.UID != 0 {
+		return fmt.Errorf("the program answering at %s runs as OS user %s, but the database %s belongs to OS user %s: it is not this database's server, so nothing was sent to it. Remove %s if it is not yours to keep, or ask %s what it is", sock, osUserName(peer.UID), db, osUserName(owner), sock, osUserName(peer.UID))
+	}
+	dir := filepath.Dir(sock)
+	fi, err := os.Stat(dir)
+	if err != nil {
+		return fmt.Errorf("cannot check the socket directory %s: %v", dir, err)
+	}
+	st, ok := fi.Sys().(*syscall.Stat_t)
+	if !ok {
+		return nil
+	}
+	if int(st.Uid) != peer.UID && st.Uid != 0 {
+		return fmt.Errorf("the socket directory %s belongs to OS user %s, not to the server's user %s: anyone owning it could put another program in the server's place, so nothing was sent. Keep the database (and its socket) in a directory of %s's", dir, osUserName(int(st.Uid)), osUserName(peer.UID), osUserName(peer.UID))
+	}
+	if fi.Mode().Perm()&0o022 != 0 && fi.Mode()&os.ModeSticky == 0 {
+		return fmt.Errorf("others may write in the socket directory %s (mode %#o), so they could put another program in the server's place: nothing was sent. Make it writable by its owner only (chmod go-w %s)", dir, fi.Mode().Perm(), dir)
+	}
+	return nil
 }
 
 // serverUp reports whether a server answers for db.

@@ -15,6 +15,10 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if sock := os.Getenv(squatterEnv); sock != "" {
+		runSquatter(sock, os.Getenv(squatterLogEnv))
+		return
+	}
 	dir, err := os.MkdirTemp("", "switchboard-cli-test")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

@@ -370,8 +370,13 @@ func notifyChannelCmd(a *app) *cobra.Command {
 		Short: "Configure a channel (admins only); KEY= removes a setting",
 		Long: `Configure a channel. Settings (any of them may instead come from the
 environment as SWITCHBOARD_<CHANNEL>_<KEY>, e.g. SWITCHBOARD_EMAIL_PASSWORD):
-` + channelSettingsHelp(),
+` + channelSettingsHelp() + `
+Give a secret as KEY=- to type it (or pipe it) on standard input, or as
+KEY=@FILE to read it from a file: a value on the command line shows in the
+process list while the command runs.`,
 		Example: `  switchboard notify channel set email --enable host=smtp.example.com port=587 username=svc from=service@example.com
+  switchboard notify channel set email password=- < smtp-password.txt
+  switchboard notify channel set sms access_key_secret=@/run/secrets/aliyun
   SWITCHBOARD_EMAIL_PASSWORD=… switchboard   # the password from the environment, never stored
   switchboard notify channel set wechat --enable app_id=wx123 app_secret=… 
   switchboard notify channel set sms --enable access_key_id=LTAI… access_key_secret=… sign_name=华联服务 template_code=SMS_123`,
@@ -385,10 +390,33 @@ environment as SWITCHBOARD_<CHANNEL>_<KEY>, e.g. SWITCHBOARD_EMAIL_PASSWORD):
 				return usagef("notify channel set takes --enable or --disable, not both.")
 			}
 			kv := map[string]string{}
+			stdinUsed := false
 			for _, arg := range args[1:] {
 				k, v, ok := strings.Cut(arg, "=")
 				if !ok || k == "" {
 					return core.Invalid("settings", "%q is not KEY=VALUE, e.g. host=smtp.example.com.", arg)
+				}
+				switch {
+				case v == "-":
+					if stdinUsed {
+						return core.Invalid("settings", "Only one setting can be read from standard input; give the others as KEY=@FILE.")
+					}
+					stdinUsed = true
+					b, err := readAllLimited(cmd.InOrStdin(), 64<<10)
+					if err != nil {
+						return err
+					}
+					v = strings.TrimRight(string(b), "\r\n")
+				case strings.HasPrefix(v, "@"):
+					p, err := a.abs(v[1:])
+					if err != nil {
+						return err
+					}
+					b, err := readFileLimited(p, 64<<10)
+					if err != nil {
+						return core.Invalid("settings", "%s=@%s: %v", k, v[1:], err)
+					}
+					v = strings.TrimRight(string(b), "\r\n")
 				}
 				kv[strings.ToLower(k)] = v
 			}
