@@ -156,7 +156,7 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 				return m.form.SetError(err)
 			}
 			if p.Empty() {
-				return common.BackWithStatus(m.number+": nothing changed.")
+				return common.BackWithStatus(m.number + ": nothing changed.")
 			}
 			return tea.Batch(m.form.StartSaving(), saveCmd(m.c.Svc, m.c.Actor, m.number, m.version, p))
 		}
