@@ -100,10 +100,18 @@ func (s *Server) apiHandler() http.Handler {
 	mux := http.NewServeMux()
 	for _, rt := range apiRoutes {
 		mux.HandleFunc(rt.method+" "+rt.path, func(w http.ResponseWriter, r *http.Request) {
+			ip := clientIP(r)
+			if s.badKeys.spent(ip) {
+				// Guessing keys: refused before the key is even looked at.
+				w.Header().Set("Retry-After", strconv.Itoa(retryAfter(s.badKeys)))
+				writeAPI(w, http.StatusTooManyRequests, apiError{Error: "Too many requests with a wrong API key from your network: check the key, then retry in a minute."})
+				return
+			}
 			key, err := s.svc.AuthenticateAPI(bearer(r))
 			if err != nil {
 				if errors.Is(err, core.ErrUnauthorized) {
-					s.cfg.Log.Warn("api: refused", "ip", clientIP(r), "path", r.URL.Path, "why", err)
+					s.badKeys.allow(ip)
+					s.cfg.Log.Warn("api: refused", "ip", ip, "path", r.URL.Path, "why", err)
 					w.Header().Set("WWW-Authenticate", `Bearer realm="switchboard"`)
 					writeAPI(w, http.StatusUnauthorized, apiError{Error: err.Error()})
 					return

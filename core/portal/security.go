@@ -3,6 +3,7 @@ package portal
 import (
 	"net"
 	"net/http"
+	"net/netip"
 	"strconv"
 	"strings"
 	"sync"
@@ -13,48 +14,124 @@ import (
 	"switchboard/core"
 )
 
-// limiter keeps one token bucket per client IP. Buckets idle for ten minutes are
-// dropped on the next sweep, so a crowd of addresses cannot grow it for ever.
+// limiter keeps one token bucket per network prefix — a /24 for IPv4, a /64
+// for IPv6 (one household, office or phone gets a /64, so counting its 2^64
+// addresses apart would be no limit at all) — and, optionally, one bucket
+// every request also draws from: a ceiling no crowd of addresses can pass.
+//
+// Its memory is bounded: a bucket that has filled up again behaves exactly
+// like a new one, so sweeps drop those, and when maxKeys prefixes are still
+// busy every further newcomer shares one "crowd" bucket until room frees up.
 type limiter struct {
-	r     rate.Limit
-	burst int
-	mu    sync.Mutex
-	ips   map[string]*visitor
-	swept time.Time
+	r       rate.Limit
+	burst   int
+	maxKeys int
+	mu      sync.Mutex
+	keys    map[string]*rate.Limiter
+	crowd   *rate.Limiter
+	ceiling *rate.Limiter // nil: none
+	swept   time.Time
 }
 
-type visitor struct {
-	lim  *rate.Limiter
-	seen time.Time
-}
+// limiterKeys bounds a limiter's buckets: about 120 bytes each, so a flood
+// from every address there is costs the listener at most a few megabytes.
+const limiterKeys = 20_000
 
 func newLimiter(r rate.Limit, burst int) *limiter {
-	return &limiter{r: r, burst: burst, ips: map[string]*visitor{}}
+	return &limiter{r: r, burst: burst, maxKeys: limiterKeys, keys: map[string]*rate.Limiter{}, crowd: rate.NewLimiter(r, burst)}
 }
 
-// allow reports whether ip may make one more request now.
+// withCeiling adds the bucket every request also draws from.
+func (l *limiter) withCeiling(r rate.Limit, burst int) *limiter {
+	if r > 0 && r != rate.Inf && !l.off() {
+		l.ceiling = rate.NewLimiter(r, burst)
+	}
+	return l
+}
+
+// off reports whether the limiter lets everything through (load tests).
+func (l *limiter) off() bool { return l.r < 0 || l.r == rate.Inf }
+
+// bucket is the bucket of ip's prefix, made when needed; l.mu is held.
+func (l *limiter) bucket(ip string, now time.Time, create bool) *rate.Limiter {
+	k := prefixKey(ip)
+	if b := l.keys[k]; b != nil {
+		return b
+	}
+	if !create {
+		return nil
+	}
+	if since := now.Sub(l.swept); since > time.Minute || (len(l.keys) >= l.maxKeys && since > time.Second) {
+		l.sweep(now) // full: at most once a second, so a flood cannot make every request a sweep
+	}
+	if len(l.keys) >= l.maxKeys {
+		return l.crowd
+	}
+	b := rate.NewLimiter(l.r, l.burst)
+	l.keys[k] = b
+	return b
+}
+
+// sweep drops the buckets that are full again: forgetting them changes nothing.
+func (l *limiter) sweep(now time.Time) {
+	for k, b := range l.keys {
+		if b.TokensAt(now) >= float64(l.burst) {
+			delete(l.keys, k)
+		}
+	}
+	l.swept = now
+}
+
+// allow reports whether ip may make one more request now, and takes it.
 func (l *limiter) allow(ip string) bool {
-	if l.r < 0 {
+	if l.off() {
 		return true
 	}
 	now := time.Now()
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if now.Sub(l.swept) > time.Minute {
-		for k, v := range l.ips {
-			if now.Sub(v.seen) > 10*time.Minute {
-				delete(l.ips, k)
-			}
-		}
-		l.swept = now
+	if !l.bucket(ip, now, true).AllowN(now, 1) {
+		return false
 	}
-	v := l.ips[ip]
-	if v == nil {
-		v = &visitor{lim: rate.NewLimiter(l.r, l.burst)}
-		l.ips[ip] = v
+	return l.ceiling == nil || l.ceiling.AllowN(now, 1)
+}
+
+// spent reports whether ip's prefix has nothing left, without taking anything.
+func (l *limiter) spent(ip string) bool {
+	if l.off() {
+		return false
 	}
-	v.seen = now
-	return v.lim.AllowN(now, 1)
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	b := l.bucket(ip, now, false)
+	return b != nil && b.TokensAt(now) < 1
+}
+
+// size is how many prefixes the limiter remembers.
+func (l *limiter) size() int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return len(l.keys)
+}
+
+// prefixKey is the network an address is counted by: its /24 (IPv4, and
+// IPv4 mapped into IPv6) or its /64 (IPv6). Anything else counts as itself.
+func prefixKey(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	a = a.Unmap().WithZone("")
+	bits := 64
+	if a.Is4() {
+		bits = 24
+	}
+	p, err := a.Prefix(bits)
+	if err != nil {
+		return ip
+	}
+	return p.String()
 }
 
 // clientIP is the peer's address. X-Forwarded-For is not trusted: behind a proxy

@@ -34,11 +34,21 @@ type Config struct {
 	Contact string
 	// MaxBody caps request bodies (default 32 KiB); larger posts get 413.
 	MaxBody int64
-	// Per client IP: page views (GET) and submissions (POST) per second and burst.
-	// Zero means the defaults (5/s burst 30; 1 every 3 s, burst 10); negative
-	// switches the limit off (load tests).
+	// Per client network (a /24 for IPv4, a /64 for IPv6): page views (GET)
+	// and submissions (POST) per second and burst. Zero means the defaults
+	// (5/s burst 30; 1 every 3 s, burst 10); negative or rate.Inf switches
+	// the limit off (load tests).
 	ViewRate, SubmitRate   rate.Limit
 	ViewBurst, SubmitBurst int
+	// WriteCeiling caps the posts of all anonymous visitors together, whatever
+	// their addresses (default 10/s, burst 100); it is off when SubmitRate is.
+	WriteCeiling      rate.Limit
+	WriteCeilingBurst int
+	// BadKeyRate is how many requests with a wrong API key one network may
+	// make (default 10 a minute, burst 10); past it the API answers 429
+	// before looking at the key.
+	BadKeyRate  rate.Limit
+	BadKeyBurst int
 	// Log receives one line per submission and per refusal (default slog.Default()).
 	Log *slog.Logger
 	// APIRate and APIBurst limit each API key's requests (R-IN-6); zero means
@@ -62,6 +72,12 @@ func (c *Config) defaults() {
 	if c.SubmitRate == 0 {
 		c.SubmitRate, c.SubmitBurst = rate.Every(3*time.Second), 10
 	}
+	if c.WriteCeiling == 0 {
+		c.WriteCeiling, c.WriteCeilingBurst = 10, 100
+	}
+	if c.BadKeyRate == 0 {
+		c.BadKeyRate, c.BadKeyBurst = rate.Every(6*time.Second), 10
+	}
 	if c.Log == nil {
 		c.Log = slog.Default()
 	}
@@ -80,14 +96,21 @@ type Server struct {
 	pages *pages
 	views *limiter
 	posts *limiter
-	http  *http.Server
-	ln    net.Listener
+	// badKeys counts requests with a wrong API key, per network.
+	badKeys *limiter
+	http    *http.Server
+	ln      net.Listener
 }
 
 // New returns a listener over svc; it does not listen until Start.
 func New(svc *core.Service, cfg Config) *Server {
 	cfg.defaults()
-	s := &Server{svc: svc, cfg: cfg, pages: mustPages(), views: newLimiter(cfg.ViewRate, cfg.ViewBurst), posts: newLimiter(cfg.SubmitRate, cfg.SubmitBurst)}
+	s := &Server{svc: svc, cfg: cfg, pages: mustPages(), views: newLimiter(cfg.ViewRate, cfg.ViewBurst),
+		posts:   newLimiter(cfg.SubmitRate, cfg.SubmitBurst).withCeiling(cfg.WriteCeiling, cfg.WriteCeilingBurst),
+		badKeys: newLimiter(cfg.BadKeyRate, cfg.BadKeyBurst)}
+	if cfg.APIRate < 0 {
+		s.badKeys = newLimiter(-1, 0) // load tests
+	}
 	s.http = &http.Server{
 		Handler:           s.Handler(),
 		ReadHeaderTimeout: 5 * time.Second,
