@@ -144,3 +144,21 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNormalizeCode (R-IN-8, issue 18.3): whatever a customer types or
+// pastes in the code field becomes ASCII digits only, at most 64 of them,
+// and normalising twice changes nothing.
+func FuzzNormalizeCode(f *testing.F) {
+	for _, s := range []string{"123456", " 123 456 ", "１２３４５６", "12-34-56", "", "abc", "\x00\xff", "٣٤٥"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c := NormalizeCode(s)
+		if len(c) > 64 || strings.Trim(c, "0123456789") != "" {
+			t.Fatalf("NormalizeCode(%q) = %q", s, c)
+		}
+		if NormalizeCode(c) != c {
+			t.Fatalf("not idempotent on %q", s)
+		}
+	})
+}

@@ -48,6 +48,8 @@ func (e NoticeEvent) Title() string {
 		return "Terminal task invitation"
 	case NoticeTest:
 		return "Test message"
+	case NoticeVerifyCode:
+		return "Verification code"
 	}
 	return string(e)
 }

@@ -48,6 +48,7 @@ var ChannelSettings = map[NoticeChannel][]ChannelSetting{
 		{Key: "sign_name", Help: "approved SMS signature, e.g. 华联服务"},
 		{Key: "region", Help: "region ID", Default: "cn-hangzhou"},
 		{Key: "template_code", Help: "default template code, a template whose one parameter is ${content}"},
+		{Key: "verify_template_code", Help: "verification-code template (one parameter ${code}) for phone codes; else template_code"},
 	},
 }
 

@@ -641,6 +641,10 @@ func (s *Service) FinishMessages(results []DeliveryResult, rp RetryPolicy) error
 // records the outcome in the work order's history and moves its fallback group on.
 func (s *Service) finish(tx Tx, m *Message, state MessageState, reason string, now time.Time) error {
 	m.State, m.UpdatedAt = state, now
+	if m.Event == NoticeVerifyCode {
+		// Its work is done: the code does not stay readable in the outbox.
+		m.Content = Rendered{Text: "verification code (hidden once the message is finished)", TemplateID: m.Content.TemplateID}
+	}
 	if reason != "" {
 		m.Reason = reason
 	}

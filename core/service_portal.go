@@ -300,6 +300,9 @@ type Receipt struct {
 	Task      bool // a terminal-task submission rather than a new work order
 	At        time.Time
 	Duplicate bool // the nonce had been submitted before: nothing new was written
+	// Unverified: the customer's phone was not proven, so the work order is
+	// a guest's, matched to no customer record (R-IN-8).
+	Unverified bool
 }
 
 // putReceipt stores the receipt link of a submission under its nonce's hash.
@@ -327,7 +330,8 @@ func existingReceipt(tx Tx, tok string, hash []byte, now time.Time) (Receipt, er
 	if err != nil {
 		return Receipt{}, err
 	}
-	return Receipt{Token: tok, Number: w.Number, Subject: w.Subject, Status: w.Status, Task: l.CreatedBy == "web task", At: l.CreatedAt, Duplicate: true}, nil
+	return Receipt{Token: tok, Number: w.Number, Subject: w.Subject, Status: w.Status, Task: l.CreatedBy == "web task", At: l.CreatedAt, Duplicate: true,
+		Unverified: w.PhoneCheck == PhoneUnverified && l.CreatedBy != "web task"}, nil
 }
 
 // Receipt reads the receipt a receipt token opens. It changes nothing.
@@ -377,7 +381,15 @@ type WebSubmission struct {
 	Description string
 	Address     string
 	RecordType  string
+	// Code is the SMS code the customer typed to prove Phone (R-IN-8); empty
+	// sends the submission unverified.
+	Code string
 }
+
+// Verifies reports whether a form offers phone verification: the forms
+// that match a customer by phone (the customer form) or that a customer
+// opens from their own device's sticker.
+func (f WebForm) Verifies() bool { return f == FormTerminal || f == FormDevice }
 
 // channel is the acceptance channel a form records (SPEC §3).
 func (f WebForm) channel() Channel {
@@ -424,9 +436,27 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 	if err := errs.Err(); err != nil {
 		return Receipt{}, err
 	}
+	verify, err := s.PhoneVerification()
+	if err != nil {
+		return Receipt{}, err
+	}
+	check := "" // verification off, or no phone: as before R-IN-8
+	if verify.On && clean.Phone != "" {
+		check = PhoneUnverified
+		if in.Form.Verifies() && strings.TrimSpace(in.Code) != "" {
+			if err := s.checkPhoneCode(clean.Phone, in.Code, nonceHash); err != nil {
+				return Receipt{}, err
+			}
+			check = PhoneVerified
+		}
+	}
+	clean.phoneCheck = check
+	if in.Form == FormTerminal && check == PhoneUnverified && name != "" {
+		clean.Description = strings.TrimSpace(clean.Description + "\n\n— " + name)
+	}
 	var r Receipt
 	var w WorkOrder
-	err := s.store.Batch(func(tx Tx) error {
+	err = s.store.Batch(func(tx Tx) error {
 		now := s.Now()
 		r, w = Receipt{}, WorkOrder{}
 		if dup, err := existingReceipt(tx, nonceTok, nonceHash, now); err == nil {
@@ -437,15 +467,28 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 		}
 		nw := clean
 		as := Actor{Kind: SubmitterGuest}
+		if nw.phoneCheck == PhoneVerified {
+			// The right code stands for this form only, for a while.
+			ok, err := phoneVerifiedIn(tx, nw.Phone, nonceHash, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				nw.phoneCheck = PhoneUnverified
+			}
+		}
+		// A customer is matched by phone only when the phone is proven, or
+		// when verification is off (R-IN-8).
+		identify := nw.Phone != "" && (nw.phoneCheck == PhoneVerified || (nw.phoneCheck == "" && in.Form == FormTerminal))
 		var dev Device
-		switch in.Form {
-		case FormDevice:
+		if in.Form == FormDevice {
 			var err error
 			if dev, err = deviceByToken(tx, in.DeviceToken, now); err != nil {
 				return err
 			}
 			nw.DeviceCode = dev.Code // the device's account, region and place follow (fillFromDevice)
-		case FormTerminal:
+		}
+		if identify && in.Form.Verifies() {
 			tu, err := identifyTerminalUser(tx, name, nw.Phone, nw.Email, now)
 			if err != nil {
 				return err
@@ -457,10 +500,16 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 		if w, err = s.insertWorkOrder(tx, as, nw, now, nil); err != nil {
 			return err
 		}
+		if w.PhoneCheck != PhoneUnverified {
+			// Not to a phone nobody proved: a stranger could make it text anyone.
+			if err := s.enqueueEvent(tx, NoticeSubmitted, &w); err != nil {
+				return err
+			}
+		}
 		if err := s.autoDispatchNew(tx, &w, now); err != nil {
 			return err
 		}
-		r = Receipt{Token: nonceTok, Number: w.Number, Subject: w.Subject, Status: w.Status, At: now}
+		r = Receipt{Token: nonceTok, Number: w.Number, Subject: w.Subject, Status: w.Status, At: now, Unverified: w.PhoneCheck == PhoneUnverified}
 		return putReceipt(tx, nonceHash, w.ID, false, now)
 	})
 	if err != nil {

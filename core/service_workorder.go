@@ -22,6 +22,8 @@ type NewWorkOrder struct {
 	DeviceCode  string
 	Channel     Channel // default internal
 	DueAt       *time.Time
+	// phoneCheck is the web form's phone verification (WorkOrder.PhoneCheck).
+	phoneCheck string
 }
 
 // CreateWorkOrder validates in, numbers the work order, resolves its external owner
@@ -244,7 +246,7 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 		RecordType: in.RecordType, Priority: in.Priority, Status: statusAtNode(first), Node: first,
 		Channel: in.Channel, Phone: in.Phone, Email: in.Email, Region: in.Region,
 		Address: in.Address, DeviceCode: in.DeviceCode, CreatedBy: as.Label(),
-		CreatedAt: now, UpdatedAt: now, DueAt: in.DueAt, Version: 1,
+		CreatedAt: now, UpdatedAt: now, DueAt: in.DueAt, Version: 1, PhoneCheck: in.phoneCheck,
 	}
 	if contact != nil {
 		w.ContactID, w.ContactName = contact.ID, contact.Name
@@ -277,6 +279,12 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	events := []Event{
 		{At: now, By: as.Label(), Channel: in.Channel, Kind: EventCreated, Detail: fmt.Sprintf("created %s (%s, %s priority) at the %s node", w.Number, w.RecordType, w.Priority, w.Node)},
 		{At: now, By: "system", Channel: ChannelSystem, Kind: EventOwner, Detail: "external owner: " + ownerText(w.OutOwner) + " — " + w.OutOwnerRule},
+	}
+	switch w.PhoneCheck {
+	case PhoneVerified:
+		events = append(events, Event{At: now, By: "system", Channel: ChannelSystem, Kind: EventOwner, Detail: fmt.Sprintf("phone %s verified with an SMS code (R-IN-8)", MaskAddress(w.Phone))})
+	case PhoneUnverified:
+		events = append(events, Event{At: now, By: "system", Channel: ChannelSystem, Kind: EventOwner, Detail: fmt.Sprintf("phone %s NOT verified: taken as a guest, matched to no customer (R-IN-8)", MaskAddress(w.Phone))})
 	}
 	if extra != nil {
 		extra.apply(&w)

@@ -108,7 +108,12 @@ type WorkOrder struct {
 	Region      string   `json:"region"`
 	Address     string   `json:"address"`
 	DeviceCode  string   `json:"device_code"`
-	OutOwner    ID       `json:"out_owner"`
+	// PhoneCheck says whether a customer who submitted on a web form proved
+	// the phone with an SMS code (R-IN-8): "verified", "unverified" (taken
+	// as a guest, matched to nobody), or "" (not a web submission, or
+	// verification off).
+	PhoneCheck string `json:"phone_check,omitempty"`
+	OutOwner   ID     `json:"out_owner"`
 	// OutOwnerRule says which R-WO-4 case produced OutOwner, in words.
 	OutOwnerRule string     `json:"out_owner_rule"`
 	CreatedBy    string     `json:"created_by"`

@@ -59,6 +59,7 @@ var Twins = []Twin{
 	{"notify channel test", "Channel settings", "t", "send test"},
 	{"notify policy", "Channel settings", "p", "delivery policy"},
 	{"sms credits", "Channel settings", "+", "add SMS credits"},
+	{"notify verify", "Channel settings", "v", "phone verification"},
 	{"notify outbox", "Outbox", "", "Outbox"},
 	{"notify retry", "Outbox", "r", "retry failed"},
 

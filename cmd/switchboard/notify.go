@@ -38,6 +38,7 @@ func notifyCmd(a *app) *cobra.Command {
 		notifyRetryCmd(a),
 		notifyChannelCmd(a),
 		notifyPolicyCmd(a),
+		notifyVerifyCmd(a),
 		notifyDeliverCmd(a),
 	)
 }
@@ -664,4 +665,46 @@ func smsCmd(a *app) *cobra.Command {
 	credits.Flags().IntVar(&add, "add", 0, "add `N` credits")
 	credits.Flags().BoolVar(&asJSON, "json", false, `print {"credits": N}`)
 	return group("sms", "SMS service: credits", credits)
+}
+
+// notifyVerifyCmd shows or sets phone verification (R-IN-8).
+func notifyVerifyCmd(a *app) *cobra.Command {
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "verify [sms|off|auto] [--json]",
+		Short: "Phone verification by SMS code on the customer forms (R-IN-8): show, or set sms, off or auto",
+		Long: `A customer who gives a phone number on the customer form or a device
+sticker's form proves it with a 6-digit code sent by SMS before the request
+is matched to their contact or terminal user. Without the code the request is
+still accepted, as a guest's (matched to nobody, marked unverified).
+
+  sms   always ask for a code
+  off   take a typed phone number on trust
+  auto  sms while the SMS channel is switched on (the default)`,
+		Example: `  switchboard notify verify
+  switchboard notify verify sms`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			var v core.PhoneVerification
+			var err error
+			if len(args) == 1 {
+				v, err = a.svc.SetPhoneVerification(a.actor, core.VerifyMode(args[0]))
+			} else {
+				v, err = a.svc.PhoneVerification()
+			}
+			if err != nil {
+				return err
+			}
+			if asJSON {
+				return writeJSON(a.stdout, v)
+			}
+			_, err = fmt.Fprintf(a.stdout, "Phone verification: %s — %s.\n", v.Mode, v.Why)
+			return err
+		}),
+	}
+	cmd.Flags().BoolVar(&asJSON, "json", false, "print JSON")
+	return cmd
 }

@@ -74,7 +74,7 @@ func writeWorkOrder(out io.Writer, w core.WorkOrder) error {
 	section("Customer",
 		[2]string{"Account", named(w.AccountName, w.AccountID)},
 		[2]string{"Contact", named(w.ContactName, w.ContactID)},
-		[2]string{"Phone", w.Phone},
+		[2]string{"Phone", core.PhoneWithCheck(w)},
 		[2]string{"Email", w.Email},
 		[2]string{"Region", w.Region},
 		[2]string{"Address", w.Address},

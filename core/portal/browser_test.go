@@ -1,7 +1,6 @@
 package portal_test
 
 import (
-	"context"
 	"os"
 	"os/exec"
 	"slices"
@@ -32,7 +31,6 @@ func chromium(t *testing.T) string {
 // TestBrowserPhone drives real headless Chromium on a phone-sized viewport
 // through the three customer journeys and checks each in the store afterwards.
 func TestBrowserPhone(t *testing.T) {
-	exe := chromium(t)
 	e := newEnv(t, nil)
 	admin := e.admin()
 	if _, err := e.svc.AddContact(admin, core.NewContact{Name: "Zhao", AccountName: "Northwind"}); err != nil {
@@ -55,23 +53,7 @@ func TestBrowserPhone(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profileDir(t)),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelA()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	defer cancelT()
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Run(ctx, phone); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
+	ctx := evalPhoneBrowser(t)
 	fits := func(t *testing.T) {
 		var ok bool
 		if err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth <= window.innerWidth`, &ok)); err != nil || !ok {

@@ -9,7 +9,7 @@ import (
 )
 
 // submissionFields are the fields a work-order form posts.
-var submissionFields = []string{"nonce", "name", "phone", "email", "type", "subject", "description", "address"}
+var submissionFields = []string{"nonce", "name", "phone", "email", "type", "subject", "description", "address", "code", "op"}
 
 // decodeSubmission reads a posted work-order form. Each field may appear at most
 // once and must be UTF-8; everything else (lengths, phone and email formats) is
@@ -19,6 +19,7 @@ func decodeSubmission(pf url.Values, form core.WebForm) (core.WebSubmission, map
 	in := core.WebSubmission{
 		Form: form, Nonce: values["nonce"], Name: values["name"], Phone: values["phone"], Email: values["email"],
 		RecordType: values["type"], Subject: values["subject"], Description: values["description"], Address: values["address"],
+		Code: values["code"],
 	}
 	return in, values, errs.Err()
 }

@@ -2,6 +2,7 @@ package portal
 
 import (
 	"fmt"
+	"net/netip"
 	"runtime"
 	"testing"
 	"time"
@@ -65,4 +66,34 @@ func TestLimiterMemoryIsBounded(t *testing.T) {
 	if n := fast.size(); n != 0 {
 		t.Fatalf("%d full buckets kept after a sweep", n)
 	}
+}
+
+// FuzzPrefixKey (issue 18.5): any client address string gives a key without
+// panicking; a real address gives the prefix that holds it, /24 or /64, and
+// every address of that prefix gives the same key.
+func FuzzPrefixKey(f *testing.F) {
+	for _, s := range []string{"203.0.113.7", "::ffff:10.1.2.3", "2001:db8::1", "fe80::1%eth0", "", "1.2.3", "::", "[::1]"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		k := prefixKey(s)
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			if k != s {
+				t.Fatalf("prefixKey(%q) = %q for a non-address", s, k)
+			}
+			return
+		}
+		p, err := netip.ParsePrefix(k)
+		if err != nil {
+			t.Fatalf("prefixKey(%q) = %q, not a prefix", s, k)
+		}
+		a = a.Unmap().WithZone("")
+		if !p.Contains(a) || (a.Is4() && p.Bits() != 24) || (a.Is6() && p.Bits() != 64) {
+			t.Fatalf("prefixKey(%q) = %q", s, k)
+		}
+		if prefixKey(p.Addr().String()) != k {
+			t.Fatalf("the prefix's own address has another key")
+		}
+	})
 }

@@ -46,6 +46,9 @@ type view struct {
 	Types         []string
 	NameRequired  bool
 	PhoneRequired bool
+	// VerifyPhone offers the SMS code (R-IN-8); CodeSent says where one went.
+	VerifyPhone bool
+	CodeSent    string
 	Device        *core.Device
 	Task          *core.TaskView
 	Status        *core.StatusView
@@ -150,7 +153,21 @@ var formTitles = map[core.WebForm]string{core.FormGuest: "guest_title", core.For
 // showForm renders a submission form: fresh (values nil) or again with the
 // customer's values and the problems found (status 422).
 func (s *Server) showForm(w http.ResponseWriter, r *http.Request, form core.WebForm, dev *core.Device, values, errs map[string]string) {
+	s.showFormSent(w, r, form, dev, values, errs, "")
+}
+
+// showFormSent is showForm after a code was sent (sent says where).
+func (s *Server) showFormSent(w http.ResponseWriter, r *http.Request, form core.WebForm, dev *core.Device, values, errs map[string]string, sent string) {
 	v := s.newView(r, formTitles[form])
+	if form.Verifies() {
+		pv, err := s.svc.PhoneVerification()
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		v.VerifyPhone = pv.On
+	}
+	v.CodeSent = sent
 	v.Action = r.URL.Path
 	v.Nonce = core.NewToken()
 	v.Values, v.Errors, v.Device = values, errs, dev
@@ -159,7 +176,13 @@ func (s *Server) showForm(w http.ResponseWriter, r *http.Request, form core.WebF
 	if form == core.FormTerminal {
 		v.Lead, v.NameRequired, v.PhoneRequired = v.T["customer_lead"], true, true
 	}
+	if v.VerifyPhone && form == core.FormTerminal {
+		v.Lead = v.T["customer_lead_verify"]
+	}
 	status := http.StatusOK
+	if sent != "" && values["nonce"] != "" {
+		v.Nonce = values["nonce"]
+	}
 	if errs != nil {
 		status = http.StatusUnprocessableEntity
 		if values["nonce"] != "" && errs["nonce"] == "" {
@@ -200,6 +223,10 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, form core.We
 		return
 	}
 	in, values, err := decodeSubmission(pf, form)
+	if err == nil && values["op"] == "code" && form.Verifies() {
+		s.sendCode(w, r, form, in, values)
+		return
+	}
 	if err == nil {
 		in.DeviceToken = r.PathValue("token")
 		var rec core.Receipt
@@ -213,22 +240,51 @@ func (s *Server) submitForm(w http.ResponseWriter, r *http.Request, form core.We
 		}
 	}
 	if errs := core.FieldErrors(err); errs != nil {
-		var dev *core.Device
-		if form == core.FormDevice {
-			d, derr := s.svc.OpenDevice(r.PathValue("token"))
-			if derr != nil {
-				s.fail(w, r, derr)
-				return
-			}
-			dev = &d
-		}
-		if errs["nonce"] != "" || errs["form"] != "" {
-			errs["form"] = errs["nonce"] + errs["form"]
-		}
-		s.showForm(w, r, form, dev, values, errs)
+		s.formAgain(w, r, form, values, errs, "")
 		return
 	}
 	s.fail(w, r, err)
+}
+
+// formAgain shows a posted form again with its values: with errs (422), or
+// after a code was sent.
+func (s *Server) formAgain(w http.ResponseWriter, r *http.Request, form core.WebForm, values, errs map[string]string, sent string) {
+	var dev *core.Device
+	if form == core.FormDevice {
+		d, derr := s.svc.OpenDevice(r.PathValue("token"))
+		if derr != nil {
+			s.fail(w, r, derr)
+			return
+		}
+		dev = &d
+	}
+	if errs["nonce"] != "" || errs["form"] != "" {
+		errs["form"] = errs["nonce"] + errs["form"]
+	}
+	delete(values, "code") // a code is typed, never echoed back
+	s.showFormSent(w, r, form, dev, values, errs, sent)
+}
+
+// sendCode answers "Send me a code": an SMS code to the phone typed, limited
+// per network (codes cost money and reach other people's phones) on top of
+// core's per-phone limits; the form comes back as it was.
+func (s *Server) sendCode(w http.ResponseWriter, r *http.Request, form core.WebForm, in core.WebSubmission, values map[string]string) {
+	ip := clientIP(r)
+	if !s.codes.allow(ip) {
+		s.cfg.Log.Warn("phone codes limited", "ip", ip)
+		s.formAgain(w, r, form, values, map[string]string{"code": texts[lang(r)]["code_limited"]}, "")
+		return
+	}
+	sent, err := s.svc.SendPhoneCode(in.Phone)
+	if errs := core.FieldErrors(err); errs != nil {
+		s.formAgain(w, r, form, values, errs, "")
+		return
+	} else if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.cfg.Log.Info("phone code sent", "to", sent.To, "ip", ip)
+	s.formAgain(w, r, form, values, nil, sent.To)
 }
 
 // seeReceipt answers a successful POST with 303 to its receipt (Post/Redirect/Get).

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/input"
@@ -19,22 +18,7 @@ import (
 // phoneBrowser starts headless Chromium (see browser_test.go) and returns a tab
 // emulating a phone.
 func phoneBrowser(t *testing.T) (context.Context, func()) {
-	exe := chromium(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(profileDir(t)),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancel := chromedp.NewContext(actx)
-	ctx, cancelT := context.WithTimeout(ctx, 90*time.Second)
-	phone := chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(3), chromedp.EmulateMobile, chromedp.EmulateTouch)
-	if err := chromedp.Run(ctx, phone); err != nil {
-		t.Fatalf("starting chromium: %v", err)
-	}
-	return ctx, func() { cancelT(); cancel(); cancelA() }
+	return evalPhoneBrowser(t), func() {}
 }
 
 // shot saves a screenshot when REPORT_SHOTS names a directory (to look at).

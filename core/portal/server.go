@@ -98,6 +98,9 @@ type Server struct {
 	posts *limiter
 	// badKeys counts requests with a wrong API key, per network.
 	badKeys *limiter
+	// codes limits SMS codes per network: 5, then one every 2 minutes, and
+	// 30 a minute from everyone together.
+	codes *limiter
 	http    *http.Server
 	ln      net.Listener
 }
@@ -107,7 +110,8 @@ func New(svc *core.Service, cfg Config) *Server {
 	cfg.defaults()
 	s := &Server{svc: svc, cfg: cfg, pages: mustPages(), views: newLimiter(cfg.ViewRate, cfg.ViewBurst),
 		posts:   newLimiter(cfg.SubmitRate, cfg.SubmitBurst).withCeiling(cfg.WriteCeiling, cfg.WriteCeilingBurst),
-		badKeys: newLimiter(cfg.BadKeyRate, cfg.BadKeyBurst)}
+		badKeys: newLimiter(cfg.BadKeyRate, cfg.BadKeyBurst),
+		codes:   newLimiter(rate.Every(2*time.Minute), 5).withCeiling(rate.Every(2*time.Second), 30)}
 	if cfg.APIRate < 0 {
 		s.badKeys = newLimiter(-1, 0) // load tests
 	}

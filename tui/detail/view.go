@@ -75,7 +75,7 @@ func (m *Model) content() string {
 	m.section(&b, "Customer", []field{
 		{"Account", w.AccountName},
 		{"Contact (contact_id)", named(w.ContactID, w.ContactName)},
-		{"Phone", w.Phone},
+		{"Phone", core.PhoneWithCheck(*w)},
 		{"Email", w.Email},
 		{"Region", w.Region},
 		{"Address", w.Address},

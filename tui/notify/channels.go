@@ -15,9 +15,10 @@ import (
 )
 
 type channelsLoadedMsg struct {
-	cfgs []core.ChannelConfig
-	ns   core.NotifySettings
-	err  error
+	cfgs   []core.ChannelConfig
+	ns     core.NotifySettings
+	verify core.PhoneVerification
+	err    error
 }
 
 type channelSavedMsg struct {
@@ -42,11 +43,12 @@ type Channels struct {
 	input         textinput.Model
 	editing       string // "setting" or "test" while the input is open
 	ns            core.NotifySettings
+	verify        core.PhoneVerification
 	// form is the delivery policy or the SMS top-up while open.
 	form *common.Form
 	keys struct {
 		up, down, edit, toggle, test, back, accept, cancel key.Binding
-		policy, credits                                    key.Binding
+		policy, credits, verify                            key.Binding
 	}
 }
 
@@ -59,6 +61,7 @@ func NewChannels(c *common.Common) *Channels {
 	m.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
 	m.keys.policy = key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "delivery policy"))
 	m.keys.credits = key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "add SMS credits"))
+	m.keys.verify = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "phone verification"))
 	m.input = textinput.New()
 	m.input.PromptStyle, m.input.TextStyle = c.Styles.InputPrompt, c.Styles.InputText
 	return m
@@ -71,7 +74,11 @@ func loadChannelsCmd(svc *core.Service) tea.Cmd {
 			return channelsLoadedMsg{err: err}
 		}
 		ns, err := svc.NotifySettings()
-		return channelsLoadedMsg{cfgs, ns, err}
+		if err != nil {
+			return channelsLoadedMsg{err: err}
+		}
+		v, err := svc.PhoneVerification()
+		return channelsLoadedMsg{cfgs, ns, v, err}
 	}
 }
 
@@ -181,7 +188,7 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
-		m.cfgs, m.ns, m.rows = msg.cfgs, msg.ns, nil
+		m.cfgs, m.ns, m.verify, m.rows = msg.cfgs, msg.ns, msg.verify, nil
 		for _, c := range m.cfgs {
 			m.rows = append(m.rows, channelRow{ch: c.Channel})
 			for _, s := range core.ChannelSettings[c.Channel] {
@@ -290,6 +297,14 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 			return m.openPolicy()
 		case key.Matches(msg, k.credits):
 			return m.openCredits()
+		case key.Matches(msg, k.verify):
+			// auto → sms → off → auto, the twin of `notify verify MODE`.
+			next := map[core.VerifyMode]core.VerifyMode{core.VerifyAuto: core.VerifySMS, core.VerifySMS: core.VerifyOff, core.VerifyOff: core.VerifyAuto}[m.verify.Mode]
+			svc, as := m.c.Svc, m.c.Actor
+			return func() tea.Msg {
+				v, err := svc.SetPhoneVerification(as, next)
+				return channelSavedMsg{text: fmt.Sprintf("Phone verification: %s — %s.", v.Mode, v.Why), err: err}
+			}
 		case key.Matches(msg, k.test):
 			m.editing = "test"
 			m.input.Prompt = "send a test to: "
@@ -317,6 +332,7 @@ func (m *Channels) View() string {
 	title += common.Truncate(st.Label.Render("  delivery ")+st.Value.Render(m.ns.Policy.Mode+": "+strings.Join(order, ", "))+
 		st.Label.Render(" · SMS credits ")+st.Value.Render(fmt.Sprint(m.ns.SMSCredits))+
 		st.Label.Render(" · links on ")+st.Value.Render(common.OrDash(m.ns.PublicURL)), m.width) + "\n"
+	title += common.Truncate(st.Label.Render("  phone verification ")+st.Value.Render(string(m.verify.Mode))+st.Muted.Render(" — "+m.verify.Why), m.width) + "\n"
 	cursorLine := 0
 	for i, r := range m.rows {
 		var line string
@@ -346,7 +362,7 @@ func (m *Channels) View() string {
 			if shown.From != "" && shown.From != "db" {
 				from = " (" + shown.From + ")"
 			}
-			line = "    " + common.Fit(r.key, 18) + common.OrDash(shown.Value) + from
+			line = "    " + common.Fit(r.key, 22) + common.OrDash(shown.Value) + from
 		}
 		if i == m.cursor {
 			cursorLine = strings.Count(b.String(), "\n")
@@ -367,7 +383,7 @@ func (m *Channels) View() string {
 	}
 	// Scroll so the cursor stays in view under the title.
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")
-	room := max(1, m.height-2)
+	room := max(1, m.height-strings.Count(title, "\n"))
 	top := 0
 	if cursorLine >= room {
 		top = cursorLine - room + 1
@@ -388,7 +404,7 @@ func (m *Channels) ShortHelp() []key.Binding {
 	if m.editing != "" {
 		return []key.Binding{k.accept, k.cancel}
 	}
-	return []key.Binding{k.back, k.edit, k.toggle, k.test, k.policy, k.credits}
+	return []key.Binding{k.back, k.edit, k.toggle, k.test, k.policy, k.credits, k.verify}
 }
 
 // FullHelp lists every key.
@@ -397,5 +413,5 @@ func (m *Channels) FullHelp() [][]key.Binding {
 	if m.form != nil {
 		return m.form.FullHelp()
 	}
-	return [][]key.Binding{{k.up, k.down}, {k.edit, k.toggle, k.test, k.back}, {k.policy, k.credits}}
+	return [][]key.Binding{{k.up, k.down}, {k.edit, k.toggle, k.test, k.back}, {k.policy, k.credits, k.verify}}
 }

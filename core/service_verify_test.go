@@ -1,0 +1,240 @@
+package core_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"switchboard/core"
+	"switchboard/store/testdb"
+)
+
+// smsOn switches the SMS channel on with credits, so phone codes are sent.
+func smsOn(t *testing.T, svc *core.Service, admin core.Actor) {
+	t.Helper()
+	on := true
+	if _, err := svc.SetChannelConfig(admin, core.NoticeSMS, &on, map[string]string{"access_key_id": "LTAI", "access_key_secret": "s", "sign_name": "华联服务", "template_code": "SMS_1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddSMSCredits(admin, 100); err != nil {
+		t.Fatal(err)
+	}
+}
+
+var codeRE = regexp.MustCompile(`\b\d{6}\b`)
+
+// lastCode reads the newest verification code queued for phone, as the
+// customer reads it on their phone.
+func lastCode(t *testing.T, svc *core.Service, phone string) string {
+	t.Helper()
+	ms, err := svc.Outbox(core.MessageQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms {
+		if m.Event == core.NoticeVerifyCode && m.Recipient.Address == phone {
+			if c := codeRE.FindString(m.Content.Text); c != "" {
+				return c
+			}
+		}
+	}
+	t.Fatalf("no code queued for %s", phone)
+	return ""
+}
+
+// TestPhoneVerifiedBeforeMatching (R-IN-8, issue 18.3): a stranger who types
+// a customer's phone on the customer form files a guest's work order —
+// matched to nobody, no external owner, marked unverified, no SMS to that
+// phone — while the customer who types the code sent to the phone is matched
+// to their contact and owns the work order.
+func TestPhoneVerifiedBeforeMatching(t *testing.T) {
+	_, svc, _ := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	c, err := svc.AddContact(admin, core.NewContact{Name: "王芳", Phone: "13800138000", AccountName: "上海浦东仓储"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := svc.PhoneVerification()
+	if v.On || v.Mode != core.VerifyAuto {
+		t.Fatalf("without SMS: %+v", v)
+	}
+	smsOn(t, svc, admin)
+	if v, _ = svc.PhoneVerification(); !v.On {
+		t.Fatalf("auto with SMS on should verify: %+v", v)
+	}
+
+	// The stranger: no code.
+	r, err := svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: core.NewToken(), Name: "Mallory", Phone: "13800138000", Subject: "cancel my contract"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := svc.WorkOrder(r.Number)
+	if !r.Unverified || w.PhoneCheck != core.PhoneUnverified || w.OutOwner != 0 || w.ContactID != 0 || w.AccountID != 0 {
+		t.Fatalf("unverified submission matched: receipt %+v, wo phone_check=%q owner=%d contact=%d account=%d", r, w.PhoneCheck, w.OutOwner, w.ContactID, w.AccountID)
+	}
+	if !strings.Contains(w.Description, "Mallory") || !historyHas(w, "NOT verified") {
+		t.Fatalf("the guest's name or the mark is missing: %q %+v", w.Description, w.History)
+	}
+	if ms, _ := svc.OutboxFor(w.Number); len(ms) != 0 {
+		t.Fatalf("an unverified phone got messages: %+v", ms)
+	}
+
+	// The customer: a code, a wrong guess, then the right one.
+	nonce := core.NewToken()
+	sent, err := svc.SendPhoneCode("138 0013 8000")
+	if err != nil || sent.To == "" || strings.Contains(sent.To, "0013") {
+		t.Fatalf("send: %+v %v", sent, err)
+	}
+	code := lastCode(t, svc, "13800138000")
+	wrong := "000000"
+	if code == wrong {
+		wrong = "111111"
+	}
+	_, err = svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: nonce, Name: "王芳", Phone: "13800138000", Subject: "冷库温度过高", Code: wrong})
+	if fe := core.FieldErrors(err); fe["code"] == "" || !strings.Contains(fe["code"], "4 tries left") {
+		t.Fatalf("a wrong code: %v", err)
+	}
+	r, err = svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: nonce, Name: "王芳", Phone: "13800138000", Subject: "冷库温度过高", Code: " " + code[:3] + " " + code[3:]})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ = svc.WorkOrder(r.Number)
+	if r.Unverified || w.PhoneCheck != core.PhoneVerified || w.ContactID != c.Contact.ID || w.OutOwner == 0 || !historyHas(w, "verified with an SMS code") {
+		t.Fatalf("verified submission: receipt %+v, wo %+v", r, w)
+	}
+	if ms, _ := svc.OutboxFor(w.Number); len(ms) == 0 {
+		t.Fatal("the verified customer got no submitted notification")
+	}
+	// The code was used up: another form cannot reuse it.
+	_, err = svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: core.NewToken(), Name: "Mallory", Phone: "13800138000", Subject: "again", Code: code})
+	if fe := core.FieldErrors(err); fe["code"] == "" {
+		t.Fatalf("a used code worked again: %v", err)
+	}
+}
+
+// TestPhoneCodeLimits (R-IN-8): codes are 6 digits, stored only hashed, good
+// for 10 minutes and 5 tries, at most one a minute and 5 an hour per phone;
+// the outbox forgets the code once the message is finished.
+func TestPhoneCodeLimits(t *testing.T) {
+	_, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	smsOn(t, svc, admin)
+	const phone = "13900139000"
+	if _, err := svc.SendPhoneCode(phone); err != nil {
+		t.Fatal(err)
+	}
+	code := lastCode(t, svc, phone)
+	if _, err := svc.SendPhoneCode(phone); core.FieldErrors(err)["code"] == "" || !strings.Contains(err.Error(), "wait") {
+		t.Fatalf("a second code at once: %v", err)
+	}
+	// Five wrong tries lock the code, even the right one after.
+	sub := func(code string) error {
+		_, err := svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: core.NewToken(), Name: "x", Phone: phone, Subject: "s", Code: code})
+		return err
+	}
+	for i := range core.PhoneCodeTries {
+		guess := "000000"
+		if guess == code {
+			guess = "999999"
+		}
+		if err := sub(guess); core.FieldErrors(err)["code"] == "" {
+			t.Fatalf("wrong guess %d accepted: %v", i, err)
+		}
+	}
+	if err := sub(code); err == nil || !strings.Contains(err.Error(), "Too many wrong codes") {
+		t.Fatalf("the right code after 5 wrong ones: %v", err)
+	}
+	// A short code is not a guess.
+	clk.Advance(time.Minute)
+	if _, err := svc.SendPhoneCode(phone); err != nil {
+		t.Fatal(err)
+	}
+	code = lastCode(t, svc, phone)
+	if err := sub("12"); err == nil || !strings.Contains(err.Error(), "6 digits") {
+		t.Fatalf("short code: %v", err)
+	}
+	// Expired after 10 minutes.
+	clk.Advance(core.PhoneCodeTTL)
+	if err := sub(code); err == nil || !strings.Contains(err.Error(), "expired") {
+		t.Fatalf("expired code: %v", err)
+	}
+	// Five an hour.
+	for range 3 {
+		clk.Advance(time.Minute)
+		if _, err := svc.SendPhoneCode(phone); err != nil {
+			t.Fatal(err)
+		}
+	}
+	clk.Advance(time.Minute)
+	if _, err := svc.SendPhoneCode(phone); err == nil || !strings.Contains(err.Error(), "in the last hour") {
+		t.Fatalf("a sixth code in an hour: %v", err)
+	}
+	// Not a mobile: refused before anything is sent.
+	if _, err := svc.SendPhoneCode("021 5555 1234"); core.FieldErrors(err)["phone"] == "" {
+		t.Fatalf("landline: %v", err)
+	}
+	// The code is not kept in the clear anywhere but the pending SMS, and the
+	// SMS forgets it when finished.
+	ms, _ := svc.Outbox(core.MessageQuery{})
+	var results []core.DeliveryResult
+	for _, m := range ms {
+		if m.Event == core.NoticeVerifyCode {
+			results = append(results, core.DeliveryResult{ID: m.ID, ProviderID: "biz"})
+		}
+	}
+	claimed, err := svc.ClaimMessages(100, time.Minute)
+	if err != nil || len(claimed) == 0 {
+		t.Fatalf("claim: %d %v", len(claimed), err)
+	}
+	if err := svc.FinishMessages(results, core.DefaultRetryPolicy); err != nil {
+		t.Fatal(err)
+	}
+	ms, _ = svc.Outbox(core.MessageQuery{})
+	for _, m := range ms {
+		if m.Event == core.NoticeVerifyCode && codeRE.MatchString(m.Content.Text) {
+			t.Fatalf("a finished code message still shows its code: %+v", m)
+		}
+	}
+}
+
+// TestPhoneVerificationSetting (R-IN-8): off takes phones on trust (the
+// customer form matches as before); sms without the SMS channel asks for
+// codes it cannot send, and says so.
+func TestPhoneVerificationSetting(t *testing.T) {
+	_, svc, _ := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	if _, err := svc.AddContact(admin, core.NewContact{Name: "王芳", Phone: "13800138000"}); err != nil {
+		t.Fatal(err)
+	}
+	smsOn(t, svc, admin)
+	if _, err := svc.SetPhoneVerification(admin, "maybe"); core.FieldErrors(err)["mode"] == "" {
+		t.Fatalf("bad mode: %v", err)
+	}
+	v, err := svc.SetPhoneVerification(admin, core.VerifyOff)
+	if err != nil || v.On {
+		t.Fatalf("off: %+v %v", v, err)
+	}
+	r, err := svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: core.NewToken(), Name: "王芳", Phone: "13800138000", Subject: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := svc.WorkOrder(r.Number); w.OutOwner == 0 || w.PhoneCheck != "" {
+		t.Fatalf("verification off should match on trust: %+v", w)
+	}
+	if _, err := svc.SendPhoneCode("13800138000"); core.FieldErrors(err)["code"] == "" {
+		t.Fatalf("a code while off: %v", err)
+	}
+	if _, err := svc.SetPhoneVerification(core.Actor{Kind: core.SubmitterGuest}, core.VerifySMS); err == nil {
+		t.Fatal("a guest changed the setting")
+	}
+}
+
+func historyHas(w core.WorkOrder, s string) bool {
+	for _, e := range w.History {
+		if strings.Contains(e.Detail, s) {
+			return true
+		}
+	}
+	return false
+}
