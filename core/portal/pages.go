@@ -49,9 +49,9 @@ type view struct {
 	// VerifyPhone offers the SMS code (R-IN-8); CodeSent says where one went.
 	VerifyPhone bool
 	CodeSent    string
-	Device        *core.Device
-	Task          *core.TaskView
-	Status        *core.StatusView
+	Device      *core.Device
+	Task        *core.TaskView
+	Status      *core.StatusView
 
 	Receipt core.Receipt
 	Message string

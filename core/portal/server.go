@@ -101,8 +101,8 @@ type Server struct {
 	// codes limits SMS codes per network: 5, then one every 2 minutes, and
 	// 30 a minute from everyone together.
 	codes *limiter
-	http    *http.Server
-	ln      net.Listener
+	http  *http.Server
+	ln    net.Listener
 }
 
 // New returns a listener over svc; it does not listen until Start.
