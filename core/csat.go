@@ -49,6 +49,11 @@ type CSATQuery struct {
 	By       CSATBy
 	Period   string
 	Loc      *time.Location
+	// OnlyCustomers leaves out guests' ratings (QR codes, links of work
+	// orders without a customer): only terminal users who rated through
+	// their own link count. Repeats leaves in ratings marked as a second
+	// one from the same network (left out by default).
+	OnlyCustomers, Repeats bool
 }
 
 // CSATStat is the satisfaction of a set of rated evaluations: how many, the
@@ -112,6 +117,9 @@ type CSATReport struct {
 	Groups  []CSATGroup `json:"groups"`
 	Trend   []CSATPoint `json:"trend"`
 	Unrated int         `json:"unrated"` // evaluations without an overall rating
+	// Guests and Repeats count the ratings left out (see CSATQuery).
+	Guests  int `json:"guests_left_out,omitempty"`
+	Repeats int `json:"repeats_left_out,omitempty"`
 }
 
 // csatBuilder accumulates report rows; names resolves ids to names.
@@ -122,6 +130,8 @@ type csatBuilder struct {
 	trend   map[int64]*CSATStat
 	total   CSATStat
 	unrated int
+	guests  int
+	repeats int
 }
 
 func newCSATBuilder(q CSATQuery) *csatBuilder {
@@ -129,6 +139,14 @@ func newCSATBuilder(q CSATQuery) *csatBuilder {
 }
 
 func (b *csatBuilder) add(r *EvaluationRow) {
+	if b.q.OnlyCustomers && !r.Identified {
+		b.guests++
+		return
+	}
+	if r.Repeat && !b.q.Repeats {
+		b.repeats++
+		return
+	}
 	if r.Score <= 0 || r.Scale <= 0 || r.Score > r.Scale {
 		b.unrated++
 		return
@@ -193,7 +211,7 @@ func nextPeriod(t time.Time, period string) time.Time {
 // period from the query's start (or the first rating) to its end (or the last
 // rating), empty ones included.
 func (b *csatBuilder) report(name func(ID) string) CSATReport {
-	rep := CSATReport{By: b.q.By, Period: b.q.Period, Unrated: b.unrated, Groups: []CSATGroup{}, Trend: []CSATPoint{}}
+	rep := CSATReport{By: b.q.By, Period: b.q.Period, Unrated: b.unrated, Guests: b.guests, Repeats: b.repeats, Groups: []CSATGroup{}, Trend: []CSATPoint{}}
 	if !b.q.From.IsZero() {
 		f := b.q.From
 		rep.From = &f

@@ -300,7 +300,13 @@ type Evaluation struct {
 	TerminalUserID ID     `json:"terminal_user_id,omitempty"`
 	// Link is the hex SHA-256 of the link it was submitted through (a
 	// personal link finds its evaluation again to edit it).
-	Link        string     `json:"link,omitempty"`
+	Link string `json:"link,omitempty"`
+	// Device and Network are short hashes of the browser's cookie and of
+	// the network (/24, /64) a QR rating came from; Repeat says why it looks
+	// like another rating of the same work order from the same place.
+	Device      string     `json:"device,omitempty"`
+	Network     string     `json:"network,omitempty"`
+	Repeat      string     `json:"repeat,omitempty"`
 	SubmittedAt time.Time  `json:"submitted_at"`
 	EditedAt    *time.Time `json:"edited_at,omitempty"`
 }
@@ -317,7 +323,7 @@ func (e *Evaluation) Normalized() float64 {
 // Row is the compact summary the CSAT report reads.
 func (e *Evaluation) Row() EvaluationRow {
 	return EvaluationRow{ID: e.ID, WorkOrder: e.WorkOrderID, At: e.SubmittedAt, Engineer: e.EngineerID, Provider: e.ProviderID,
-		Score: e.Score, Scale: e.Scale, RecordType: e.RecordType, Type: e.Type}
+		Score: e.Score, Scale: e.Scale, RecordType: e.RecordType, Type: e.Type, Identified: e.TerminalUserID != 0, Repeat: e.Repeat != ""}
 }
 
 // EvaluationRow is an evaluation reduced to what reports need; the store keeps
@@ -332,6 +338,10 @@ type EvaluationRow struct {
 	Scale      int
 	RecordType string
 	Type       string
+	// Identified: a terminal user rated through their own link; otherwise a
+	// guest (a QR code, or a link of a work order without a customer).
+	// Repeat: marked as a second rating from the same network.
+	Identified, Repeat bool
 }
 
 // Stars is the row's rating as whole stars out of five, rounded down, at least
@@ -444,7 +454,14 @@ type EvaluationSettings struct {
 	Mandatory bool `json:"mandatory,omitempty"`
 	// LinkTTL is how long evaluation links work (default 28 days).
 	LinkTTL Duration `json:"link_ttl,omitempty"`
+	// QRGrace is how long the QR code still takes ratings after the node
+	// ends (default 0: it stops when the node ends; at most a day) — for a
+	// customer who scanned it just before the engineer pressed finish.
+	QRGrace Duration `json:"qr_grace,omitempty"`
 }
+
+// MaxQRGrace bounds EvaluationSettings.QRGrace.
+const MaxQRGrace = 24 * time.Hour
 
 // DefaultEvaluationSettings: a QR code of the Standard type, several
 // submissions, skippable, links valid for 28 days.
@@ -483,6 +500,9 @@ func (e *EvaluationSettings) validate(where string) ValidationErrors {
 	}
 	if t := time.Duration(e.LinkTTL); t != 0 && (t < time.Hour || t > MaxInviteTTL) {
 		add(where+".link_ttl", "Evaluation links must work for between 1h and 90d, not %s.", e.LinkTTL)
+	}
+	if g := time.Duration(e.QRGrace); g < 0 || g > MaxQRGrace {
+		add(where+".qr_grace", "The QR code's grace after the node ends is 0 (it stops at once) to 24h, not %s.", e.QRGrace)
 	}
 	return errs
 }

@@ -627,3 +627,43 @@ func (s *Service) ImportEvaluations(as Actor, es []Evaluation) (int, error) {
 	s.broker.publish(Change{Kind: "work-order"})
 	return len(es), nil
 }
+
+// closeQR stops the evaluation QR code of a work order leaving the
+// evaluation node: at once, or after the node's grace (QRGrace) — the engineer
+// who showed it keeps its address, and it must not take ratings for ever.
+func (s *Service) closeQR(tx Tx, w *WorkOrder, why string, now time.Time) error {
+	req, err := tx.EvaluationRequest(w.ID)
+	if errors.Is(err, ErrNotFound) || (err == nil && req.QRLink == "") {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	hash, err := hex.DecodeString(req.QRLink)
+	if err != nil {
+		return nil
+	}
+	l, err := tx.Link(hash)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	p, err := readProcess(tx, w.RecordType)
+	if err != nil {
+		return err
+	}
+	pn, _ := p.Find(NodeEvaluation)
+	end := now.Add(time.Duration(evaluationSettingsOf(pn).QRGrace))
+	if l.ExpiresAt != nil && !l.ExpiresAt.After(end) {
+		return nil // it ends sooner anyway
+	}
+	l.ExpiresAt = &end
+	if err := tx.PutLink(&l); err != nil {
+		return err
+	}
+	detail := "evaluation QR code closed: " + why
+	if end.After(now) {
+		detail = fmt.Sprintf("evaluation QR code takes ratings until %s, then closes: %s", end.Format("15:04"), why)
+	}
+	return tx.AppendEvent(w.ID, Event{At: now, By: "system", Channel: ChannelSystem, Kind: EventEvaluation, Detail: detail})
+}

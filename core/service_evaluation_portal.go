@@ -1,6 +1,7 @@
 package core
 
 import (
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -50,6 +51,20 @@ type EvaluationPage struct {
 type EvaluationInput struct {
 	Nonce   string
 	Answers map[string][]string
+	// Device is the browser's own random cookie, Network the client's
+	// network (/24 or /64): a QR code refuses a second rating from one
+	// browser and marks one from the same network. Only hashes are kept.
+	Device, Network string
+}
+
+// shortHash is a short hex SHA-256 of s ("" for ""): enough to tell two
+// browsers or networks apart, not to recover them.
+func shortHash(s string) string {
+	if s == "" {
+		return ""
+	}
+	h := sha256.Sum256([]byte("switchboard:" + s))
+	return hex.EncodeToString(h[:8])
 }
 
 // EvaluationReceipt is what the customer sees after submitting; Token opens it again.
@@ -75,6 +90,8 @@ type evalLink struct {
 	qr       bool
 	guest    bool
 	existing *Evaluation // the personal link's evaluation, to edit
+	// device and network are the submitting browser's hashes (QR codes).
+	device, network string
 }
 
 // resolveEvalLink finds the link of token and what it opens, refusing unusable
@@ -320,6 +337,7 @@ func (s *Service) SubmitEvaluation(token string, in EvaluationInput) (Evaluation
 		if err != nil {
 			return err
 		}
+		el.device, el.network = shortHash(in.Device), shortHash(in.Network)
 		e, err := s.saveEvaluation(tx, &el, answers, score, scale, now)
 		if err != nil {
 			return err
@@ -362,6 +380,22 @@ func (s *Service) saveEvaluation(tx Tx, el *evalLink, answers []EvalAnswer, scor
 		Score: score, Scale: scale, EngineerID: w.FieldOutDealUser, EngineerName: w.EngineerName,
 		ProviderID: w.FieldPartner, ProviderName: w.FieldDownstreamOuterTenantName,
 		Link: hex.EncodeToString(el.link.Hash), SubmittedAt: now, Via: EvalViaQR, By: "guest (QR code)"}
+	if el.qr {
+		// One rating per browser; a second from the same network is marked
+		// (several customers on one site's Wi-Fi are real, so not refused).
+		e.Device, e.Network = el.device, el.network
+		for _, p := range prev {
+			if p.Via != EvalViaQR {
+				continue
+			}
+			if e.Device != "" && p.Device == e.Device {
+				return e, Invalid("form", "This phone or browser has already rated this service (evaluation %d): thank you — each person rates once.", p.ID)
+			}
+			if e.Network != "" && p.Network == e.Network && e.Repeat == "" {
+				e.Repeat = fmt.Sprintf("same network as evaluation %d", p.ID)
+			}
+		}
+	}
 	if !el.qr {
 		e.Via = EvalViaLink
 		e.By = "guest (personal link)"
@@ -384,6 +418,9 @@ func (s *Service) saveEvaluation(tx Tx, el *evalLink, answers []EvalAnswer, scor
 	how := "by QR code"
 	if !el.qr {
 		how = "by personal link"
+	}
+	if e.Repeat != "" {
+		how += " (marked: " + e.Repeat + ")"
 	}
 	if err := tx.AppendEvent(w.ID, Event{At: now, By: e.By, Channel: ChannelWeb, Kind: EventEvaluation,
 		Detail: fmt.Sprintf("evaluation %d submitted %s (%s): %s", e.ID, how, e.Type, e.summary())}); err != nil {

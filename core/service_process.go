@@ -184,6 +184,9 @@ func (s *Service) afterMove(tx Tx, w *WorkOrder, m nodeMove, now time.Time) erro
 // over: its open follow-up tasks close (they leave every call queue) with why
 // in the task and in the history.
 func (s *Service) leaveNode(tx Tx, w *WorkOrder, from Node, why string, now time.Time) error {
+	if from == NodeEvaluation {
+		return s.closeQR(tx, w, why, now)
+	}
 	if from != NodeFollowUp {
 		return nil
 	}

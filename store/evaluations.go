@@ -20,11 +20,26 @@ func evalTimeKey(at time.Time, id core.ID) []byte {
 	return k
 }
 
+// Flags of an evaluation report row (its last byte; rows written before
+// they existed have none and are rewritten by a migration).
+const (
+	evalRowIdentified = 1 << iota
+	evalRowRepeat
+)
+
 // encodeEvalRow packs the report row kept as the time index's value: work
-// order, engineer and provider ids, score and scale, and the two type names.
+// order, engineer and provider ids, score and scale, the two type names and
+// the flags.
 func encodeEvalRow(r core.EvaluationRow) []byte {
 	rt, et := clip255(r.RecordType), clip255(r.Type)
-	b := make([]byte, 0, 8*3+2+2+len(rt)+len(et))
+	var flags byte
+	if r.Identified {
+		flags |= evalRowIdentified
+	}
+	if r.Repeat {
+		flags |= evalRowRepeat
+	}
+	b := make([]byte, 0, 8*3+2+2+len(rt)+len(et)+1)
 	b = binary.BigEndian.AppendUint64(b, uint64(r.WorkOrder))
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Engineer))
 	b = binary.BigEndian.AppendUint64(b, uint64(r.Provider))
@@ -32,7 +47,8 @@ func encodeEvalRow(r core.EvaluationRow) []byte {
 	b = append(b, byte(len(rt)))
 	b = append(b, rt...)
 	b = append(b, byte(len(et)))
-	return append(b, et...)
+	b = append(b, et...)
+	return append(b, flags)
 }
 
 func clip255(s string) string {
@@ -82,6 +98,11 @@ func decodeEvalRow(k, v []byte, r *core.EvaluationRow, names interner) error {
 		return errEvalRow
 	}
 	r.Type = names.get(v[1 : 1+m])
+	r.Identified, r.Repeat = false, false
+	if len(v) > 1+m {
+		f := v[1+m]
+		r.Identified, r.Repeat = f&evalRowIdentified != 0, f&evalRowRepeat != 0
+	}
 	return nil
 }
 

@@ -224,6 +224,29 @@ var migrations = []migration{
 		}
 		return bumpDispatchGen(t)
 	}},
+	{"evaluation report rows say whether a customer or a guest rated, and repeats", func(t *bolt.Tx) error {
+		evals, rows := t.Bucket(bucketEvaluations), t.Bucket(bucketEvalByTime)
+		if evals == nil || rows == nil {
+			return nil
+		}
+		var rewritten [][2][]byte
+		if err := evals.ForEach(func(k, v []byte) error {
+			var e core.Evaluation
+			if err := json.Unmarshal(v, &e); err != nil {
+				return fmt.Errorf("evaluation %d is unreadable: %w", btoi(k), err)
+			}
+			rewritten = append(rewritten, [2][]byte{evalTimeKey(e.SubmittedAt, e.ID), encodeEvalRow(e.Row())})
+			return nil
+		}); err != nil {
+			return err
+		}
+		for _, kv := range rewritten {
+			if err := rows.Put(kv[0], kv[1]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

@@ -234,7 +234,7 @@ func parseDay(flag, s string) (time.Time, error) {
 
 func evalReportCmd(a *app) *cobra.Command {
 	var by, from, to, period string
-	var asJSON, asCSV bool
+	var asJSON, asCSV, onlyCustomers, repeats bool
 	cmd := &cobra.Command{
 		Use:   "report [--by engineer|provider|type|form] [--from DATE] [--to DATE] [--period day|week|month] [--json|--csv]",
 		Short: "Customer satisfaction (CSAT) by engineer, provider or type over a period",
@@ -269,7 +269,7 @@ trend per week (or day, month).`,
 			if err := a.open(); err != nil {
 				return err
 			}
-			rep, err := a.svc.CSATReport(core.CSATQuery{From: f, To: t, By: b, Period: period, Loc: time.Local})
+			rep, err := a.svc.CSATReport(core.CSATQuery{From: f, To: t, By: b, Period: period, Loc: time.Local, OnlyCustomers: onlyCustomers, Repeats: repeats})
 			if err != nil {
 				return err
 			}
@@ -289,6 +289,8 @@ trend per week (or day, month).`,
 	f.StringVar(&period, "period", "week", "trend per day, week or month")
 	f.BoolVar(&asJSON, "json", false, "print the report as JSON")
 	f.BoolVar(&asCSV, "csv", false, "print the groups as CSV")
+	f.BoolVar(&onlyCustomers, "customers-only", false, "leave out guests' ratings (QR codes, links of work orders without a customer)")
+	f.BoolVar(&repeats, "with-repeats", false, "count QR ratings marked as a repeat from the same network (left out by default)")
 	return cmd
 }
 
@@ -314,6 +316,12 @@ func writeCSATTable(w io.Writer, rep core.CSATReport) error {
 	}
 	if rep.Unrated > 0 {
 		fmt.Fprintf(w, "%d evaluation(s) without a rating are not counted.\n", rep.Unrated)
+	}
+	if rep.Guests > 0 {
+		fmt.Fprintf(w, "%d guest rating(s) left out (--customers-only).\n", rep.Guests)
+	}
+	if rep.Repeats > 0 {
+		fmt.Fprintf(w, "%d QR rating(s) marked as a repeat from the same network left out (--with-repeats counts them).\n", rep.Repeats)
 	}
 	var trend []string
 	for _, p := range rep.Trend {

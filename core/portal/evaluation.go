@@ -185,7 +185,26 @@ func (s *Server) showEvaluation(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "eval_title")
 	v.Action, v.Nonce = r.URL.Path, core.NewToken()
 	v.Eval = newEvalView(p, v.Lang, v.T, p.Values, nil)
+	if p.QR {
+		browserID(w, r)
+	}
 	s.render(w, http.StatusOK, "evaluation", v)
+}
+
+// browserCookie holds a random id per browser, so a QR code can tell a
+// second rating from the same phone (R-EVAL-4 allows several customers, not
+// one customer many times). It carries nothing else.
+const browserCookie = "sb_browser"
+
+// browserID is the browser's id, set on w when it has none yet.
+func browserID(w http.ResponseWriter, r *http.Request) string {
+	if c, err := r.Cookie(browserCookie); err == nil && len(c.Value) >= 20 && len(c.Value) <= 64 {
+		return c.Value
+	}
+	id := core.NewToken()
+	http.SetCookie(w, &http.Cookie{Name: browserCookie, Value: id, Path: "/", MaxAge: 365 * 24 * 3600, HttpOnly: true,
+		SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	return id
 }
 
 func (s *Server) submitEvaluation(w http.ResponseWriter, r *http.Request) {
@@ -211,6 +230,9 @@ func (s *Server) submitEvaluation(w http.ResponseWriter, r *http.Request) {
 	in, values, err := decodeEvaluation(pf, p.Type)
 	var rec core.EvaluationReceipt
 	if err == nil {
+		if p.QR {
+			in.Device, in.Network = browserID(w, r), prefixKey(clientIP(r))
+		}
 		rec, err = s.svc.SubmitEvaluation(tok, in)
 	}
 	if err == nil {

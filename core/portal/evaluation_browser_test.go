@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
@@ -112,8 +113,31 @@ func TestBrowserEvaluation(t *testing.T) {
 		}
 	})
 
+	t.Run("the same phone cannot rate twice (issue 18.7)", func(t *testing.T) {
+		var alert string
+		err := chromedp.Run(ctx,
+			chromedp.Navigate(e.srv.URL+path10+"?lang=en"),
+			chromedp.WaitVisible(`#evaluation`, chromedp.ByID),
+			chromedp.Click(starLabel("1"), chromedp.ByQuery),
+			chromedp.Click(`label[for="f.resolved-1"]`, chromedp.ByQuery),
+			chromedp.Click(`#send-evaluation`, chromedp.ByID),
+			chromedp.WaitVisible(`#eval-alert`, chromedp.ByID),
+			chromedp.Text(`#eval-alert`, &alert, chromedp.ByID),
+		)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(alert, "already rated this service") {
+			t.Fatalf("a second rating from one browser: %q", alert)
+		}
+	})
+
 	t.Run("a second customer on the same QR code, missing answer first", func(t *testing.T) {
 		var alert, score string
+		// Another phone: a browser without the first one's cookie.
+		if err := chromedp.Run(ctx, network.ClearBrowserCookies()); err != nil {
+			t.Fatal(err)
+		}
 		err := chromedp.Run(ctx,
 			chromedp.Navigate(e.srv.URL+path10+"?lang=zh"),
 			chromedp.WaitVisible(`#evaluation`, chromedp.ByID),
@@ -147,6 +171,10 @@ func TestBrowserEvaluation(t *testing.T) {
 	st, err := e.svc.Evaluations(w10.Number)
 	if err != nil || len(st.Evaluations) != 2 {
 		t.Fatalf("evaluations of %s: %+v %v", w10.Number, st.Evaluations, err)
+	}
+	// Both came from loopback: the second is marked, not refused.
+	if st.Evaluations[0].Repeat != "" || !strings.Contains(st.Evaluations[1].Repeat, "same network") {
+		t.Fatalf("repeat marks: %q, %q", st.Evaluations[0].Repeat, st.Evaluations[1].Repeat)
 	}
 	for i, want := range []int{8, 10} {
 		ev := st.Evaluations[i]

@@ -84,6 +84,16 @@ func (f *form) evaluationSection() section {
 			hint: func() string {
 				return "the work order cannot move on until an evaluation arrives (a timeout still skips, R-EVAL-5)"
 			}})
+		add(row{kind: rowText, label: "QR grace", field: "evaluation.qr_grace",
+			input: f.input("evaluation.qr_grace", graceText(e.QRGrace), "empty: stops when the node ends · e.g. 30m", 16),
+			onText: func(v string) {
+				if strings.TrimSpace(v) == "" {
+					e.QRGrace = 0
+				} else if d, err := core.ParseDuration(v); err == nil {
+					e.QRGrace = d
+				}
+			},
+			hint: func() string { return "how long the QR code still takes ratings after the node ends (0 to 24h)" }})
 		for _, l := range []struct {
 			label, field string
 			v            *string
@@ -562,4 +572,12 @@ func labels(keys []string) []string {
 		out[i] = strings.ToLower(core.FieldLabel(k))
 	}
 	return out
+}
+
+// graceText is a QR grace as typed: empty for none.
+func graceText(d core.Duration) string {
+	if d == 0 {
+		return ""
+	}
+	return d.String()
 }

@@ -44,6 +44,7 @@ type keyMap struct {
 	moveUp, moveDown, toggle, edit, add, addType  key.Binding
 	del, confirm, guests, users, save, next, prev key.Binding
 	choicePrev, choiceNext                        key.Binding
+	onlyCustomers                                 key.Binding
 }
 
 // Model is the ratings section.
@@ -56,6 +57,8 @@ type Model struct {
 	// Report.
 	by      int // index in core.AllCSATBy
 	period  int // index in periods
+	// onlyCustomers leaves guests' ratings (QR codes) out of the report.
+	onlyCustomers bool
 	report  *core.CSATReport
 	repSeq  int
 	top     int
@@ -94,6 +97,7 @@ func New(c *common.Common) *Model {
 		moveUp: k.MoveUp, moveDown: k.MoveDown, toggle: k.Toggle, edit: k.Edit, add: k.New, addType: k.NewType,
 		del: k.Delete, confirm: k.Confirm, guests: k.ToggleGuests, users: k.ToggleUsers, save: k.Save,
 		next: k.NextField, prev: k.PrevField, choicePrev: k.PrevChoice, choiceNext: k.NextChoice,
+		onlyCustomers: key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "customers only")),
 	}}
 	m.keys.toggle.SetHelp("space", "required")
 	m.keys.add.SetHelp("n", "new field")
@@ -130,7 +134,7 @@ type typesMsg struct {
 
 func (m *Model) query() core.CSATQuery {
 	p := periods[m.period]
-	q := core.CSATQuery{By: core.AllCSATBy[m.by], Period: p.trend, Loc: m.c.Location()}
+	q := core.CSATQuery{By: core.AllCSATBy[m.by], Period: p.trend, Loc: m.c.Location(), OnlyCustomers: m.onlyCustomers}
 	if p.days > 0 {
 		now := m.c.Now()
 		end := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, 1)
@@ -308,7 +312,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return []key.Binding{k.left, k.right, k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del, k.guests, k.users, k.addType, k.report}
 	}
 	k := m.keys
-	return []key.Binding{k.by, k.period, k.up, k.down, k.types, k.rulesView, k.reload}
+	return []key.Binding{k.by, k.period, k.onlyCustomers, k.up, k.down, k.types, k.rulesView, k.reload}
 }
 
 // FullHelp lists every key of the current view.
@@ -321,5 +325,5 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{{k.up, k.down, k.left, k.right}, {k.edit, k.add, k.toggle, k.moveUp, k.moveDown, k.del}, {k.guests, k.users, k.addType, k.report, k.reload}}
 	}
 	k := m.keys
-	return [][]key.Binding{{k.by, k.period, k.up, k.down}, {k.types, k.rulesView, k.reload}}
+	return [][]key.Binding{{k.by, k.period, k.onlyCustomers, k.up, k.down}, {k.types, k.rulesView, k.reload}}
 }

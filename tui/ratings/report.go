@@ -21,6 +21,9 @@ func (m *Model) reportKey(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.period):
 		m.period = cycle(m.period, len(periods), common.Backward(msg.String()))
 		return m.reportCmd()
+	case key.Matches(msg, k.onlyCustomers):
+		m.onlyCustomers = !m.onlyCustomers
+		return m.reportCmd()
 	case key.Matches(msg, k.reload):
 		return tea.Batch(m.reportCmd(), loadTypesCmd(m.c.Svc))
 	case key.Matches(msg, k.types):
@@ -59,6 +62,9 @@ func (m *Model) reportView() string {
 	if q := m.query(); !q.From.IsZero() {
 		title += st.Muted.Render(fmt.Sprintf(" (%s – %s)", q.From.Format("2006-01-02"), q.To.AddDate(0, 0, -1).Format("2006-01-02")))
 	}
+	if m.onlyCustomers {
+		title += st.Muted.Render(" · customers only")
+	}
 	if m.loading {
 		title += " " + m.busy.View()
 	}
@@ -80,6 +86,12 @@ func (m *Model) reportView() string {
 	sum := fmt.Sprintf("%s rated · average %.2f of 5 · %.1f%% satisfied (4★ and up)", common.Thousands(t.Count), t.Average, t.SatisfiedPct)
 	if rep.Unrated > 0 {
 		sum += fmt.Sprintf(" · %d without a rating", rep.Unrated)
+	}
+	if rep.Guests > 0 {
+		sum += fmt.Sprintf(" · %d guest rating(s) left out", rep.Guests)
+	}
+	if rep.Repeats > 0 {
+		sum += fmt.Sprintf(" · %d repeat(s) from one network left out", rep.Repeats)
 	}
 	lines = append(lines, st.Value.Render(common.Truncate(sum, w)), "")
 
