@@ -55,16 +55,16 @@ type Model struct {
 	mode          mode
 
 	// Report.
-	by      int // index in core.AllCSATBy
-	period  int // index in periods
+	by     int // index in core.AllCSATBy
+	period int // index in periods
 	// onlyCustomers leaves guests' ratings (QR codes) out of the report.
 	onlyCustomers bool
-	report  *core.CSATReport
-	repSeq  int
-	top     int
-	repErr  error
-	busy    common.Busy
-	loading bool
+	report        *core.CSATReport
+	repSeq        int
+	top           int
+	repErr        error
+	busy          common.Busy
+	loading       bool
 
 	// Record types.
 	types      []core.EvaluationType
