@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -93,6 +94,44 @@ func (s *Service) RevokeAPIKey(as Actor, id ID) (APIKey, error) {
 		s.broker.publish(Change{Kind: "apikey"})
 	}
 	return k, err
+}
+
+// SetAPIKeyRate changes how many requests a second a key may make (admins
+// only; 0: the server's default). The listener applies it from the key's
+// next request.
+func (s *Service) SetAPIKeyRate(as Actor, id ID, rate float64) (APIKey, error) {
+	if err := require(as, "manage API keys", RoleAdmin); err != nil {
+		return APIKey{}, err
+	}
+	if rate != 0 && (rate < 1 || rate > MaxAPIRate) {
+		return APIKey{}, Invalid("rate", "An API key's rate is 1 to %d requests a second (0 for the default), not %g.", MaxAPIRate, rate)
+	}
+	var k APIKey
+	err := s.store.Update(func(tx Tx) error {
+		var err error
+		if k, err = tx.APIKey(id); errors.Is(err, ErrNotFound) {
+			return NotFoundf("There is no API key %d: list them with `switchboard apikey list`.", id)
+		} else if err != nil {
+			return err
+		}
+		if !k.Active() {
+			return Invalid("id", "API key %d (%s) is revoked: make a new one.", id, k.Name)
+		}
+		k.Rate = rate
+		return tx.PutAPIKey(&k)
+	})
+	if err == nil {
+		s.broker.publish(Change{Kind: "apikey"})
+	}
+	return k, err
+}
+
+// RateText says a key's rate in words.
+func RateText(rate float64) string {
+	if rate == 0 {
+		return "the server's default rate"
+	}
+	return strconv.FormatFloat(rate, 'g', -1, 64) + " requests a second"
 }
 
 // AuthenticateAPI finds the active key whose secret this is.

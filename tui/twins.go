@@ -79,6 +79,7 @@ var Twins = []Twin{
 	{"apikey list", "Intake API keys", "", "API keys"},
 	{"apikey add", "Intake API keys", "n", "new API key"},
 	{"apikey revoke", "Intake API keys", "X/del", "revoke"},
+	{"apikey rate", "Intake API keys", "R", "set rate"},
 	{"import", "Intake CSV import", "", "Import CSV"},
 
 	{"evaluation report", "Ratings", "", "Customer satisfaction by"},

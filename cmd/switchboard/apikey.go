@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/spf13/cobra"
 
@@ -105,5 +106,32 @@ revoked without stopping the others. The API is described at
 			return nil
 		}),
 	}
-	return group("apikey", "API keys for the integration API (R-IN-6): add, list, revoke", add, list, revoke)
+	setRate := &cobra.Command{
+		Use:   "rate ID R",
+		Short: "Let an API key make R requests a second (0: the server's default) (admins)",
+		Example: `  switchboard apikey rate 3 500   # a busy integration
+  switchboard apikey rate 3 0     # back to the default`,
+		Args: exactArgs("ID", "R"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			id, err := core.ParseID("id", args[0])
+			if err != nil {
+				return err
+			}
+			r, err := strconv.ParseFloat(args[1], 64)
+			if err != nil {
+				return core.Invalid("rate", "The rate is a number of requests a second (0 for the default), not %q.", args[1])
+			}
+			if err := a.open(); err != nil {
+				return err
+			}
+			k, err := a.svc.SetAPIKeyRate(a.actor, id, r)
+			if err != nil {
+				return err
+			}
+			a.log.Info("API key rate set", "id", k.ID, "rate", k.Rate, "by", a.actor.Label())
+			fmt.Fprintf(a.stdout, "API key %d (%s) may make %s.\n", k.ID, k.Name, core.RateText(k.Rate))
+			return nil
+		}),
+	}
+	return group("apikey", "API keys for the integration API (R-IN-6): add, list, rate, revoke", add, list, setRate, revoke)
 }

@@ -80,7 +80,8 @@ func (l *apiLimiter) allow(key core.APIKey) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	lim := l.keys[key.ID]
-	if lim == nil {
+	if lim == nil || lim.Limit() != r || lim.Burst() != burst {
+		// New, or an admin changed the key's rate: a fresh bucket at it.
 		lim = rate.NewLimiter(r, burst)
 		l.keys[key.ID] = lim
 	}

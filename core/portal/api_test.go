@@ -338,6 +338,34 @@ func TestAPIRateLimit(t *testing.T) {
 	}
 }
 
+// TestAPIKeyRateChangesLive (issue 18.5): an admin raises a key's rate and
+// the listener applies it from the key's next request, without a restart.
+func TestAPIKeyRateChangesLive(t *testing.T) {
+	e := newEnv(t, func(c *portal.Config) { c.APIRate, c.APIBurst = 1, 2 })
+	k, secret, err := e.svc.AddAPIKey(e.admin(), "erp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes := map[int]int{}
+	for range 5 {
+		codes[e.api("GET", "/api/v1/work-orders", secret, "").status]++
+	}
+	if codes[429] == 0 {
+		t.Fatalf("the default rate did not hold: %v", codes)
+	}
+	if _, err := e.svc.SetAPIKeyRate(e.admin(), k.ID, 1000); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 50 {
+		if r := e.api("GET", "/api/v1/work-orders", secret, ""); r.status != 200 {
+			t.Fatalf("request %d at 1000/s: %d %s", i, r.status, r.body)
+		}
+	}
+	if _, err := e.svc.SetAPIKeyRate(e.admin(), k.ID, 0.5); err == nil {
+		t.Fatal("a rate below 1 was taken")
+	}
+}
+
 // TestAPINoCrossOriginProtection (R-IN-6): the API takes a cross-site POST (it
 // authenticates by key, not cookies), while the customer forms still refuse one.
 func TestAPINoCrossOriginProtection(t *testing.T) {

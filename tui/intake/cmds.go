@@ -2,6 +2,8 @@ package intake
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 
 	tea "github.com/charmbracelet/bubbletea"
 
@@ -153,5 +155,20 @@ func revokeKeyCmd(svc *core.Service, as core.Actor, k core.APIKey) tea.Cmd {
 	return func() tea.Msg {
 		_, err := svc.RevokeAPIKey(as, k.ID)
 		return doneMsg{status: fmt.Sprintf("API key %d (%s) revoked.", k.ID, k.Name), err: err}
+	}
+}
+
+// setKeyRateCmd sets an API key's rate, the twin of `apikey rate ID R`.
+func setKeyRateCmd(svc *core.Service, as core.Actor, id core.ID, text string) tea.Cmd {
+	return func() tea.Msg {
+		r, err := strconv.ParseFloat(strings.TrimSpace(text), 64)
+		if err != nil {
+			return doneMsg{err: core.Invalid("rate", "Type the requests a second as a number (0 for the server's default), not %q.", text)}
+		}
+		k, err := svc.SetAPIKeyRate(as, id, r)
+		if err != nil {
+			return doneMsg{err: err}
+		}
+		return doneMsg{status: fmt.Sprintf("API key %d (%s): %s.", k.ID, k.Name, core.RateText(k.Rate))}
 	}
 }

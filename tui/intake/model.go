@@ -6,6 +6,7 @@ package intake
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/charmbracelet/bubbles/key"
@@ -49,7 +50,7 @@ type keyMap struct {
 	save, nextField, prevField, left, right   key.Binding
 	keyName, confirmKeyName, closeSecret, raw key.Binding
 	dryRun, editPath                          key.Binding
-	settings                                  key.Binding
+	settings, keyRate                         key.Binding
 }
 
 // Model is the intake section.
@@ -93,6 +94,8 @@ type Model struct {
 	// pendingRule is the rule the cursor lands on after the next load (a saved one).
 	pendingRule core.ID
 	keyName     textinput.Model
+	// rateFor is the API key whose rate keyName is typing (0: a new key's name).
+	rateFor core.ID
 	// secret is a new API key, shown once until the next key press.
 	secret    string
 	secretFor core.APIKey
@@ -137,6 +140,7 @@ func New(c *common.Common) *Model {
 			save: km.Save, nextField: km.NextField, prevField: km.PrevField, left: km.PrevChoice, right: common.Without(km.NextChoice, " "),
 			keyName: keyName, confirmKeyName: keyName, closeSecret: closeSecret, raw: raw,
 			dryRun: km.DryRun, editPath: editPath, settings: km.MailSettings,
+			keyRate: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "set rate")),
 		},
 		busy:    common.NewBusy(c.Styles),
 		keyName: in,
@@ -407,13 +411,18 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		case key.Matches(msg, m.keys.back):
 			m.mode = modeList
 			m.keyName.Blur()
+			m.endRate()
 			return nil
 		case key.Matches(msg, m.keys.confirmKeyName):
-			name := strings.TrimSpace(m.keyName.Value())
+			text := strings.TrimSpace(m.keyName.Value())
 			m.mode = modeList
 			m.keyName.Blur()
 			m.keyName.SetValue("")
-			return tea.Batch(addKeyCmd(m.c.Svc, m.c.Actor, name), m.busy.StartCmd())
+			if id := m.rateFor; id != 0 {
+				m.endRate()
+				return tea.Batch(setKeyRateCmd(m.c.Svc, m.c.Actor, id, text), m.busy.StartCmd())
+			}
+			return tea.Batch(addKeyCmd(m.c.Svc, m.c.Actor, text), m.busy.StartCmd())
 		}
 		var cmd tea.Cmd
 		m.keyName, cmd = m.keyName.Update(msg)
@@ -506,6 +515,15 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return m.openFormCmd(nil)
 		}
 		m.mode = modeKeyName
+		return m.keyName.Focus()
+	case v == viewKeys && key.Matches(msg, k.keyRate):
+		sel, ok := m.selectedKey()
+		if !ok || !sel.Active() || !m.mayKeys {
+			return nil
+		}
+		m.rateFor, m.mode = sel.ID, modeKeyName
+		m.keyName.Prompt, m.keyName.Placeholder, m.keyName.CharLimit = fmt.Sprintf("requests a second for key %d (0: the server's default): ", sel.ID), "e.g. 500", 9
+		m.keyName.SetValue(strconv.FormatFloat(sel.Rate, 'g', -1, 64))
 		return m.keyName.Focus()
 	case key.Matches(msg, k.edit):
 		if r, ok := m.selectedRule(); ok {
@@ -614,7 +632,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		}
 		return []key.Binding{k.nextView, k.editPath, k.left, k.dryRun, k.save, k.down}
 	}
-	return append([]key.Binding{k.nextView, k.create, k.del, k.reload}, filter...)
+	return append([]key.Binding{k.nextView, k.create, k.keyRate, k.del, k.reload}, filter...)
 }
 
 // FullHelp lists every key of the section.
@@ -685,6 +703,13 @@ func (m *Model) bindings() keyMap {
 		k.del.SetEnabled(ok && sel.Active() && m.mayKeys)
 		k.create.SetHelp("n", "new API key")
 		k.create.SetEnabled(m.mayKeys && m.loaded)
+		k.keyRate.SetEnabled(ok && sel.Active() && m.mayKeys)
 	}
 	return k
+}
+
+// endRate puts the text input back to naming a new key.
+func (m *Model) endRate() {
+	m.rateFor = 0
+	m.keyName.Prompt, m.keyName.Placeholder, m.keyName.CharLimit = "integration name: ", "e.g. ERP", 60
 }
