@@ -616,6 +616,9 @@ func (s *Service) FinishMessages(results []DeliveryResult, rp RetryPolicy) error
 				err = s.finish(tx, &m, MsgFailed, se.Error(), now)
 			case m.Attempts >= rp.MaxAttempts:
 				err = s.finish(tx, &m, MsgFailed, fmt.Sprintf("gave up after %d attempts: %s", m.Attempts, se.Error()), now)
+			case m.Event == NoticeVerifyCode && now.Sub(m.CreatedAt) >= PhoneCodeTTL:
+				// The code is dead: a later send would only confuse.
+				err = s.finish(tx, &m, MsgFailed, fmt.Sprintf("the code expired before it could be sent: %s", se.Error()), now)
 			default:
 				wait := rp.Delay(m.Attempts)
 				if se.Kind == SendRateLimited {

@@ -341,7 +341,33 @@ func (s *Service) Outbox(q MessageQuery) ([]Message, error) {
 		out, err = tx.Messages(q)
 		return err
 	})
+	for i := range out {
+		hideCode(&out[i])
+	}
 	return out, err
+}
+
+// hideCode masks the digits of a verification code in a message people read
+// (the outbox in the console and the CLI): staff never see a customer's code;
+// only the worker that sends it does.
+func hideCode(m *Message) {
+	if m.Event != NoticeVerifyCode {
+		return
+	}
+	mask := func(s string) string {
+		return strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' {
+				return '•'
+			}
+			return r
+		}, s)
+	}
+	m.Content.Text = mask(m.Content.Text)
+	fs := make([]TemplateField, len(m.Content.Fields))
+	for i, f := range m.Content.Fields {
+		fs[i] = TemplateField{Key: f.Key, Value: mask(f.Value)}
+	}
+	m.Content.Fields = fs
 }
 
 // OutboxFor lists the messages of work order number, newest first.
@@ -362,6 +388,9 @@ func (s *Service) OutboxFor(number string) ([]Message, error) {
 	if errors.Is(err, ErrNotFound) {
 		return nil, NotFoundf("There is no work order %s.", FormatNumber(n))
 	}
+	for i := range out {
+		hideCode(&out[i])
+	}
 	return out, err
 }
 
@@ -376,6 +405,7 @@ func (s *Service) OutboxMessage(id ID) (Message, error) {
 	if errors.Is(err, ErrNotFound) {
 		return m, NotFoundf("There is no outbox message %d: list them with `switchboard notify outbox`.", id)
 	}
+	hideCode(&m)
 	return m, err
 }
 

@@ -72,13 +72,17 @@ revoked without stopping the others. The API is described at
 				fmt.Fprintln(a.stdout, "No API keys yet: make one with `switchboard apikey add --name N`.")
 				return nil
 			}
-			t := &table{head: []string{"ID", "NAME", "KEY", "CREATED", "BY", "STATE"}}
+			t := &table{head: []string{"ID", "NAME", "KEY", "RATE/S", "CREATED", "BY", "STATE"}}
 			for _, k := range ks {
 				state := "active"
 				if !k.Active() {
 					state = "revoked " + when(*k.RevokedAt) + " by " + k.RevokedBy
 				}
-				t.add(fmt.Sprint(k.ID), k.Name, k.Prefix+"…", when(k.CreatedAt), k.CreatedBy, state)
+				rate := "default"
+				if k.Rate != 0 {
+					rate = strconv.FormatFloat(k.Rate, 'g', -1, 64)
+				}
+				t.add(fmt.Sprint(k.ID), k.Name, k.Prefix+"…", rate, when(k.CreatedAt), k.CreatedBy, state)
 			}
 			return t.write(a.stdout)
 		}),

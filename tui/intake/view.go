@@ -2,6 +2,7 @@ package intake
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ var (
 		{Title: "ID", Width: 4, Right: true},
 		{Title: "NAME", Weight: 2, Min: 10},
 		{Title: "KEY", Width: 12},
+		{Title: "RATE/S", Width: 8, Right: true},
 		{Title: "CREATED", Width: 16, Hide: 2},
 		{Title: "BY", Width: 10, Hide: 1},
 		{Title: "STATE", Weight: 3, Min: 8},
@@ -117,7 +119,7 @@ func (m *Model) View() string {
 			state = "revoked " + common.FormatTime(*k.RevokedAt, loc) + " by " + k.RevokedBy
 			style = func(_ int, s string) string { return st.Disabled.Render(s) }
 		}
-		return common.Row{Cells: []string{fmt.Sprint(k.ID), k.Name, k.Prefix + "…", common.FormatTime(k.CreatedAt, loc), k.CreatedBy, state}, Style: style}
+		return common.Row{Cells: []string{fmt.Sprint(k.ID), k.Name, k.Prefix + "…", rateCell(k.Rate), common.FormatTime(k.CreatedAt, loc), k.CreatedBy, state}, Style: style}
 	}))
 	b.WriteByte('\n')
 	b.WriteString(strings.Join(m.panel(), "\n"))
@@ -243,4 +245,12 @@ func (m *Model) panel() []string {
 		}
 	}
 	return out
+}
+
+// rateCell is a key's rate in the list: "default" or the number.
+func rateCell(r float64) string {
+	if r == 0 {
+		return "default"
+	}
+	return strconv.FormatFloat(r, 'g', -1, 64)
 }
