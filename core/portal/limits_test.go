@@ -90,3 +90,30 @@ func TestWrongAPIKeysAreLimitedBeforeAuthentication(t *testing.T) {
 		t.Fatalf("%d log lines for refused keys", n)
 	}
 }
+
+// TestPhoneCodesLimitedPerNetwork (issue 18.3): one network asks for codes
+// to five phones, then is told to wait — SMS cost money and reach other
+// people's phones — while the form keeps what was typed.
+func TestPhoneCodesLimitedPerNetwork(t *testing.T) {
+	e := newEnv(t, nil)
+	on := true
+	if _, err := e.svc.SetChannelConfig(e.admin(), core.NoticeSMS, &on, map[string]string{"access_key_id": "k", "access_key_secret": "s", "sign_name": "n", "template_code": "T"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.svc.AddSMSCredits(e.admin(), 100); err != nil {
+		t.Fatal(err)
+	}
+	sent := 0
+	for i := range 7 {
+		r := e.post("/submit/customer", url.Values{"nonce": {core.NewToken()}, "name": {"x"}, "phone": {fmt.Sprintf("1380013800%d", i)}, "subject": {"kept subject"}, "op": {"code"}, "lang": {"en"}})
+		switch {
+		case strings.Contains(r.body, `id="code-sent"`):
+			sent++
+		case !strings.Contains(r.body, "Too many codes were asked for from your network") || !strings.Contains(r.body, "kept subject"):
+			t.Fatalf("code %d: %d %s", i, r.status, r.body)
+		}
+	}
+	if sent != 5 {
+		t.Fatalf("%d codes sent from one network, want 5", sent)
+	}
+}
