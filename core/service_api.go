@@ -72,39 +72,27 @@ func (s *Service) APIKeys() ([]APIKey, error) {
 
 // RevokeAPIKey stops a key from working, at once and for good (admins only).
 func (s *Service) RevokeAPIKey(as Actor, id ID) (APIKey, error) {
-	if err := require(as, "manage API keys", RoleAdmin); err != nil {
-		return APIKey{}, err
-	}
-	var k APIKey
-	err := s.store.Update(func(tx Tx) error {
-		var err error
-		if k, err = tx.APIKey(id); errors.Is(err, ErrNotFound) {
-			return NotFoundf("There is no API key %d: list them with `switchboard apikey list`.", id)
-		} else if err != nil {
-			return err
-		}
-		if !k.Active() {
-			return Invalid("id", "API key %d (%s) was already revoked by %s.", id, k.Name, k.RevokedBy)
-		}
+	return s.changeAPIKey(as, id, "was already revoked", func(k *APIKey) {
 		now := s.Now()
 		k.RevokedAt, k.RevokedBy = &now, as.Label()
-		return tx.PutAPIKey(&k)
 	})
-	if err == nil {
-		s.broker.publish(Change{Kind: "apikey"})
-	}
-	return k, err
 }
 
 // SetAPIKeyRate changes how many requests a second a key may make (admins
 // only; 0: the server's default). The listener applies it from the key's
 // next request.
 func (s *Service) SetAPIKeyRate(as Actor, id ID, rate float64) (APIKey, error) {
-	if err := require(as, "manage API keys", RoleAdmin); err != nil {
-		return APIKey{}, err
-	}
 	if rate != 0 && (rate < 1 || rate > MaxAPIRate) {
 		return APIKey{}, Invalid("rate", "An API key's rate is 1 to %d requests a second (0 for the default), not %g.", MaxAPIRate, rate)
+	}
+	return s.changeAPIKey(as, id, "is revoked: make a new one", func(k *APIKey) { k.Rate = rate })
+}
+
+// changeAPIKey applies change to active key id (admins only); revoked says
+// how a revoked key is refused.
+func (s *Service) changeAPIKey(as Actor, id ID, revoked string, change func(*APIKey)) (APIKey, error) {
+	if err := require(as, "manage API keys", RoleAdmin); err != nil {
+		return APIKey{}, err
 	}
 	var k APIKey
 	err := s.store.Update(func(tx Tx) error {
@@ -115,9 +103,9 @@ func (s *Service) SetAPIKeyRate(as Actor, id ID, rate float64) (APIKey, error) {
 			return err
 		}
 		if !k.Active() {
-			return Invalid("id", "API key %d (%s) is revoked: make a new one.", id, k.Name)
+			return Invalid("id", "API key %d (%s) %s (by %s).", id, k.Name, revoked, k.RevokedBy)
 		}
-		k.Rate = rate
+		change(&k)
 		return tx.PutAPIKey(&k)
 	})
 	if err == nil {
