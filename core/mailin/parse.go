@@ -470,6 +470,16 @@ func (p *parser) utf8(v string) string {
 	return strings.ToValidUTF8(v, "\uFFFD")
 }
 
+// quotedWords decodes a display name. RFC 2047 forbids encoded words inside
+// a quoted string, so parsers leave "=?gb2312?B?…?=" as it is — but Foxmail
+// and others write sender names just so, and rules match on the name.
+func (p *parser) quotedWords(name string) string {
+	if strings.Contains(name, "=?") && strings.Contains(name, "?=") {
+		name = decodeWords(name)
+	}
+	return p.utf8(name)
+}
+
 var addrSpec = regexp.MustCompile(`[^\s<>()",;:\[\]@]+@[^\s<>()",;:\[\]@]+\.[^\s<>()",;:\[\]@]+`)
 
 // address reads the one sender address; a message without a readable one is
@@ -495,14 +505,14 @@ func (p *parser) addressList(h gomail.Header, key string) []core.MailAddress {
 	var out []core.MailAddress
 	if list, err := h.AddressList(key); err == nil {
 		for _, a := range list {
-			out = append(out, core.MailAddress{Name: p.utf8(a.Name), Address: strings.ToLower(a.Address)})
+			out = append(out, core.MailAddress{Name: p.quotedWords(a.Name), Address: strings.ToLower(a.Address)})
 		}
 		return out
 	}
 	decoded := p.utf8(decodeWords(raw))
 	if list, err := mail.ParseAddressList(decoded); err == nil {
 		for _, a := range list {
-			out = append(out, core.MailAddress{Name: a.Name, Address: strings.ToLower(a.Address)})
+			out = append(out, core.MailAddress{Name: p.quotedWords(a.Name), Address: strings.ToLower(a.Address)})
 		}
 		return out
 	}

@@ -110,3 +110,25 @@ func TestLenientParsing(t *testing.T) {
 		}
 	}
 }
+
+// TestEncodedSenderNames (issue 20.8): a display name written as encoded
+// words inside quotes, as Foxmail sends it ("=?gb2312?B?…?=" <addr>), and
+// one outside quotes in GBK, both come out decoded, so mail rules on the
+// sender's name match.
+func TestEncodedSenderNames(t *testing.T) {
+	for _, tc := range []struct{ from, want string }{
+		{`"=?gb2312?B?1cXI/Q==?=" <zhang@c.example.com>`, "张三"},
+		{`=?gbk?B?1cXI/Q==?= <zhang@c.example.com>`, "张三"},
+		{`"=?utf-8?Q?Li_Lei?=" <li@c.example.com>`, "Li Lei"},
+		{`"=?gb2312?B?1cXI/Q==?= (Service)" <zhang@c.example.com>`, "张三 (Service)"},
+		{`"Plain Name" <p@c.example.com>`, "Plain Name"},
+	} {
+		m, err := Parse([]byte("From: " + tc.from + "\r\nSubject: s\r\n\r\nx\r\n"))
+		if err != nil {
+			t.Fatalf("%s: %v", tc.from, err)
+		}
+		if m.From.Name != tc.want {
+			t.Errorf("From %s: name %q, want %q", tc.from, m.From.Name, tc.want)
+		}
+	}
+}
