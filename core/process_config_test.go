@@ -437,3 +437,37 @@ func TestProcessFileRoundTrip(t *testing.T) {
 		t.Fatal("a refused import changed the processes")
 	}
 }
+
+// TestInvitationStatesFollowTheLink (issue 20.7): after the terminal-task
+// node timed out, an invitation is listed as closed — what its link answers —
+// not as open until it expires; used and expired ones say so.
+func TestInvitationStatesFollowTheLink(t *testing.T) {
+	_, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	nodes := core.DefaultProcessNodes()
+	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}, EditFields: []string{"description"}}
+	nodes[2].Timeout = core.Duration(24 * time.Hour)
+	if _, err := svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		t.Fatal(err)
+	}
+	w := testdb.AtTaskNode(t, svc, core.NewWorkOrder{Subject: "A"})
+	inv, err := svc.InviteByLink(admin, w.Number, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, _ := svc.Invitations(w.Number)
+	if len(st) != 1 || st[0].State != "open" {
+		t.Fatalf("before: %+v", st)
+	}
+	clk.Advance(25 * time.Hour)
+	if n, err := svc.FireDueTimers(); n != 1 || err != nil {
+		t.Fatalf("fired %d %v", n, err)
+	}
+	st, _ = svc.Invitations(w.Number)
+	if len(st) != 1 || st[0].State != "closed" || !strings.Contains(st[0].Why, "left the terminal-task node") {
+		t.Fatalf("after the timeout: %+v", st)
+	}
+	if _, err := svc.OpenTask(inv.URL[strings.LastIndex(inv.URL, "/")+1:]); !errors.Is(err, core.ErrLinkUnusable) {
+		t.Fatalf("the link still opens: %v", err)
+	}
+}

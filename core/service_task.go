@@ -367,7 +367,9 @@ type InvitationStatus struct {
 	IssuedBy  string     `json:"issued_by"`
 	ExpiresAt *time.Time `json:"expires_at,omitempty"`
 	UsedAt    *time.Time `json:"used_at,omitempty"`
-	State     string     `json:"state"` // open, used, expired
+	State     string     `json:"state"` // open, used, expired, closed
+	// Why says why a closed link no longer opens.
+	Why string `json:"why,omitempty"`
 }
 
 // Invitations lists the terminal-task links issued for a work order, newest first.
@@ -398,6 +400,11 @@ func (s *Service) Invitations(number string) ([]InvitationStatus, error) {
 				st.State = "used"
 			case l.ExpiresAt != nil && !now.Before(*l.ExpiresAt):
 				st.State = "expired"
+			case w.Status == StatusTerminated:
+				// What the link answers: it opens only at the node (OpenTask).
+				st.State, st.Why = "closed", "the work order was terminated"
+			case w.Node != NodeTerminalTask:
+				st.State, st.Why = "closed", "the work order has left the terminal-task node (now at "+string(w.Node)+")"
 			}
 			out = append(out, st)
 		}

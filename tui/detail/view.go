@@ -240,6 +240,10 @@ func (m *Model) invitationsSection(b *strings.Builder) {
 		switch {
 		case inv.UsedAt != nil:
 			v += " " + common.FormatTime(*inv.UsedAt, loc)
+		case inv.Why != "":
+			v += ": " + inv.Why
+		case inv.State == "expired":
+			v += " " + common.FormatTime(*inv.ExpiresAt, loc)
 		case inv.ExpiresAt != nil:
 			v += ", expires " + common.FormatTime(*inv.ExpiresAt, loc)
 		}
