@@ -60,6 +60,7 @@ var Twins = []Twin{
 	{"notify policy", "Channel settings", "p", "delivery policy"},
 	{"sms credits", "Channel settings", "+", "add SMS credits"},
 	{"notify verify", "Channel settings", "v", "phone verification"},
+	{"embed", "Channel settings", "p", "delivery policy"},
 	{"notify outbox", "Outbox", "", "Outbox"},
 	{"notify retry", "Outbox", "r", "retry failed"},
 

@@ -363,3 +363,41 @@ func TestStatusLinkFromNotification(t *testing.T) {
 		t.Fatalf("task token on the status page: %d", r.status)
 	}
 }
+
+// TestEmbedOriginsFromTheAdmin (R-IN-7, issue 20.2): the sites an admin
+// saves frame the smart form and the receipt it leads to, at once, with no
+// restart; other pages stay unframeable; clearing the list closes it again.
+func TestEmbedOriginsFromTheAdmin(t *testing.T) {
+	e := newEnv(t, nil)
+	if r := e.get("/embed"); !strings.Contains(r.header.Get("Content-Security-Policy"), "frame-ancestors 'none'") {
+		t.Fatalf("before: %q", r.header.Get("Content-Security-Policy"))
+	}
+	if _, err := e.svc.SetEmbedOrigins(e.admin(), []string{"https://www.example.com", "app.example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	rec := e.post("/embed", url.Values{"nonce": {core.NewToken()}, "subject": {"from the shop"}})
+	if rec.status != http.StatusSeeOther {
+		t.Fatalf("embed post: %d", rec.status)
+	}
+	for _, p := range []string{"/embed", rec.header.Get("Location")} {
+		r := e.get(p)
+		if csp := r.header.Get("Content-Security-Policy"); !strings.Contains(csp, "frame-ancestors https://www.example.com https://app.example.com") || r.header.Get("X-Frame-Options") != "" {
+			t.Errorf("GET %s: %q %q", p, csp, r.header.Get("X-Frame-Options"))
+		}
+	}
+	if r := e.get("/submit"); r.header.Get("X-Frame-Options") != "DENY" {
+		t.Error("the guest form may be framed")
+	}
+	if _, err := e.svc.SetEmbedOrigins(e.admin(), []string{"https://x.example.com/path"}); core.FieldErrors(err)["origins"] == "" {
+		t.Fatalf("an origin with a path: %v", err)
+	}
+	if _, err := e.svc.SetEmbedOrigins(e.admin(), []string{"https://a.example.com'; script-src *"}); err == nil {
+		t.Fatal("a policy injection was taken")
+	}
+	if _, err := e.svc.SetEmbedOrigins(e.admin(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if r := e.get("/embed"); r.header.Get("X-Frame-Options") != "DENY" {
+		t.Error("cleared, the smart form may still be framed")
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -147,16 +148,15 @@ func clientIP(r *http.Request) string {
 // secure sets the headers every response carries, rate-limits by client IP and
 // caps request bodies. embed marks the smart form, the only page others may frame.
 func (s *Server) secure(next http.Handler) http.Handler {
-	frame := "'none'"
-	if len(s.cfg.FrameAncestors) > 0 {
-		frame = strings.Join(s.cfg.FrameAncestors, " ")
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
 		fa := "'none'"
-		if r.URL.Path == "/embed" {
-			fa = frame
-		} else {
+		if r.URL.Path == "/embed" || strings.HasPrefix(r.URL.Path, core.ReceiptPathPrefix) {
+			// The smart form and the receipt it leads to (which has nothing
+			// to click) may be framed by the sites an admin named (R-IN-7).
+			fa = s.frameAncestors()
+		}
+		if fa == "'none'" {
 			h.Set("X-Frame-Options", "DENY")
 		}
 		script := ""
@@ -186,6 +186,21 @@ func (s *Server) secure(next http.Handler) http.Handler {
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// frameAncestors is the smart form's frame-ancestors: the configured sites
+// and the ones an admin saved, else 'none'.
+func (s *Server) frameAncestors() string {
+	all := slices.Clone(s.cfg.FrameAncestors)
+	if saved, err := s.svc.EmbedOrigins(); err == nil {
+		all = append(all, saved...)
+	} else {
+		s.cfg.Log.Error("reading the embed origins", "err", err)
+	}
+	if len(all) == 0 {
+		return "'none'"
+	}
+	return strings.Join(all, " ")
 }
 
 func retryAfter(l *limiter) int {

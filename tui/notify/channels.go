@@ -18,6 +18,7 @@ type channelsLoadedMsg struct {
 	cfgs   []core.ChannelConfig
 	ns     core.NotifySettings
 	verify core.PhoneVerification
+	embed  []string
 	err    error
 }
 
@@ -44,6 +45,7 @@ type Channels struct {
 	editing       string // "setting" or "test" while the input is open
 	ns            core.NotifySettings
 	verify        core.PhoneVerification
+	embed         []string // the sites that may frame the smart form
 	// form is the delivery policy or the SMS top-up while open.
 	form *common.Form
 	keys struct {
@@ -78,7 +80,11 @@ func loadChannelsCmd(svc *core.Service) tea.Cmd {
 			return channelsLoadedMsg{err: err}
 		}
 		v, err := svc.PhoneVerification()
-		return channelsLoadedMsg{cfgs, ns, v, err}
+		if err != nil {
+			return channelsLoadedMsg{err: err}
+		}
+		embed, err := svc.EmbedOrigins()
+		return channelsLoadedMsg{cfgs, ns, v, embed, err}
 	}
 }
 
@@ -109,7 +115,9 @@ func (m *Channels) openPolicy() tea.Cmd {
 		common.NewChoiceField("Mode", "mode", []string{core.PolicyFallback, core.PolicyAllAtOnce}, p.Mode),
 		common.NewTextField(m.c, "Order", "order", strings.Join(order, ", "), 100).WithPlaceholder("e.g. wechat, sms, email"),
 		common.NewTextField(m.c, "Public URL", "public_url", m.ns.PublicURL, 300).WithPlaceholder("the address customers reach the web listener at"),
+		common.NewTextField(m.c, "Embed sites", "origins", strings.Join(m.embed, ", "), 1000).WithPlaceholder("sites that may frame the smart form, e.g. https://www.example.com"),
 	)
+	m.form.Hints["origins"] = "the smart form /embed shows in an iframe only on these sites (R-IN-7); empty: nowhere"
 	m.form.Hints["mode"] = "fallback: try the channels in order until one delivers; all: send on every channel at once"
 	m.form.SetSize(m.width, m.height)
 	return m.form.Init()
@@ -140,8 +148,8 @@ func (m *Channels) formSaveCmd() tea.Cmd {
 			return channelSavedMsg{text: fmt.Sprintf("Added %d SMS credits: %d left.", n, bal), err: err}
 		}
 	}
-	mode, order, pub := val(0), val(1), val(2)
-	was := m.ns.PublicURL
+	mode, order, pub, origins := val(0), val(1), val(2), val(3)
+	was, wasOrigins := m.ns.PublicURL, strings.Join(m.embed, ", ")
 	return func() tea.Msg {
 		var chans []core.NoticeChannel
 		for _, c := range strings.Split(order, ",") {
@@ -159,6 +167,11 @@ func (m *Channels) formSaveCmd() tea.Cmd {
 		if pub != was {
 			if err := svc.SetPublicURL(as, pub); err != nil {
 				return channelSavedMsg{err: core.Invalid("public_url", "%s", err.Error())}
+			}
+		}
+		if origins != wasOrigins {
+			if _, err := svc.SetEmbedOrigins(as, strings.FieldsFunc(origins, func(r rune) bool { return r == ',' || r == ' ' })); err != nil {
+				return channelSavedMsg{err: core.Invalid("origins", "%s", err.Error())}
 			}
 		}
 		return channelSavedMsg{text: "Delivery policy saved: " + mode + "."}
@@ -188,7 +201,7 @@ func (m *Channels) Update(msg tea.Msg) tea.Cmd {
 		if msg.err != nil {
 			return common.ErrorCmd(msg.err)
 		}
-		m.cfgs, m.ns, m.verify, m.rows = msg.cfgs, msg.ns, msg.verify, nil
+		m.cfgs, m.ns, m.verify, m.embed, m.rows = msg.cfgs, msg.ns, msg.verify, msg.embed, nil
 		for _, c := range m.cfgs {
 			m.rows = append(m.rows, channelRow{ch: c.Channel})
 			for _, s := range core.ChannelSettings[c.Channel] {
