@@ -12,7 +12,6 @@ import (
 	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
-
 )
 
 // TestBrowserEmbedFramesOnlyOnNamedSites (R-IN-7, issue 20.2): an admin
