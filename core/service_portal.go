@@ -67,6 +67,15 @@ func (s *Service) SetPublicURL(as Actor, raw string) error {
 	return s.store.Update(func(tx Tx) error { return tx.PutSetting(settingPublicURL, []byte(u)) })
 }
 
+// EntryLink is the general entry code's link on base: the customer form, or
+// the guest form (seed 003 §3: a code not tied to a device).
+func EntryLink(base string, guest bool) string {
+	if guest {
+		return strings.TrimRight(base, "/") + "/submit"
+	}
+	return strings.TrimRight(base, "/") + "/submit/customer"
+}
+
 // --- devices (R-IN-4)
 
 // NewDevice is the input of AddDevice.

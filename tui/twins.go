@@ -68,7 +68,8 @@ var Twins = []Twin{
 	{"device add", "Devices", "n", "new device"},
 	{"device edit", "Devices", "enter", "edit"},
 	{"device qr", "Devices", "p", "save sticker"},
-	{"device sheet", "Devices", "P", "save sheet"},
+	{"device sheet", "Devices", "P", "save sheet (A4)"},
+	{"device entry", "Devices", "G", "save entry code"},
 
 	{"process show", "Process", "", "Process"},
 

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -105,17 +106,19 @@ be printed again.`,
 	qf.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
 
 	var codes []string
-	var cols, sheetScale int
+	var cols int
 	var sheetPub string
 	sheet := &cobra.Command{
-		Use:   "sheet FILE.png [--codes A,B,…] [--cols N]",
-		Short: "Write a printable sheet of QR stickers, one per device, labelled with its code",
-		Long: `Write one PNG with a QR sticker for every registered device (or the devices
-named with --codes), in a grid, each labelled with the device code; cut along the
-gaps and stick each on its device. The same device always gets the same link.`,
-		Example: `  switchboard device sheet stickers.png --cols 4
+		Use:   "sheet FILE.pdf|FILE.png [--codes A,B,…] [--cols N]",
+		Short: "Write printable A4 sheets of QR stickers, one per device, labelled with its code",
+		Long: `Write A4 pages (300 dpi) with a QR sticker for every registered device (or the
+devices named with --codes), in a grid, each labelled with the device code and
+as large as its cell allows; print at 100 %, cut along the dashed lines and
+stick each on its device. FILE.pdf is one PDF; FILE.png is one PNG a page
+(FILE.png, FILE-2.png, …). The same device always gets the same link.`,
+		Example: `  switchboard device sheet stickers.pdf --cols 4
   switchboard device sheet east.png --codes FRZ-0042,AC-7 --public-url https://service.example.com`,
-		Args: exactArgs("FILE.png"),
+		Args: exactArgs("FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := a.open(); err != nil {
 				return err
@@ -144,22 +147,74 @@ gaps and stick each on its device. The same device always gets the same link.`,
 				}
 				st = append(st, qrcode.Sticker{Link: core.LinkURL(base, core.DevicePathPrefix, tok), Label: d.Code})
 			}
-			b, err := qrcode.Sheet(st, cols, sheetScale)
+			files, err := qrcode.SheetFiles(args[0], st, cols)
 			if err != nil {
-				return err
+				return core.Invalid("cols", "%s", err.Error())
 			}
-			if err := a.writeFile(args[0], b, 0o644); err != nil {
-				return fmt.Errorf("cannot write %s: %w", args[0], err)
+			var names []string
+			for _, f := range files {
+				if err := a.writeFile(f.Name, f.Data, 0o644); err != nil {
+					return fmt.Errorf("cannot write %s: %w", f.Name, err)
+				}
+				names = append(names, f.Name)
 			}
-			fmt.Fprintf(a.stdout, "%d stickers written to %s\n", len(st), args[0])
+			fmt.Fprintf(a.stdout, "%d stickers on A4 at %d dpi written to %s\n", len(st), qrcode.DPI, strings.Join(names, ", "))
 			return nil
 		}),
 	}
 	sf := sheet.Flags()
 	sf.StringSliceVar(&codes, "codes", nil, "only these device `CODES` (comma-separated); default every device")
-	sf.IntVar(&cols, "cols", 3, "stickers per row")
-	sf.IntVar(&sheetScale, "scale", 6, "pixels per QR module")
+	sf.IntVar(&cols, "cols", 3, "stickers per row (more: smaller codes)")
 	sf.StringVar(&sheetPub, "public-url", "", "build the links on this `URL` instead of the saved public URL")
 
-	return group("device", "Devices and their QR stickers (R-IN-4)", add, list, deviceEditCmd(a), qr, sheet)
+	return group("device", "Devices and their QR stickers (R-IN-4); the general entry code", add, list, deviceEditCmd(a), qr, sheet, deviceEntryCmd(a))
+}
+
+// deviceEntryCmd prints the general entry code: a QR code tied to no device
+// that opens the self-submission form — for counters, brochures, invoices.
+func deviceEntryCmd(a *app) *cobra.Command {
+	var pngPath, pub string
+	var scale int
+	var guest bool
+	cmd := &cobra.Command{
+		Use:   "entry [--guest] [--png FILE] [--public-url URL]",
+		Short: "The general entry QR code: opens the customer form (or, --guest, the guest form)",
+		Long: `Print the general entry code — a QR code tied to no device — and its link, or
+write it as a printable PNG with --png. Scanned, it opens the customer form,
+where customers confirm their phone with an SMS code (R-IN-8); --guest opens
+the anonymous guest form instead. Put it on a counter, a brochure, an invoice.`,
+		Example: `  switchboard device entry --png entry.png
+  switchboard device entry --guest --public-url https://service.example.com`,
+		Args: noArgs,
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			base, err := a.linkBase(pub)
+			if err != nil {
+				return err
+			}
+			link := core.EntryLink(base, guest)
+			if pngPath != "" {
+				b, err := qrcode.PNG(link, scale)
+				if err != nil {
+					return err
+				}
+				if err := a.writeFile(pngPath, b, 0o644); err != nil {
+					return fmt.Errorf("cannot write %s: %w", pngPath, err)
+				}
+				fmt.Fprintf(a.stdout, "%s\nthe entry code written to %s\n", link, pngPath)
+				return nil
+			}
+			fmt.Fprint(a.stdout, qrcode.Terminal(link))
+			fmt.Fprintln(a.stdout, link)
+			return nil
+		}),
+	}
+	f := cmd.Flags()
+	f.BoolVar(&guest, "guest", false, "open the anonymous guest form instead of the customer form")
+	f.StringVar(&pngPath, "png", "", "write the QR code to this PNG `FILE` instead of the terminal")
+	f.IntVar(&scale, "scale", 12, "pixels per QR module in the PNG")
+	f.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
+	return cmd
 }

@@ -52,7 +52,7 @@ func TestDeviceAndInviteCLI(t *testing.T) {
 	}
 
 	sheet := filepath.Join(t.TempDir(), "sheet.png")
-	if out := d.ok("device", "sheet", sheet, "--public-url", "https://svc.example.com"); !strings.Contains(out, "1 stickers written") {
+	if out := d.ok("device", "sheet", sheet, "--public-url", "https://svc.example.com"); !strings.Contains(out, "1 stickers on A4 at 300 dpi written") {
 		t.Fatalf("device sheet: %s", out)
 	}
 	if raw, err := os.ReadFile(sheet); err != nil || !bytes.HasPrefix(raw, []byte("\x89PNG")) {
@@ -60,6 +60,23 @@ func TestDeviceAndInviteCLI(t *testing.T) {
 	}
 	if r := d.run("device", "sheet", sheet, "--codes", "NOPE-1"); r.code != 1 {
 		t.Fatalf("sheet of an unknown device: %d %q", r.code, r.stderr)
+	}
+	// The general entry code (issue 20.1): no device, the customer form.
+	entry := filepath.Join(t.TempDir(), "entry.png")
+	if out := d.ok("device", "entry", "--png", entry, "--public-url", "https://svc.example.com"); !strings.Contains(out, "https://svc.example.com/submit/customer") {
+		t.Fatalf("device entry: %s", out)
+	}
+	raw, _ = os.ReadFile(entry)
+	img, err = png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, _ = gozxing.NewBinaryBitmapFromImage(img)
+	if res, err := gzqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_PURE_BARCODE: true}); err != nil || res.GetText() != "https://svc.example.com/submit/customer" {
+		t.Fatalf("the entry code decodes to %v, %v", res, err)
+	}
+	if out := d.ok("device", "entry", "--guest", "--public-url", "https://svc.example.com"); !strings.Contains(out, "https://svc.example.com/submit\n") {
+		t.Fatalf("device entry --guest: %q", out)
 	}
 
 	d.ok("wo", "create", "--subject", "Install compressor")

@@ -2,9 +2,13 @@ package qrcode_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -104,29 +108,98 @@ func TestTerminalDecodesToLink(t *testing.T) {
 	}
 }
 
-// TestSheetDecodesEveryLink: each sticker on a printed sheet, cut out, scans back
-// to exactly its link.
+// zbarimg returns every code zbarimg reads in the image files, as a phone's
+// scanner would (zbar-tools; CI installs it).
+func zbarimg(t *testing.T, files ...string) []string {
+	t.Helper()
+	exe, err := exec.LookPath("zbarimg")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("zbarimg (zbar-tools) is needed")
+		}
+		t.Skip("zbarimg is not installed")
+	}
+	out, err := exec.Command(exe, append([]string{"--raw", "-q", "-Sdisable", "-Sqrcode.enable"}, files...)...).Output()
+	if err != nil {
+		t.Fatalf("zbarimg %v: %v", files, err)
+	}
+	return strings.Fields(string(out))
+}
+
+// TestSheetDecodesEveryLink (R-IN-4, issue 20.1): a sheet of 14 stickers is
+// two A4 pages at 300 dpi; zbarimg reads every code on them, each exactly
+// its device's link — as PNG pages and as the PDF rasterised back.
 func TestSheetDecodesEveryLink(t *testing.T) {
 	var st []qrcode.Sticker
-	for i, code := range []string{"FRZ-0042", "AC-7", "PR-1000", "X.Y_Z"} {
-		st = append(st, qrcode.Sticker{Link: core.LinkURL("https://svc.example.com", core.DevicePathPrefix, core.DeviceToken([]byte{byte(i)}, code)), Label: code})
+	want := map[string]bool{}
+	for i := range 14 {
+		code := fmt.Sprintf("FRZ-%04d", i)
+		l := core.LinkURL("https://svc.example.com", core.DevicePathPrefix, core.DeviceToken([]byte{byte(i)}, code))
+		st = append(st, qrcode.Sticker{Link: l, Label: code})
+		want[l] = true
 	}
-	b, err := qrcode.Sheet(st, 3, 6)
+	dir := t.TempDir()
+	files, err := qrcode.SheetFiles(filepath.Join(dir, "stickers.png"), st, 3)
 	if err != nil {
 		t.Fatal(err)
 	}
-	img, err := png.Decode(bytes.NewReader(b))
-	if err != nil {
-		t.Fatal(err)
+	if len(files) != 2 || !strings.HasSuffix(files[1].Name, "stickers-2.png") {
+		t.Fatalf("files %d: %v", len(files), files[len(files)-1].Name)
 	}
-	side := (img.Bounds().Dx() - 16) / 3
-	for i, s := range st {
-		x, y := (i%3)*side, (i/3)*(side+24)
-		sub := img.(interface {
-			SubImage(image.Rectangle) image.Image
-		}).SubImage(image.Rect(x, y, x+side+16, y+side+16))
-		if got := decode(t, sub, false); got != s.Link {
-			t.Errorf("sticker %d decodes to %q, want %q", i, got, s.Link)
+	var names []string
+	for _, f := range files {
+		cfg, err := png.DecodeConfig(bytes.NewReader(f.Data))
+		if err != nil || cfg.Width != 2480 || cfg.Height != 3508 {
+			t.Fatalf("%s is %dx%d (%v), want A4 at 300 dpi", f.Name, cfg.Width, cfg.Height, err)
 		}
+		if !bytes.Contains(f.Data[:64], []byte("pHYs")) {
+			t.Fatalf("%s has no resolution", f.Name)
+		}
+		if err := os.WriteFile(f.Name, f.Data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		names = append(names, f.Name)
+	}
+	check := func(how string, got []string) {
+		t.Helper()
+		seen := map[string]bool{}
+		for _, g := range got {
+			if !want[g] {
+				t.Errorf("%s: read %q, not a sticker's link", how, g)
+			}
+			seen[g] = true
+		}
+		if len(seen) != len(want) {
+			t.Errorf("%s: zbarimg read %d of %d codes", how, len(seen), len(want))
+		}
+	}
+	check("PNG pages", zbarimg(t, names...))
+
+	pdf, err := qrcode.SheetFiles(filepath.Join(dir, "stickers.pdf"), st, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pdf) != 1 || !bytes.HasPrefix(pdf[0].Data, []byte("%PDF")) {
+		t.Fatalf("pdf: %d files", len(pdf))
+	}
+	if err := os.WriteFile(pdf[0].Name, pdf[0].Data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ppm, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("pdftoppm (poppler-utils) is needed")
+		}
+		t.Skip("pdftoppm is not installed")
+	}
+	// Printed at 150 dpi, half the resolution: still read.
+	if out, err := exec.Command(ppm, "-r", "150", "-png", pdf[0].Name, filepath.Join(dir, "printed")).CombinedOutput(); err != nil {
+		t.Fatalf("pdftoppm: %v %s", err, out)
+	}
+	printed, _ := filepath.Glob(filepath.Join(dir, "printed*.png"))
+	check("the PDF printed at 150 dpi", zbarimg(t, printed...))
+	// Too many columns to scan is refused with a sentence.
+	if _, err := qrcode.Sheet(st, 40); err == nil || !strings.Contains(err.Error(), "too small to scan") {
+		t.Fatalf("40 columns: %v", err)
 	}
 }

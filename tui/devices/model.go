@@ -39,6 +39,7 @@ type savedMsg struct {
 
 type keyMap struct {
 	add, edit, sticker, sheet, reload key.Binding
+	entry                             key.Binding
 }
 
 var columns = []common.Column{
@@ -85,7 +86,8 @@ func New(c *common.Common) *Model {
 	return &Model{c: c, list: l, saveAs: common.NewSaveAs(c), keys: keyMap{
 		add: add, edit: edit, reload: k.Reload,
 		sticker: key.NewBinding(key.WithKeys("p"), key.WithHelp("p", "save sticker PNG")),
-		sheet:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "save sheet PNG")),
+		entry:   key.NewBinding(key.WithKeys("G"), key.WithHelp("G", "save entry code")),
+		sheet:   key.NewBinding(key.WithKeys("P"), key.WithHelp("P", "save sheet (A4)")),
 	}}
 }
 
@@ -181,7 +183,7 @@ func (m *Model) ShortHelp() []key.Binding {
 		return m.list.ShortHelp()
 	}
 	k := m.bindings()
-	return append([]key.Binding{k.edit, k.add, k.sticker, k.sheet}, m.list.ShortHelp()...)
+	return append([]key.Binding{k.edit, k.add, k.sticker, k.sheet, k.entry}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists the keys for "?".
@@ -190,7 +192,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return m.form.FullHelp()
 	}
 	k := m.bindings()
-	return [][]key.Binding{m.list.FullHelp(), {k.edit, k.add, k.reload}, {k.sticker, k.sheet}}
+	return [][]key.Binding{m.list.FullHelp(), {k.edit, k.add, k.reload}, {k.sticker, k.sheet, k.entry}}
 }
 
 // Update handles keys, loaded data, saves and change notices.
@@ -298,9 +300,12 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.sticker):
 		m.saving = "sticker"
 		return m.saveAs.Open("the sticker", m.selected().Code+".png")
+	case key.Matches(msg, k.entry):
+		m.saving = "entry"
+		return m.saveAs.Open("the general entry code (opens the customer form)", "entry.png")
 	case key.Matches(msg, k.sheet):
 		m.saving = "sheet"
-		return m.saveAs.Open(fmt.Sprintf("a sheet of %d stickers", m.shown.Len()), "stickers.png")
+		return m.saveAs.Open(fmt.Sprintf("an A4 sheet of %d stickers (.pdf, or .png a page)", m.shown.Len()), "stickers.pdf")
 	case key.Matches(msg, m.keys.add, m.keys.edit):
 		_, why := m.may()
 		return common.ErrorCmd(common.Sentence(why))
@@ -365,6 +370,15 @@ func (m *Model) saveCmd() tea.Cmd {
 // shown, as name, through the person's own client.
 func (m *Model) pngCmd(name string) tea.Cmd {
 	svc := m.c.Svc
+	if m.saving == "entry" {
+		return common.SaveFileCmd(m.c, "the entry code", name, 0o644, func() ([]byte, error) {
+			base, err := svc.PublicURL()
+			if err != nil {
+				return nil, err
+			}
+			return qrcode.PNG(core.EntryLink(base, false), 12)
+		})
+	}
 	if m.saving == "sticker" {
 		d := m.selected()
 		if d == nil {
@@ -383,17 +397,30 @@ func (m *Model) pngCmd(name string) tea.Cmd {
 	for i := range codes {
 		codes[i] = m.shown.At(i).Code
 	}
-	return common.SaveFileCmd(m.c, fmt.Sprintf("a sheet of %d stickers", len(codes)), name, 0o644, func() ([]byte, error) {
+	c := m.c
+	return func() tea.Msg {
 		st := make([]qrcode.Sticker, 0, len(codes))
-		for _, c := range codes {
-			l, err := link(svc, c)
+		for _, code := range codes {
+			l, err := link(svc, code)
 			if err != nil {
-				return nil, err
+				return common.ErrorMsg{Err: err}
 			}
-			st = append(st, qrcode.Sticker{Link: l, Label: c})
+			st = append(st, qrcode.Sticker{Link: l, Label: code})
 		}
-		return qrcode.Sheet(st, 3, 6)
-	})
+		files, err := qrcode.SheetFiles(name, st, 3)
+		if err != nil {
+			return common.ErrorMsg{Err: err}
+		}
+		var saved []string
+		for _, f := range files {
+			p, err := c.SaveFile(f.Name, f.Data, 0o644)
+			if err != nil {
+				return common.ErrorMsg{Err: fmt.Errorf("the sheet was not saved: %w", err)}
+			}
+			saved = append(saved, p)
+		}
+		return common.StatusMsg{Text: fmt.Sprintf("Saved %d stickers on A4 (print at 100 %%): %s", len(codes), strings.Join(saved, ", "))}
+	}
 }
 
 // View draws the list and the selected device's link and QR code: beside the
