@@ -161,6 +161,21 @@ const (
 type DeliveryPolicy struct {
 	Mode  string          `json:"mode"`
 	Order []NoticeChannel `json:"order"`
+	// Handover is how long a channel has to deliver, in fallback mode,
+	// before the next one takes over (default 10 minutes): during an outage
+	// the customer still hears the same day (R-EVAL-3).
+	Handover Duration `json:"handover,omitempty"`
+}
+
+// DefaultHandover is DeliveryPolicy.Handover's default.
+const DefaultHandover = 10 * time.Minute
+
+// HandoverAfter is the policy's handover time.
+func (p DeliveryPolicy) HandoverAfter() time.Duration {
+	if p.Handover <= 0 {
+		return DefaultHandover
+	}
+	return time.Duration(p.Handover)
 }
 
 // DefaultDeliveryPolicy sends on every enabled channel at once, in the default order.

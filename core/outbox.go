@@ -408,6 +408,29 @@ func (s *Service) enqueueNotice(tx Tx, a NoticeAction, w *WorkOrder) ([]Message,
 	return out, nil
 }
 
+// heldSuccessor is the channel held after m in its fallback group ("" when
+// none is).
+func heldSuccessor(tx Tx, m *Message) (NoticeChannel, error) {
+	if m.Group == 0 {
+		return "", nil
+	}
+	group, err := tx.Messages(MessageQuery{Group: m.Group})
+	if err != nil {
+		return "", err
+	}
+	var next *Message
+	for i := range group {
+		g := &group[i]
+		if g.State == MsgHeld && g.Seq > m.Seq && (next == nil || g.Seq < next.Seq) {
+			next = g
+		}
+	}
+	if next == nil {
+		return "", nil
+	}
+	return next.Channel, nil
+}
+
 func legSummary(m *Message) string {
 	to := MaskAddress(m.Recipient.Address)
 	if to == "" {
@@ -580,6 +603,10 @@ func (s *Service) FinishMessages(results []DeliveryResult, rp RetryPolicy) error
 	var changes []Change
 	err := s.store.Update(func(tx Tx) error {
 		changes = changes[:0]
+		policy, err := readPolicy(tx)
+		if err != nil {
+			return err
+		}
 		for _, r := range results {
 			m, err := tx.Message(r.ID)
 			if errors.Is(err, ErrNotFound) {
@@ -623,6 +650,18 @@ func (s *Service) FinishMessages(results []DeliveryResult, rp RetryPolicy) error
 				wait := rp.Delay(m.Attempts)
 				if se.Kind == SendRateLimited {
 					wait = max(wait, se.RetryAfter)
+				}
+				if deadline := m.CreatedAt.Add(policy.HandoverAfter()); m.Mode == PolicyFallback && !now.Add(wait).Before(deadline) {
+					// The next try would come too late: the next channel takes
+					// over now, during an outage too (R-EVAL-3).
+					next, herr := heldSuccessor(tx, &m)
+					if herr != nil {
+						return herr
+					}
+					if next != "" {
+						err = s.finish(tx, &m, MsgFailed, fmt.Sprintf("handed over to %s: not delivered within %s (%s)", next, policy.HandoverAfter(), se.Error()), now)
+						break
+					}
 				}
 				m.State, m.NextAt, m.UpdatedAt = MsgQueued, now.Add(wait), now
 				m.Reason = fmt.Sprintf("attempt %d failed: %s; next try at %s", m.Attempts, se.Error(), m.NextAt.Format(time.RFC3339))

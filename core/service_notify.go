@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // canConfigureNotifications: notification settings belong to admins (R-ROLE-1).
@@ -292,6 +293,9 @@ func (s *Service) SetDeliveryPolicy(as Actor, p DeliveryPolicy) error {
 		}
 	}
 	p.Order = order
+	if h := time.Duration(p.Handover); h != 0 && (h < time.Minute || h > 24*time.Hour) {
+		return Invalid("handover", "A channel gets 1m to 24h to deliver before the next takes over, not %s.", p.Handover)
+	}
 	err := s.store.Update(func(tx Tx) error { return putJSON(tx, settingPolicy, p) })
 	if err == nil {
 		s.broker.publish(Change{Kind: "notify-settings"})

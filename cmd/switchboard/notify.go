@@ -547,10 +547,10 @@ func channelSettingsHelp() string {
 }
 
 func notifyPolicyCmd(a *app) *cobra.Command {
-	var mode, order, publicURL string
+	var mode, order, publicURL, handover string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "policy [--mode fallback|all] [--order C,C…] [--public-url URL]",
+		Use:   "policy [--mode fallback|all] [--order C,C…] [--handover D] [--public-url URL]",
 		Short: "Message priority (fallback in order, or all at once) and the base of #URL#",
 		Example: `  switchboard notify policy --mode fallback --order wechat,sms,email
   switchboard notify policy --public-url https://service.example.com`,
@@ -564,8 +564,15 @@ func notifyPolicyCmd(a *app) *cobra.Command {
 				return err
 			}
 			f := cmd.Flags()
-			if f.Changed("mode") || f.Changed("order") {
+			if f.Changed("mode") || f.Changed("order") || f.Changed("handover") {
 				p := ns.Policy
+				if f.Changed("handover") {
+					d, err := core.ParseDuration(handover)
+					if err != nil {
+						return core.Invalid("handover", "--handover %q is not a duration: e.g. 10m or 1h.", handover)
+					}
+					p.Handover = d
+				}
 				if f.Changed("mode") {
 					p.Mode = strings.ToLower(strings.TrimSpace(mode))
 				}
@@ -598,13 +605,15 @@ func notifyPolicyCmd(a *app) *cobra.Command {
 			for i, c := range ns.Policy.Order {
 				order[i] = string(c)
 			}
-			_, err = fmt.Fprintf(a.stdout, "mode:       %s\norder:      %s\npublic url: %s\nsms credits: %d\n", ns.Policy.Mode, strings.Join(order, ", "), dash(ns.PublicURL), ns.SMSCredits)
+			_, err = fmt.Fprintf(a.stdout, "mode:       %s\norder:      %s\nhandover:   %s (fallback: the next channel takes over after that)\npublic url: %s\nsms credits: %d\n",
+				ns.Policy.Mode, strings.Join(order, ", "), core.Duration(ns.Policy.HandoverAfter()), dash(ns.PublicURL), ns.SMSCredits)
 			return err
 		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&mode, "mode", "", "fallback (try channels in order until one delivers) or all (every channel at once)")
 	f.StringVar(&order, "order", "", "channel order, e.g. wechat,sms,email")
+	f.StringVar(&handover, "handover", "", "in fallback mode, how long a channel has to deliver before the next takes over (default 10m)")
 	f.StringVar(&publicURL, "public-url", "", "the web listener's public address, the base of #URL#")
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return cmd

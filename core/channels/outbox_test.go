@@ -161,3 +161,34 @@ func TestWorkerStartStop(t *testing.T) {
 		t.Errorf("after stop, %d messages were still due (%v)", n, err)
 	}
 }
+
+// TestFallbackHandsOverDuringAnOutage (R-EVAL-3, issue 20.4): WeChat answers
+// 503 for good; with message priority on, WeChat is retried only while the
+// next try still falls within the handover time (10 minutes), then SMS takes
+// over — the customer hears within minutes, not after a day of 30 retries.
+func TestFallbackHandsOverDuringAnOutage(t *testing.T) {
+	e, wx, gw, srv := threeChannels(t)
+	wx.SetDown(true)
+	e.must(e.svc.SetDeliveryPolicy(e.admin, core.DeliveryPolicy{Mode: core.PolicyFallback, Order: []core.NoticeChannel{core.NoticeWeChat, core.NoticeSMS, core.NoticeEmail}}))
+	w := e.workOrder("outage", "13800138000", "")
+	wk := e.worker(channels.Options{TLSConfig: srv.ClientTLS, Retry: core.DefaultRetryPolicy})
+	start := e.clk.Now()
+	for len(gw.Sent()) == 0 {
+		e.run(wk)
+		if e.clk.Now().Sub(start) > core.DefaultHandover {
+			t.Fatalf("no SMS within %s: %v", core.DefaultHandover, states(e.messagesFor(w)))
+		}
+		e.clk.Advance(30 * time.Second)
+	}
+	got := states(e.messagesFor(w))
+	if got[core.NoticeWeChat] != core.MsgFailed || got[core.NoticeSMS] != core.MsgSent || got[core.NoticeEmail] != core.MsgCancelled {
+		t.Fatalf("after the handover: %v", got)
+	}
+	if m := e.only(w, core.NoticeWeChat); !strings.Contains(m.Reason, "handed over to sms") || m.Attempts < 2 {
+		t.Fatalf("WeChat: %d attempts, %q", m.Attempts, m.Reason)
+	}
+	// A handover time of its own is taken; a silly one is refused.
+	if err := e.svc.SetDeliveryPolicy(e.admin, core.DeliveryPolicy{Mode: core.PolicyFallback, Handover: core.Duration(10 * time.Second)}); err == nil {
+		t.Fatal("a 10 s handover was taken")
+	}
+}

@@ -114,11 +114,13 @@ func (m *Channels) openPolicy() tea.Cmd {
 	m.form = common.NewForm(m.c, "Delivery policy",
 		common.NewChoiceField("Mode", "mode", []string{core.PolicyFallback, core.PolicyAllAtOnce}, p.Mode),
 		common.NewTextField(m.c, "Order", "order", strings.Join(order, ", "), 100).WithPlaceholder("e.g. wechat, sms, email"),
+		common.NewTextField(m.c, "Handover", "handover", core.Duration(p.HandoverAfter()).String(), 10).WithPlaceholder("10m"),
 		common.NewTextField(m.c, "Public URL", "public_url", m.ns.PublicURL, 300).WithPlaceholder("the address customers reach the web listener at"),
 		common.NewTextField(m.c, "Embed sites", "origins", strings.Join(m.embed, ", "), 1000).WithPlaceholder("sites that may frame the smart form, e.g. https://www.example.com"),
 	)
 	m.form.Hints["origins"] = "the smart form /embed shows in an iframe only on these sites (R-IN-7); empty: nowhere"
 	m.form.Hints["mode"] = "fallback: try the channels in order until one delivers; all: send on every channel at once"
+	m.form.Hints["handover"] = "fallback: how long a channel has to deliver before the next takes over (1m to 24h)"
 	m.form.SetSize(m.width, m.height)
 	return m.form.Init()
 }
@@ -148,7 +150,7 @@ func (m *Channels) formSaveCmd() tea.Cmd {
 			return channelSavedMsg{text: fmt.Sprintf("Added %d SMS credits: %d left.", n, bal), err: err}
 		}
 	}
-	mode, order, pub, origins := val(0), val(1), val(2), val(3)
+	mode, order, handover, pub, origins := val(0), val(1), val(2), val(3), val(4)
 	was, wasOrigins := m.ns.PublicURL, strings.Join(m.embed, ", ")
 	return func() tea.Msg {
 		var chans []core.NoticeChannel
@@ -161,7 +163,11 @@ func (m *Channels) formSaveCmd() tea.Cmd {
 				chans = append(chans, ch)
 			}
 		}
-		if err := svc.SetDeliveryPolicy(as, core.DeliveryPolicy{Mode: mode, Order: chans}); err != nil {
+		h, err := core.ParseDuration(handover)
+		if err != nil {
+			return channelSavedMsg{err: core.Invalid("handover", "%q is not a duration: e.g. 10m or 1h.", handover)}
+		}
+		if err := svc.SetDeliveryPolicy(as, core.DeliveryPolicy{Mode: mode, Order: chans, Handover: h}); err != nil {
 			return channelSavedMsg{err: err}
 		}
 		if pub != was {
