@@ -31,6 +31,9 @@ const (
 	// PurposeEvaluationReceipt shows the receipt of one evaluation; its token is
 	// the form's nonce, like PurposeReceipt.
 	PurposeEvaluationReceipt LinkPurpose = "evaluation-receipt"
+	// PurposeSession is a customer signed in with a verified phone (R-IN-8):
+	// their work orders, until it expires or they sign out.
+	PurposeSession LinkPurpose = "customer-session"
 )
 
 // Link is what the store keeps about a customer link: never the token itself,
@@ -50,6 +53,8 @@ type Link struct {
 	CreatedBy string     `json:"created_by"`
 	// Evaluation is the evaluation an evaluation receipt shows.
 	Evaluation ID `json:"evaluation,omitempty"`
+	// Phone is a customer session's verified phone.
+	Phone string `json:"phone,omitempty"`
 }
 
 // ErrLinkUnusable is returned for every token that cannot be used — unknown,

@@ -257,3 +257,46 @@ func historyHas(w core.WorkOrder, s string) bool {
 	}
 	return false
 }
+
+// TestCustomerSession (issue 20.5): a customer signs in with the SMS code,
+// sees the phone's work orders while the session lasts (30 days), not after
+// signing out; a wrong code or verification off opens nothing.
+func TestCustomerSession(t *testing.T) {
+	_, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	if _, err := svc.SignIn("13800138000", "123456", core.NewToken()); core.FieldErrors(err)["phone"] == "" {
+		t.Fatalf("sign-in without SMS codes: %v", err)
+	}
+	smsOn(t, svc, admin)
+	w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "mine", Phone: "13800138000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.SendPhoneCode("13800138000"); err != nil {
+		t.Fatal(err)
+	}
+	code := lastCode(t, svc, "13800138000")
+	nonce := core.NewToken()
+	if _, err := svc.SignIn("13800138000", "000000"[:5]+"x", nonce); core.FieldErrors(err)["code"] == "" {
+		t.Fatalf("a bad code: %v", err)
+	}
+	sess, err := svc.SignIn("138 0013 8000", code, nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := svc.CustomerWorkOrders(sess.Token)
+	if err != nil || len(v.WorkOrders) != 1 || v.WorkOrders[0].Number != w.Number || v.WorkOrders[0].Steps[0].Kind != "created" {
+		t.Fatalf("the customer's view: %+v %v", v, err)
+	}
+	clk.Advance(core.CustomerSessionTTL)
+	if _, err := svc.CustomerWorkOrders(sess.Token); !errors.Is(err, core.ErrLinkUnusable) {
+		t.Fatalf("a session past 30 days: %v", err)
+	}
+	clk.Advance(-core.CustomerSessionTTL + time.Hour)
+	if err := svc.SignOut(sess.Token); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.CustomerWorkOrders(sess.Token); !errors.Is(err, core.ErrLinkUnusable) {
+		t.Fatalf("after signing out: %v", err)
+	}
+}

@@ -23,7 +23,7 @@ type pages struct{ t map[string]*template.Template }
 
 func mustPages() *pages {
 	p := &pages{t: map[string]*template.Template{}}
-	for _, name := range []string{"home", "form", "task", "receipt", "problem", "report", "sign", "status", "evaluation", "evaluation_receipt"} {
+	for _, name := range []string{"home", "form", "task", "receipt", "problem", "report", "sign", "status", "evaluation", "evaluation_receipt", "me", "me_login", "me_wo"} {
 		p.t[name] = template.Must(template.ParseFS(templateFS, "templates/layout.html", "templates/reportbody.html", "templates/"+name+".html"))
 	}
 	return p
@@ -52,6 +52,9 @@ type view struct {
 	Device      *core.Device
 	Task        *core.TaskView
 	Status      *core.StatusView
+	// A signed-in customer's work orders (me.go).
+	Me   *core.CustomerView
+	MeWO *core.CustomerWorkOrder
 
 	Receipt core.Receipt
 	Message string
@@ -120,6 +123,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+core.ReceiptPathPrefix+"{token}", s.showReceipt)
 	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
 	s.reportRoutes(mux)
+	s.meRoutes(mux)
 	mux.HandleFunc("GET "+core.EvaluationPathPrefix+"{token}", s.showEvaluation)
 	mux.HandleFunc("POST "+core.EvaluationPathPrefix+"{token}", s.submitEvaluation)
 	mux.HandleFunc("GET "+core.EvaluationReceiptPathPrefix+"{token}", s.showEvalReceipt)

@@ -1,0 +1,220 @@
+package core
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Customers see their own work orders (seed 003: terminal users "submit or
+// query"; R-IN-8): they sign in on the web listener with their phone and an
+// SMS code, stay signed in with a cookie for CustomerSessionTTL, and see the
+// work orders of that phone — their state, what happened that concerns them,
+// tasks and evaluations waiting for them.
+
+// CustomerSessionTTL is how long a customer stays signed in.
+const CustomerSessionTTL = 30 * 24 * time.Hour
+
+// maxCustomerWorkOrders bounds the list (the newest first).
+const maxCustomerWorkOrders = 100
+
+// CustomerSession is a signed-in customer: Token goes in their cookie.
+type CustomerSession struct {
+	Token   string
+	Phone   string // masked
+	Expires time.Time
+}
+
+// SignIn checks the code sent to phone (typed in the form with nonce) and
+// opens a session. Codes come from SendPhoneCode; phone verification must be
+// on, since nothing else proves the phone.
+func (s *Service) SignIn(phone, code, nonce string) (CustomerSession, error) {
+	_, nonceHash, ok := ParseToken(nonce)
+	if !ok {
+		return CustomerSession{}, Invalid("nonce", "The form has expired; open it again.")
+	}
+	p, err := NormalizePhone(phone)
+	if err != nil {
+		return CustomerSession{}, err
+	}
+	if p == "" {
+		return CustomerSession{}, Invalid("phone", "Type your phone number: the code is sent to it.")
+	}
+	if strings.TrimSpace(code) == "" {
+		return CustomerSession{}, Invalid("code", "Type the code we sent to your phone (press “Send me a code” first).")
+	}
+	v, err := s.PhoneVerification()
+	if err != nil {
+		return CustomerSession{}, err
+	}
+	if !v.On {
+		return CustomerSession{}, Invalid("phone", "Signing in needs SMS codes, which are not in use here: ask us by phone about your requests.")
+	}
+	if err := s.checkPhoneCode(p, code, nonceHash); err != nil {
+		return CustomerSession{}, err
+	}
+	tok := NewToken()
+	now := s.Now()
+	exp := now.Add(CustomerSessionTTL)
+	err = s.store.Update(func(tx Tx) error {
+		return tx.PutLink(&Link{Hash: HashToken(tok), Purpose: PurposeSession, Phone: p, ExpiresAt: &exp, MultiUse: true, CreatedAt: now, CreatedBy: "web sign-in"})
+	})
+	if err != nil {
+		return CustomerSession{}, err
+	}
+	return CustomerSession{Token: tok, Phone: MaskAddress(p), Expires: exp}, nil
+}
+
+// SignOut ends a customer session at once. An unknown token is fine: the
+// customer is signed out either way.
+func (s *Service) SignOut(token string) error {
+	return s.store.Update(func(tx Tx) error {
+		l, err := usableLink(tx, token, PurposeSession, s.Now())
+		if err != nil {
+			return nil
+		}
+		now := s.Now()
+		l.ExpiresAt = &now
+		return tx.PutLink(&l)
+	})
+}
+
+// CustomerWorkOrder is one of a customer's work orders as they see it.
+type CustomerWorkOrder struct {
+	Number, Subject, RecordType string
+	Status                      Status
+	Node                        Node
+	Engineer                    string
+	CreatedAt, UpdatedAt        time.Time
+	// Steps are the history entries meant for the customer, oldest first.
+	Steps []CustomerStep
+	// Waiting says what waits for the customer: "task" (a terminal task,
+	// whose link came by message), "evaluation", "signature" — or "".
+	Waiting string
+	// Rated is the customer's own rating, when they gave one.
+	Rated string
+}
+
+// CustomerStep is one history entry a customer may see: its kind (created,
+// assigned, task, report, evaluation, timeout, advanced, terminated) and when.
+type CustomerStep struct {
+	At   time.Time
+	Kind string
+}
+
+// customerKinds are the history kinds a customer sees, by what they are
+// called on the page.
+var customerKinds = map[string]string{
+	EventCreated: "created", EventAssigned: "assigned", EventTerminalTask: "task", EventReportGenerated: "report",
+	EventReportSigned: "signed", EventEvaluation: "evaluation", EventAdvanced: "advanced", EventTerminated: "terminated",
+	EventEmailReply: "reply",
+}
+
+// CustomerView is what a signed-in customer sees.
+type CustomerView struct {
+	Phone      string // masked
+	Expires    time.Time
+	WorkOrders []CustomerWorkOrder
+}
+
+// CustomerWorkOrders lists the work orders of a session's phone, newest
+// first: those with that phone that nobody marked unverified, and those owned
+// by a terminal user with that phone.
+func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
+	var v CustomerView
+	err := s.store.View(func(tx Tx) error {
+		now := s.Now()
+		l, err := usableLink(tx, token, PurposeSession, now)
+		if err != nil {
+			return err
+		}
+		v = CustomerView{Phone: MaskAddress(l.Phone), Expires: *l.ExpiresAt}
+		tus, err := tx.TerminalUsersByPhone(l.Phone)
+		if err != nil {
+			return err
+		}
+		owners := map[ID]bool{}
+		for _, tu := range tus {
+			owners[tu.ID] = true
+		}
+		page, err := tx.QueryWorkOrders(WorkOrderQuery{Text: l.Phone, Limit: 5 * maxCustomerWorkOrders})
+		if err != nil {
+			return err
+		}
+		for _, r := range page.Rows {
+			if len(v.WorkOrders) == maxCustomerWorkOrders {
+				break
+			}
+			w, err := tx.WorkOrder(r.ID)
+			if errors.Is(err, ErrNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			mine := owners[w.OutOwner] || (w.Phone == l.Phone && w.PhoneCheck != PhoneUnverified)
+			if !mine {
+				continue
+			}
+			cw, err := customerWorkOrder(tx, &w)
+			if err != nil {
+				return err
+			}
+			v.WorkOrders = append(v.WorkOrders, cw)
+		}
+		slices.SortFunc(v.WorkOrders, func(a, b CustomerWorkOrder) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		return nil
+	})
+	return v, err
+}
+
+// CustomerWorkOrder is one of the session's work orders; another's is
+// refused like an unknown link.
+func (s *Service) CustomerWorkOrder(token, number string) (CustomerWorkOrder, error) {
+	v, err := s.CustomerWorkOrders(token)
+	if err != nil {
+		return CustomerWorkOrder{}, err
+	}
+	for _, w := range v.WorkOrders {
+		if strings.EqualFold(w.Number, strings.TrimSpace(number)) {
+			return w, nil
+		}
+	}
+	return CustomerWorkOrder{}, unusable(fmt.Sprintf("%s is not the customer's", number))
+}
+
+func customerWorkOrder(tx Tx, w *WorkOrder) (CustomerWorkOrder, error) {
+	cw := CustomerWorkOrder{Number: w.Number, Subject: w.Subject, RecordType: w.RecordType, Status: w.Status, Node: w.Node,
+		Engineer: w.EngineerName, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt}
+	h, err := tx.Events(w.ID)
+	if err != nil {
+		return cw, err
+	}
+	for _, e := range h {
+		if k, ok := customerKinds[e.Kind]; ok {
+			cw.Steps = append(cw.Steps, CustomerStep{At: e.At, Kind: k})
+		}
+	}
+	if w.Status.Open() {
+		switch w.Node {
+		case NodeTerminalTask:
+			cw.Waiting = "task"
+		case NodeEvaluation:
+			cw.Waiting = "evaluation"
+		}
+	}
+	es, err := tx.EvaluationsFor(w.ID)
+	if err != nil {
+		return cw, err
+	}
+	for _, e := range es {
+		if e.TerminalUserID != 0 && e.TerminalUserID == w.OutOwner && e.Score > 0 {
+			cw.Rated = fmt.Sprintf("%d/%d", e.Score, e.Scale)
+			if cw.Waiting == "evaluation" {
+				cw.Waiting = ""
+			}
+		}
+	}
+	return cw, nil
+}
