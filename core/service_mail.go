@@ -405,6 +405,16 @@ func (s *Service) mailWorkOrder(tx Tx, m *InboundMail, rec *MailRecord, settings
 	if contact != nil {
 		nw.ContactID = contact.ID
 	}
+	if nw.RecordType == "" {
+		// The default type, or the first that mail may create.
+		m, err := readRoleTypes(tx)
+		if err != nil {
+			return WorkOrder{}, err
+		}
+		if allowed := m[DoorEmail]; len(allowed) > 0 && !slices.Contains(allowed, DefaultRecordTypes[0]) {
+			nw.RecordType = allowed[0]
+		}
+	}
 	w, err := s.insertWorkOrder(tx, mailActor, nw, now, nil)
 	if err != nil {
 		return WorkOrder{}, err

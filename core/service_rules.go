@@ -51,7 +51,12 @@ func validateRule(tx Tx, r *Rule) (*Condition, error) {
 	switch r.Kind {
 	case RuleDispatch:
 	case RuleMail:
-		return validateMailRule(r)
+		cond, err := validateMailRule(r)
+		if err == nil && r.Mail != nil && r.Mail.RecordType != "" {
+			// The type must be one mail may create (record types per role).
+			err = mayUseType(tx, Actor{}, ChannelEmail, r.Mail.RecordType)
+		}
+		return cond, err
 	case RuleEvaluation:
 		return validateEvaluationRule(tx, r)
 	case RuleFollowUp:

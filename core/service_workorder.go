@@ -232,6 +232,13 @@ func (s *Service) insertWorkOrder(tx Tx, as Actor, in NewWorkOrder, now time.Tim
 	if err := errs.Err(); err != nil {
 		return WorkOrder{}, err
 	}
+	if extra == nil {
+		// Imports and the demo bring history as it was; new work orders obey
+		// the record types of the creator's roles (seed 003 §1–2).
+		if err := mayUseType(tx, as, in.Channel, in.RecordType); err != nil {
+			return WorkOrder{}, err
+		}
+	}
 	proc, err := sharedProcess(tx, in.RecordType)
 	if err != nil {
 		return WorkOrder{}, err
@@ -550,6 +557,11 @@ func (s *Service) patchWorkOrder(tx Tx, as Actor, ch Channel, number string, ver
 		if t, ok := recordTypeNamed(*patch.RecordType); !ok {
 			errs = append(errs, Invalid("type", "Record type %q is unknown: use %s.", *patch.RecordType, strings.Join(DefaultRecordTypes, ", ")))
 		} else if t != w.RecordType {
+			if err := mayUseType(tx, as, ch, t); IsValidation(err) {
+				errs = append(errs, err.(*ValidationError))
+			} else if err != nil {
+				return w, false, err
+			}
 			changes = append(changes, fmt.Sprintf("record type: %s → %s", w.RecordType, t))
 			w.RecordType = t
 		}

@@ -61,6 +61,7 @@ var Twins = []Twin{
 	{"sms credits", "Channel settings", "+", "add SMS credits"},
 	{"notify verify", "Channel settings", "v", "phone verification"},
 	{"embed", "Channel settings", "p", "delivery policy"},
+	{"role types", "Users", "y", "record types by role"},
 	{"notify outbox", "Outbox", "", "Outbox"},
 	{"notify retry", "Outbox", "r", "retry failed"},
 

@@ -27,3 +27,24 @@ func TestEmbedCLI(t *testing.T) {
 		t.Fatalf("after --clear: %v", origins)
 	}
 }
+
+// TestRoleTypesCLI (issue 20.10): an admin limits a role's record types; a
+// user of that role is refused another type with a sentence naming the
+// allowed ones; --all lifts it.
+func TestRoleTypesCLI(t *testing.T) {
+	d := newDB(t)
+	d.ok("user", "add", "--login", "cc", "--name", "CC", "--role", "call-center")
+	d.ok("role", "types", "call-center", "--types", "Repair,Inspection")
+	if out := d.ok("role", "types"); !strings.Contains(out, "Repair, Inspection") || !strings.Contains(out, "every type (always)") {
+		t.Fatalf("role types:\n%s", out)
+	}
+	if r := d.run("--as", "cc", "wo", "create", "--subject", "x", "--type", "Installation"); r.code != 1 || !strings.Contains(r.stderr, "Repair, Inspection") {
+		t.Fatalf("cc created an Installation: %d %s", r.code, r.stderr)
+	}
+	d.ok("--as", "cc", "wo", "create", "--subject", "x", "--type", "Inspection")
+	if r := d.run("role", "types", "admin", "--types", "Repair"); r.code != 1 {
+		t.Fatalf("admin restricted: %d", r.code)
+	}
+	d.ok("role", "types", "call-center", "--all")
+	d.ok("--as", "cc", "wo", "create", "--subject", "x", "--type", "Installation")
+}

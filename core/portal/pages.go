@@ -175,7 +175,12 @@ func (s *Server) showFormSent(w http.ResponseWriter, r *http.Request, form core.
 	v.Action = r.URL.Path
 	v.Nonce = core.NewToken()
 	v.Values, v.Errors, v.Device = values, errs, dev
-	v.Types = core.DefaultRecordTypes
+	types, err := s.svc.AllowedRecordTypes(core.Actor{Kind: core.SubmitterGuest}, core.ChannelWeb)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	v.Types = types // the types the web forms may create (record types per role)
 	v.Embedded = form == core.FormSmart
 	if form == core.FormTerminal {
 		v.Lead, v.NameRequired, v.PhoneRequired = v.T["customer_lead"], true, true

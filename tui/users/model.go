@@ -27,11 +27,12 @@ const (
 	modeKeyAdd          // pasting a public key
 	modeKeyConfirm      // "remove key …?"
 	modeLink            // typing the OS user who acts as the user
+	modeTypes           // the record types each role may create
 )
 
 type keyMap struct {
 	back, reload, add, roles, toggle, confirm key.Binding
-	keys, link                                key.Binding
+	keys, link, types                         key.Binding
 }
 
 // Model is the users screen.
@@ -66,6 +67,7 @@ func New(c *common.Common) *Model {
 	return &Model{c: c, list: l, keys: keyMap{
 		back: k.Back, reload: k.Reload, add: k.NewUser, roles: k.EditRoles, toggle: k.ToggleEnabled, confirm: k.Confirm,
 		keys: k.SSHKeys, link: k.LinkOSUser,
+		types: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "record types by role")),
 	}, kkeys: newKeysKeys(k), prompt: common.NewPrompt(c)}
 }
 
@@ -194,7 +196,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.list.Filtering():
 		return m.list.ShortHelp()
 	}
-	return append([]key.Binding{k.add, k.roles, k.toggle, k.keys, k.link, k.reload}, m.list.ShortHelp()...)
+	return append([]key.Binding{k.add, k.roles, k.toggle, k.keys, k.link, k.types, k.reload}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists the keys for "?".
@@ -206,7 +208,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.bindings()
-	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.keys, k.link, k.reload}}
+	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.keys, k.link, k.types, k.reload}}
 }
 
 // Update handles keys, loaded data and results.
@@ -242,13 +244,15 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		} else {
 			m.closeForm()
 		}
-		if i := slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == msg.user.Login }); i >= 0 {
-			m.users[i] = msg.user
-		} else {
-			m.users = append(m.users, msg.user)
-			slices.SortFunc(m.users, func(a, b core.User) int { return strings.Compare(a.Login, b.Login) })
+		if msg.user.Login != "" { // not for the record-types form
+			if i := slices.IndexFunc(m.users, func(u core.User) bool { return u.Login == msg.user.Login }); i >= 0 {
+				m.users[i] = msg.user
+			} else {
+				m.users = append(m.users, msg.user)
+				slices.SortFunc(m.users, func(a, b core.User) int { return strings.Compare(a.Login, b.Login) })
+			}
+			m.refilter(msg.user.Login)
 		}
-		m.refilter(msg.user.Login)
 		return tea.Batch(loadCmd(m.c.Svc), common.StatusCmd(msg.what))
 	case tea.KeyMsg:
 		return m.keyCmd(msg)
@@ -289,7 +293,7 @@ func (m *Model) closeForm() {
 func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	k := m.bindings()
 	switch m.mode {
-	case modeNew, modeRoles:
+	case modeNew, modeRoles, modeTypes:
 		cmd, ev := m.form.Update(msg)
 		switch ev {
 		case common.FormCancel:
@@ -324,7 +328,7 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.reload):
 		return loadCmd(m.c.Svc)
 	case key.Matches(msg, m.keys.add), key.Matches(msg, m.keys.roles), key.Matches(msg, m.keys.toggle),
-		key.Matches(msg, m.keys.keys), key.Matches(msg, m.keys.link):
+		key.Matches(msg, m.keys.keys), key.Matches(msg, m.keys.link), key.Matches(msg, m.keys.types):
 		if !may {
 			return common.ErrorCmd(common.Sentence(why))
 		}
@@ -340,6 +344,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return m.openKeys()
 		case key.Matches(msg, k.link):
 			return m.openLink()
+		case key.Matches(msg, k.types):
+			return m.openTypes()
 		}
 	}
 	return nil
@@ -387,8 +393,42 @@ func (m *Model) openRoles() tea.Cmd {
 	return m.form.Init()
 }
 
+// openTypes starts the record-types form: one line per role and door, the
+// types it may create (empty: every type) — the twin of `role types`.
+func (m *Model) openTypes() tea.Cmd {
+	cur, err := m.c.Svc.RoleRecordTypes()
+	if err != nil {
+		return common.ErrorCmd(err)
+	}
+	var fields []common.Field
+	for _, h := range core.TypeHolders() {
+		fields = append(fields, common.NewTextField(m.c, h, h, strings.Join(cur[h], ", "), 200).WithPlaceholder("every type · e.g. "+strings.Join(core.DefaultRecordTypes[:2], ", ")))
+	}
+	m.form = common.NewForm(m.c, "Record types each role may create (admins: every type)", fields...)
+	m.form.Note = "types: " + strings.Join(core.DefaultRecordTypes, ", ") + " · api, email and web are the API, mail intake and the customers' forms"
+	m.form.KeyMap.Save.SetHelp("ctrl+s", "save")
+	m.mode = modeTypes
+	m.layout()
+	return m.form.Init()
+}
+
 // saveCmd sends the form.
 func (m *Model) saveCmd() tea.Cmd {
+	if m.mode == modeTypes {
+		svc, as := m.c.Svc, m.c.Actor
+		vals := map[string]string{}
+		for _, f := range m.form.Fields() {
+			vals[f.Name()] = f.(*common.TextField).Value()
+		}
+		return func() tea.Msg {
+			for _, h := range core.TypeHolders() {
+				if _, err := svc.SetRoleRecordTypes(as, h, strings.Split(vals[h], ",")); err != nil {
+					return savedMsg{err: core.Invalid(h, "%s", err.Error())}
+				}
+			}
+			return savedMsg{what: "Record types by role saved."}
+		}
+	}
 	var roles []core.Role
 	for _, r := range m.roles.Checked() {
 		roles = append(roles, core.Role(r))
