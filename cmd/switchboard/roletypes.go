@@ -78,4 +78,3 @@ API, mail rules and the web forms.`,
 	f.BoolVar(&asJSON, "json", false, "print JSON")
 	return group("role", "Roles: the record types each may create", cmd)
 }
-
