@@ -402,3 +402,44 @@ func TestDispatchCacheSeesOtherWriters(t *testing.T) {
 		t.Fatalf("with automatic dispatch off, a's create went to %d", w.FieldOutDealUser)
 	}
 }
+
+// TestWhatIfDraftRules (issue 20.9): a dispatcher tries an edited rule and a
+// new one against the waiting work orders before saving: each work order
+// with where it goes now and with the draft; nothing is written; a draft rule
+// that would not save is refused with its number.
+func TestWhatIfDraftRules(t *testing.T) {
+	_, svc, clk := testdb.Open(t)
+	f := newFieldCo(t, svc, clk)
+	north := f.rule(t, "north", `region == "North"`, core.PolicyFixed, f.dan)
+	var waiting []core.WorkOrder
+	for _, region := range []string{"East", "South", "East"} {
+		waiting = append(waiting, f.create(t, core.NewWorkOrder{Subject: "wait", Region: region}))
+	}
+	rules, err := svc.Rules(core.RuleDispatch)
+	if err != nil {
+		t.Fatal(err)
+	}
+	draft := append(rules, core.Rule{Name: "east (draft)", When: `region == "East"`, Engineers: []core.ID{f.ann.ID, f.bob.ID}, Policy: core.PolicyRoundRobin, Enabled: true})
+	ds, err := svc.WhatIfDraft(0, draft)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ds) != 3 || !ds[0].Changed || ds[0].Now.EngineerID != 0 || ds[0].Draft.EngineerName != "Ann" || ds[0].Draft.RuleName != "east (draft)" ||
+		ds[1].Changed || !ds[2].Changed || ds[2].Draft.EngineerName != "Bob" {
+		t.Fatalf("draft proposals: %+v", ds)
+	}
+	if w, _ := svc.WorkOrder(waiting[0].Number); w.Status != core.StatusNew {
+		t.Fatal("a draft what-if wrote something")
+	}
+	if rs, _ := svc.Rules(core.RuleDispatch); len(rs) != 1 || rs[0].ID != north.ID {
+		t.Fatalf("a draft what-if saved rules: %+v", rs)
+	}
+	bad := []core.Rule{{Name: "broken", When: `region ==`, Engineers: []core.ID{f.ann.ID}, Enabled: true}}
+	if _, err := svc.WhatIfDraft(0, bad); err == nil || !strings.Contains(err.Error(), `draft rule 1 ("broken")`) {
+		t.Fatalf("a broken draft: %v", err)
+	}
+	mixed := []core.Rule{{Name: "two providers", When: "true", Engineers: []core.ID{f.ann.ID, f.dan.ID}, Enabled: true}}
+	if _, err := svc.WhatIfDraft(0, mixed); err == nil {
+		t.Fatal("a pool of two providers was tried")
+	}
+}

@@ -494,29 +494,107 @@ type Proposal struct {
 // anything, and says where each would go.
 func (s *Service) WhatIfDispatch(limit int) ([]Proposal, error) {
 	var out []Proposal
-	now := s.Now()
 	err := s.store.View(func(tx Tx) error {
 		d, err := s.newDispatcher(tx)
 		if err != nil {
 			return err
 		}
-		d.simulate = true
-		p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch, Sort: SortCreated, Asc: true, Limit: limit})
+		out, err = s.simulate(tx, d, limit)
+		return err
+	})
+	return out, err
+}
+
+// simulate runs d over the oldest waiting work orders (limit 0: all).
+func (s *Service) simulate(tx Tx, d *dispatcher, limit int) ([]Proposal, error) {
+	d.simulate = true
+	now := s.Now()
+	p, err := tx.QueryWorkOrders(WorkOrderQuery{Status: StatusNew, Node: NodeDispatch, Sort: SortCreated, Asc: true, Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Proposal, 0, len(p.Rows))
+	for _, r := range p.Rows {
+		w, err := tx.WorkOrder(r.ID)
+		if err != nil {
+			return nil, err
+		}
+		dec, reason := d.decide(&w, now)
+		pr := Proposal{Number: w.Number, Subject: w.Subject, Reason: reason}
+		if dec.Rule != nil {
+			pr.RuleID, pr.RuleName = dec.Rule.ID, dec.Rule.Name
+			pr.EngineerID, pr.EngineerName = dec.Engineer, d.engineers[dec.Engineer].Name
+		}
+		out = append(out, pr)
+	}
+	return out, nil
+}
+
+// DraftProposal is where a waiting work order would go with the saved rules
+// (Now) and with a draft rule set (Draft).
+type DraftProposal struct {
+	Number  string   `json:"number"`
+	Subject string   `json:"subject"`
+	Now     Proposal `json:"now"`
+	Draft   Proposal `json:"draft"`
+	// Changed: the draft sends it to another engineer, or assigns it where
+	// the saved rules would not, or the other way round.
+	Changed bool `json:"changed"`
+}
+
+// draftRuleBase numbers a draft's new rules (which have no id yet).
+const draftRuleBase = ID(1) << 40
+
+// WhatIfDraft tries a draft dispatch rule set — in priority order, edited or
+// new rules, before anything is saved — against the waiting work orders, side
+// by side with the saved rules. Nothing is written. Each draft rule is checked
+// as saving it would check it.
+func (s *Service) WhatIfDraft(limit int, draft []Rule) ([]DraftProposal, error) {
+	var out []DraftProposal
+	err := s.store.View(func(tx Tx) error {
+		saved, err := s.newDispatcher(tx)
 		if err != nil {
 			return err
 		}
-		for _, r := range p.Rows {
-			w, err := tx.WorkOrder(r.ID)
+		ptrs, err := tx.RulePointers()
+		if err != nil {
+			return err
+		}
+		compiled := make([]CompiledRule, 0, len(draft))
+		for i, r := range draft {
+			r.Kind = RuleDispatch
+			if r.Policy == "" {
+				r.Policy = PolicyFixed
+			}
+			cond, err := validateRule(tx, &r)
 			if err != nil {
-				return err
+				return fmt.Errorf("draft rule %d (%q): %w", i+1, r.Name, err)
 			}
-			dec, reason := d.decide(&w, now)
-			pr := Proposal{Number: w.Number, Subject: w.Subject, Reason: reason}
-			if dec.Rule != nil {
-				pr.RuleID, pr.RuleName = dec.Rule.ID, dec.Rule.Name
-				pr.EngineerID, pr.EngineerName = dec.Engineer, d.engineers[dec.Engineer].Name
+			if r.ID == 0 {
+				r.ID = draftRuleBase + ID(i)
+			} else if n, ok := ptrs[r.ID]; ok && len(r.Engineers) > 0 {
+				r.Next = n % len(r.Engineers)
 			}
-			out = append(out, pr)
+			r.Priority = i + 1
+			compiled = append(compiled, CompiledRule{Rule: r, Cond: cond})
+		}
+		alt := *saved
+		alt.rules, alt.extra, alt.dirty = NewRuleSet(compiled), map[ID]int{}, map[ID]bool{} // indexed afresh: other rules
+		now, err := s.simulate(tx, saved, limit)
+		if err != nil {
+			return err
+		}
+		with, err := s.simulate(tx, &alt, limit)
+		if err != nil {
+			return err
+		}
+		out = make([]DraftProposal, len(now))
+		for i := range now {
+			a, b := now[i], with[i]
+			if b.RuleID >= draftRuleBase {
+				b.RuleID = 0 // a new rule has no id yet
+			}
+			out[i] = DraftProposal{Number: a.Number, Subject: a.Subject, Now: a, Draft: b, Changed: a.EngineerID != b.EngineerID}
 		}
 		return nil
 	})

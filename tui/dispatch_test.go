@@ -504,6 +504,18 @@ func TestRuleFormValidatesAsYouType(t *testing.T) {
 	}
 	h.key("tab")
 	h.key("right") // round-robin
+	// What if with this rule, before saving (issue 20.9): Acme's waiting work
+	// orders would go to the pool; nothing is saved; esc is the form again.
+	h.send(tea.KeyMsg{Type: tea.KeyCtrlO})
+	v = h.waitView("What if with this rule", "would go elsewhere")
+	if !strings.Contains(line(v, "WO-000003"), "Sam Porter") || !strings.Contains(line(v, "WO-000003"), "* now: manual queue") {
+		t.Errorf("WO-000003 with the draft:\n%s", v)
+	}
+	if rs, _ := f.svc.Rules(core.RuleDispatch); len(rs) != 3 {
+		t.Fatal("the draft what-if saved the rule")
+	}
+	h.key("esc")
+	h.waitView("New dispatch rule", "round-robin")
 	h.key("ctrl+s")
 	h.waitView(`Added rule "Acme work" (id 4) at priority 4.`, ">   4 Acme work")
 	rs, _ := f.svc.Rules(core.RuleDispatch)

@@ -1,8 +1,11 @@
 package main
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -410,14 +413,26 @@ someone changed the work order since you read that version, and you are told who
 	_ = assignC.MarkFlagRequired("engineer")
 
 	var limit int
-	var whatJSON bool
+	var whatJSON, onlyChanged bool
+	var draftFile string
 	whatif := &cobra.Command{
-		Use:   "what-if [--limit N] [--json]",
+		Use:   "what-if [--rules FILE] [--changed] [--limit N] [--json]",
 		Short: "Show where automatic dispatch would send the waiting work orders, writing nothing",
-		Args:  noArgs,
+		Long: `Show where automatic dispatch would send the waiting work orders now, writing
+nothing. With --rules FILE, try a draft rule set before saving it: FILE is a
+JSON array of dispatch rules in priority order, as ` + "`rule list --kind dispatch --json`" + `
+prints them (edit, add or drop rules; a new rule needs no id) — each work order
+is shown with where it goes now and where it would go with the draft.`,
+		Example: `  switchboard dispatch what-if
+  switchboard rule list --kind dispatch --json > draft.json   # then edit draft.json
+  switchboard dispatch what-if --rules draft.json --changed`,
+		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			if err := a.open(); err != nil {
 				return err
+			}
+			if draftFile != "" {
+				return whatIfDraft(a, draftFile, limit, onlyChanged, whatJSON)
 			}
 			ps, err := a.svc.WhatIfDispatch(limit)
 			if err != nil {
@@ -439,6 +454,8 @@ someone changed the work order since you read that version, and you are told who
 	}
 	whatif.Flags().IntVar(&limit, "limit", 50, "at most N work orders, oldest first (0: all)")
 	whatif.Flags().BoolVar(&whatJSON, "json", false, "print a JSON array of proposals")
+	whatif.Flags().StringVar(&draftFile, "rules", "", "a draft rule set (JSON `FILE`) to try against the saved one")
+	whatif.Flags().BoolVar(&onlyChanged, "changed", false, "with --rules: only the work orders the draft sends elsewhere")
 
 	var recordType string
 	auto := &cobra.Command{
@@ -517,4 +534,60 @@ func writeMailRules(w io.Writer, rs []core.Rule) error {
 		t.add(strconv.Itoa(r.Priority), fmt.Sprint(r.ID), r.Name, on, r.When, sets)
 	}
 	return t.write(w)
+}
+
+// whatIfDraft is `dispatch what-if --rules FILE`: the saved rules and the
+// draft side by side.
+func whatIfDraft(a *app, file string, limit int, onlyChanged, asJSON bool) error {
+	p, err := a.abs(file)
+	if err != nil {
+		return err
+	}
+	raw, err := readFileLimited(p, 4<<20)
+	if err != nil {
+		return core.Invalid("rules", "%s: %v", file, err)
+	}
+	var draft []core.Rule
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if err := dec.Decode(&draft); err != nil {
+		return core.Invalid("rules", "%s is not a JSON array of rules (as `switchboard rule list --kind dispatch --json` prints): %v", file, err)
+	}
+	ds, err := a.svc.WhatIfDraft(limit, draft)
+	if err != nil {
+		return err
+	}
+	changed := 0
+	for _, d := range ds {
+		if d.Changed {
+			changed++
+		}
+	}
+	if asJSON {
+		if onlyChanged {
+			ds = slices.DeleteFunc(ds, func(d core.DraftProposal) bool { return !d.Changed })
+		}
+		return writeJSON(a.stdout, nonNil(ds))
+	}
+	where := func(p core.Proposal) string {
+		if p.EngineerID == 0 {
+			return "manual queue"
+		}
+		return p.EngineerName + " (" + p.RuleName + ")"
+	}
+	t := &table{head: []string{"", "NUMBER", "SUBJECT", "NOW", "WITH THE DRAFT"}}
+	for _, d := range ds {
+		if onlyChanged && !d.Changed {
+			continue
+		}
+		mark := ""
+		if d.Changed {
+			mark = "*"
+		}
+		t.add(mark, d.Number, d.Subject, where(d.Now), where(d.Draft))
+	}
+	if err := t.write(a.stdout); err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(a.stdout, "%d of %d waiting work orders would go elsewhere with the draft (*). Nothing was saved.\n", changed, len(ds))
+	return err
 }

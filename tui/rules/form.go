@@ -197,16 +197,19 @@ func (f *form) testCmd() tea.Cmd {
 	return explainCmd(f.c.Svc, true, f.testSeq, 0, f.name.Value(), f.when.Value(), n, names)
 }
 
+// draftKey is the form's "what if with this rule" (handled by the model).
+var draftKey = key.NewBinding(key.WithKeys("ctrl+o"), key.WithHelp("ctrl+o", "what if with this rule"))
+
 func (f *form) shortHelp() []key.Binding {
 	t := f.runTest
 	t.SetHelp("ctrl+t", "test")
-	return append(f.form.ShortHelp(), t)
+	return append(f.form.ShortHelp(), t, draftKey)
 }
 
 func (f *form) fullHelp() [][]key.Binding {
 	t := f.runTest
 	t.SetHelp("ctrl+t", "test on a work order")
-	return append(f.form.FullHelp(), []key.Binding{t})
+	return append(f.form.FullHelp(), []key.Binding{t, draftKey})
 }
 
 func (f *form) view() string {

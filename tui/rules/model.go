@@ -138,6 +138,7 @@ type keyMap struct {
 	create, edit, toggle, moveUp, moveDown   key.Binding
 	test, whatIf, del, confirm, reload, back key.Binding
 	runTest, open, nextUp, auto              key.Binding
+	draftWhatIf                              key.Binding
 }
 
 // Model is the rules screen.
@@ -208,6 +209,7 @@ func New(c *common.Common) *Model {
 		keys: keyMap{
 			create: km.NewRule, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			test: km.Test, whatIf: km.WhatIf, del: km.Delete, confirm: km.Confirm, reload: km.Reload, back: back,
+			draftWhatIf: draftKey,
 			runTest: runTest, open: km.Open,
 			nextUp: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "next-up: the following engineer")),
 			auto:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "automatic dispatch per record type")),
@@ -454,6 +456,9 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	case modeForm:
+		if key.Matches(msg, m.keys.draftWhatIf) {
+			return m.draftWhatIfCmd()
+		}
 		cmd, done := m.form.keyCmd(msg)
 		if done {
 			m.form, m.mode = nil, modeList
@@ -462,7 +467,11 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case modeWhatIf:
 		cmd, done := m.whatIf.keyCmd(msg)
 		if done {
-			m.whatIf, m.mode = nil, modeList
+			m.mode = modeList
+			if m.whatIf.draft != nil && m.form != nil {
+				m.mode = modeForm // back to the rule being edited
+			}
+			m.whatIf = nil
 		}
 		return cmd
 	case modeTestFor:
@@ -715,4 +724,29 @@ func (m *Model) bindings() keyMap {
 	k.back.SetEnabled((m.test != nil || m.testErr != "") && m.list.Filter() == "")
 	k.back.SetHelp("esc", "close test")
 	return k
+}
+
+// draftWhatIfCmd tries the rule set with the form's rule in it — replacing
+// the rule being edited, or added last — on the waiting work orders, before
+// anything is saved (issue 20.9; the CLI twin is dispatch what-if --rules).
+func (m *Model) draftWhatIfCmd() tea.Cmd {
+	in := m.form.input()
+	r := core.Rule{Kind: core.RuleDispatch, Name: in.Name, When: in.When, Engineers: in.Engineers, Policy: in.Policy, Enabled: !in.Disabled}
+	draft := make([]core.Rule, 0, len(m.rules)+1)
+	replaced := false
+	for _, x := range m.rules {
+		if m.form.editing != nil && x.ID == m.form.editing.ID {
+			r.ID, r.Priority = x.ID, x.Priority
+			x, replaced = r, true
+		}
+		draft = append(draft, x)
+	}
+	if !replaced {
+		draft = append(draft, r)
+	}
+	m.whatIf = newWhatIf(m.c)
+	m.whatIf.draft = draft
+	m.whatIf.setSize(m.width, m.height)
+	m.mode = modeWhatIf
+	return m.whatIf.runCmd()
 }

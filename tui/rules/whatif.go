@@ -19,8 +19,37 @@ const WhatIfLimit = 500
 type whatIfMsg struct {
 	seq       int
 	proposals []core.Proposal
+	drafts    []core.DraftProposal
 	waiting   int
 	err       error
+}
+
+// whatIfDraftCmd runs a draft rule set beside the saved one.
+func whatIfDraftCmd(svc *core.Service, seq int, draft []core.Rule) tea.Cmd {
+	return func() tea.Msg {
+		ds, err := svc.WhatIfDraft(WhatIfLimit, draft)
+		msg := whatIfMsg{seq: seq, drafts: ds, err: err}
+		// Shown as proposals with the draft, the saved verdict kept in Reason.
+		for _, d := range ds {
+			p := d.Draft
+			if d.Changed {
+				p.Reason = "* now: " + draftWhere(d.Now) + " — " + p.Reason
+			}
+			msg.proposals = append(msg.proposals, p)
+		}
+		if err == nil {
+			p, err := svc.ListWorkOrders(core.WorkOrderQuery{Status: core.StatusNew, Node: core.NodeDispatch, Limit: 1})
+			msg.waiting, msg.err = p.Total, err
+		}
+		return msg
+	}
+}
+
+func draftWhere(p core.Proposal) string {
+	if p.EngineerID == 0 {
+		return "manual queue"
+	}
+	return p.EngineerName
 }
 
 func whatIfCmd(svc *core.Service, seq int) tea.Cmd {
@@ -53,6 +82,10 @@ type whatIf struct {
 	// stale is set when work orders changed since the run.
 	stale bool
 	busy  common.Busy
+	// draft is the rule set with the form's rule, when the form asked
+	// (issue 20.9); drafts are its verdicts beside the saved rules'.
+	draft  []core.Rule
+	drafts []core.DraftProposal
 }
 
 var whatIfColumns = []common.Column{
@@ -89,6 +122,9 @@ func (w *whatIf) setSize(width, height int) {
 func (w *whatIf) runCmd() tea.Cmd {
 	w.seq++
 	w.stale = false
+	if w.draft != nil {
+		return tea.Batch(whatIfDraftCmd(w.c.Svc, w.seq, w.draft), w.busy.StartCmd())
+	}
 	return tea.Batch(whatIfCmd(w.c.Svc, w.seq), w.busy.StartCmd())
 }
 
@@ -98,7 +134,7 @@ func (w *whatIf) update(msg whatIfMsg) {
 	}
 	w.busy.Stop()
 	w.loaded = true
-	w.proposals, w.waiting, w.err = msg.proposals, msg.waiting, msg.err
+	w.proposals, w.drafts, w.waiting, w.err = msg.proposals, msg.drafts, msg.waiting, msg.err
 	w.shown.Set(w.proposals, func(p core.Proposal) string {
 		return strings.Join([]string{p.Number, p.Subject, p.EngineerName, p.RuleName, p.Reason}, " ")
 	})
@@ -150,6 +186,9 @@ func (w *whatIf) view() string {
 	lines := make([]string, 0, w.height)
 	add := func(s string) { lines = append(lines, common.Truncate(s, w.width)) }
 	title := st.Title.Render("What if dispatch ran now") + st.Muted.Render(" — nothing is written")
+	if w.draft != nil {
+		title = st.Title.Render("What if with this rule") + st.Muted.Render(" — the form's rule in the rule set; nothing is saved")
+	}
 	if s := w.busy.View(); s != "" {
 		title += " " + s
 	}
@@ -176,6 +215,15 @@ func (w *whatIf) view() string {
 		summary = fmt.Sprintf("Of the oldest %d of %d waiting work orders, %d would be assigned and %d would stay in the manual queue.",
 			len(w.proposals), w.waiting, assigned, len(w.proposals)-assigned)
 	}
+	if w.draft != nil {
+		changed := 0
+		for _, d := range w.drafts {
+			if d.Changed {
+				changed++
+			}
+		}
+		summary = fmt.Sprintf("With this rule %d of %d waiting work orders would go elsewhere (* : where they go now). esc goes back to the form.", changed, len(w.drafts))
+	}
 	if w.stale {
 		summary += " Work orders changed since: press w to run again."
 	}
@@ -187,7 +235,13 @@ func (w *whatIf) view() string {
 			to = p.EngineerName
 			why = fmt.Sprintf("rule %q", p.RuleName)
 		}
-		matched := p.RuleID != 0
+		matched := p.RuleID != 0 || p.EngineerID != 0
+		if p.EngineerID != 0 && p.RuleID == 0 {
+			to, why = p.EngineerName, fmt.Sprintf("rule %q (new)", p.RuleName)
+		}
+		if strings.HasPrefix(p.Reason, "* ") {
+			why = p.Reason[:strings.Index(p.Reason, " — ")] + " · " + why
+		}
 		return common.Row{Cells: []string{p.Number, p.Subject, to, why}, Style: func(col int, s string) string {
 			switch {
 			case col == 2 && matched:
