@@ -210,7 +210,7 @@ func New(c *common.Common) *Model {
 			create: km.NewRule, edit: km.Edit, toggle: km.Toggle, moveUp: km.MoveUp, moveDown: km.MoveDown,
 			test: km.Test, whatIf: km.WhatIf, del: km.Delete, confirm: km.Confirm, reload: km.Reload, back: back,
 			draftWhatIf: draftKey,
-			runTest: runTest, open: km.Open,
+			runTest:     runTest, open: km.Open,
 			nextUp: key.NewBinding(key.WithKeys("u"), key.WithHelp("u", "next-up: the following engineer")),
 			auto:   key.NewBinding(key.WithKeys("A"), key.WithHelp("A", "automatic dispatch per record type")),
 		},
