@@ -44,7 +44,14 @@ type DialCall struct {
 	Phone string `json:"phone"`
 	Task  ID     `json:"task"`
 	Agent string `json:"agent"`
+	// Account is the agent's own call account ("" when none is bound):
+	// the seat or extension the call goes out from.
+	Account string `json:"account,omitempty"`
 }
+
+// AccountToken is what the command template replaces with the agent's call
+// account.
+const AccountToken = "{account}"
 
 // Dialer places calls through the configured integration. core/channels
 // implements it (it runs the command and posts to the webhook); the service
@@ -198,6 +205,12 @@ func CheckDialCommand(tmpl string) ([]string, error) {
 // then {phone} replaced inside each word by the checked number, so a phone
 // number can never add, remove or split arguments, and no shell reads it.
 func DialArgv(tmpl, phone string) ([]string, error) {
+	return DialArgvFrom(tmpl, phone, "")
+}
+
+// DialArgvFrom is DialArgv with {account} replaced by the agent's call
+// account (checked like a phone's characters: letters, digits, . _ - @ +).
+func DialArgvFrom(tmpl, phone, account string) ([]string, error) {
 	argv, err := CheckDialCommand(tmpl)
 	if err != nil {
 		return nil, err
@@ -206,10 +219,34 @@ func DialArgv(tmpl, phone string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
+	if strings.Contains(tmpl, AccountToken) && account == "" {
+		return nil, Invalid("account", "The dial command needs the agent's call account ({account}), and this agent has none: an admin binds one with `switchboard user call-account LOGIN ACCOUNT`.")
+	}
+	if _, err := CheckCallAccount(account); err != nil {
+		return nil, err
+	}
 	for i := 1; i < len(argv); i++ {
 		argv[i] = strings.ReplaceAll(argv[i], PhoneToken, p)
+		argv[i] = strings.ReplaceAll(argv[i], AccountToken, account)
 	}
 	return argv, nil
+}
+
+// CheckCallAccount checks a call account: a SIP extension, seat or address of
+// letters, digits and . _ - @ + : (at most 64), so it never adds or splits a
+// dial command's arguments.
+func CheckCallAccount(a string) (string, error) {
+	a = strings.TrimSpace(a)
+	if len(a) > 64 {
+		return "", Invalid("account", "A call account is at most 64 characters.")
+	}
+	for _, r := range a {
+		ok := r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("._-@+:", r)
+		if !ok {
+			return "", Invalid("account", "A call account is letters, digits and . _ - @ + : only (a SIP extension such as 8001 or sip:8001@pbx), not %q.", a)
+		}
+	}
+	return a, nil
 }
 
 // CheckWebhook checks a click-to-call webhook address.

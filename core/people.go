@@ -57,6 +57,10 @@ type User struct {
 	Keys []UserKey `json:"keys,omitempty"`
 	// OSUser is the operating-system user who acts as this user (issue 9).
 	OSUser string `json:"os_user,omitempty"`
+	// CallAccount is the follow-up agent's own call account — a SIP
+	// extension or seat — given to the dialer with each call they place
+	// (seed 002 §6.2: bind follow-up personnel to call accounts).
+	CallAccount string `json:"call_account,omitempty"`
 }
 
 // Has reports whether u holds any of roles.

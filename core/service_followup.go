@@ -1055,7 +1055,11 @@ func (s *Service) DialFollowUp(ctx context.Context, as Actor, id ID) (DialResult
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(cfg.Dialer.Timeout))
 	defer cancel()
-	detail, err := (*d).Dial(ctx, cfg.Dialer, DialCall{Phone: phone, Task: t.ID, Agent: as.Label()})
+	call := DialCall{Phone: phone, Task: t.ID, Agent: as.Label(), Account: as.User.CallAccount}
+	if strings.Contains(cfg.Dialer.Command, AccountToken) && call.Account == "" {
+		return DialResult{}, Invalid("account", "The dial command calls from the agent's own call account, and %s has none: an admin binds one with `switchboard user call-account %s ACCOUNT` (console: Users, c). Dial %s by hand meanwhile.", as.Label(), as.User.Login, t.Phone)
+	}
+	detail, err := (*d).Dial(ctx, cfg.Dialer, call)
 	if err != nil {
 		return DialResult{}, fmt.Errorf("calling %s failed: %w", phone, err)
 	}

@@ -91,6 +91,33 @@ func (s *Service) SetUserRoles(as Actor, login string, roles []Role) (User, erro
 	})
 }
 
+// SetCallAccount binds a user to their own call account (admins only; empty
+// unbinds): the follow-up dialer calls from it (seed 002 §6.2).
+func (s *Service) SetCallAccount(as Actor, login, account string) (User, error) {
+	if err := require(as, "bind users to call accounts", RoleAdmin); err != nil {
+		return User{}, err
+	}
+	a, err := CheckCallAccount(account)
+	if err != nil {
+		return User{}, err
+	}
+	return s.changeUser(login, func(tx Tx, u *User) error {
+		if a != "" {
+			users, err := tx.Users()
+			if err != nil {
+				return err
+			}
+			for _, o := range users {
+				if o.ID != u.ID && o.CallAccount == a {
+					return Invalid("account", "Call account %s is %s's already: each agent calls from their own.", a, o.Login)
+				}
+			}
+		}
+		u.CallAccount = a
+		return nil
+	})
+}
+
 // changeUser reads the user login, lets change modify it and writes it back, in
 // one transaction; then it tells the consoles (an open console of that user
 // follows its new roles, or closes when it was disabled).

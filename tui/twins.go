@@ -62,6 +62,7 @@ var Twins = []Twin{
 	{"notify verify", "Channel settings", "v", "phone verification"},
 	{"embed", "Channel settings", "p", "delivery policy"},
 	{"role types", "Users", "y", "record types by role"},
+	{"user call-account", "Users", "c", "call account"},
 	{"notify outbox", "Outbox", "", "Outbox"},
 	{"notify retry", "Outbox", "r", "retry failed"},
 

@@ -48,3 +48,30 @@ func TestRoleTypesCLI(t *testing.T) {
 	d.ok("role", "types", "call-center", "--all")
 	d.ok("--as", "cc", "wo", "create", "--subject", "x", "--type", "Installation")
 }
+
+// TestCallAccountCLI (issue 20.11): an admin binds agents to their own call
+// accounts; one account is one agent's; a hostile one is refused.
+func TestCallAccountCLI(t *testing.T) {
+	d := newDB(t)
+	d.ok("user", "add", "--login", "amy", "--name", "Amy", "--role", "follow-up")
+	d.ok("user", "add", "--login", "bo", "--name", "Bo", "--role", "follow-up")
+	var u struct {
+		CallAccount string `json:"call_account"`
+	}
+	d.okJSON(&u, "user", "call-account", "amy", "8001")
+	if u.CallAccount != "8001" {
+		t.Fatalf("bound %+v", u)
+	}
+	if r := d.run("user", "call-account", "bo", "8001"); r.code != 1 || !strings.Contains(r.stderr, "amy's already") {
+		t.Fatalf("a shared account: %d %s", r.code, r.stderr)
+	}
+	if r := d.run("user", "call-account", "bo", "8002; rm -rf /"); r.code != 1 || !strings.Contains(r.stderr, "letters, digits") {
+		t.Fatalf("a hostile account: %d %s", r.code, r.stderr)
+	}
+	u.CallAccount = ""
+	var raw map[string]any
+	d.okJSON(&raw, "user", "call-account", "amy", "")
+	if raw["call_account"] != nil {
+		t.Fatalf("unbound %+v", raw)
+	}
+}

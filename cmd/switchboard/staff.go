@@ -84,7 +84,7 @@ func userCmd(a *app) *cobra.Command {
 		}),
 	}
 	list.Flags().BoolVar(&asJSON, "json", false, "print a JSON array of users")
-	return group("user", "Internal users and their roles", append([]*cobra.Command{add, list, userLinkCmd(a)}, userAdminCmds(a)...)...)
+	return group("user", "Internal users and their roles", append([]*cobra.Command{add, list, userLinkCmd(a), userCallAccountCmd(a)}, userAdminCmds(a)...)...)
 }
 
 func providerCmd(a *app) *cobra.Command {

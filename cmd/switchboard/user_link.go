@@ -35,3 +35,29 @@ may act as somebody else with --as. --os-user "" removes the link.`,
 	_ = cmd.MarkFlagRequired("os-user")
 	return cmd
 }
+
+// userCallAccountCmd binds a follow-up agent to their own call account.
+func userCallAccountCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "call-account LOGIN ACCOUNT",
+		Short: "Bind a user to their own call account, which the follow-up dialer calls from (admins only); \"\" unbinds",
+		Long: `Bind a follow-up agent to their own call account — a SIP extension or seat —
+(seed 002 §6.2). Each call they place gives it to the dialer: {account} in the
+dial command, "account" in the webhook's JSON. A dial command with {account}
+refuses agents without one. ACCOUNT "" unbinds.`,
+		Example: `  switchboard user call-account li.na 8001
+  switchboard followup dialer set --command "linphonec -c 'call {phone}' --identity sip:{account}@pbx"`,
+		Args: exactArgs("LOGIN", "ACCOUNT"),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			u, err := a.svc.SetCallAccount(a.actor, args[0], args[1])
+			if err != nil {
+				return err
+			}
+			a.log.Info("call account bound", "login", u.Login, "account", u.CallAccount, "by", a.actor.Label())
+			return writeJSON(a.stdout, u)
+		}),
+	}
+}

@@ -38,7 +38,7 @@ func (d *Dialer) Dial(ctx context.Context, cfg core.DialerConfig, call core.Dial
 }
 
 func (d *Dialer) command(ctx context.Context, tmpl string, call core.DialCall) (string, error) {
-	argv, err := core.DialArgv(tmpl, call.Phone)
+	argv, err := core.DialArgvFrom(tmpl, call.Phone, call.Account)
 	if err != nil {
 		return "", err
 	}

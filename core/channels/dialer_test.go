@@ -116,3 +116,44 @@ func TestDialWebhook(t *testing.T) {
 		t.Fatalf("error status: %v", err)
 	}
 }
+
+// TestDialFromTheAgentsAccount (seed 002 §6.2, issue 20.11): each agent's
+// call account goes to the dialer — {account} in the command, "account" in
+// the webhook — and an account that could split arguments is refused.
+func TestDialFromTheAgentsAccount(t *testing.T) {
+	t.Setenv("SWITCHBOARD_DIAL_HELPER", "1")
+	out := filepath.Join(t.TempDir(), "argv.json")
+	tmpl := strings.Join([]string{quote(os.Args[0]), "-test.run=^TestDialHelper$", "--", "--identity", "sip:{account}@pbx", "'call {phone}'", quote(out)}, " ")
+	d := channels.NewDialer()
+	if _, err := d.Dial(context.Background(), core.DialerConfig{Command: tmpl}, core.DialCall{Phone: "13800138000", Account: "8001"}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	_ = json.Unmarshal(b, &got)
+	if strings.Join(got[:3], "|") != "--identity|sip:8001@pbx|call 13800138000" {
+		t.Fatalf("the softphone got %q", got)
+	}
+	if _, err := d.Dial(context.Background(), core.DialerConfig{Command: tmpl}, core.DialCall{Phone: "13800138000"}); err == nil || !strings.Contains(err.Error(), "call-account") {
+		t.Fatalf("no account: %v", err)
+	}
+	if _, err := d.Dial(context.Background(), core.DialerConfig{Command: tmpl}, core.DialCall{Phone: "13800138000", Account: "8001 --evil"}); err == nil {
+		t.Fatal("an account with a space was dialled")
+	}
+	got2 := make(chan map[string]any, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var m map[string]any
+		_ = json.NewDecoder(r.Body).Decode(&m)
+		got2 <- m
+	}))
+	defer srv.Close()
+	if _, err := d.Dial(context.Background(), core.DialerConfig{Webhook: srv.URL}, core.DialCall{Phone: "13800138000", Agent: "amy", Account: "8001"}); err != nil {
+		t.Fatal(err)
+	}
+	if m := <-got2; m["account"] != "8001" {
+		t.Fatalf("webhook body %v", m)
+	}
+}

@@ -83,6 +83,32 @@ func removeKeyCmd(svc *core.Service, as core.Actor, login, fp string) tea.Cmd {
 	}
 }
 
+// openAccount asks for the selected user's call account (the twin of
+// `switchboard user call-account`).
+func (m *Model) openAccount() tea.Cmd {
+	u := m.selected()
+	if u == nil {
+		return nil
+	}
+	m.login, m.mode = u.Login, modeAccount
+	m.prompt.AllowEmpty = true
+	m.prompt.SetCharLimit(64)
+	m.prompt.SetPlaceholder("a SIP extension or seat, e.g. 8001 (empty unbinds)")
+	m.layout()
+	return m.prompt.Open("Call account of "+u.Login+":", u.CallAccount)
+}
+
+func accountCmd(svc *core.Service, as core.Actor, login, account string) tea.Cmd {
+	return func() tea.Msg {
+		u, err := svc.SetCallAccount(as, login, account)
+		what := fmt.Sprintf("%s calls from account %s now.", login, account)
+		if account == "" {
+			what = fmt.Sprintf("%s has no call account now.", login)
+		}
+		return savedMsg{u, what, err}
+	}
+}
+
 func linkCmd(svc *core.Service, as core.Actor, login, osUser string) tea.Cmd {
 	return func() tea.Msg {
 		u, err := svc.LinkOSUser(as, login, osUser)
@@ -99,13 +125,13 @@ func (m *Model) keysKey(msg tea.KeyMsg) tea.Cmd {
 	k := m.kkeys
 	u := m.keyPanelUser()
 	switch m.mode {
-	case modeKeyAdd, modeLink:
+	case modeKeyAdd, modeLink, modeAccount:
 		text, done, cmd := m.prompt.Update(msg)
 		if !done {
 			return cmd
 		}
 		was := m.mode
-		if was == modeLink {
+		if was == modeLink || was == modeAccount {
 			m.mode = modeList
 		} else {
 			m.mode = modeKeys
@@ -116,6 +142,9 @@ func (m *Model) keysKey(msg tea.KeyMsg) tea.Cmd {
 		}
 		if was == modeLink {
 			return linkCmd(m.c.Svc, m.c.Actor, m.login, text)
+		}
+		if was == modeAccount {
+			return accountCmd(m.c.Svc, m.c.Actor, m.login, text)
 		}
 		return addKeyCmd(m.c.Svc, m.c.Actor, m.login, text)
 	case modeKeyConfirm:

@@ -28,11 +28,12 @@ const (
 	modeKeyConfirm      // "remove key …?"
 	modeLink            // typing the OS user who acts as the user
 	modeTypes           // the record types each role may create
+	modeAccount         // typing the user's call account
 )
 
 type keyMap struct {
 	back, reload, add, roles, toggle, confirm key.Binding
-	keys, link, types                         key.Binding
+	keys, link, types, account                key.Binding
 }
 
 // Model is the users screen.
@@ -67,7 +68,8 @@ func New(c *common.Common) *Model {
 	return &Model{c: c, list: l, keys: keyMap{
 		back: k.Back, reload: k.Reload, add: k.NewUser, roles: k.EditRoles, toggle: k.ToggleEnabled, confirm: k.Confirm,
 		keys: k.SSHKeys, link: k.LinkOSUser,
-		types: key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "record types by role")),
+		types:   key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "record types by role")),
+		account: key.NewBinding(key.WithKeys("c"), key.WithHelp("c", "call account")),
 	}, kkeys: newKeysKeys(k), prompt: common.NewPrompt(c)}
 }
 
@@ -196,7 +198,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	case m.list.Filtering():
 		return m.list.ShortHelp()
 	}
-	return append([]key.Binding{k.add, k.roles, k.toggle, k.keys, k.link, k.types, k.reload}, m.list.ShortHelp()...)
+	return append([]key.Binding{k.add, k.roles, k.toggle, k.keys, k.link, k.account, k.types, k.reload}, m.list.ShortHelp()...)
 }
 
 // FullHelp lists the keys for "?".
@@ -208,7 +210,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 		return [][]key.Binding{m.ShortHelp()}
 	}
 	k := m.bindings()
-	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.keys, k.link, k.types, k.reload}}
+	return [][]key.Binding{m.list.FullHelp(), {k.add, k.roles, k.toggle, k.keys, k.link, k.account, k.types, k.reload}}
 }
 
 // Update handles keys, loaded data and results.
@@ -303,7 +305,7 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return tea.Batch(m.form.StartSaving(), m.saveCmd())
 		}
 		return cmd
-	case modeKeys, modeKeyAdd, modeKeyConfirm, modeLink:
+	case modeKeys, modeKeyAdd, modeKeyConfirm, modeLink, modeAccount:
 		return m.keysKey(msg)
 	case modeConfirm:
 		m.mode = modeList
@@ -328,7 +330,7 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	case key.Matches(msg, k.reload):
 		return loadCmd(m.c.Svc)
 	case key.Matches(msg, m.keys.add), key.Matches(msg, m.keys.roles), key.Matches(msg, m.keys.toggle),
-		key.Matches(msg, m.keys.keys), key.Matches(msg, m.keys.link), key.Matches(msg, m.keys.types):
+		key.Matches(msg, m.keys.keys), key.Matches(msg, m.keys.link), key.Matches(msg, m.keys.types), key.Matches(msg, m.keys.account):
 		if !may {
 			return common.ErrorCmd(common.Sentence(why))
 		}
@@ -346,6 +348,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 			return m.openLink()
 		case key.Matches(msg, k.types):
 			return m.openTypes()
+		case key.Matches(msg, k.account):
+			return m.openAccount()
 		}
 	}
 	return nil

@@ -71,6 +71,9 @@ func (m *Model) belowLines() []string {
 	case modeLink:
 		add(m.prompt.View(st, w))
 		add(st.Muted.Render("  Whoever is logged in to this machine as that OS user acts as this user in the console and the CLI."))
+	case modeAccount:
+		add(m.prompt.View(st, w))
+		add(st.Muted.Render("  The follow-up dialer calls from it: {account} in the dial command, \"account\" in the webhook."))
 	case modeConfirm:
 		if u == nil {
 			break
