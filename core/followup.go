@@ -91,6 +91,38 @@ type FollowUpSettings struct {
 	// follow-up form (standard mode; rules name their own).
 	Type   string         `json:"type,omitempty"`
 	People FollowUpPeople `json:"people,omitzero"`
+	// Buttons are the agent's call buttons in the company's own words
+	// (seed 002 §6.2 "Buttons: customizable"); empty keeps the default.
+	Buttons FollowUpButtons `json:"buttons,omitzero"`
+}
+
+// FollowUpButtons are the labels of the call outcomes and the form's save.
+type FollowUpButtons struct {
+	Reached     string `json:"reached,omitempty"`
+	NoAnswer    string `json:"no_answer,omitempty"`
+	Busy        string `json:"busy,omitempty"`
+	WrongNumber string `json:"wrong_number,omitempty"`
+	CallBack    string `json:"call_back,omitempty"`
+	Save        string `json:"save,omitempty"`
+}
+
+// fields are the buttons with their names, for validation and editors.
+func (b *FollowUpButtons) fields() []struct {
+	Name string
+	V    *string
+} {
+	return []struct {
+		Name string
+		V    *string
+	}{{"reached", &b.Reached}, {"no_answer", &b.NoAnswer}, {"busy", &b.Busy}, {"wrong_number", &b.WrongNumber}, {"call_back", &b.CallBack}, {"save", &b.Save}}
+}
+
+// Fields are the buttons as name and a pointer to the label (editors).
+func (b *FollowUpButtons) Fields() []struct {
+	Name string
+	V    *string
+} {
+	return b.fields()
 }
 
 func (f *FollowUpSettings) validate(where string) ValidationErrors {
@@ -108,6 +140,13 @@ func (f *FollowUpSettings) validate(where string) ValidationErrors {
 		errs = append(errs, Invalid(where+".people", "With rule-based follow-up each follow-up rule names its record type and people; leave them out of the node."))
 	}
 	errs = append(errs, f.People.normalize(where+".people")...)
+	for _, b := range f.Buttons.fields() {
+		v, verr := oneLine(where+".buttons."+b.Name, "The "+strings.ReplaceAll(b.Name, "_", " ")+" button", *b.V, false, 24)
+		if verr != nil {
+			errs = append(errs, verr)
+		}
+		*b.V = v
+	}
 	return errs
 }
 
@@ -255,11 +294,13 @@ type FollowUpTask struct {
 	Outcome     Outcome           `json:"outcome,omitempty"`
 	// ClosedWhy says why a task closed without its calls: its work order left
 	// the follow-up node (completed, timed out, terminated).
-	ClosedWhy    string    `json:"closed_why,omitempty"`
-	EvaluationID ID        `json:"evaluation_id,omitempty"`
-	CreatedAt    time.Time `json:"created_at"`
-	UpdatedAt    time.Time `json:"updated_at"`
-	Version      uint64    `json:"version"`
+	ClosedWhy    string `json:"closed_why,omitempty"`
+	EvaluationID ID     `json:"evaluation_id,omitempty"`
+	// Buttons are the node's call-button labels when the task was made.
+	Buttons   FollowUpButtons `json:"buttons,omitzero"`
+	CreatedAt time.Time       `json:"created_at"`
+	UpdatedAt time.Time       `json:"updated_at"`
+	Version   uint64          `json:"version"`
 }
 
 // FollowUpQueueEntry is an open task as the queue indexes hold it: enough to

@@ -685,3 +685,26 @@ func TestStartFollowUp(t *testing.T) {
 		t.Fatalf("start with the plug-in off: %v", err)
 	}
 }
+
+// TestFollowUpButtonsAreTheCompanys (seed 002 §6.2, issue 20.11): the
+// follow-up node's button labels travel with each task it makes; a label
+// longer than a button is refused.
+func TestFollowUpButtonsAreTheCompanys(t *testing.T) {
+	f := newFuCo(t)
+	f.setFollowUp(t, &core.FollowUpSettings{Mode: core.FollowUpStandard, People: core.FollowUpPeople{Staff: []string{"amy"}},
+		Buttons: core.FollowUpButtons{Reached: "接通了", NoAnswer: "无人接听"}})
+	w := f.atFollowUp(t, core.NewWorkOrder{Subject: "s", Phone: "13800138000"})
+	ts := f.tasks(t, w)
+	if len(ts) != 1 || ts[0].Buttons.Reached != "接通了" || ts[0].Buttons.NoAnswer != "无人接听" || ts[0].Buttons.Busy != "" {
+		t.Fatalf("tasks %+v", ts)
+	}
+	nodes := core.DefaultProcessNodes()
+	for i := range nodes {
+		if nodes[i].Node == core.NodeFollowUp {
+			nodes[i].FollowUp = &core.FollowUpSettings{Mode: core.FollowUpStandard, Buttons: core.FollowUpButtons{Busy: strings.Repeat("very busy ", 10)}}
+		}
+	}
+	if _, err := f.svc.SetProcess(f.admin, core.Process{RecordType: "Repair", Nodes: nodes}); err == nil || !strings.Contains(err.Error(), "busy button") {
+		t.Fatalf("a long label: %v", err)
+	}
+}

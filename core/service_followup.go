@@ -428,7 +428,7 @@ func (s *Service) enterFollowUp(tx Tx, w *WorkOrder, p Process, pn ProcessNode, 
 	}
 	task := FollowUpTask{WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, RecordType: w.RecordType,
 		Customer: customerName(tx, w), Phone: w.Phone, Status: FollowUpOpen, DueAt: now.Add(time.Duration(cfg.SLA)),
-		MaxAttempts: cfg.MaxAttempts, Attempts: []FollowUpAttempt{}, CreatedAt: now, UpdatedAt: now, Version: 1}
+		MaxAttempts: cfg.MaxAttempts, Attempts: []FollowUpAttempt{}, CreatedAt: now, UpdatedAt: now, Version: 1, Buttons: fs.Buttons}
 	if task.Phone == "" && w.ContactID != 0 {
 		if c, err := tx.Contact(w.ContactID); err == nil {
 			task.Phone = c.Phone

@@ -506,3 +506,28 @@ func TestFollowUpSettingsConsole(t *testing.T) {
 		t.Fatalf("absences after fiona's keys: %+v", abs)
 	}
 }
+
+// TestFollowUpButtonsInTheCompanysWords (seed 002 §6.2, issue 20.11): the
+// call panel shows the node's own button labels, and the keys still work.
+func TestFollowUpButtonsInTheCompanysWords(t *testing.T) {
+	f, fiona := followUpFixture(t)
+	err := f.st.Update(func(tx core.Tx) error {
+		ts, err := tx.FollowUpTasksFor(4)
+		if err != nil || len(ts) != 1 {
+			return fmt.Errorf("tasks %v %v", ts, err)
+		}
+		ts[0].Buttons = core.FollowUpButtons{Reached: "接通了", NoAnswer: "无人接听"}
+		return tx.PutFollowUpTask(&ts[0])
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tm := startProgramAs(t, f, fiona)
+	waitOutput(t, tm, "WO-000001")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("<")})
+	waitOutput(t, tm, "1 overdue")
+	tm.Send(tea.KeyMsg{Type: tea.KeyEnter})
+	waitOutput(t, tm, "r 接通了")
+	tm.Send(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune("a")})
+	waitOutput(t, tm, "WO-000004: no-answer (attempt 1 of 3)")
+}

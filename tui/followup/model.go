@@ -622,6 +622,16 @@ func (m *Model) bindings() keyMap {
 	for _, b := range []*key.Binding{&k.reached, &k.noAnswer, &k.busy, &k.wrong, &k.callback} {
 		b.SetEnabled(call)
 	}
+	// The node's own words for the buttons (seed 002 §6.2).
+	bt := m.task.Buttons
+	for _, l := range []struct {
+		b     *key.Binding
+		label string
+	}{{&k.reached, bt.Reached}, {&k.noAnswer, bt.NoAnswer}, {&k.busy, bt.Busy}, {&k.wrong, bt.WrongNumber}, {&k.callback, bt.CallBack}, {&k.save, bt.Save}} {
+		if l.label != "" {
+			l.b.SetHelp(l.b.Help().Key, l.label)
+		}
+	}
 	k.dial.SetEnabled(call && m.cfg.Dialer.Configured() && !m.dialing)
 	k.back.SetEnabled(m.mode != listMode)
 	form := m.mode == formMode

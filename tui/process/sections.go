@@ -233,6 +233,15 @@ func (f *form) followUpSection() section {
 			},
 			hint: func() string { return f.staffHint(fu.People.Staff) }})
 	}
+	// The agent's call buttons in the company's words (seed 002 §6.2).
+	defaults := map[string]string{"reached": "reached: fill the form", "no_answer": "no answer", "busy": "busy", "wrong_number": "wrong number", "call_back": "call back at…", "save": "save"}
+	for _, b := range fu.Buttons.Fields() {
+		v, field := b.V, "followup.buttons."+b.Name
+		add(row{kind: rowText, label: "Button " + strings.ReplaceAll(b.Name, "_", " "), field: field,
+			input:  f.input(field, *v, "empty: "+defaults[b.Name], 24),
+			onText: func(s string) { *v = strings.TrimSpace(s) },
+			hint:   func() string { return "the agent's button in your own words, on the call panel (Follow-up section)" }})
+	}
 	return s
 }
 
