@@ -363,9 +363,16 @@ func (t *TaskSettings) validate(where string) ValidationErrors {
 	if t.Create != nil {
 		t.Create.Object = strings.ToLower(strings.TrimSpace(t.Create.Object))
 		allowed, ok := TaskObjects[t.Create.Object]
-		if !ok {
-			add(where+".create.object", "A terminal task cannot create %q: the associated object it can create is device.", t.Create.Object)
-		} else {
+		switch {
+		case !ok && objectNameRE.MatchString(t.Create.Object):
+			// An object type an admin defined: checked against the saved
+			// types when the process is saved (checkTaskObject).
+			for i, f := range t.Create.Fields {
+				t.Create.Fields[i] = strings.ToLower(strings.TrimSpace(f))
+			}
+		case !ok:
+			add(where+".create.object", "A terminal task cannot create %q: the associated object it can create is device, or an object type (`switchboard object list`).", t.Create.Object)
+		default:
 			var fs []string
 			for _, f := range append([]string{allowed[0]}, t.Create.Fields...) {
 				f = strings.ToLower(strings.TrimSpace(f))

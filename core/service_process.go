@@ -493,6 +493,9 @@ func (s *Service) SetProcesses(as Actor, ps []Process) ([]Process, error) {
 			if err := checkEvaluationNode(tx, p); err != nil {
 				return err
 			}
+			if err := checkTaskObject(tx, &p); err != nil {
+				return err
+			}
 			if err := checkFollowUpNode(tx, p); err != nil {
 				return err
 			}

@@ -138,25 +138,48 @@ type TaskView struct {
 	Version     uint64
 	// Fields are the work-order fields the customer may edit.
 	Fields []TaskField
-	// Object names the associated object the customer may create ("device"),
-	// with its fields (empty values).
+	// Object names the associated object the customer may create ("device",
+	// or an object type's name), with its fields (empty values);
+	// ObjectLabel is an object type's label.
 	Object       string
+	ObjectLabel  string
 	ObjectFields []TaskField
 	Mode         TaskMode
 }
 
-func taskView(w *WorkOrder, ts *TaskSettings) TaskView {
+func taskView(tx Tx, w *WorkOrder, ts *TaskSettings) (TaskView, error) {
 	v := TaskView{Number: w.Number, Subject: w.Subject, Description: w.Description, RecordType: w.RecordType,
 		Status: w.Status, Address: w.Address, DeviceCode: w.DeviceCode, AccountName: w.AccountName,
 		ContactName: w.ContactName, Engineer: w.EngineerName, Version: w.Version, Mode: ts.Mode}
 	v.Fields = taskFields(ts, w)
 	if ts.Create != nil {
 		v.Object = ts.Create.Object
+		var custom *ObjectType
+		if v.Object != "device" {
+			types, err := readObjectTypes(tx)
+			if err != nil {
+				return v, err
+			}
+			if t, ok := findObjectType(types, v.Object); ok {
+				custom, v.ObjectLabel = &t, t.Label
+			}
+		}
 		for _, f := range ts.Create.Fields {
-			v.ObjectFields = append(v.ObjectFields, TaskField{Key: f, Label: FieldLabel(f)})
+			label := FieldLabel(f)
+			if custom != nil {
+				for _, cf := range custom.Fields {
+					if cf.Key == f {
+						label = cf.Label
+						if cf.Required {
+							label += " *"
+						}
+					}
+				}
+			}
+			v.ObjectFields = append(v.ObjectFields, TaskField{Key: f, Label: label})
 		}
 	}
-	return v
+	return v, nil
 }
 
 // taskSettingsAt returns the terminal-task settings of w's process; the error
@@ -197,8 +220,9 @@ func (s *Service) TaskFor(number string) (TaskView, TaskSettings, error) {
 		if err != nil {
 			return err
 		}
-		v, ts = taskView(&w, t), *t
-		return nil
+		v, ts = TaskView{}, *t
+		v, err = taskView(tx, &w, t)
+		return err
 	})
 	return v, ts, err
 }
@@ -432,7 +456,9 @@ func (s *Service) OpenTask(token string) (TaskView, error) {
 		if err != nil {
 			return unusable("the work order has left the terminal-task node")
 		}
-		v = taskView(&w, ts)
+		if v, err = taskView(tx, &w, ts); err != nil {
+			return err
+		}
 		v.ExpiresAt = l.ExpiresAt
 		return nil
 	})
@@ -556,7 +582,20 @@ func (s *Service) applyTask(tx Tx, w *WorkOrder, p Process, ts *TaskSettings, in
 	}
 	slices.Sort(changes)
 	var dev *Device
-	if ts.Create != nil && in.Object != nil {
+	var obj *WorkOrderObject
+	if ts.Create != nil && in.Object != nil && ts.Create.Object != "device" {
+		types, err := readObjectTypes(tx)
+		if err != nil {
+			return err
+		}
+		t, ok := findObjectType(types, ts.Create.Object)
+		if !ok {
+			return fmt.Errorf("the terminal task creates %q objects, which are no longer defined", ts.Create.Object)
+		}
+		o, verrs := taskObject(t, ts.Create, in.Object, by, now)
+		errs = append(errs, verrs...)
+		obj = o
+	} else if ts.Create != nil && in.Object != nil {
 		d, verrs := taskDevice(tx, ts.Create, in.Object, w, by, now)
 		errs = append(errs, verrs...)
 		dev = d
@@ -570,6 +609,9 @@ func (s *Service) applyTask(tx Tx, w *WorkOrder, p Process, ts *TaskSettings, in
 		if err := tx.PutDevice(dev); err != nil {
 			return err
 		}
+	}
+	if obj != nil {
+		w.Objects = append(w.Objects, *obj)
 	}
 	m := moveOn(p, w, now)
 	w.Version++
@@ -586,6 +628,9 @@ func (s *Service) applyTask(tx Tx, w *WorkOrder, p Process, ts *TaskSettings, in
 		if dev.Model != "" {
 			detail += " (" + dev.Model + ")"
 		}
+	}
+	if obj != nil {
+		detail += "; created " + obj.Summary()
 	}
 	if comment != "" {
 		detail += ": " + comment

@@ -136,6 +136,10 @@ type WorkOrder struct {
 	FieldDownstreamOuterTenantID   string     `json:"field_downstreamOuterTenantId__c"`
 	EngineerName                   string     `json:"engineer_name"`
 
+	// Objects are the records customers created on its terminal task (a
+	// payment fee, …: object types an admin defined).
+	Objects []WorkOrderObject `json:"objects,omitempty"`
+
 	// History is filled when a single work order is read; it is stored apart,
 	// append-only (R-WO-3).
 	History []Event `json:"history"`

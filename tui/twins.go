@@ -74,6 +74,9 @@ var Twins = []Twin{
 	{"device entry", "Devices", "G", "save entry code"},
 
 	{"process show", "Process", "", "Process"},
+	{"object add", "Process", "O", "object types"},
+	{"object list", "Process", "O", "object types"},
+	{"object rm", "Process", "O", "object types"},
 
 	{"mail log", "Intake mail log", "", "Mail log"},
 	{"mail settings", "Intake mail log", "s", "mail settings"},

@@ -81,6 +81,15 @@ func writeWorkOrder(out io.Writer, w core.WorkOrder) error {
 		[2]string{"Device", w.DeviceCode},
 		[2]string{"Owner", owner(w)},
 	)
+	if len(w.Objects) > 0 {
+		var fs [][2]string
+		for _, o := range w.Objects {
+			for _, v := range o.Values {
+				fs = append(fs, [2]string{o.Label + " · " + v.Label, v.Value})
+			}
+		}
+		section("Created by the customer", fs...)
+	}
 	section("Dispatch", dispatchFields(w)...)
 	section("Dates",
 		[2]string{"Created", when(w.CreatedAt) + " by " + w.CreatedBy},

@@ -401,3 +401,35 @@ func TestEmbedOriginsFromTheAdmin(t *testing.T) {
 		t.Error("cleared, the smart form may still be framed")
 	}
 }
+
+// TestTaskPageCreatesAnObject (issue 20.12): the customer's task page shows
+// an object type's own label and fields, and what they type is kept with the
+// work order.
+func TestTaskPageCreatesAnObject(t *testing.T) {
+	e := newEnv(t, nil)
+	admin := e.admin()
+	if _, err := e.svc.SaveObjectType(admin, core.ObjectType{Name: "payment", Label: "Payment fee", Fields: []core.ObjectField{{Key: "amount", Label: "Amount", Required: true}}}); err != nil {
+		t.Fatal(err)
+	}
+	nodes := core.DefaultProcessNodes()
+	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}, Create: &core.CreateObject{Object: "payment"}}
+	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		t.Fatal(err)
+	}
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install"})
+	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
+	r := e.get(path)
+	if r.status != 200 || !strings.Contains(r.body, "Payment fee") || !strings.Contains(r.body, `name="o.amount"`) || !strings.Contains(r.body, "Amount *") {
+		t.Fatalf("task page %d:\n%s", r.status, r.body)
+	}
+	if r := e.post(path, url.Values{"nonce": {core.NewToken()}, "o.amount": {"88"}}); r.status != http.StatusSeeOther {
+		t.Fatalf("submit: %d %s", r.status, r.body)
+	}
+	if got, _ := e.svc.WorkOrder(w.Number); len(got.Objects) != 1 || got.Objects[0].Values[0].Value != "88" {
+		t.Fatalf("objects %+v", got.Objects)
+	}
+}

@@ -81,6 +81,17 @@ func (m *Model) content() string {
 		{"Address", w.Address},
 		{"Device", w.DeviceCode},
 	})
+	if len(w.Objects) > 0 {
+		// What the customer created on the terminal task (issue 20.12).
+		var fs []field
+		for _, o := range w.Objects {
+			for _, v := range o.Values {
+				fs = append(fs, field{o.Label + " · " + v.Label, v.Value})
+			}
+			fs = append(fs, field{o.Label + " · created", common.FormatTime(o.CreatedAt, m.c.Location()) + " by " + common.Clean(o.CreatedBy)})
+		}
+		m.section(&b, "Created by the customer", fs)
+	}
 	owner := "none"
 	if w.OutOwner != 0 {
 		owner = "terminal user " + named(w.OutOwner, m.owner)

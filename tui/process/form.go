@@ -87,10 +87,11 @@ const (
 // staff as they are typed, with the evaluation record types and follow-up
 // teams the follow-up node chooses from.
 type usersMsg struct {
-	users []core.User
-	types []core.EvaluationType
-	teams []core.FollowUpTeam
-	err   error
+	users   []core.User
+	types   []core.EvaluationType
+	teams   []core.FollowUpTeam
+	objects []core.ObjectType
+	err     error
 }
 
 func usersCmd(svc *core.Service) tea.Cmd {
@@ -102,6 +103,9 @@ func usersCmd(svc *core.Service) tea.Cmd {
 		}
 		if msg.err == nil {
 			msg.teams, msg.err = svc.FollowUpTeams()
+		}
+		if msg.err == nil {
+			msg.objects, msg.err = svc.ObjectTypes()
 		}
 		return msg
 	}
@@ -144,9 +148,12 @@ type form struct {
 	// choose from (nil until loaded).
 	evalTypes []string
 	teams     []string
-	want      string // the row the cursor goes to at the next rebuild
-	dirty     bool
-	saving    bool
+	// objects are the object types a terminal task may create besides a
+	// device (issue 20.12).
+	objects []core.ObjectType
+	want    string // the row the cursor goes to at the next rebuild
+	dirty   bool
+	saving  bool
 }
 
 func newForm(c *common.Common, p core.Process, index int, readOnly bool, why string) *form {
@@ -376,7 +383,8 @@ func (f *form) usersLoaded(msg usersMsg) {
 	for _, t := range msg.teams {
 		f.teams = append(f.teams, t.Name)
 	}
-	if f.node.Node == core.NodeFollowUp {
+	f.objects = msg.objects
+	if f.node.Node == core.NodeFollowUp || (f.node.Node == core.NodeTerminalTask && len(f.objects) > 0) {
 		f.rebuild() // the choices are known now
 	}
 	f.validate()

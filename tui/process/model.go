@@ -66,6 +66,7 @@ const (
 	modePick         // choosing a node to add
 	modeConfirm      // asking before removing a node
 	modeForm         // the node settings form
+	modeObjects      // the object types form (objects.go)
 )
 
 // pane is the half of the list that has the cursor.
@@ -80,6 +81,7 @@ type keyMap struct {
 	up, down, left, right, home, end key.Binding
 	moveUp, moveDown, add, del, edit key.Binding
 	confirm, choose, back, reload    key.Binding
+	objects                          key.Binding
 }
 
 // Model is the process screen.
@@ -109,6 +111,10 @@ type Model struct {
 
 	may bool
 	why string
+
+	// The object types form (objects.go).
+	objForm  *common.Form
+	objTypes []core.ObjectType
 }
 
 // New returns the process screen; Init reads the processes.
@@ -118,7 +124,7 @@ func New(c *common.Common) *Model {
 	m.keys = keyMap{
 		up: km.Up, down: km.Down, left: km.Left, right: km.Right, home: km.Home, end: km.End,
 		moveUp: km.MoveUp, moveDown: km.MoveDown, add: km.New, del: km.Delete, edit: km.Edit,
-		confirm: km.Confirm, choose: km.Choose, back: km.Back, reload: km.Reload,
+		confirm: km.Confirm, choose: km.Choose, back: km.Back, reload: km.Reload, objects: objectsKey,
 	}
 	m.keys.moveUp.SetHelp(km.MoveUp.Help().Key, "move node up")
 	m.keys.moveDown.SetHelp(km.MoveDown.Help().Key, "move node down")
@@ -151,11 +157,16 @@ func (m *Model) SetSize(width, height int) {
 	if m.form != nil {
 		m.form.setSize(width, height)
 	}
+	if m.objForm != nil {
+		m.objForm.SetSize(width, height)
+	}
 	m.clamp()
 }
 
 // Capturing is true while a text field of the form has the keyboard.
-func (m *Model) Capturing() bool { return m.mode == modeForm && m.form.capturing() }
+func (m *Model) Capturing() bool {
+	return (m.mode == modeForm && m.form.capturing()) || (m.mode == modeObjects && m.objForm.Typing())
+}
 
 // Processes are the processes as the screen shows them.
 func (m *Model) Processes() []core.Process { return m.procs }
@@ -200,6 +211,19 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			m.form.usersLoaded(msg)
 		}
 		return nil
+	case objectsMsg:
+		if msg.err != nil {
+			return common.ErrorCmd(msg.err)
+		}
+		return m.openObjects(msg.types)
+	case objectsSavedMsg:
+		if m.objForm != nil {
+			if cmd := m.objForm.Saved(msg.err); msg.err != nil {
+				return cmd
+			}
+			m.objForm, m.mode = nil, modeList
+		}
+		return common.StatusCmd(msg.what)
 	case common.ProcessChangedMsg:
 		if len(m.queue) > 0 {
 			m.stale = true
@@ -210,6 +234,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 	cmd := m.busy.Update(msg)
 	if m.mode == modeForm {
 		cmd = tea.Batch(cmd, m.form.update(msg))
+	}
+	if m.mode == modeObjects {
+		c, _ := m.objForm.Update(msg)
+		cmd = tea.Batch(cmd, c)
 	}
 	return cmd
 }
@@ -329,6 +357,8 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		return cmd
 	case modePick:
 		return m.pickKeyCmd(msg)
+	case modeObjects:
+		return m.objectsKeyCmd(msg)
 	case modeConfirm:
 		m.mode = modeList
 		if key.Matches(msg, m.keys.confirm) {
@@ -338,6 +368,11 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 	}
 	k := m.bindings()
 	switch {
+	case key.Matches(msg, k.objects):
+		if !m.may {
+			return common.ErrorCmd(common.Sentence(m.why))
+		}
+		return loadObjectsCmd(m.c.Svc)
 	case key.Matches(msg, k.reload):
 		return m.reloadCmd()
 	case key.Matches(msg, k.left):
@@ -559,6 +594,8 @@ func (m *Model) ShortHelp() []key.Binding {
 	switch m.mode {
 	case modeForm:
 		return m.form.shortHelp()
+	case modeObjects:
+		return m.objForm.ShortHelp()
 	case modePick:
 		return []key.Binding{m.keys.up, m.keys.down, m.keys.choose, m.keys.back}
 	case modeConfirm:
@@ -570,7 +607,7 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.pane == paneTypes {
 		return []key.Binding{k.up, k.down, k.right, k.add}
 	}
-	return []key.Binding{k.moveUp, k.moveDown, k.edit, k.add, k.del, k.left}
+	return []key.Binding{k.moveUp, k.moveDown, k.edit, k.add, k.del, k.left, k.objects}
 }
 
 // FullHelp lists every key of the screen.
@@ -578,6 +615,8 @@ func (m *Model) FullHelp() [][]key.Binding {
 	switch m.mode {
 	case modeForm:
 		return m.form.fullHelp()
+	case modeObjects:
+		return m.objForm.FullHelp()
 	case modePick, modeConfirm:
 		return [][]key.Binding{m.ShortHelp()}
 	}
@@ -585,7 +624,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.up, k.down, k.home, k.end, k.left, k.right},
 		{k.moveUp, k.moveDown, k.add, k.del},
-		{k.edit, k.reload},
+		{k.edit, k.objects, k.reload},
 	}
 }
 
@@ -597,6 +636,7 @@ func (m *Model) bindings() keyMap {
 	k.moveDown.SetEnabled(m.may && nodes && m.cursor < len(p.Nodes)-1)
 	k.del.SetEnabled(m.may && nodes)
 	k.add.SetEnabled(m.may && ok)
+	k.objects.SetEnabled(m.may)
 	k.edit.SetEnabled(ok && (m.pane == paneTypes || nodes))
 	if m.pane == paneTypes {
 		k.edit.SetHelp("enter", "nodes")

@@ -354,7 +354,11 @@ func (f *form) taskSection() section {
 		isOn:   func(i int) bool { return slices.Contains(t.EditFields, core.TaskEditableFields[i]) },
 		flipAt: func(i int) { t.EditFields = flipIn(t.EditFields, core.TaskEditableFields[i], core.TaskEditableFields) },
 		hint:   func() string { return "the work-order fields the customer's form shows and lets them change" }})
-	add(row{kind: rowToggle, label: "Create a device", field: "task.create.object",
+	toggleLabel, toggleField := "Create a device", "task.create.object"
+	if len(f.objects) > 0 {
+		toggleLabel, toggleField = "Create an object", "task.create.on"
+	}
+	add(row{kind: rowToggle, label: toggleLabel, field: toggleField,
 		on: func() bool { return t.Create != nil },
 		flip: func() {
 			if t.Create != nil {
@@ -366,8 +370,30 @@ func (f *form) taskSection() section {
 				t.Create = &core.CreateObject{Object: "device", Fields: []string{core.TaskObjects["device"][0]}}
 			}
 		},
-		hint: func() string { return "the customer's form can register a device (R-IN-4) with the fields below" }})
-	if c := t.Create; c != nil {
+		hint: func() string {
+			return "the customer's form can register a device (R-IN-4), or create another object, with the fields below"
+		}})
+	if c := t.Create; c != nil && len(f.objects) > 0 {
+		// The object to create: a device, or an object type an admin defined.
+		names := []string{"device"}
+		for _, o := range f.objects {
+			names = append(names, o.Name)
+		}
+		add(row{kind: rowChoice, label: "Object", field: "task.create.object", options: names,
+			chosen: func() int { return max(0, slices.Index(names, c.Object)) },
+			choose: func(i int) {
+				if names[i] != c.Object {
+					c.Object, c.Fields = names[i], nil
+					if i == 0 {
+						c.Fields = []string{core.TaskObjects["device"][0]}
+					}
+				}
+			},
+			hint: func() string {
+				return "a device, or an object type (`switchboard object add`): every field of it is asked for"
+			}})
+	}
+	if c := t.Create; c != nil && c.Object == "device" {
 		fields := core.TaskObjects[c.Object]
 		add(row{kind: rowMulti, label: "Device fields", field: "task.create.fields", options: labels(fields),
 			isOn:   func(i int) bool { return i == 0 || slices.Contains(c.Fields, fields[i]) },

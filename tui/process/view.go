@@ -29,6 +29,9 @@ func (m *Model) View() string {
 	if m.mode == modeForm {
 		return m.form.view()
 	}
+	if m.mode == modeObjects {
+		return m.objForm.View()
+	}
 	st := m.c.Styles
 	lines := []string{m.titleBar(), ""}
 	if !m.loaded {
