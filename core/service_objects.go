@@ -245,4 +245,3 @@ func taskObject(t ObjectType, c *CreateObject, vals map[string]string, by string
 	}
 	return o, nil
 }
-
