@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -12,6 +13,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"switchboard/core"
+	"switchboard/core/channels"
 	"switchboard/core/portal"
 )
 
@@ -72,7 +74,8 @@ func (a *app) startWeb(w webFlags) (*portal.Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	srv := portal.New(a.svc, portal.Config{Listen: w.listen, PublicURL: pub, Log: a.log})
+	srv := portal.New(a.svc, portal.Config{Listen: w.listen, PublicURL: pub, Log: a.log,
+		WeChat: &channels.WeChatAuth{Svc: a.svc, Client: &http.Client{Timeout: 15 * time.Second}}})
 	if err := srv.Start(); err != nil {
 		a.log.Warn("web listener not started", "err", err)
 		return nil, err

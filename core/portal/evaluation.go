@@ -182,6 +182,9 @@ func (s *Server) showEvaluation(w http.ResponseWriter, r *http.Request) {
 		s.evalFail(w, r, err)
 		return
 	}
+	if !p.QR && s.wechatGate(w, r, r.PathValue("token")) {
+		return // a personal link: its customer's WeChat (a QR code is anybody's)
+	}
 	v := s.newView(r, "eval_title")
 	v.Action, v.Nonce = r.URL.Path, core.NewToken()
 	v.Eval = newEvalView(p, v.Lang, v.T, p.Values, nil)

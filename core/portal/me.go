@@ -31,6 +31,9 @@ func session(r *http.Request) string {
 func (s *Server) showMe(w http.ResponseWriter, r *http.Request) {
 	if tok := session(r); tok != "" {
 		v, err := s.svc.CustomerWorkOrders(tok)
+		if err == nil && s.wechatGate(w, r, tok) {
+			return
+		}
 		if err == nil {
 			page := s.newView(r, "me_title")
 			page.Me = &v

@@ -124,6 +124,7 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET "+core.StatusPathPrefix+"{token}", s.showStatus)
 	s.reportRoutes(mux)
 	s.meRoutes(mux)
+	mux.HandleFunc("POST /wx/mini/bind", s.miniBind)
 	mux.HandleFunc("GET "+core.EvaluationPathPrefix+"{token}", s.showEvaluation)
 	mux.HandleFunc("POST "+core.EvaluationPathPrefix+"{token}", s.submitEvaluation)
 	mux.HandleFunc("GET "+core.EvaluationReceiptPathPrefix+"{token}", s.showEvalReceipt)
@@ -318,6 +319,9 @@ func (s *Server) showTask(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	if s.wechatGate(w, r, r.PathValue("token")) {
+		return
+	}
 	v := s.newView(r, "task_title")
 	v.Task, v.Action, v.Nonce = &t, r.URL.Path, core.NewToken()
 	s.render(w, http.StatusOK, "task", v)
@@ -369,6 +373,9 @@ func (s *Server) showStatus(w http.ResponseWriter, r *http.Request) {
 	st, err := s.svc.OpenStatus(r.PathValue("token"))
 	if err != nil {
 		s.fail(w, r, err)
+		return
+	}
+	if s.wechatGate(w, r, r.PathValue("token")) {
 		return
 	}
 	v := s.newView(r, "status_title")

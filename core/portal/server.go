@@ -57,6 +57,9 @@ type Config struct {
 	APIBurst int
 	// APIMaxBody caps API request bodies (default 1 MiB); larger ones get 413.
 	APIMaxBody int64
+	// WeChat binds customers' WeChat identities when they open their links
+	// in WeChat (nil: never).
+	WeChat WeChatAuth
 }
 
 func (c *Config) defaults() {

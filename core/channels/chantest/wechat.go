@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"strings"
 	"sync"
 	"testing"
 )
@@ -41,11 +43,21 @@ type WeChat struct {
 	sent        []WeChatSent
 	seenMsgIDs  map[string]int64
 	nextMsgID   int64
+
+	// Web authorisation (OAuth2 snsapi_base) and the mini program's login:
+	// UserOpenID is who is "in WeChat" when /connect/oauth2/authorize is
+	// opened; codes are single-use, each for one open ID; MiniCodes are the
+	// wx.login codes code2session accepts.
+	UserOpenID string
+	codes      map[string]string
+	nextCode   int
+	MiniCodes  map[string]string
 }
 
 // NewWeChat starts the fake.
 func NewWeChat(tb testing.TB) *WeChat {
-	w := &WeChat{AppID: "wx-app", Secret: "wx-secret-0123456789", seenMsgIDs: map[string]int64{}, nextMsgID: 1000}
+	w := &WeChat{AppID: "wx-app", Secret: "wx-secret-0123456789", seenMsgIDs: map[string]int64{}, nextMsgID: 1000,
+		codes: map[string]string{}, MiniCodes: map[string]string{}}
 	w.Server = httptest.NewServer(http.HandlerFunc(w.serve))
 	tb.Cleanup(w.Close)
 	return w
@@ -85,6 +97,45 @@ func (w *WeChat) serve(rw http.ResponseWriter, r *http.Request) {
 	}
 	q := r.URL.Query()
 	switch r.URL.Path {
+	case "/connect/oauth2/authorize":
+		// open.weixin.qq.com: the user (UserOpenID) agrees silently
+		// (snsapi_base) and comes back to redirect_uri with a code and the state.
+		if q.Get("appid") != w.AppID || q.Get("response_type") != "code" || q.Get("scope") != "snsapi_base" || q.Get("redirect_uri") == "" {
+			http.Error(rw, "bad authorize request", http.StatusBadRequest)
+			return
+		}
+		w.nextCode++
+		code := fmt.Sprintf("CODE%04d", w.nextCode)
+		w.codes[code] = w.UserOpenID
+		sep := "?"
+		if strings.Contains(q.Get("redirect_uri"), "?") {
+			sep = "&"
+		}
+		http.Redirect(rw, r, q.Get("redirect_uri")+sep+"code="+code+"&state="+url.QueryEscape(q.Get("state")), http.StatusFound)
+	case "/sns/oauth2/access_token":
+		if q.Get("appid") != w.AppID || q.Get("secret") != w.Secret || q.Get("grant_type") != "authorization_code" {
+			reply(rw, map[string]any{"errcode": 40013, "errmsg": "invalid appid"})
+			return
+		}
+		openid, ok := w.codes[q.Get("code")]
+		delete(w.codes, q.Get("code")) // a code works once
+		if !ok || openid == "" {
+			reply(rw, map[string]any{"errcode": 40029, "errmsg": "invalid code"})
+			return
+		}
+		reply(rw, map[string]any{"access_token": "WEB_TOKEN", "expires_in": 7200, "refresh_token": "REFRESH", "openid": openid, "scope": "snsapi_base"})
+	case "/sns/jscode2session":
+		if q.Get("appid") != w.AppID || q.Get("secret") != w.Secret || q.Get("grant_type") != "authorization_code" {
+			reply(rw, map[string]any{"errcode": 40013, "errmsg": "invalid appid"})
+			return
+		}
+		openid, ok := w.MiniCodes[q.Get("js_code")]
+		delete(w.MiniCodes, q.Get("js_code"))
+		if !ok {
+			reply(rw, map[string]any{"errcode": 40029, "errmsg": "invalid code"})
+			return
+		}
+		reply(rw, map[string]any{"openid": openid, "session_key": "SESSION_KEY"})
 	case "/cgi-bin/token":
 		if r.Method != http.MethodGet || q.Get("grant_type") != "client_credential" {
 			reply(rw, map[string]any{"errcode": 40002, "errmsg": "invalid grant_type"})
