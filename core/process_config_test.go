@@ -34,7 +34,7 @@ func TestProcessValidate(t *testing.T) {
 		{"task settings elsewhere", []core.ProcessNode{n(core.NodeDispatch), {Node: core.NodeService, Task: core.DefaultTaskSettings()}}, "belong to the terminal-task node"},
 		{"bad edit field", []core.ProcessNode{{Node: core.NodeTerminalTask, Task: &core.TaskSettings{Methods: []core.InviteMethod{"link"}, EditFields: []string{"status"}}}}, "cannot be edited"},
 		{"no methods", []core.ProcessNode{{Node: core.NodeTerminalTask, Task: &core.TaskSettings{Mode: core.TaskInvite}}}, "at least one invitation method"},
-		{"bad object", []core.ProcessNode{{Node: core.NodeTerminalTask, Task: &core.TaskSettings{Methods: []core.InviteMethod{"link"}, Create: &core.CreateObject{Object: "payment"}}}}, "cannot create"},
+		{"bad object", []core.ProcessNode{{Node: core.NodeTerminalTask, Task: &core.TaskSettings{Methods: []core.InviteMethod{"link"}, Create: &core.CreateObject{Object: "pay ment!"}}}}, "cannot create"},
 		{"post-action without event", []core.ProcessNode{n(core.NodeDispatch), {Node: core.NodeService, PostActions: []core.PostAction{{Kind: core.PostSMS}}}}, "needs the event"},
 		{"post-action unknown variable", []core.ProcessNode{n(core.NodeDispatch), {Node: core.NodeService, PostActions: []core.PostAction{{Kind: core.PostSMS,
 			Notice: core.NoticeAction{Event: core.NoticeCompleted, Templates: map[core.NoticeChannel]core.Template{core.NoticeSMS: {Body: "Hi #Nope#"}}}}}}}, "Nope"},

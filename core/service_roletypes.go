@@ -65,7 +65,7 @@ func (s *Service) SetRoleRecordTypes(as Actor, holder string, types []string) ([
 		}
 		n, ok := recordTypeNamed(t)
 		if !ok {
-			return nil, Invalid("types", "Record type %q is unknown: use %s.", t, strings.Join(DefaultRecordTypes, ", "))
+			return nil, Invalid("types", "Record type %q is unknown: use %s.", strings.TrimSpace(t), strings.Join(DefaultRecordTypes, ", "))
 		}
 		if !slices.Contains(clean, n) {
 			clean = append(clean, n)
