@@ -136,6 +136,9 @@ type ServiceReport struct {
 	SHA256 string `json:"sha256"`
 	// Signature is set once the customer signed this version; it is then locked.
 	Signature *ReportSignature `json:"signature,omitempty"`
+	// Photos are the work order's photos when the version was made; the hash
+	// covers each one's SHA-256.
+	Photos []ReportPhoto `json:"photos,omitempty"`
 }
 
 // canonicalReport is the fixed form a report version is hashed in: its fields in
@@ -161,6 +164,9 @@ type canonicalReport struct {
 	Notes      string       `json:"notes"`
 	CreatedAt  string       `json:"created_at"`
 	CreatedBy  string       `json:"created_by"`
+	// Photos are the photos' SHA-256s in order (absent without photos, so
+	// the hashes of versions made before photos existed still hold).
+	Photos []string `json:"photos,omitempty"`
 }
 
 const canonicalFormat = "switchboard-service-report/1"
@@ -185,6 +191,9 @@ func (r *ServiceReport) Canonical() []byte {
 		Engineer: r.Engineer, EngineerID: r.EngineerID, Provider: r.Provider, WorkDone: r.WorkDone, Parts: parts,
 		StartedAt: canonicalTime(r.StartedAt), FinishedAt: canonicalTime(r.FinishedAt), Notes: r.Notes,
 		CreatedAt: canonicalTime(r.CreatedAt), CreatedBy: r.CreatedBy,
+	}
+	for _, p := range r.Photos {
+		c.Photos = append(c.Photos, p.SHA256)
 	}
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)

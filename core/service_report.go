@@ -306,6 +306,11 @@ func (s *Service) newReportVersion(tx Tx, w *WorkOrder, as Actor, c ReportConten
 			r.Customer = tu.Name
 		}
 	}
+	photos, err := reportPhotos(tx, w.ID)
+	if err != nil {
+		return err
+	}
+	r.Photos = photos
 	r.SHA256 = r.Digest()
 	if err := tx.PutReport(&r); err != nil {
 		return err

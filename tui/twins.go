@@ -27,6 +27,7 @@ var Twins = []Twin{
 	{"report show", "Work order at the service node", "v", "report"},
 	{"report fill", "Work order at the service node", "f", "fill report"},
 	{"report invite", "Report view of a filled report", "i", "invite to sign"},
+	{"report photo", "Report view of a filled report", "+", "add photo"},
 	{"evaluation list", "Work order at the evaluation node", "", "Evaluations (0)"},
 	{"evaluation qr", "Work order at the evaluation node", "e", "evaluation QR"},
 	{"evaluation finish", "Evaluation QR screen", "f", "finish"},

@@ -20,7 +20,41 @@ func reportCmd(a *app) *cobra.Command {
 	csat.Use = "csat" + strings.TrimPrefix(csat.Use, "report")
 	csat.Short = "The CSAT report of service evaluations (the same as `evaluation report`)"
 	return group("report", "Service reports: fill, show (or PDF), invite the customer to sign; the CSAT report",
-		reportFillCmd(a), reportShowCmd(a), reportInviteCmd(a), csat)
+		reportFillCmd(a), reportShowCmd(a), reportInviteCmd(a), reportPhotoCmd(a), csat)
+}
+
+// reportPhotoCmd attaches photos for the service report (issue 20.6).
+func reportPhotoCmd(a *app) *cobra.Command {
+	return &cobra.Command{
+		Use:   "photo NUMBER FILE…",
+		Short: "Attach photos (JPEG or PNG, at most 5 MB each, 12 a work order) for the service report",
+		Long: `Attach photos of the work to a work order. The next report version generated
+(report fill after service, or the service node's completion) carries them, on
+its page and in its PDF, and its SHA-256 covers them.`,
+		Example: `  switchboard report photo WO-000123 before.jpg after.jpg`,
+		Args:    cobra.MinimumNArgs(2),
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if err := a.open(); err != nil {
+				return err
+			}
+			for _, f := range args[1:] {
+				p, err := a.abs(f)
+				if err != nil {
+					return err
+				}
+				data, err := readFileLimited(p, core.MaxPhotoBytes+1)
+				if err != nil {
+					return core.Invalid("photo", "%s: %v", f, err)
+				}
+				ph, err := a.svc.AddPhoto(a.actor, args[0], f, data)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "%s: photo %s attached (attachment %d).\n", args[0], ph.Filename, ph.ID)
+			}
+			return nil
+		}),
+	}
 }
 
 func reportFillCmd(a *app) *cobra.Command {
@@ -165,8 +199,12 @@ FILE writes a drawn signature's image.`,
 				if v.Shown == nil {
 					return core.Invalid("pdf", "%s has no service report yet (status %s): there is nothing to write.", v.Number, v.Status.State)
 				}
+				photos, err := a.svc.ReportPhotos(v.Shown)
+				if err != nil {
+					return err
+				}
 				var b bytes.Buffer
-				if err := reportpdf.Write(&b, &v, v.Shown, time.Local); err != nil {
+				if err := reportpdf.WriteWithPhotos(&b, &v, v.Shown, time.Local, photos); err != nil {
 					return err
 				}
 				if err := a.writeFile(pdfPath, b.Bytes(), 0o644); err != nil {

@@ -130,7 +130,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
 		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: problem,
-		Input: in, Output: out, Renderer: r, Files: consoleFiles{files}, Theme: h.Theme, Mouse: !h.NoMouse,
+		Input: in, Output: out, Renderer: r, Files: consoleFiles{files, h.Cwd}, Theme: h.Theme, Mouse: !h.NoMouse,
 		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
 	})
 	var endMu sync.Mutex
@@ -191,8 +191,23 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 }
 
 // consoleFiles saves a console's files through its client, never over a file
-// already there.
-type consoleFiles struct{ c *clientFiles }
+// already there, and reads the files its person names (a photo to attach)
+// relative to their working directory. The server reads them itself: only
+// its own OS user's clients reach it (SO_PEERCRED), so it reads what they can.
+type consoleFiles struct {
+	c   *clientFiles
+	cwd string
+}
+
+// ReadFile reads name (relative to the client's working directory), at most
+// limit bytes.
+func (f consoleFiles) ReadFile(name string, limit int64) ([]byte, error) {
+	p, err := absIn(f.cwd, name)
+	if err != nil {
+		return nil, err
+	}
+	return readFileLimited(p, limit)
+}
 
 // SaveFile has the client write data as name.
 func (f consoleFiles) SaveFile(name string, data []byte, mode os.FileMode) (string, error) {

@@ -86,7 +86,7 @@ func userKeyCmd(a *app) *cobra.Command {
 				data, err = readFileLimited(args[1], 64<<10)
 			}
 			if err != nil {
-				return err
+				return core.Invalid("key", "Cannot read the key file %s (%v): give the public key, one line (the .pub file).", args[1], err)
 			}
 			if err := a.open(); err != nil {
 				return err
@@ -176,7 +176,7 @@ func userKeyCmd(a *app) *cobra.Command {
 func readFileLimited(path string, limit int64) ([]byte, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, core.Invalid("key", "Cannot read the key file: %v.", err)
+		return nil, err
 	}
 	defer f.Close()
 	return readAllLimited(f, limit)
@@ -190,7 +190,7 @@ func readAllLimited(r io.Reader, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(data)) > limit {
-		return nil, core.Invalid("key", "The key file is larger than %d KiB: give the public key (one line, the .pub file).", limit>>10)
+		return nil, fmt.Errorf("it is larger than %d KiB", limit>>10)
 	}
 	return data, nil
 }

@@ -55,6 +55,7 @@ func (s *Server) reportRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET "+core.ReportPathPrefix+"{token}", s.showReport)
 	mux.HandleFunc("GET "+core.ReportPathPrefix+"{token}/pdf", s.reportPDF)
 	mux.HandleFunc("GET "+core.ReportPathPrefix+"{token}/signature.png", s.reportSignature)
+	mux.HandleFunc("GET "+core.ReportPathPrefix+"{token}/photo/{id}", s.reportPhoto)
 	mux.HandleFunc("GET "+core.SignPathPrefix+"{token}", s.showSign)
 	mux.HandleFunc("POST "+core.SignPathPrefix+"{token}", s.submitSign)
 	mux.HandleFunc("GET /static/sign.js", func(w http.ResponseWriter, r *http.Request) {
@@ -108,8 +109,13 @@ func (s *Server) reportPDF(w http.ResponseWriter, r *http.Request) {
 		s.reportFail(w, r, err)
 		return
 	}
+	photos, err := s.svc.ReportPhotos(rv.Shown)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	var b bytes.Buffer
-	if err := reportpdf.Write(&b, &rv, rv.Shown, time.Local); err != nil {
+	if err := reportpdf.WriteWithPhotos(&b, &rv, rv.Shown, time.Local, photos); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -190,4 +196,21 @@ func (s *Server) submitSign(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.fail(w, r, err)
+}
+
+// reportPhoto serves a photo of the report version the link opens.
+func (s *Server) reportPhoto(w http.ResponseWriter, r *http.Request) {
+	id, err := core.ParseID("id", r.PathValue("id"))
+	if err != nil {
+		s.problem(w, r, http.StatusNotFound, "notfound")
+		return
+	}
+	ph, data, err := s.svc.ReportPhotoData(r.PathValue("token"), version(r), id)
+	if err != nil {
+		s.reportFail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ph.ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
+	_, _ = w.Write(data)
 }

@@ -1,6 +1,10 @@
 package portal_test
 
 import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/png"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -9,6 +13,7 @@ import (
 	"time"
 
 	"switchboard/core"
+	"switchboard/store/testdb"
 )
 
 // reportEnv is a portal whose work order WO-000001 has a generated service
@@ -179,5 +184,38 @@ func TestReportPages(t *testing.T) {
 	}
 	if r := e.get(core.ReportPathPrefix + e.reportToken + "/signature.png"); r.status != 404 {
 		t.Errorf("a typed signature has an image: %d", r.status)
+	}
+}
+
+// TestReportPagePhotos (issue 20.6): the customer's report page shows the
+// version's photos, served through the report link only.
+func TestReportPagePhotos(t *testing.T) {
+	e := newEnv(t, nil)
+	admin := e.admin()
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "s"})
+	var b bytes.Buffer
+	if err := png.Encode(&b, image.NewGray(image.Rect(0, 0, 64, 48))); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.svc.AddPhoto(admin, w.Number, "after.png", b.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := e.svc.SaveReport(admin, w.Number, core.ReportInput{WorkDone: "replaced the fan"})
+	if err != nil || res.URL == "" {
+		t.Fatalf("report: %+v %v", res, err)
+	}
+	path := res.URL[strings.Index(res.URL, core.ReportPathPrefix):]
+	page := e.get(path)
+	src := fmt.Sprintf("%s/photo/%d?v=%d", path, a.ID, res.Version)
+	if page.status != 200 || !strings.Contains(page.body, `src="`+src+`"`) {
+		t.Fatalf("report page %d:\n%s", page.status, page.body)
+	}
+	img := e.get(src)
+	if img.status != 200 || img.header.Get("Content-Type") != "image/png" || img.body != b.String() {
+		t.Fatalf("photo: %d %v", img.status, img.header)
+	}
+	if other := e.get(fmt.Sprintf("%s/photo/%d", path, a.ID+99)); other.status != 404 {
+		t.Fatalf("a photo of no report: %d", other.status)
 	}
 }

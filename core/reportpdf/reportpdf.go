@@ -35,6 +35,12 @@ func FileName(r *core.ServiceReport) string {
 // same version always gives the same bytes (the document's dates are the
 // version's own).
 func Write(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc *time.Location) error {
+	return WriteWithPhotos(w, v, r, loc, nil)
+}
+
+// WriteWithPhotos is Write with the version's photos (r.Photos' bytes, in
+// order), printed two to a row under "Photos", each scaled to its column.
+func WriteWithPhotos(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc *time.Location, photos [][]byte) error {
 	if r == nil {
 		return fmt.Errorf("%s has no service report yet", v.Number)
 	}
@@ -64,14 +70,15 @@ func Write(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc *time.Loc
 		p.CellFormat(0, 4, fmt.Sprintf("Page %d/{nb}", p.PageNo()), "", 0, "R", false, 0, "")
 	})
 	p.AddPage()
-	d := doc{p: p, loc: loc}
+	d := doc{p: p, loc: loc, photos: photos}
 	d.write(v, r)
 	return p.Output(w)
 }
 
 type doc struct {
-	p   *fpdf.Fpdf
-	loc *time.Location
+	p      *fpdf.Fpdf
+	loc    *time.Location
+	photos [][]byte
 }
 
 func (d *doc) ts(t time.Time) string {
@@ -130,6 +137,7 @@ func (d *doc) write(v *core.ReportView, r *core.ServiceReport) {
 		d.heading("备注 Notes")
 		d.para(r.Notes)
 	}
+	d.photoSection(r)
 
 	d.heading("客户签字 Customer signature")
 	s := r.Signature
@@ -221,4 +229,63 @@ func orDash(s string) string {
 		return "—"
 	}
 	return s
+}
+
+// photoSection prints the version's photos two to a row, each scaled to fit
+// an 85 mm column (and at most 100 mm high), with its file name under it.
+func (d *doc) photoSection(r *core.ServiceReport) {
+	if len(r.Photos) == 0 || len(d.photos) != len(r.Photos) {
+		return
+	}
+	p := d.p
+	d.heading("现场照片 Photos")
+	const colW, maxH, gap = 85.0, 100.0, 4.0
+	left, _, _, _ := p.GetMargins()
+	for i, ph := range r.Photos {
+		typ := "JPG"
+		if ph.ContentType == "image/png" {
+			typ = "PNG"
+		}
+		name := fmt.Sprintf("photo-%d", ph.Attachment)
+		p.RegisterImageOptionsReader(name, fpdf.ImageOptions{ImageType: typ}, bytes.NewReader(d.photos[i]))
+		if p.Err() {
+			p.ClearError()
+			continue
+		}
+		w, h := colW, colW*float64(ph.Height)/float64(max(1, ph.Width))
+		if h > maxH {
+			w, h = maxH*float64(ph.Width)/float64(max(1, ph.Height)), maxH
+		}
+		x := left
+		if i%2 == 1 {
+			x = left + colW + gap
+		}
+		_, pageH := p.GetPageSize()
+		if i%2 == 0 && p.GetY()+h+10 > pageH-20 {
+			p.AddPage()
+		}
+		y := p.GetY()
+		p.ImageOptions(name, x, y, w, h, false, fpdf.ImageOptions{ImageType: typ}, 0, "")
+		p.SetXY(x, y+h+1)
+		p.SetFont(family, "", 7)
+		p.CellFormat(colW, 4, ph.Filename, "", 0, "L", false, 0, "")
+		if i%2 == 1 || i == len(r.Photos)-1 {
+			p.SetXY(left, y+min(maxH, h)+7)
+			if i%2 == 1 {
+				// The row's height is the taller photo's: keep going under both.
+				p.SetY(y + rowHeight(r.Photos, i, colW, maxH) + 7)
+			}
+		}
+	}
+	p.SetFont(family, "", 10)
+}
+
+// rowHeight is the printed height of the row ending at photo i.
+func rowHeight(ps []core.ReportPhoto, i int, colW, maxH float64) float64 {
+	h := 0.0
+	for _, ph := range ps[i-1 : i+1] {
+		x := colW * float64(ph.Height) / float64(max(1, ph.Width))
+		h = max(h, min(x, maxH))
+	}
+	return h
 }

@@ -42,6 +42,22 @@ type FileSaver interface {
 }
 
 // SaveFile saves through c.Files, or says why the console cannot save here.
+// FileReader reads files the person at the console names (a photo to
+// attach): the console's Files implements it where it can.
+type FileReader interface {
+	ReadFile(name string, limit int64) ([]byte, error)
+}
+
+// ReadFile reads a file the person names, relative to their working
+// directory, at most limit bytes.
+func (c *Common) ReadFile(name string, limit int64) ([]byte, error) {
+	r, ok := c.Files.(FileReader)
+	if !ok {
+		return nil, Sentence("This console cannot read your files (over SSH there is no program of yours on this machine): use the command line on your own machine, e.g. `switchboard report photo`.")
+	}
+	return r.ReadFile(name, limit)
+}
+
 func (c *Common) SaveFile(name string, data []byte, mode os.FileMode) (string, error) {
 	if c.Files == nil {
 		return "", Sentence("This console cannot save files (over SSH there is no program of yours on this machine to write them): use the command line, e.g. `switchboard report pdf`, on your own machine.")

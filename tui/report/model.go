@@ -65,8 +65,12 @@ func inviteCmd(svc *core.Service, as core.Actor, number, via string) tea.Cmd {
 func pdfCmd(c *common.Common, v core.ReportView, name string, loc *time.Location) tea.Cmd {
 	what := fmt.Sprintf("the PDF of %s v%d", v.Number, v.Shown.Version)
 	return common.SaveFileCmd(c, what, name, 0o644, func() ([]byte, error) {
+		photos, err := c.Svc.ReportPhotos(v.Shown)
+		if err != nil {
+			return nil, err
+		}
 		var b bytes.Buffer
-		err := reportpdf.Write(&b, &v, v.Shown, loc)
+		err = reportpdf.WriteWithPhotos(&b, &v, v.Shown, loc, photos)
 		return b.Bytes(), err
 	})
 }
@@ -83,6 +87,7 @@ var vias = []struct{ via, label string }{
 type keyMap struct {
 	up, down, pageUp, pageDown, home, end, back, reload key.Binding
 	older, newer, fill, invite, pdf, choose             key.Binding
+	photo                                               key.Binding
 }
 
 // Model is the report view of one work order.
@@ -107,8 +112,9 @@ type Model struct {
 	invite  *invitedMsg
 	// inviteLine is where the invitation starts in the content.
 	inviteLine int
-	// saveAs asks where the PDF goes.
+	// saveAs asks where the PDF goes; photo which file to attach.
 	saveAs common.SaveAs
+	photo  common.Prompt
 }
 
 // New returns the report view of work order number; Init loads it.
@@ -117,11 +123,12 @@ func New(c *common.Common, number string) *Model {
 	vp := viewport.New(0, 0)
 	vp.KeyMap = viewport.KeyMap{}
 	return &Model{
-		c: c, number: number, busy: common.NewBusy(c.Styles), vp: vp, saveAs: common.NewSaveAs(c),
+		c: c, number: number, busy: common.NewBusy(c.Styles), vp: vp, saveAs: common.NewSaveAs(c), photo: common.NewPrompt(c),
 		keys: keyMap{
 			up: km.Up, down: km.Down, pageUp: km.PageUp, pageDown: PageDownKey(km), home: km.Home, end: km.End,
 			back: km.Back, reload: km.Reload, older: km.OlderVersion, newer: km.NewerVersion,
 			fill: km.FillReport, invite: km.InviteSign, pdf: km.SavePDF, choose: km.Choose,
+			photo: key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "add photo")),
 		},
 	}
 }
@@ -146,7 +153,7 @@ func (m *Model) SetSize(width, height int) {
 }
 
 // Capturing is true while the PDF's name is typed.
-func (m *Model) Capturing() bool { return m.saveAs.Active() }
+func (m *Model) Capturing() bool { return m.saveAs.Active() || m.photo.Active() }
 
 // Update handles keys, loads, invitations and change notices.
 func (m *Model) Update(msg tea.Msg) tea.Cmd {
@@ -204,6 +211,13 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		}
 		return cmd
 	}
+	if m.photo.Active() {
+		name, done, cmd := m.photo.Update(msg)
+		if done && name != "" {
+			return photoCmd(m.c, m.number, name)
+		}
+		return cmd
+	}
 	if m.picking {
 		switch {
 		case key.Matches(msg, k.back):
@@ -250,8 +264,27 @@ func (m *Model) keyCmd(msg tea.KeyMsg) tea.Cmd {
 		m.picking, m.pick = true, 0
 	case key.Matches(msg, k.pdf):
 		return m.saveAs.Open("the PDF", reportpdf.FileName(m.view.Shown))
+	case key.Matches(msg, k.photo):
+		m.photo.SetPlaceholder("a JPEG or PNG, e.g. ~/photos/after.jpg (yours, relative to where you started switchboard)")
+		return m.photo.Open("Attach the photo", "")
 	}
 	return nil
+}
+
+// photoCmd reads a photo the person names, through their console, and
+// attaches it for the report (the twin of `report photo`).
+func photoCmd(c *common.Common, number, name string) tea.Cmd {
+	return func() tea.Msg {
+		data, err := c.ReadFile(name, core.MaxPhotoBytes+1)
+		if err != nil {
+			return common.ErrorMsg{Err: core.Invalid("photo", "%s: %v", name, err)}
+		}
+		a, err := c.Svc.AddPhoto(c.Actor, number, name, data)
+		if err != nil {
+			return common.ErrorMsg{Err: err}
+		}
+		return common.StatusMsg{Text: fmt.Sprintf("Photo %s attached to %s: the next report version carries it (f fills the report).", a.Filename, number)}
+	}
 }
 
 // mayWrite reports whether the acting user may fill reports.
@@ -276,6 +309,7 @@ func (m *Model) bindings() keyMap {
 	k.invite.SetEnabled(m.view != nil && m.view.Status.Latest > 0 && !latestSigned && a.Kind == core.SubmitterInternal &&
 		a.User.Has(core.RoleAdmin, core.RoleDispatcher, core.RoleCallCenter, core.RoleEngineer))
 	k.pdf.SetEnabled(shown)
+	k.photo.SetEnabled(open && a.Kind == core.SubmitterInternal && a.User.Has(core.RoleAdmin, core.RoleDispatcher, core.RoleEngineer))
 	k.choose.SetEnabled(m.picking)
 	if m.picking {
 		k.back.SetHelp("esc", "cancel")
@@ -292,10 +326,13 @@ func (m *Model) ShortHelp() []key.Binding {
 	if m.saveAs.Active() {
 		return m.saveAs.Keys()
 	}
+	if m.photo.Active() {
+		return m.photo.Keys()
+	}
 	if m.picking {
 		return []key.Binding{k.choose, k.up, k.down, k.back}
 	}
-	return []key.Binding{k.back, k.fill, k.invite, k.pdf, k.older, k.newer, k.pageDown}
+	return []key.Binding{k.back, k.fill, k.photo, k.invite, k.pdf, k.older, k.newer, k.pageDown}
 }
 
 // FullHelp lists every key of the screen.
@@ -304,7 +341,7 @@ func (m *Model) FullHelp() [][]key.Binding {
 	if m.picking {
 		return [][]key.Binding{{k.up, k.down, k.choose, k.back}}
 	}
-	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.older, k.newer, k.fill, k.invite, k.pdf}, {k.back, k.reload}}
+	return [][]key.Binding{{k.up, k.down, k.pageUp, k.pageDown, k.home, k.end}, {k.older, k.newer, k.fill, k.photo, k.invite, k.pdf}, {k.back, k.reload}}
 }
 
 // rebuild renders the content for the current width.
@@ -341,6 +378,9 @@ func (m *Model) View() string {
 	status := m.statusLine()
 	if m.saveAs.Active() {
 		status = m.saveAs.View(m.c.Styles, m.width)
+	}
+	if m.photo.Active() {
+		status = m.photo.View(m.c.Styles, m.width)
 	}
 	if m.picking {
 		return title + "\n" + status + "\n" + m.pickerView()
@@ -438,6 +478,13 @@ func (m *Model) content() string {
 		parts = [][2]string{{"", "none"}}
 	}
 	m.section(&b, "Parts used", parts)
+	if len(r.Photos) > 0 {
+		var rows [][2]string
+		for _, ph := range r.Photos {
+			rows = append(rows, [2]string{ph.Filename, fmt.Sprintf("%d×%d · SHA-256 %s…", ph.Width, ph.Height, ph.SHA256[:12])})
+		}
+		m.section(&b, "Photos (in the PDF and on the customer's page)", rows)
+	}
 	if r.Notes != "" {
 		m.section(&b, "Notes", [][2]string{{"", r.Notes}})
 	}
