@@ -10,7 +10,6 @@ import (
 
 	"switchboard/core"
 	"switchboard/core/channels"
-	"switchboard/core/channels/chantest"
 )
 
 // TestBrowserCustomerSeesOwnRequests (issue 20.5, seed 003 "submit or
@@ -22,15 +21,7 @@ import (
 func TestBrowserCustomerSeesOwnRequests(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	gw := chantest.NewAliyunSMS(t)
-	on := true
-	if _, err := e.svc.SetChannelConfig(admin, core.NoticeSMS, &on, map[string]string{"base_url": gw.URL, "access_key_id": gw.KeyID,
-		"access_key_secret": gw.KeySecret, "sign_name": "华联服务", "template_code": "SMS_100", "verify_template_code": "SMS_CODE"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.AddSMSCredits(admin, 20); err != nil {
-		t.Fatal(err)
-	}
+	gw := e.smsGateway(20)
 	c, err := e.svc.AddContact(admin, core.NewContact{Name: "王芳", Phone: "13800138000", AccountName: "上海浦东仓储", TerminalUser: true})
 	if err != nil {
 		t.Fatal(err)

@@ -22,15 +22,7 @@ import (
 func TestBrowserPhoneVerification(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	gw := chantest.NewAliyunSMS(t)
-	on := true
-	if _, err := e.svc.SetChannelConfig(admin, core.NoticeSMS, &on, map[string]string{"base_url": gw.URL, "access_key_id": gw.KeyID,
-		"access_key_secret": gw.KeySecret, "sign_name": "华联服务", "template_code": "SMS_100", "verify_template_code": "SMS_CODE"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.svc.AddSMSCredits(admin, 10); err != nil {
-		t.Fatal(err)
-	}
+	gw := e.smsGateway(10)
 	c, err := e.svc.AddContact(admin, core.NewContact{Name: "王芳", Phone: "13800138000", AccountName: "上海浦东仓储"})
 	if err != nil {
 		t.Fatal(err)
@@ -148,4 +140,20 @@ func TestBrowserPhoneVerification(t *testing.T) {
 	if err := chromedp.Run(ctx, chromedp.Evaluate(`document.documentElement.scrollWidth <= window.innerWidth`, &fits)); err != nil || !fits {
 		t.Errorf("the verification form is wider than the phone (%v)", err)
 	}
+}
+
+// smsGateway switches SMS on through a fake Aliyun gateway (with a
+// verification template) and gives it credits.
+func (e *env) smsGateway(credits int) *chantest.AliyunSMS {
+	e.t.Helper()
+	gw := chantest.NewAliyunSMS(e.t)
+	on := true
+	if _, err := e.svc.SetChannelConfig(e.admin(), core.NoticeSMS, &on, map[string]string{"base_url": gw.URL, "access_key_id": gw.KeyID,
+		"access_key_secret": gw.KeySecret, "sign_name": "华联服务", "template_code": "SMS_100", "verify_template_code": "SMS_CODE"}); err != nil {
+		e.t.Fatal(err)
+	}
+	if _, err := e.svc.AddSMSCredits(e.admin(), credits); err != nil {
+		e.t.Fatal(err)
+	}
+	return gw
 }

@@ -49,16 +49,22 @@ func (m *Model) openKeys() tea.Cmd {
 }
 
 func (m *Model) openLink() tea.Cmd {
+	return m.askAbout(modeLink, "the OS login, e.g. lina (empty removes the link)", "OS user who acts as %s:", func(u *core.User) string { return u.OSUser })
+}
+
+// askAbout opens the prompt of mode about the selected user: label names
+// them (%s), value is what they have now; empty is an answer.
+func (m *Model) askAbout(mode mode, placeholder, label string, value func(*core.User) string) tea.Cmd {
 	u := m.selected()
 	if u == nil {
 		return nil
 	}
-	m.login, m.mode = u.Login, modeLink
+	m.login, m.mode = u.Login, mode
 	m.prompt.AllowEmpty = true
 	m.prompt.SetCharLimit(64)
-	m.prompt.SetPlaceholder("the OS login, e.g. lina (empty removes the link)")
+	m.prompt.SetPlaceholder(placeholder)
 	m.layout()
-	return m.prompt.Open("OS user who acts as "+u.Login+":", u.OSUser)
+	return m.prompt.Open(fmt.Sprintf(label, u.Login), value(u))
 }
 
 func addKeyCmd(svc *core.Service, as core.Actor, login, text string) tea.Cmd {
@@ -86,16 +92,7 @@ func removeKeyCmd(svc *core.Service, as core.Actor, login, fp string) tea.Cmd {
 // openAccount asks for the selected user's call account (the twin of
 // `switchboard user call-account`).
 func (m *Model) openAccount() tea.Cmd {
-	u := m.selected()
-	if u == nil {
-		return nil
-	}
-	m.login, m.mode = u.Login, modeAccount
-	m.prompt.AllowEmpty = true
-	m.prompt.SetCharLimit(64)
-	m.prompt.SetPlaceholder("a SIP extension or seat, e.g. 8001 (empty unbinds)")
-	m.layout()
-	return m.prompt.Open("Call account of "+u.Login+":", u.CallAccount)
+	return m.askAbout(modeAccount, "a SIP extension or seat, e.g. 8001 (empty unbinds)", "Call account of %s:", func(u *core.User) string { return u.CallAccount })
 }
 
 func accountCmd(svc *core.Service, as core.Actor, login, account string) tea.Cmd {
