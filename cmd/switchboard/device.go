@@ -84,20 +84,7 @@ be printed again.`,
 				return err
 			}
 			link := core.LinkURL(base, core.DevicePathPrefix, tok)
-			if pngPath != "" {
-				b, err := qrcode.PNG(link, scale)
-				if err != nil {
-					return err
-				}
-				if err := a.writeFile(pngPath, b, 0o644); err != nil {
-					return fmt.Errorf("cannot write %s: %w", pngPath, err)
-				}
-				fmt.Fprintf(a.stdout, "%s\n%s: QR sticker for %s written to %s\n", link, d.Code, dash(d.Model), pngPath)
-				return nil
-			}
-			fmt.Fprint(a.stdout, qrcode.Terminal(link))
-			fmt.Fprintln(a.stdout, link)
-			return nil
+			return a.showQR(link, pngPath, scale, fmt.Sprintf("%s: QR sticker for %s", d.Code, dash(d.Model)))
 		}),
 	}
 	qf := qr.Flags()
@@ -194,21 +181,7 @@ the anonymous guest form instead. Put it on a counter, a brochure, an invoice.`,
 			if err != nil {
 				return err
 			}
-			link := core.EntryLink(base, guest)
-			if pngPath != "" {
-				b, err := qrcode.PNG(link, scale)
-				if err != nil {
-					return err
-				}
-				if err := a.writeFile(pngPath, b, 0o644); err != nil {
-					return fmt.Errorf("cannot write %s: %w", pngPath, err)
-				}
-				fmt.Fprintf(a.stdout, "%s\nthe entry code written to %s\n", link, pngPath)
-				return nil
-			}
-			fmt.Fprint(a.stdout, qrcode.Terminal(link))
-			fmt.Fprintln(a.stdout, link)
-			return nil
+			return a.showQR(core.EntryLink(base, guest), pngPath, scale, "the entry code")
 		}),
 	}
 	f := cmd.Flags()
@@ -217,4 +190,23 @@ the anonymous guest form instead. Put it on a counter, a brochure, an invoice.`,
 	f.IntVar(&scale, "scale", 12, "pixels per QR module in the PNG")
 	f.StringVar(&pub, "public-url", "", "build the link on this `URL` instead of the saved public URL")
 	return cmd
+}
+
+// showQR prints link's QR code and the link, or writes the code as a PNG
+// (pngPath) and says what was written where.
+func (a *app) showQR(link, pngPath string, scale int, what string) error {
+	if pngPath == "" {
+		fmt.Fprint(a.stdout, qrcode.Terminal(link))
+		_, err := fmt.Fprintln(a.stdout, link)
+		return err
+	}
+	b, err := qrcode.PNG(link, scale)
+	if err != nil {
+		return err
+	}
+	if err := a.writeFile(pngPath, b, 0o644); err != nil {
+		return fmt.Errorf("cannot write %s: %w", pngPath, err)
+	}
+	_, err = fmt.Fprintf(a.stdout, "%s\n%s written to %s\n", link, what, pngPath)
+	return err
 }
