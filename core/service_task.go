@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -31,7 +32,19 @@ type TaskInput struct {
 	Comment string
 	Fields  map[string]string // work-order JSON key → new value
 	Object  map[string]string // associated object field → value
+	// Photos the customer adds for the service report (at most
+	// MaxTaskPhotos; issue 20.6).
+	Photos []PhotoUpload
 }
+
+// PhotoUpload is one photo as uploaded.
+type PhotoUpload struct {
+	Name string
+	Data []byte
+}
+
+// MaxTaskPhotos is how many photos one task form takes.
+const MaxTaskPhotos = 3
 
 // taskMaxLen is the longest value of each editable field.
 var taskMaxLen = map[string]int{"subject": 200, "description": 10000, "address": 300, "region": 60, "device_code": 64, "model": 120, "location": 300, "code": 64}
@@ -502,6 +515,9 @@ func (s *Service) CompleteTask(token string, in TaskInput) (Receipt, error) {
 				by = Actor{Kind: SubmitterTerminal, TerminalUserID: tu.ID, Name: tu.Name}.Label()
 			}
 		}
+		if err := s.taskPhotos(tx, &w, in.Photos, by, now); err != nil {
+			return err
+		}
 		if err := s.applyTask(tx, &w, p, ts, in, by, ChannelWeb, now); err != nil {
 			return err
 		}
@@ -729,4 +745,52 @@ func (s *Service) OpenStatus(token string) (StatusView, error) {
 		return nil
 	})
 	return v, err
+}
+
+// taskPhotos keeps the photos a customer sent with their task, for the
+// service report, checked like an engineer's.
+func (s *Service) taskPhotos(tx Tx, w *WorkOrder, photos []PhotoUpload, by string, now time.Time) error {
+	if len(photos) == 0 {
+		return nil
+	}
+	if len(photos) > MaxTaskPhotos {
+		return Invalid("photos", "Send at most %d photos.", MaxTaskPhotos)
+	}
+	all, err := tx.Attachments(w.ID)
+	if err != nil {
+		return err
+	}
+	count := 0
+	for _, a := range all {
+		if a.Source == PhotoSource {
+			count++
+		}
+	}
+	var names []string
+	for _, p := range photos {
+		name := filepath.Base(strings.TrimSpace(p.Name))
+		if name == "" || name == "." || name == "/" {
+			name = "photo"
+		}
+		name, verr := oneLine("photos", "The file name", name, true, 200)
+		if verr != nil {
+			return verr
+		}
+		ct, _, _, err := CheckPhoto(name, p.Data)
+		if err != nil {
+			return Invalid("photos", "%s", strings.TrimSuffix(err.Error(), "."))
+		}
+		if count >= MaxPhotosPerWO {
+			return Invalid("photos", "This work order has all the photos it can hold (%d).", MaxPhotosPerWO)
+		}
+		sum := sha256.Sum256(p.Data)
+		a := Attachment{WorkOrderID: w.ID, Filename: name, ContentType: ct, Size: int64(len(p.Data)), SHA256: hex.EncodeToString(sum[:]), At: now, Source: PhotoSource}
+		if err := tx.PutAttachment(&a, p.Data); err != nil {
+			return err
+		}
+		count++
+		names = append(names, name)
+	}
+	return tx.AppendEvent(w.ID, Event{At: now, By: by, Channel: ChannelWeb, Kind: EventUpdated,
+		Detail: "photos added by the customer for the service report: " + strings.Join(names, ", ")})
 }

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"errors"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -214,7 +215,11 @@ func (s *Server) showDevice(w http.ResponseWriter, r *http.Request) {
 // parse reads a posted form, answering 413 for an oversized body and 400 for a
 // malformed one; ok is false when it has answered.
 func (s *Server) parse(w http.ResponseWriter, r *http.Request) (url.Values, bool) {
-	if err := r.ParseForm(); err != nil {
+	parse := r.ParseForm
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") && strings.HasPrefix(r.URL.Path, core.TaskPathPrefix) {
+		parse = func() error { return r.ParseMultipartForm(1 << 20) } // photos beyond 1 MiB wait in temporary files
+	}
+	if err := parse(); err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			s.cfg.Log.Warn("oversized post", "ip", clientIP(r), "path", r.URL.Path)
@@ -348,6 +353,9 @@ func (s *Server) submitTask(w http.ResponseWriter, r *http.Request) {
 		}
 		err = core.ErrLinkUnusable
 	}
+	if err == nil {
+		in.Photos, err = taskPhotos(r)
+	}
 	var rec core.Receipt
 	if err == nil {
 		rec, err = s.svc.CompleteTask(r.PathValue("token"), in)
@@ -392,4 +400,35 @@ func (s *Server) showReceipt(w http.ResponseWriter, r *http.Request) {
 	v := s.newView(r, "receipt_title")
 	v.Receipt = rec
 	s.render(w, http.StatusOK, "receipt", v)
+}
+
+// taskBodyLimit is the body limit of task posts: the customer's photos.
+const taskBodyLimit = core.MaxTaskPhotos*core.MaxPhotoBytes + 256<<10
+
+// taskPhotos reads the photos a task form carries (none for a plain form).
+func taskPhotos(r *http.Request) ([]core.PhotoUpload, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	files := r.MultipartForm.File["photos"]
+	if len(files) > core.MaxTaskPhotos {
+		return nil, core.Invalid("photos", "Send at most %d photos.", core.MaxTaskPhotos)
+	}
+	var out []core.PhotoUpload
+	for _, fh := range files {
+		if fh.Size == 0 && fh.Filename == "" {
+			continue // the empty file input
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, err
+		}
+		data, err := io.ReadAll(io.LimitReader(f, core.MaxPhotoBytes+1))
+		f.Close()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, core.PhotoUpload{Name: fh.Filename, Data: data})
+	}
+	return out, nil
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -217,5 +218,56 @@ func TestReportPagePhotos(t *testing.T) {
 	}
 	if other := e.get(fmt.Sprintf("%s/photo/%d", path, a.ID+99)); other.status != 404 {
 		t.Fatalf("a photo of no report: %d", other.status)
+	}
+}
+
+// TestCustomerAddsPhotosOnTheTask (issue 20.6): the task page takes photos
+// (multipart); they go with the next report version; a file that is not a
+// photo is refused under the field and nothing is kept.
+func TestCustomerAddsPhotosOnTheTask(t *testing.T) {
+	e := newEnv(t, nil)
+	admin := e.admin()
+	nodes := core.DefaultProcessNodes()
+	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}}
+	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		t.Fatal(err)
+	}
+	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "s"})
+	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
+	if page := e.get(path); !strings.Contains(page.body, `enctype="multipart/form-data"`) || !strings.Contains(page.body, `name="photos"`) {
+		t.Fatalf("task page:\n%s", page.body)
+	}
+	var img bytes.Buffer
+	if err := png.Encode(&img, image.NewGray(image.Rect(0, 0, 32, 24))); err != nil {
+		t.Fatal(err)
+	}
+	post := func(name string, data []byte) resp {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		_ = mw.WriteField("nonce", core.NewToken())
+		fw, _ := mw.CreateFormFile("photos", name)
+		_, _ = fw.Write(data)
+		mw.Close()
+		req, _ := http.NewRequest("POST", e.srv.URL+path, &b)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		return e.do(req)
+	}
+	if r := post("notes.txt", []byte("hello")); r.status != http.StatusUnprocessableEntity || !strings.Contains(r.body, "not a JPEG or PNG") {
+		t.Fatalf("a text file: %d\n%s", r.status, r.body)
+	}
+	if r := post("leak.png", img.Bytes()); r.status != http.StatusSeeOther {
+		t.Fatalf("a photo: %d %s", r.status, r.body)
+	}
+	res, err := e.svc.SaveReport(admin, w.Number, core.ReportInput{WorkDone: "done"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rv, _ := e.svc.Report(w.Number, res.Version)
+	if len(rv.Shown.Photos) != 1 || rv.Shown.Photos[0].Filename != "leak.png" {
+		t.Fatalf("the version's photos: %+v", rv.Shown.Photos)
 	}
 }

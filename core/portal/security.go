@@ -182,6 +182,9 @@ func (s *Server) secure(next http.Handler) http.Handler {
 			if strings.HasPrefix(r.URL.Path, core.SignPathPrefix) {
 				limit = max(limit, signBodyLimit) // a drawn signature is a PNG
 			}
+			if strings.HasPrefix(r.URL.Path, core.TaskPathPrefix) {
+				limit = max(limit, taskBodyLimit) // the customer's photos
+			}
 			r.Body = http.MaxBytesReader(w, r.Body, limit)
 		}
 		next.ServeHTTP(w, r)
