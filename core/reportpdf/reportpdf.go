@@ -21,6 +21,13 @@ import (
 	"switchboard/core"
 )
 
+//go:embed font/NotoSansCJKsc-ExtA.ttf
+var extATTF []byte
+
+// extA is the font of CJK Extension A ideographs (U+3400–U+4DBF), which the
+// report font lacks.
+const extA = "report-ext-a"
+
 //go:embed font/WenQuanYiMicroHei-subset.ttf
 var fontTTF []byte
 
@@ -49,6 +56,7 @@ func WriteWithPhotos(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc
 	}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetCompression(true)
+	p.SetCatalogSort(true) // two fonts: the same version still renders to the same bytes
 	p.SetCreationDate(r.CreatedAt)
 	p.SetModificationDate(r.CreatedAt)
 	p.SetTitle(fmt.Sprintf("Service report %s v%d", r.Number, r.Version), true)
@@ -56,6 +64,7 @@ func WriteWithPhotos(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc
 	p.SetCreator("Switchboard", true)
 	p.SetProducer("Switchboard", true)
 	p.AddUTF8FontFromBytes(family, "", fontTTF)
+	p.AddUTF8FontFromBytes(extA, "", extATTF)
 	if err := p.Error(); err != nil {
 		return fmt.Errorf("report font: %w", err)
 	}
@@ -127,7 +136,11 @@ func (d *doc) write(v *core.ReportView, r *core.ServiceReport) {
 		p.CellFormat(0, 7, "数量 Quantity", "1", 1, "R", true, 0, "")
 		p.SetFont(family, "", 10)
 		for _, part := range r.Parts {
-			p.CellFormat(130, 7, part.Name, "1", 0, "L", false, 0, "")
+			if hasExtA(part.Name) {
+				d.cellMixed(130, 7, part.Name)
+			} else {
+				p.CellFormat(130, 7, part.Name, "1", 0, "L", false, 0, "")
+			}
 			p.CellFormat(0, 7, core.QuantityText(part.Quantity), "1", 1, "R", false, 0, "")
 		}
 		p.Ln(2)
@@ -185,7 +198,38 @@ func (d *doc) heading(s string) {
 
 func (d *doc) para(s string) {
 	d.p.SetFont(family, "", 10)
+	if hasExtA(s) {
+		d.mixed(s, 10, 5.5)
+		return
+	}
 	d.p.MultiCell(0, 5.5, s, "", "L", false)
+}
+
+// hasExtA reports whether s has a CJK Extension A ideograph.
+func hasExtA(s string) bool {
+	for _, r := range s {
+		if isExtA(r) {
+			return true
+		}
+	}
+	return false
+}
+
+func isExtA(r rune) bool { return r >= 0x3400 && r <= 0x4DBF }
+
+// mixed writes s as flowing text from the current position, wrapped at the
+// right margin (and back to the left margin), switching to the Extension A
+// font for those ideographs; then a line break of lineH.
+func (d *doc) mixed(s string, size, lineH float64) {
+	p := d.p
+	for len(s) > 0 {
+		run, font := nextRun(s)
+		p.SetFont(font, "", size)
+		p.Write(lineH, run)
+		s = s[len(run):]
+	}
+	p.SetFont(family, "", size)
+	p.Ln(lineH)
 }
 
 // fields writes label/value rows; empty values are left out.
@@ -200,6 +244,15 @@ func (d *doc) fields(rows [][2]string) {
 		p.CellFormat(38, 6, r[0], "", 0, "L", false, 0, "")
 		p.SetFont(family, "", 10)
 		p.SetTextColor(20, 20, 20)
+		if hasExtA(r[1]) {
+			// Wrapped lines go under the value, not under the label.
+			left, top, right, _ := p.GetMargins()
+			p.SetMargins(p.GetX(), top, right)
+			d.mixed(r[1], 10, 6)
+			p.SetMargins(left, top, right)
+			p.SetX(left)
+			continue
+		}
 		p.MultiCell(0, 6, r[1], "", "L", false)
 	}
 }
@@ -288,4 +341,43 @@ func rowHeight(ps []core.ReportPhoto, i int, colW, maxH float64) float64 {
 		h = max(h, min(x, maxH))
 	}
 	return h
+}
+
+// cellMixed is a bordered one-line cell of width w whose text may hold
+// Extension A ideographs: the border first, then the text run by run.
+func (d *doc) cellMixed(w, h float64, s string) {
+	p := d.p
+	x, y := p.GetXY()
+	p.CellFormat(w, h, "", "1", 0, "L", false, 0, "")
+	p.SetXY(x+1, y)
+	for len(s) > 0 {
+		run, font := nextRun(s)
+		p.SetFont(font, "", 10)
+		rw := p.GetStringWidth(run)
+		if p.GetX()+rw > x+w-1 {
+			break // what does not fit is cut, as CellFormat would
+		}
+		p.CellFormat(rw, h, run, "", 0, "L", false, 0, "")
+		s = s[len(run):]
+	}
+	p.SetFont(family, "", 10)
+	p.SetXY(x+w, y)
+}
+
+// nextRun is s's first run of characters of one font: Extension A
+// ideographs, or everything else.
+func nextRun(s string) (run, font string) {
+	ext, i := false, 0
+	for j, r := range s {
+		if j == 0 {
+			ext = isExtA(r)
+		} else if isExtA(r) != ext {
+			break
+		}
+		i = j + len(string(r))
+	}
+	if ext {
+		return s[:i], extA
+	}
+	return s[:i], family
 }

@@ -140,3 +140,76 @@ func TestFontCoversReports(t *testing.T) {
 		check(r)
 	}
 }
+
+// TestExtensionAPrints (issue 20.6): CJK Extension A ideographs (e.g. 䶮,
+// in names) print with glyphs — the Extension A font covers the whole block
+// and the PDF uses it for them, in paragraphs, field values and part names.
+func TestExtensionAPrints(t *testing.T) {
+	raw, err := os.ReadFile("font/NotoSansCJKsc-ExtA.ttf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := sfnt.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	for r := rune(0x3400); r <= 0x4DB5; r++ { // the 6,582 of Unicode 3.0
+		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+			t.Fatalf("no glyph for U+%04X", r)
+		}
+	}
+	exe := pdftotext(t)
+	_, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	p, _ := svc.AddProvider(admin, "北方维保", "T-N")
+	e, _ := svc.AddEngineer(admin, core.NewEngineer{Name: "张伟", ProviderID: p.ID})
+	c, err := svc.AddContact(admin, core.NewContact{Name: "刘䶮", Phone: "13800138000", AccountName: "䶮记冷链"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, _ := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "冷库温度过高", ContactID: c.Contact.ID})
+	if _, err := svc.AssignWorkOrder(admin, w.Number, 0, e.ID); err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Hour)
+	if _, err := svc.SaveReport(admin, w.Number, core.ReportInput{WorkDone: "按客户刘䶮的要求更换了冷凝风扇。", Parts: []core.ReportPart{{Name: "䶮牌风扇", Quantity: 1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AdvanceWorkOrder(admin, w.Number, 0, ""); err != nil {
+		t.Fatal(err)
+	}
+	v, _ := svc.Report(w.Number, 0)
+	var b bytes.Buffer
+	if err := reportpdf.Write(&b, &v, v.Shown, time.UTC); err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "r.pdf")
+	if p := os.Getenv("REPORT_PDF_OUT"); p != "" {
+		path = p
+	}
+	if err := os.WriteFile(path, b.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command(exe, "-enc", "UTF-8", path, "-").CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.Join(strings.Fields(string(out)), "")
+	for _, want := range []string{"刘䶮", "䶮记冷链", "按客户刘䶮的要求更换了冷凝风扇。", "䶮牌风扇"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the PDF's text lacks %q:\n%s", want, out)
+		}
+	}
+	fonts, err := exec.Command(filepath.Join(filepath.Dir(exe), "pdffonts"), path).CombinedOutput()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(fonts), "report-ext-a") {
+		t.Fatalf("the Extension A font is not in the PDF:\n%s", fonts)
+	}
+	var again bytes.Buffer
+	if err := reportpdf.Write(&again, &v, v.Shown, time.UTC); err != nil || !bytes.Equal(again.Bytes(), b.Bytes()) {
+		t.Errorf("rendering twice with two fonts gave different PDFs (%v)", err)
+	}
+}
