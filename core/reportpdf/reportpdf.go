@@ -64,7 +64,7 @@ func WriteWithPhotos(w io.Writer, v *core.ReportView, r *core.ServiceReport, loc
 	p.SetCreator("Switchboard", true)
 	p.SetProducer("Switchboard", true)
 	p.AddUTF8FontFromBytes(family, "", fontTTF)
-	p.AddUTF8FontFromBytes(extA, "", extATTF)
+	p.AddUTF8FontFromBytes(extA, "", bytes.Clone(extATTF)) // fpdf changes the bytes it is given
 	if err := p.Error(); err != nil {
 		return fmt.Errorf("report font: %w", err)
 	}
