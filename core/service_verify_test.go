@@ -96,6 +96,10 @@ func TestPhoneVerifiedBeforeMatching(t *testing.T) {
 	if ms, _ := svc.OutboxFor(w.Number); len(ms) != 0 {
 		t.Fatalf("an unverified phone got messages: %+v", ms)
 	}
+	// Lists mark it for the dispatcher.
+	if page, _ := svc.ListWorkOrders(core.WorkOrderQuery{Limit: 1}); len(page.Rows) != 1 || !page.Rows[0].PhoneUnverified || page.Rows[0].ListSubject() != "[unverified] cancel my contract" {
+		t.Fatalf("the list row: %+v", page.Rows)
+	}
 
 	// The customer: a code, a wrong guess, then the right one.
 	nonce := core.NewToken()

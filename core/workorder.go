@@ -168,8 +168,17 @@ func (w *WorkOrder) Row() WorkOrderRow {
 		Priority: w.Priority, Status: w.Status, Node: w.Node, Channel: w.Channel,
 		AccountName: w.AccountName, ContactName: w.ContactName, EngineerName: w.EngineerName,
 		Phone: w.Phone, Region: w.Region, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
-		Version: w.Version, EngineerID: w.FieldOutDealUser,
+		Version: w.Version, EngineerID: w.FieldOutDealUser, PhoneUnverified: w.PhoneCheck == PhoneUnverified,
 	}
+}
+
+// ListSubject is the subject as lists show it: marked when a web form's
+// phone was not proven (R-IN-8) — a guest's claim, matched to no customer.
+func (r *WorkOrderRow) ListSubject() string {
+	if r.PhoneUnverified {
+		return "[unverified] " + r.Subject
+	}
+	return r.Subject
 }
 
 // WorkOrderRow is the summary of a work order shown in lists.
@@ -193,6 +202,9 @@ type WorkOrderRow struct {
 	// EngineerID is the assigned engineer (field_outDealUser__c), for the
 	// store's indexes and counters; lists show EngineerName.
 	EngineerID ID `json:"-"`
+	// PhoneUnverified: a web submission whose phone nobody proved (R-IN-8);
+	// lists mark it.
+	PhoneUnverified bool `json:"phone_unverified,omitempty"`
 }
 
 // SearchText is what a text search looks in for r: number, subject,

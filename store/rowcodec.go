@@ -17,7 +17,10 @@ import (
 // rewrote it. A row's search text is kept apart (bucketWOSearch), so that a
 // search reads 10 MB, not 35.
 
-const rowCodecVersion = 2
+// Version 3 appends a uvarint of flags (1: the phone is unverified, R-IN-8).
+const rowCodecVersion = 3
+
+const rowFlagUnverified = 1
 
 func rowStrings(r *core.WorkOrderRow) [12]*string {
 	return [12]*string{
@@ -39,7 +42,11 @@ func encodeRow(r core.WorkOrderRow) []byte {
 		b = binary.AppendUvarint(b, uint64(len(*s)))
 		b = append(b, *s...)
 	}
-	return b
+	var flags uint64
+	if r.PhoneUnverified {
+		flags |= rowFlagUnverified
+	}
+	return binary.AppendUvarint(b, flags)
 }
 
 var errBadRow = errors.New("store: corrupt work-order row")
@@ -52,7 +59,7 @@ func decodeRow(b []byte, r *core.WorkOrderRow) error { return decodeRowInto(b, r
 func viewRow(b []byte, r *core.WorkOrderRow) error { return decodeRowInto(b, r, true) }
 
 func decodeRowInto(b []byte, r *core.WorkOrderRow, alias bool) error {
-	if len(b) == 0 || (b[0] != 1 && b[0] != rowCodecVersion) {
+	if len(b) == 0 || b[0] < 1 || b[0] > rowCodecVersion {
 		return errBadRow
 	}
 	v := b[0]
@@ -80,7 +87,7 @@ func decodeRowInto(b []byte, r *core.WorkOrderRow, alias bool) error {
 	r.CreatedAt = time.Unix(0, i()).UTC()
 	r.UpdatedAt = time.Unix(0, i()).UTC()
 	r.EngineerID = 0
-	if v == rowCodecVersion {
+	if v >= 2 {
 		r.EngineerID = core.ID(u())
 	}
 	for _, s := range rowStrings(r) {
@@ -97,6 +104,10 @@ func decodeRowInto(b []byte, r *core.WorkOrderRow, alias bool) error {
 			*s = string(b[:n])
 		}
 		b = b[n:]
+	}
+	r.PhoneUnverified = false
+	if v >= 3 {
+		r.PhoneUnverified = u()&rowFlagUnverified != 0
 	}
 	return nil
 }

@@ -130,7 +130,7 @@ func (m *Model) renderRow(r *core.WorkOrderRow, cursor bool, now time.Time) stri
 		colAge:      common.Age(now, r.CreatedAt),
 		colDue:      due,
 		colType:     r.RecordType,
-		colSubject:  r.Subject,
+		colSubject:  r.ListSubject(),
 		colRegion:   common.OrDash(r.Region),
 		colReason:   reason,
 	}

@@ -18,7 +18,7 @@ var columns = []column{
 	{common.Column{Title: "status", Width: 11, Hide: 5}, func(r *core.WorkOrderRow, _ time.Time) string { return string(r.Status) }},
 	{common.Column{Title: "node", Width: 13, Hide: 1}, func(r *core.WorkOrderRow, _ time.Time) string { return string(r.Node) }},
 	{common.Column{Title: "priority", Width: 8, Hide: 4}, func(r *core.WorkOrderRow, _ time.Time) string { return string(r.Priority) }},
-	{common.Column{Title: "subject", Weight: 3, Min: 12}, func(r *core.WorkOrderRow, _ time.Time) string { return r.Subject }},
+	{common.Column{Title: "subject", Weight: 3, Min: 12}, func(r *core.WorkOrderRow, _ time.Time) string { return r.ListSubject() }},
 	{common.Column{Title: "account", Weight: 2, Min: 8, Hide: 3}, func(r *core.WorkOrderRow, _ time.Time) string { return r.AccountName }},
 	{common.Column{Title: "engineer", Weight: 2, Min: 8, Hide: 2}, func(r *core.WorkOrderRow, _ time.Time) string { return r.EngineerName }},
 	{common.Column{Title: "age", Width: 4, Right: true}, func(r *core.WorkOrderRow, now time.Time) string { return common.Age(now, r.CreatedAt) }},
