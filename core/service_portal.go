@@ -509,8 +509,9 @@ func (s *Service) SubmitWeb(in WebSubmission) (Receipt, error) {
 		if w, err = s.insertWorkOrder(tx, as, nw, now, nil); err != nil {
 			return err
 		}
-		if w.PhoneCheck != PhoneUnverified {
-			// Not to a phone nobody proved: a stranger could make it text anyone.
+		if w.PhoneCheck == PhoneVerified || (w.PhoneCheck == "" && in.Form == FormTerminal) {
+			// Only to an identified customer: an anonymous form could
+			// otherwise make Switchboard text or mail anyone a stranger's words.
 			if err := s.enqueueEvent(tx, NoticeSubmitted, &w); err != nil {
 				return err
 			}

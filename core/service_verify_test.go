@@ -304,3 +304,29 @@ func TestCustomerSession(t *testing.T) {
 		t.Fatalf("after signing out: %v", err)
 	}
 }
+
+// TestAnonymousFormsNotifyNobody (R-IN-8): the "received" notification goes
+// to an identified customer only — never to an address typed on an
+// anonymous form, which anyone could aim at a stranger.
+func TestAnonymousFormsNotifyNobody(t *testing.T) {
+	_, svc, _ := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	on := true
+	if _, err := svc.SetChannelConfig(admin, core.NoticeEmail, &on, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := svc.SubmitWeb(core.WebSubmission{Form: core.FormGuest, Nonce: core.NewToken(), Email: "victim@example.com", Subject: "buy pills"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := svc.OutboxFor(r.Number); len(ms) != 0 {
+		t.Fatalf("a guest form mailed a typed address: %+v", ms)
+	}
+	r, err = svc.SubmitWeb(core.WebSubmission{Form: core.FormTerminal, Nonce: core.NewToken(), Name: "王芳", Phone: "13800138000", Email: "wang@example.com", Subject: "冷库温度过高"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ms, _ := svc.OutboxFor(r.Number); len(ms) == 0 {
+		t.Fatal("the customer form (verification off) got no received notification")
+	}
+}
