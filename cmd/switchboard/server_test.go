@@ -239,13 +239,21 @@ func TestServerSocketOwnerOnly(t *testing.T) {
 }
 
 // waitGone waits for pid to exit (and be reaped by its parent, or not be ours).
+// A zombie leader is not enough: a Go server's other threads may still be
+// exiting, holding its files — the listening socket too — open; so it waits
+// until the leader is the only task left.
 func waitGone(t *testing.T, pid int) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for {
 		b, err := os.ReadFile("/proc/" + strconv.Itoa(pid) + "/stat")
-		if err != nil || strings.Contains(string(b), ") Z ") {
+		if err != nil {
 			return
+		}
+		if strings.Contains(string(b), ") Z ") {
+			if tasks, err := os.ReadDir("/proc/" + strconv.Itoa(pid) + "/task"); err != nil || len(tasks) <= 1 {
+				return
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("pid %d did not end", pid)
