@@ -411,17 +411,7 @@ func TestTaskPageCreatesAnObject(t *testing.T) {
 	if _, err := e.svc.SaveObjectType(admin, core.ObjectType{Name: "payment", Label: "Payment fee", Fields: []core.ObjectField{{Key: "amount", Label: "Amount", Required: true}}}); err != nil {
 		t.Fatal(err)
 	}
-	nodes := core.DefaultProcessNodes()
-	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}, Create: &core.CreateObject{Object: "payment"}}
-	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
-		t.Fatal(err)
-	}
-	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Install"})
-	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
+	w, path := e.taskLink(&core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}, Create: &core.CreateObject{Object: "payment"}}, "Install")
 	r := e.get(path)
 	if r.status != 200 || !strings.Contains(r.body, "Payment fee") || !strings.Contains(r.body, `name="o.amount"`) || !strings.Contains(r.body, "Amount *") {
 		t.Fatalf("task page %d:\n%s", r.status, r.body)

@@ -113,3 +113,22 @@ func (e *env) receiptNumber(r resp) string {
 	}
 	return m[1]
 }
+
+// taskLink sets the Repair process's terminal task to ts, brings a new work
+// order there and invites its customer by link: the work order and the
+// link's path.
+func (e *env) taskLink(ts *core.TaskSettings, subject string) (core.WorkOrder, string) {
+	e.t.Helper()
+	admin := e.admin()
+	nodes := core.DefaultProcessNodes()
+	nodes[2].Task = ts
+	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
+		e.t.Fatal(err)
+	}
+	w := testdb.AtTaskNode(e.t, e.svc, core.NewWorkOrder{Subject: subject})
+	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return w, inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
+}

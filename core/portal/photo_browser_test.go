@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"switchboard/core"
-	"switchboard/store/testdb"
 )
 
 // TestBrowserPhotosFromTaskToReport (issue 20.6), on a phone-sized
@@ -22,16 +21,7 @@ import (
 func TestBrowserPhotosFromTaskToReport(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	nodes := core.DefaultProcessNodes()
-	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}}
-	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
-		t.Fatal(err)
-	}
-	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "Compressor noise"})
-	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, path := e.taskLink(&core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}}, "Compressor noise")
 	img := image.NewRGBA(image.Rect(0, 0, 800, 600))
 	for y := range 600 {
 		for x := range 800 {
@@ -47,8 +37,7 @@ func TestBrowserPhotosFromTaskToReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	ctx := evalPhoneBrowser(t)
-	path := inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
-	err = chromedp.Run(ctx,
+	err := chromedp.Run(ctx,
 		chromedp.Navigate(e.srv.URL+path+"?lang=en"),
 		chromedp.WaitVisible(`#photos`, chromedp.ByID),
 		chromedp.SetUploadFiles(`#photos`, []string{photo}, chromedp.ByID),

@@ -227,17 +227,7 @@ func TestReportPagePhotos(t *testing.T) {
 func TestCustomerAddsPhotosOnTheTask(t *testing.T) {
 	e := newEnv(t, nil)
 	admin := e.admin()
-	nodes := core.DefaultProcessNodes()
-	nodes[2].Task = &core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}}
-	if _, err := e.svc.SetProcess(admin, core.Process{RecordType: "Repair", Nodes: nodes}); err != nil {
-		t.Fatal(err)
-	}
-	w := testdb.AtTaskNode(t, e.svc, core.NewWorkOrder{Subject: "s"})
-	inv, err := e.svc.InviteByLink(admin, w.Number, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := inv.URL[strings.Index(inv.URL, core.TaskPathPrefix):]
+	w, path := e.taskLink(&core.TaskSettings{Mode: core.TaskInvite, Methods: []core.InviteMethod{core.InviteLink}}, "s")
 	if page := e.get(path); !strings.Contains(page.body, `enctype="multipart/form-data"`) || !strings.Contains(page.body, `name="photos"`) {
 		t.Fatalf("task page:\n%s", page.body)
 	}
