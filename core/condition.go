@@ -213,23 +213,25 @@ var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
 func (c *Condition) Explain(env *RuleEnv) string { return c.explain(env) }
 
 func (c *Condition) explain(env any) string {
+	m := vmPool.Get().(*vm.VM)
+	defer vmPool.Put(m)
 	for _, p := range c.parts {
-		out, err := vm.Run(p.prog, env)
+		out, err := m.Run(p.prog, env)
 		if err != nil {
 			return fmt.Sprintf("%s could not be evaluated: %v", p.src, err)
 		}
 		if b, _ := out.(bool); !b {
-			return fmt.Sprintf("%s is false (%s)", p.src, fieldValues(p.fields, env))
+			return fmt.Sprintf("%s is false (%s)", p.src, fieldValues(m, p.fields, env))
 		}
 	}
 	return fmt.Sprintf("%s is false", c.Source)
 }
 
-func fieldValues(fields []fieldGetter, env any) string {
+func fieldValues(m *vm.VM, fields []fieldGetter, env any) string {
 	var parts []string
 	for _, f := range fields {
 		n := f.name
-		v, err := vm.Run(f.prog, env)
+		v, err := m.Run(f.prog, env)
 		if err != nil {
 			continue
 		}
