@@ -9,7 +9,6 @@ import (
 	"image"
 	_ "image/jpeg" // photos are JPEG or PNG
 	_ "image/png"
-	"net/http"
 	"path/filepath"
 	"strings"
 )
@@ -47,9 +46,9 @@ func CheckPhoto(name string, data []byte) (contentType string, w, h int, err err
 	if len(data) > MaxPhotoBytes {
 		return "", 0, 0, Invalid("photo", "%s is %.1f MB; a photo may be at most %d MB: send a smaller one (phones can share a reduced size).", name, float64(len(data))/(1<<20), MaxPhotoBytes>>20)
 	}
-	ct := http.DetectContentType(data)
-	if ct != "image/jpeg" && ct != "image/png" {
-		return "", 0, 0, Invalid("photo", "%s is not a JPEG or PNG photo (it reads as %s).", name, ct)
+	ct := photoType(data)
+	if ct == "" {
+		return "", 0, 0, Invalid("photo", "%s is not a JPEG or PNG photo.", name)
 	}
 	cfg, _, err := image.DecodeConfig(bytes.NewReader(data))
 	if err != nil {
@@ -59,6 +58,18 @@ func CheckPhoto(name string, data []byte) (contentType string, w, h int, err err
 		return "", 0, 0, Invalid("photo", "%s is %d×%d pixels; at most %d on a side.", name, cfg.Width, cfg.Height, MaxPhotoSide)
 	}
 	return ct, cfg.Width, cfg.Height, nil
+}
+
+// photoType is the content type of a JPEG or PNG by its signature ("" for
+// anything else).
+func photoType(b []byte) string {
+	switch {
+	case bytes.HasPrefix(b, []byte("\xff\xd8\xff")):
+		return "image/jpeg"
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	}
+	return ""
 }
 
 // AddPhoto attaches a photo to a work order for its service report (the

@@ -14,7 +14,6 @@ import (
 	"github.com/muesli/termenv"
 
 	"switchboard/core"
-	"switchboard/store"
 	"switchboard/store/testdb"
 )
 
@@ -26,8 +25,10 @@ func TestMain(m *testing.M) {
 }
 
 // fixture is a real service on a real bbolt file with a small, fixed company.
+// Tests reach the store through core's port only (DESIGN: tui never imports
+// store).
 type fixture struct {
-	st    *store.Bolt
+	st    core.Store
 	svc   *core.Service
 	admin core.Actor
 	clk   *testdb.Clock
