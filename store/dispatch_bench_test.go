@@ -1,7 +1,6 @@
 package store_test
 
 import (
-	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -73,23 +72,6 @@ func dispatch100k(b *testing.B) string {
 	return dispatchPath
 }
 
-func copyFile(dst, src string) error {
-	in, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(dst)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}
-
 // BenchmarkDispatchRun100kWith500Rules is `switchboard dispatch run` over 100,000
 // waiting work orders against 500 rules, writes included (fsynced, batched 2,000
 // work orders a transaction). Each iteration starts from a fresh copy. Its
@@ -104,7 +86,7 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 		b.StopTimer()
 		dir := b.TempDir()
 		dst := filepath.Join(dir, "run.db")
-		if err := copyFile(dst, src); err != nil {
+		if err := testdb.CopyFile(src, dst); err != nil {
 			b.Fatal(err)
 		}
 		st, err := store.Open(dst, store.Options{})
@@ -133,7 +115,7 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 			b.Fatal(err)
 		}
 		again := filepath.Join(dir, "raw.db")
-		if err := copyFile(again, src); err != nil {
+		if err := testdb.CopyFile(src, again); err != nil {
 			b.Fatal(err)
 		}
 		d, err := testdb.Replay(again, changes, (benchSize+1999)/2000)

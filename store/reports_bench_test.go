@@ -6,6 +6,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/store"
+	"switchboard/store/testdb"
 )
 
 // BenchmarkReportJourney100k (R-REP-1, R-REP-2) measures one whole report
@@ -16,7 +17,7 @@ import (
 func BenchmarkReportJourney100k(b *testing.B) {
 	src := bench100k(b)
 	dst := filepath.Join(b.TempDir(), "bench.db")
-	if err := copyFile(dst, src); err != nil {
+	if err := testdb.CopyFile(src, dst); err != nil {
 		b.Fatal(err)
 	}
 	st, err := store.Open(dst, store.Options{})

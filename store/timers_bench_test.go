@@ -8,6 +8,7 @@ import (
 
 	"switchboard/core"
 	"switchboard/store"
+	"switchboard/store/testdb"
 )
 
 // BenchmarkFireTimers (R-FLOW-3): work orders of a process that starts at a
@@ -17,7 +18,7 @@ import (
 func BenchmarkFireTimers(b *testing.B) {
 	src := bench100k(b)
 	path := filepath.Join(b.TempDir(), "t.db")
-	if err := copyFile(path, src); err != nil {
+	if err := testdb.CopyFile(src, path); err != nil {
 		b.Fatal(err)
 	}
 	st, err := store.Open(path, store.Options{})

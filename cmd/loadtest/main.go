@@ -87,7 +87,7 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 		return fmt.Errorf("apikey add printed %q", out)
 	}
 	anchor := filepath.Join(dir, "anchor.db")
-	if err := copyFile(db, anchor); err != nil {
+	if err := testdb.CopyFile(db, anchor); err != nil {
 		return err
 	}
 
@@ -195,20 +195,3 @@ func load(url, key string, clients int, d time.Duration, region, priority string
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
 func step(s string) { fmt.Fprintf(os.Stderr, "loadtest: %s\n", s) }
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
-}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -49,7 +48,7 @@ func benchAPICreate(b *testing.B, region, priority string) {
 	}
 	// The anchor's file: a copy of the same database, made before the run.
 	anchor := filepath.Join(b.TempDir(), "anchor.db")
-	if err := copyFile(st.Path(), anchor); err != nil {
+	if err := testdb.CopyFile(st.Path(), anchor); err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(portal.New(svc, portal.Config{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), APIRate: -1}).Handler())
@@ -116,21 +115,4 @@ func benchAPICreate(b *testing.B, region, priority string) {
 	}
 	b.ReportMetric(raw, "raw-ops/s")
 	b.ReportMetric(creates/raw, "x-raw")
-}
-
-func copyFile(from, to string) error {
-	in, err := os.Open(from)
-	if err != nil {
-		return err
-	}
-	defer in.Close()
-	out, err := os.Create(to)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return out.Close()
 }

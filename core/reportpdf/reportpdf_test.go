@@ -116,20 +116,7 @@ func TestPDFHasTheChineseText(t *testing.T) {
 // while printing boxes. Every character a report prints, and every common
 // Chinese character, must have a glyph in the embedded font.
 func TestFontCoversReports(t *testing.T) {
-	raw, err := os.ReadFile("font/WenQuanYiMicroHei-subset.ttf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := sfnt.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf sfnt.Buffer
-	check := func(r rune) {
-		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
-			t.Errorf("the report font has no glyph for %q (U+%04X)", r, r)
-		}
-	}
+	check := glyphCheck(t, "font/WenQuanYiMicroHei-subset.ttf")
 	for _, r := range "服务报告 Service report · WO-000001 version 1 of 2 — 35μF R404A 冷媒（公斤）：×1.5 °C 2026-11-02 17:30 CST SHA-256 abcdef0123456789 王芳 张伟 “签字” ←→ ①" {
 		check(r)
 	}
@@ -145,19 +132,9 @@ func TestFontCoversReports(t *testing.T) {
 // in names) print with glyphs — the Extension A font covers the whole block
 // and the PDF uses it for them, in paragraphs, field values and part names.
 func TestExtensionAPrints(t *testing.T) {
-	raw, err := os.ReadFile("font/NotoSansCJKsc-ExtA.ttf")
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := sfnt.Parse(raw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var buf sfnt.Buffer
+	check := glyphCheck(t, "font/NotoSansCJKsc-ExtA.ttf")
 	for r := rune(0x3400); r <= 0x4DB5; r++ { // the 6,582 of Unicode 3.0
-		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
-			t.Fatalf("no glyph for U+%04X", r)
-		}
+		check(r)
 	}
 	exe := pdftotext(t)
 	_, svc, clk := testdb.Open(t)
@@ -211,5 +188,25 @@ func TestExtensionAPrints(t *testing.T) {
 	var again bytes.Buffer
 	if err := reportpdf.Write(&again, &v, v.Shown, time.UTC); err != nil || !bytes.Equal(again.Bytes(), b.Bytes()) {
 		t.Errorf("rendering twice with two fonts gave different PDFs (%v)", err)
+	}
+}
+
+// glyphCheck returns a check that the font file at path has a glyph for a
+// rune (an error names the rune otherwise).
+func glyphCheck(t *testing.T, path string) func(rune) {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := sfnt.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf sfnt.Buffer
+	return func(r rune) {
+		if g, err := f.GlyphIndex(&buf, r); err != nil || g == 0 {
+			t.Errorf("%s has no glyph for %q (U+%04X)", path, r, r)
+		}
 	}
 }

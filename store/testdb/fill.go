@@ -38,7 +38,7 @@ func Filled100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 		tb.Fatal(filledErr)
 	}
 	path := filepath.Join(tb.TempDir(), "switchboard.db")
-	if err := copyFile(filledPath, path); err != nil {
+	if err := CopyFile(filledPath, path); err != nil {
 		tb.Fatal(err)
 	}
 	return OpenAt(tb, path)
@@ -85,7 +85,7 @@ func Demo100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 		tb.Fatal(demoErr)
 	}
 	path := filepath.Join(tb.TempDir(), "switchboard.db")
-	if err := copyFile(demoPath, path); err != nil {
+	if err := CopyFile(demoPath, path); err != nil {
 		tb.Fatal(err)
 	}
 	return OpenAt(tb, path)
@@ -125,7 +125,8 @@ func fill(path string, n int) error {
 	return nil
 }
 
-func copyFile(from, to string) error {
+// CopyFile copies a database file (taken while nothing writes it), owner-only.
+func CopyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
