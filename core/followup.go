@@ -106,8 +106,9 @@ type FollowUpButtons struct {
 	Save        string `json:"save,omitempty"`
 }
 
-// fields are the buttons with their names, for validation and editors.
-func (b *FollowUpButtons) fields() []struct {
+// Fields are the buttons by name, each with a pointer to its label, for
+// validation and editors.
+func (b *FollowUpButtons) Fields() []struct {
 	Name string
 	V    *string
 } {
@@ -115,14 +116,6 @@ func (b *FollowUpButtons) fields() []struct {
 		Name string
 		V    *string
 	}{{"reached", &b.Reached}, {"no_answer", &b.NoAnswer}, {"busy", &b.Busy}, {"wrong_number", &b.WrongNumber}, {"call_back", &b.CallBack}, {"save", &b.Save}}
-}
-
-// Fields are the buttons as name and a pointer to the label (editors).
-func (b *FollowUpButtons) Fields() []struct {
-	Name string
-	V    *string
-} {
-	return b.fields()
 }
 
 func (f *FollowUpSettings) validate(where string) ValidationErrors {
@@ -140,7 +133,7 @@ func (f *FollowUpSettings) validate(where string) ValidationErrors {
 		errs = append(errs, Invalid(where+".people", "With rule-based follow-up each follow-up rule names its record type and people; leave them out of the node."))
 	}
 	errs = append(errs, f.People.normalize(where+".people")...)
-	for _, b := range f.Buttons.fields() {
+	for _, b := range f.Buttons.Fields() {
 		v, verr := oneLine(where+".buttons."+b.Name, "The "+strings.ReplaceAll(b.Name, "_", " ")+" button", *b.V, false, 24)
 		if verr != nil {
 			errs = append(errs, verr)

@@ -119,27 +119,46 @@ type CustomerView struct {
 	WorkOrders []CustomerWorkOrder
 }
 
+// customerSession is a session's phone and the terminal users who hold it.
+type customerSession struct {
+	link   Link
+	owners map[ID]bool
+}
+
+func openSession(tx Tx, token string, now time.Time) (customerSession, error) {
+	l, err := usableLink(tx, token, PurposeSession, now)
+	if err != nil {
+		return customerSession{}, err
+	}
+	tus, err := tx.TerminalUsersByPhone(l.Phone)
+	if err != nil {
+		return customerSession{}, err
+	}
+	cs := customerSession{link: l, owners: map[ID]bool{}}
+	for _, tu := range tus {
+		cs.owners[tu.ID] = true
+	}
+	return cs, nil
+}
+
+// mine reports whether w is the session's: owned by a terminal user with its
+// phone, or with that phone and not marked unverified.
+func (cs customerSession) mine(w *WorkOrder) bool {
+	return cs.owners[w.OutOwner] || (w.Phone == cs.link.Phone && w.PhoneCheck != PhoneUnverified)
+}
+
 // CustomerWorkOrders lists the work orders of a session's phone, newest
 // first: those with that phone that nobody marked unverified, and those owned
 // by a terminal user with that phone.
 func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
 	var v CustomerView
 	err := s.store.View(func(tx Tx) error {
-		now := s.Now()
-		l, err := usableLink(tx, token, PurposeSession, now)
+		cs, err := openSession(tx, token, s.Now())
 		if err != nil {
 			return err
 		}
-		v = CustomerView{Phone: MaskAddress(l.Phone), Expires: *l.ExpiresAt}
-		tus, err := tx.TerminalUsersByPhone(l.Phone)
-		if err != nil {
-			return err
-		}
-		owners := map[ID]bool{}
-		for _, tu := range tus {
-			owners[tu.ID] = true
-		}
-		page, err := tx.QueryWorkOrders(WorkOrderQuery{Text: l.Phone, Limit: 5 * maxCustomerWorkOrders})
+		v = CustomerView{Phone: MaskAddress(cs.link.Phone), Expires: *cs.link.ExpiresAt}
+		page, err := tx.QueryWorkOrders(WorkOrderQuery{Text: cs.link.Phone, Limit: 5 * maxCustomerWorkOrders})
 		if err != nil {
 			return err
 		}
@@ -153,8 +172,7 @@ func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
 			} else if err != nil {
 				return err
 			}
-			mine := owners[w.OutOwner] || (w.Phone == l.Phone && w.PhoneCheck != PhoneUnverified)
-			if !mine {
+			if !cs.mine(&w) {
 				continue
 			}
 			cw, err := customerWorkOrder(tx, &w)
@@ -172,16 +190,26 @@ func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
 // CustomerWorkOrder is one of the session's work orders; another's is
 // refused like an unknown link.
 func (s *Service) CustomerWorkOrder(token, number string) (CustomerWorkOrder, error) {
-	v, err := s.CustomerWorkOrders(token)
-	if err != nil {
-		return CustomerWorkOrder{}, err
-	}
-	for _, w := range v.WorkOrders {
-		if strings.EqualFold(w.Number, strings.TrimSpace(number)) {
-			return w, nil
+	var cw CustomerWorkOrder
+	err := s.store.View(func(tx Tx) error {
+		cs, err := openSession(tx, token, s.Now())
+		if err != nil {
+			return err
 		}
-	}
-	return CustomerWorkOrder{}, unusable(fmt.Sprintf("%s is not the customer's", number))
+		n, err := ParseNumber(number)
+		if err != nil {
+			return unusable("not a work-order number")
+		}
+		w, err := tx.WorkOrderByNumber(FormatNumber(n))
+		if errors.Is(err, ErrNotFound) || (err == nil && !cs.mine(&w)) {
+			return unusable(fmt.Sprintf("%s is not the customer's", number))
+		} else if err != nil {
+			return err
+		}
+		cw, err = customerWorkOrder(tx, &w)
+		return err
+	})
+	return cw, err
 }
 
 func customerWorkOrder(tx Tx, w *WorkOrder) (CustomerWorkOrder, error) {

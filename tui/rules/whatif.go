@@ -29,13 +29,9 @@ func whatIfDraftCmd(svc *core.Service, seq int, draft []core.Rule) tea.Cmd {
 	return func() tea.Msg {
 		ds, err := svc.WhatIfDraft(WhatIfLimit, draft)
 		msg := whatIfMsg{seq: seq, drafts: ds, err: err}
-		// Shown as proposals with the draft, the saved verdict kept in Reason.
+		// Listed as the draft's proposals; the saved verdicts stay in drafts.
 		for _, d := range ds {
-			p := d.Draft
-			if d.Changed {
-				p.Reason = "* now: " + draftWhere(d.Now) + " — " + p.Reason
-			}
-			msg.proposals = append(msg.proposals, p)
+			msg.proposals = append(msg.proposals, d.Draft)
 		}
 		if err == nil {
 			p, err := svc.ListWorkOrders(core.WorkOrderQuery{Status: core.StatusNew, Node: core.NodeDispatch, Limit: 1})
@@ -85,7 +81,7 @@ type whatIf struct {
 	// draft is the rule set with the form's rule, when the form asked
 	// (issue 20.9); drafts are its verdicts beside the saved rules'.
 	draft  []core.Rule
-	drafts []core.DraftProposal
+	drafts map[string]core.DraftProposal // by work-order number
 }
 
 var whatIfColumns = []common.Column{
@@ -134,7 +130,11 @@ func (w *whatIf) update(msg whatIfMsg) {
 	}
 	w.busy.Stop()
 	w.loaded = true
-	w.proposals, w.drafts, w.waiting, w.err = msg.proposals, msg.drafts, msg.waiting, msg.err
+	w.proposals, w.waiting, w.err = msg.proposals, msg.waiting, msg.err
+	w.drafts = make(map[string]core.DraftProposal, len(msg.drafts))
+	for _, d := range msg.drafts {
+		w.drafts[d.Number] = d
+	}
 	w.shown.Set(w.proposals, func(p core.Proposal) string {
 		return strings.Join([]string{p.Number, p.Subject, p.EngineerName, p.RuleName, p.Reason}, " ")
 	})
@@ -239,8 +239,8 @@ func (w *whatIf) view() string {
 		if p.EngineerID != 0 && p.RuleID == 0 {
 			to, why = p.EngineerName, fmt.Sprintf("rule %q (new)", p.RuleName)
 		}
-		if strings.HasPrefix(p.Reason, "* ") {
-			why = p.Reason[:strings.Index(p.Reason, " — ")] + " · " + why
+		if d, ok := w.drafts[p.Number]; ok && d.Changed {
+			why = "* now: " + draftWhere(d.Now) + " · " + why
 		}
 		return common.Row{Cells: []string{p.Number, p.Subject, to, why}, Style: func(col int, s string) string {
 			switch {
