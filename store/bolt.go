@@ -19,8 +19,9 @@ import (
 
 // Bolt is a core.Store on one bbolt file.
 type Bolt struct {
-	db   *bolt.DB
-	path string
+	db    *bolt.DB
+	group groupCommit
+	path  string
 	// search is the work orders' search texts in memory (search.go).
 	search searchIndex
 	// ModeWas, when not 0, is the file's mode before Open closed it to other
@@ -76,10 +77,7 @@ func Open(path string, opt Options) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %w", path, err)
 	}
-	// Batch serves many concurrent web writers; a short delay keeps a lone
-	// submission fast (DESIGN: the 10 ms default caps a single writer at ~90/s).
-	db.MaxBatchDelay = time.Millisecond
-	b := &Bolt{db: db, path: path}
+	b := &Bolt{db: db, group: groupCommit{db: db}, path: path}
 	// The database holds customers' phones and addresses, channel secrets and
 	// API key hashes: only its owner reads it. A file others may read (made
 	// by a copy, an archive, a umask) is closed to them on open.
@@ -129,9 +127,10 @@ func (b *Bolt) Update(fn func(core.Tx) error) error {
 }
 
 // Batch runs fn in a read-write transaction that concurrent Batch calls may
-// share (bbolt's Batch): many web submissions land in one fsync.
+// share (group.go): many web submissions land in one fsync. fn may run more
+// than once.
 func (b *Bolt) Batch(fn func(core.Tx) error) error {
-	return b.db.Batch(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
+	return b.group.do(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
 }
 
 // Backup writes a consistent copy of the live database to w (tx.WriteTo).
