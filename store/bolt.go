@@ -123,14 +123,14 @@ func (b *Bolt) View(fn func(core.Tx) error) error {
 
 // Update runs fn in one read-write transaction.
 func (b *Bolt) Update(fn func(core.Tx) error) error {
-	return b.db.Update(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
+	return b.db.Update(func(btx *bolt.Tx) error { return b.run(btx, fn) })
 }
 
 // Batch runs fn in a read-write transaction that concurrent Batch calls may
 // share (group.go): many web submissions land in one fsync. fn may run more
 // than once.
 func (b *Bolt) Batch(fn func(core.Tx) error) error {
-	return b.group.do(func(btx *bolt.Tx) error { return fn(&tx{tx: btx, db: b}) })
+	return b.group.do(func(btx *bolt.Tx) error { return b.run(btx, fn) })
 }
 
 // Backup writes a consistent copy of the live database to w (tx.WriteTo).

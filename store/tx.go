@@ -3,7 +3,9 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
+	"time"
 
 	gojson "github.com/goccy/go-json"
 	bolt "go.etcd.io/bbolt"
@@ -18,6 +20,70 @@ type tx struct {
 	// search collects the search texts this transaction changed, for the
 	// in-memory index once it commits.
 	search searchChanges
+	// wo holds the work orders put in this transaction function, written
+	// (encoded) once when it returns: a create that dispatches puts its work
+	// order twice and encoded it twice (issue 19).
+	wo map[core.ID]*core.WorkOrder
+}
+
+// run calls fn with a tx on btx and writes what it held back.
+func (b *Bolt) run(btx *bolt.Tx, fn func(core.Tx) error) error {
+	t := &tx{tx: btx, db: b}
+	if err := fn(t); err != nil {
+		return err
+	}
+	return t.flush()
+}
+
+// holdWorkOrder keeps a copy of w (without its history) to write at flush.
+func (t *tx) holdWorkOrder(w *core.WorkOrder) {
+	if t.wo == nil {
+		t.wo = map[core.ID]*core.WorkOrder{}
+	}
+	bare := *w
+	bare.History = nil
+	c := copyWorkOrder(&bare)
+	t.wo[w.ID] = &c
+}
+
+// copyWorkOrder copies w deep enough that changing either leaves the other
+// as it was.
+func copyWorkOrder(w *core.WorkOrder) core.WorkOrder {
+	c := *w
+	for _, p := range []**time.Time{&c.DueAt, &c.NodeDueAt, &c.AssignTime} {
+		if *p != nil {
+			v := **p
+			*p = &v
+		}
+	}
+	if w.Objects != nil {
+		c.Objects = make([]core.WorkOrderObject, len(w.Objects))
+		for i, o := range w.Objects {
+			o.Values = slices.Clone(o.Values)
+			c.Objects[i] = o
+		}
+	}
+	c.History = slices.Clone(w.History)
+	return c
+}
+
+// flush writes the work orders held back.
+func (t *tx) flush() error {
+	if len(t.wo) == 0 {
+		return nil
+	}
+	b := t.b(bucketWorkOrders)
+	for id, w := range t.wo {
+		raw, err := encodeFast(w)
+		if err != nil {
+			return err
+		}
+		if err := b.Put(itob(id), raw); err != nil {
+			return err
+		}
+	}
+	clear(t.wo)
+	return nil
 }
 
 // searchChanged records id's new search text for the index.

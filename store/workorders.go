@@ -32,13 +32,14 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		old.Number = strings.Clone(old.Number) // viewed: the row is overwritten below
 		old.Status, old.Node = core.Status(strings.Clone(string(old.Status))), core.Node(strings.Clone(string(old.Node)))
 	}
-	hist := w.History
-	w.History = nil
-	err := putFast(t, bucketWorkOrders, &w.ID, w)
-	w.History = hist
-	if err != nil {
-		return err
+	if w.ID == 0 {
+		n, err := t.b(bucketWorkOrders).NextSequence()
+		if err != nil {
+			return err
+		}
+		w.ID = core.ID(n)
 	}
+	t.holdWorkOrder(w) // written once when the transaction function returns (flush)
 	id := itob(w.ID)
 	row := w.Row()
 	if err := t.b(bucketWORows).Put(id, encodeRow(row)); err != nil {
@@ -107,6 +108,9 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 }
 
 func (t *tx) WorkOrder(id core.ID) (core.WorkOrder, error) {
+	if w, ok := t.wo[id]; ok {
+		return copyWorkOrder(w), nil
+	}
 	return get[core.WorkOrder](t, bucketWorkOrders, id, "work order")
 }
 

@@ -33,6 +33,7 @@ func Run(t *testing.T, open Opener) {
 		{"QueryPlainMatchesScan", testQueryPlainMatchesScan},
 		{"History", testHistory},
 		{"Atomicity", testAtomicity},
+		{"PutTwiceInOneTransaction", testPutTwice},
 		{"Settings", testSettings},
 		{"Backup", testBackup},
 		{"NotFound", testNotFound},
@@ -359,6 +360,54 @@ func testAtomicity(t *testing.T, st core.Store) {
 		}
 		if c, _ := tx.ContactsByPhone("13800138000"); len(c) != 0 {
 			t.Errorf("rolled-back contact indexed")
+		}
+		return nil
+	})
+}
+
+// testPutTwice: a work order put twice in one transaction (a create that
+// dispatches) reads back as the last put, inside the transaction and after it;
+// what the caller changes after a put is not stored unless put again; history
+// is never part of the stored record.
+func testPutTwice(t *testing.T, st core.Store) {
+	due := t0.Add(time.Hour)
+	callers := due
+	w := newWO(1, core.StatusNew, core.NodeDispatch)
+	w.DueAt = &callers
+	w.Objects = []core.WorkOrderObject{{Type: "payment", Label: "Fee", Values: []core.ObjectValue{{Key: "amount", Value: "1"}}}}
+	w.History = []core.Event{{At: t0, Kind: core.EventCreated, Detail: "not stored with the record"}}
+	update(t, st, func(tx core.Tx) error {
+		if err := tx.PutWorkOrder(w); err != nil {
+			return err
+		}
+		w.Status, w.Node, w.Version, w.FieldOutDealUser, w.EngineerName = core.StatusAssigned, core.NodeService, 2, 7, "Li"
+		if err := tx.PutWorkOrder(w); err != nil {
+			return err
+		}
+		// Changed after the last put: not stored.
+		*w.DueAt = t0.Add(99 * time.Hour)
+		w.Objects[0].Values[0].Value = "changed"
+		w.Subject = "changed"
+		got, err := tx.WorkOrder(w.ID)
+		if err != nil {
+			return err
+		}
+		if got.Version != 2 || got.EngineerName != "Li" || got.Subject != "subject 1" || !got.DueAt.Equal(due) || got.Objects[0].Values[0].Value != "1" {
+			t.Errorf("inside the transaction: %+v", got)
+		}
+		got.Objects[0].Values[0].Value = "changed by a reader"
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		got, err := tx.WorkOrderByNumber(w.Number)
+		if err != nil {
+			return err
+		}
+		if got.Version != 2 || got.Status != core.StatusAssigned || got.Subject != "subject 1" || !got.DueAt.Equal(due) || got.Objects[0].Values[0].Value != "1" || len(got.History) != 0 {
+			t.Errorf("after commit: %+v", got)
+		}
+		if n, _ := tx.EngineerLoad(7); n != 1 {
+			t.Errorf("engineer load %d, want 1", n)
 		}
 		return nil
 	})
