@@ -49,16 +49,30 @@ func idemTimeKey(at time.Time, apiKey core.ID, key string) []byte {
 	return append(k, idemKey(apiKey, key)...)
 }
 
+// An idempotency record lives in the by-time bucket, as the value of its
+// time+key: records are written in time order, so they go to the end of that
+// bucket, page after page. The by-key bucket maps the key to the record's
+// time (8 bytes) and stays small: client keys arrive in random order, and with
+// whole records (1.5 KB each) there every answer dirtied and split a page of
+// its own (issue 19). A by-key value longer than 8 bytes is a record written
+// before, read as it is.
 func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
 	if r.Key == "" || r.APIKey == 0 {
 		return fmt.Errorf("store: an idempotency record needs its API key and key")
 	}
 	k := idemKey(r.APIKey, r.Key)
 	b := t.b(bucketIdempotency)
+	byTime := t.b(bucketIdemByTime)
 	if old := b.Get(k); old != nil {
-		var o core.IdempotencyRecord
-		if err := decodeIdempotency(old, &o); err == nil {
-			if err := t.b(bucketIdemByTime).Delete(idemTimeKey(o.At, o.APIKey, o.Key)); err != nil {
+		at, legacy := idemAt(old)
+		if legacy != nil {
+			var o core.IdempotencyRecord
+			if err := decodeIdempotency(legacy, &o); err == nil {
+				at = idemTimeKey(o.At, o.APIKey, o.Key)[:8]
+			}
+		}
+		if at != nil {
+			if err := byTime.Delete(append(bytes.Clone(at), k...)); err != nil {
 				return err
 			}
 		}
@@ -67,10 +81,20 @@ func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
 	if err != nil {
 		return err
 	}
-	if err := b.Put(k, raw); err != nil {
+	tk := idemTimeKey(r.At, r.APIKey, r.Key)
+	if err := b.Put(k, tk[:8:8]); err != nil {
 		return err
 	}
-	return t.b(bucketIdemByTime).Put(idemTimeKey(r.At, r.APIKey, r.Key), nil)
+	return byTime.Put(tk, raw)
+}
+
+// idemAt splits a by-key value: the record's time, or a whole record written
+// before records moved to the by-time bucket.
+func idemAt(v []byte) (at, legacy []byte) {
+	if len(v) == 8 {
+		return v, nil
+	}
+	return nil, v
 }
 
 // An idempotency record is stored as 0x01, the uvarint length of the record
@@ -111,9 +135,16 @@ func decodeIdempotency(raw []byte, r *core.IdempotencyRecord) error {
 
 func (t *tx) Idempotency(apiKey core.ID, key string) (core.IdempotencyRecord, error) {
 	var r core.IdempotencyRecord
-	raw := t.b(bucketIdempotency).Get(idemKey(apiKey, key))
-	if raw == nil {
+	k := idemKey(apiKey, key)
+	v := t.b(bucketIdempotency).Get(k)
+	if v == nil {
 		return r, core.NotFoundf("No request was made with Idempotency-Key %q.", key)
+	}
+	raw := v
+	if at, legacy := idemAt(v); legacy == nil {
+		if raw = t.b(bucketIdemByTime).Get(append(bytes.Clone(at), k...)); raw == nil {
+			return r, fmt.Errorf("store: idempotency record %q has lost its answer", key)
+		}
 	}
 	if err := decodeIdempotency(raw, &r); err != nil {
 		return r, fmt.Errorf("store: idempotency record %q is unreadable: %w", key, err)

@@ -2,6 +2,7 @@ package store
 
 import (
 	"encoding/json"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -88,5 +89,93 @@ func TestIdempotencyRecordFormats(t *testing.T) {
 	}
 	if len(raw) >= len(old) {
 		t.Errorf("the new form (%d bytes) is not smaller than the old (%d)", len(raw), len(old))
+	}
+}
+
+// TestIdempotencyRecordPlacement (issue 19): a record is kept in the by-time
+// bucket with only its time under its key; a whole record left by-key by an
+// earlier version is read, replaced by a new put, and pruned like the rest.
+func TestIdempotencyRecordPlacement(t *testing.T) {
+	st, err := Open(filepath.Join(t.TempDir(), "i.db"), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	at := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
+	rec := func(key string, at time.Time) *core.IdempotencyRecord {
+		return &core.IdempotencyRecord{APIKey: 3, Key: key, Request: "r-" + key, Status: 201, Body: []byte(`{"k":"` + key + `"}`), At: at}
+	}
+	if err := st.Update(func(ct core.Tx) error {
+		t := ct.(*tx)
+		// As the earlier version wrote it: the whole record under its key.
+		old := rec("old", at)
+		raw, err := encodeIdempotency(old)
+		if err != nil {
+			return err
+		}
+		if err := t.b(bucketIdempotency).Put(idemKey(3, "old"), raw); err != nil {
+			return err
+		}
+		if err := t.b(bucketIdemByTime).Put(idemTimeKey(at, 3, "old"), nil); err != nil {
+			return err
+		}
+		if err := t.PutIdempotency(rec("new", at.Add(time.Minute))); err != nil {
+			return err
+		}
+		return t.PutIdempotency(rec("again", at.Add(2*time.Minute)))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	read := func(key string) (core.IdempotencyRecord, error) {
+		var r core.IdempotencyRecord
+		err := st.View(func(tx core.Tx) error {
+			var err error
+			r, err = tx.Idempotency(3, key)
+			return err
+		})
+		return r, err
+	}
+	for _, k := range []string{"old", "new", "again"} {
+		if r, err := read(k); err != nil || r.Request != "r-"+k || string(r.Body) != `{"k":"`+k+`"}` {
+			t.Errorf("%s: %+v %v", k, r, err)
+		}
+	}
+	// A second put of "old" and of "again" replaces each: one record each.
+	if err := st.Update(func(tx core.Tx) error {
+		if err := tx.PutIdempotency(rec("old", at.Add(3*time.Minute))); err != nil {
+			return err
+		}
+		return tx.PutIdempotency(rec("again", at.Add(4*time.Minute)))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() (byKey, byTime int) {
+		_ = st.View(func(ct core.Tx) error {
+			t := ct.(*tx)
+			byKey, byTime = t.b(bucketIdempotency).Stats().KeyN, t.b(bucketIdemByTime).Stats().KeyN
+			return nil
+		})
+		return
+	}
+	if k, b := count(); k != 3 || b != 3 {
+		t.Errorf("after replacing: %d by key, %d by time; want 3 and 3", k, b)
+	}
+	if r, err := read("old"); err != nil || !r.At.Equal(at.Add(3*time.Minute)) {
+		t.Errorf("the replaced old record: %+v %v", r, err)
+	}
+	// Pruning up to 3½ minutes drops "new" and the replaced "old".
+	var pruned int
+	if err := st.Update(func(tx core.Tx) error {
+		var err error
+		pruned, err = tx.PruneIdempotency(at.Add(3*time.Minute+30*time.Second), 10)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if k, b := count(); pruned != 2 || k != 1 || b != 1 {
+		t.Errorf("pruned %d, left %d by key and %d by time; want 2, 1, 1", pruned, k, b)
+	}
+	if _, err := read("again"); err != nil {
+		t.Errorf("the newest record: %v", err)
 	}
 }
