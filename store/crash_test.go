@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 	"time"
@@ -52,6 +53,36 @@ func TestCrashChild(t *testing.T) {
 		}
 		d, _ = svc.Directory()
 	}
+	// Integrations create at the same time, through Batch (grouped commits),
+	// each with an Idempotency-Key whose answer must survive with the work order.
+	keys, _ := svc.APIKeys()
+	if len(keys) == 0 {
+		if _, _, err := svc.AddAPIKey(admin, "crash"); err != nil {
+			fmt.Println("apikey:", err)
+			os.Exit(3)
+		}
+		keys, _ = svc.APIKeys()
+	}
+	var outMu sync.Mutex
+	say := func(line string) {
+		outMu.Lock()
+		fmt.Println(line)
+		outMu.Unlock()
+	}
+	for g := range 4 {
+		go func() {
+			for i := 0; ; i++ {
+				idem := fmt.Sprintf("crash-%d-%d-%d", os.Getpid(), g, i)
+				r, err := svc.APICreateWorkOrder(keys[0], core.APIRequest{IdempotencyKey: idem, Fingerprint: idem},
+					core.NewWorkOrder{Subject: fmt.Sprintf("api %d/%d", g, i), Phone: "13900139000"})
+				if err != nil {
+					say("api create: " + err.Error())
+					os.Exit(3)
+				}
+				say(fmt.Sprintf("ok %s %d %s", r.WorkOrder.Number, keys[0].ID, idem))
+			}
+		}()
+	}
 	rng := rand.New(rand.NewPCG(uint64(os.Getpid()), 3))
 	for i := 0; ; i++ {
 		w, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: fmt.Sprintf("crash %d 电梯", i), Description: strings.Repeat("x", i%500), Phone: "13800138000"})
@@ -60,7 +91,7 @@ func TestCrashChild(t *testing.T) {
 			os.Exit(3)
 		}
 		// Acknowledged only after CreateWorkOrder returned (the commit is fsynced).
-		fmt.Println("ok", w.Number)
+		say("ok " + w.Number)
 		// Give work out, take it back, end it: the engineers' load counters
 		// change in the same transactions.
 		n, _ := svc.CountWorkOrders()
@@ -85,7 +116,7 @@ func TestCrashKill9(t *testing.T) {
 	}
 	path := filepath.Join(t.TempDir(), "crash.db")
 	rng := rand.New(rand.NewPCG(1, 2))
-	acked := map[string]bool{}
+	acked := map[string]string{} // number → "API-KEY-ID IDEMPOTENCY-KEY" for API creates
 	for round := 0; round < 8; round++ {
 		cmd := exec.Command(os.Args[0], "-test.run=^TestCrashChild$", "-test.v=false")
 		cmd.Env = append(os.Environ(), crashEnv+"="+path)
@@ -114,8 +145,9 @@ func TestCrashKill9(t *testing.T) {
 				if !ok {
 					t.Fatalf("round %d: child exited early", round)
 				}
-				if num, ok := strings.CutPrefix(l, "ok "); ok {
-					acked[num] = true
+				if rest, ok := strings.CutPrefix(l, "ok "); ok {
+					num, idem, _ := strings.Cut(rest, " ")
+					acked[num] = idem
 					got++
 				} else if l != "" {
 					t.Fatalf("round %d: child said %q", round, l)
@@ -131,8 +163,9 @@ func TestCrashKill9(t *testing.T) {
 			t.Fatal(err)
 		}
 		for l := range lines {
-			if num, ok := strings.CutPrefix(l, "ok "); ok {
-				acked[num] = true
+			if rest, ok := strings.CutPrefix(l, "ok "); ok {
+				num, idem, _ := strings.Cut(rest, " ")
+				acked[num] = idem
 			}
 		}
 		_ = cmd.Wait()
@@ -145,11 +178,32 @@ func TestCrashKill9(t *testing.T) {
 			t.Fatalf("round %d: bbolt check: %v", round, errs)
 		}
 		svc := core.NewService(st)
-		for num := range acked {
+		apiCreates := 0
+		for num, idem := range acked {
 			w, err := svc.WorkOrder(num)
 			if err != nil || len(w.History) < 2 {
 				t.Fatalf("round %d: acknowledged %s lost: %v", round, num, err)
 			}
+			if idem == "" {
+				continue
+			}
+			// An API create's answer is kept with it: a retry gets the same number.
+			apiCreates++
+			var key core.ID
+			var k string
+			if _, err := fmt.Sscanf(idem, "%d %s", &key, &k); err != nil {
+				t.Fatalf("round %d: %q: %v", round, idem, err)
+			}
+			_ = st.View(func(tx core.Tx) error {
+				r, err := tx.Idempotency(key, k)
+				if err != nil || r.Number != num || !strings.Contains(string(r.Body), num) {
+					t.Fatalf("round %d: the answer to %s (%s) is lost: %+v %v", round, k, num, r, err)
+				}
+				return nil
+			})
+		}
+		if round == 7 && apiCreates == 0 {
+			t.Fatal("no API create was ever acknowledged: grouped commits were not tested")
 		}
 		n, _ := svc.CountWorkOrders()
 		page, err := svc.ListWorkOrders(core.WorkOrderQuery{})
