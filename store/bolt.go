@@ -15,12 +15,13 @@ import (
 	bolterrors "go.etcd.io/bbolt/errors"
 
 	"switchboard/core"
+	"switchboard/store/internal/group"
 )
 
 // Bolt is a core.Store on one bbolt file.
 type Bolt struct {
 	db    *bolt.DB
-	group groupCommit
+	group *group.Committer[*bolt.Tx]
 	path  string
 	// search is the work orders' search texts in memory (search.go).
 	search searchIndex
@@ -77,7 +78,7 @@ func Open(path string, opt Options) (*Bolt, error) {
 	if err != nil {
 		return nil, fmt.Errorf("cannot open the database %s: %w", path, err)
 	}
-	b := &Bolt{db: db, group: groupCommit{db: db}, path: path}
+	b := &Bolt{db: db, group: &group.Committer[*bolt.Tx]{Update: db.Update}, path: path}
 	// The database holds customers' phones and addresses, channel secrets and
 	// API key hashes: only its owner reads it. A file others may read (made
 	// by a copy, an archive, a umask) is closed to them on open.
@@ -127,10 +128,10 @@ func (b *Bolt) Update(fn func(core.Tx) error) error {
 }
 
 // Batch runs fn in a read-write transaction that concurrent Batch calls may
-// share (group.go): many web submissions land in one fsync. fn may run more
+// share (store/internal/group): many web submissions land in one fsync. fn may run more
 // than once.
 func (b *Bolt) Batch(fn func(core.Tx) error) error {
-	return b.group.do(func(btx *bolt.Tx) error { return b.run(btx, fn) })
+	return b.group.Do(func(btx *bolt.Tx) error { return b.run(btx, fn) })
 }
 
 // Backup writes a consistent copy of the live database to w (tx.WriteTo).

@@ -1,4 +1,4 @@
-package store
+package group
 
 import (
 	"errors"
@@ -24,7 +24,7 @@ func TestGroupCommit(t *testing.T) {
 	if err := db.Update(func(tx *bolt.Tx) error { _, err := tx.CreateBucket([]byte("b")); return err }); err != nil {
 		t.Fatal(err)
 	}
-	g := &groupCommit{db: db}
+	g := &Committer[*bolt.Tx]{Update: db.Update}
 	const calls = 400
 	boom := errors.New("boom")
 	var mu sync.Mutex
@@ -35,7 +35,7 @@ func TestGroupCommit(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			errs[i] = g.do(func(tx *bolt.Tx) error {
+			errs[i] = g.Do(func(tx *bolt.Tx) error {
 				mu.Lock()
 				txs[tx.ID()] = true
 				mu.Unlock()
