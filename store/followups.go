@@ -8,10 +8,9 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"switchboard/core"
+	"switchboard/store/internal/recordtext"
 )
 
 // queueKey is agent 0x00 due ‖ id: one agent's open tasks are a contiguous
@@ -125,7 +124,7 @@ func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask,
 	if raw == nil {
 		return core.FollowUpTask{}, false, core.NotFoundf("There is no follow-up task %d.", id)
 	}
-	if !mayMention(raw, text) {
+	if !recordtext.MayMention(raw, text) {
 		return core.FollowUpTask{}, false, nil
 	}
 	var f core.FollowUpTask // declared here: decoding puts it on the heap
@@ -133,30 +132,6 @@ func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask,
 		return f, false, fmt.Errorf("store: follow-up task %d is unreadable: %w", id, err)
 	}
 	return f, true, nil
-}
-
-// mayMention reports whether the JSON record raw can hold a string that
-// contains text, case-insensitively. A text with a character that JSON writes
-// escaped (quotes, backslashes, <, >, &, controls, U+2028/9, U+FFFD) cannot be
-// looked for in the raw bytes, so it always may.
-func mayMention(raw []byte, text string) bool {
-	text = strings.ToLower(strings.TrimSpace(text))
-	if text == "" {
-		return true
-	}
-	caseless := true
-	for _, r := range text {
-		if r < 0x20 || r == '"' || r == '\\' || r == '<' || r == '>' || r == '&' || r == '\u2028' || r == '\u2029' || r == utf8.RuneError {
-			return true
-		}
-		caseless = caseless && unicode.SimpleFold(r) == r
-	}
-	if caseless {
-		// Digits, CJK, punctuation: no other rune lowers to them, so the
-		// record holds them as they are (a phone number, a Chinese name).
-		return bytes.Contains(raw, []byte(text))
-	}
-	return bytes.Contains(bytes.ToLower(raw), []byte(text))
 }
 
 func teamKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }

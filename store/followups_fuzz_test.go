@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"switchboard/core"
+	"switchboard/store/internal/recordtext"
 )
 
 // FuzzMayMention: the queue filter's prefilter on a task's stored JSON never
@@ -28,7 +29,7 @@ func FuzzMayMention(f *testing.F) {
 		if err := json.Unmarshal(raw, &back); err != nil {
 			t.Fatal(err)
 		}
-		if back.Matches(filter) && !mayMention(raw, filter) {
+		if back.Matches(filter) && !recordtext.MayMention(raw, filter) {
 			t.Fatalf("the prefilter skips a task that matches %q: %s", filter, raw)
 		}
 	})
