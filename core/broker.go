@@ -15,6 +15,9 @@ type Change struct {
 type broker struct {
 	mu   sync.Mutex
 	subs map[chan Change]struct{}
+	// feed, when the store is shared by several servers, carries changes to
+	// the others and theirs to this one (issue 21).
+	feed Feed
 }
 
 func (b *broker) subscribe() (<-chan Change, func()) {
@@ -36,7 +39,17 @@ func (b *broker) subscribe() (<-chan Change, func()) {
 	}
 }
 
+// publish tells this process's subscribers and, through the feed, the other
+// servers'.
 func (b *broker) publish(cs ...Change) {
+	b.deliver(cs)
+	if b.feed != nil {
+		b.feed.Announce(cs)
+	}
+}
+
+// deliver tells this process's subscribers only.
+func (b *broker) deliver(cs []Change) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	for ch := range b.subs {

@@ -22,6 +22,17 @@ type Store interface {
 	Close() error
 }
 
+// Feed is what a store that several servers share offers besides Store
+// (issue 21): changes committed through one server reach the consoles
+// attached to every other. Announce must not block (it is called after each
+// write); Follow calls fn with the changes other servers announced, until
+// the store closes. A Feed is also the sign that other processes write the
+// same database at the same time.
+type Feed interface {
+	Announce(cs []Change)
+	Follow(fn func([]Change))
+}
+
 // Tx is one storage transaction. Put methods assign an ID to records whose ID is zero
 // and keep every secondary index in step with the record. Getters return an error
 // matching ErrNotFound when a record is missing. Returned values are copies: they stay

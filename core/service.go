@@ -49,6 +49,10 @@ func NewService(st Store, opts ...Option) *Service {
 	for _, o := range opts {
 		o(s)
 	}
+	if f, ok := st.(Feed); ok {
+		s.broker.feed = f
+		f.Follow(s.broker.deliver)
+	}
 	return s
 }
 

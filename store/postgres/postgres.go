@@ -46,9 +46,13 @@ type Postgres struct {
 	pool  *pgxpool.Pool
 	group *group.Committer[*tx]
 	dsn   string
+	feed  *feed
 }
 
-var _ core.Store = (*Postgres)(nil)
+var (
+	_ core.Store = (*Postgres)(nil)
+	_ core.Feed  = (*Postgres)(nil)
+)
 
 // IsDSN reports whether s names a PostgreSQL database rather than a file.
 func IsDSN(s string) bool {
@@ -77,8 +81,9 @@ func Open(ctx context.Context, dsn string) (*Postgres, error) {
 		pool.Close()
 		return nil, err
 	}
-	p := &Postgres{pool: pool, dsn: dsn}
+	p := &Postgres{pool: pool, dsn: dsn, feed: newFeed()}
 	p.group = &group.Committer[*tx]{Update: p.update}
+	go p.announcer()
 	return p, nil
 }
 
@@ -128,8 +133,10 @@ func redact(dsn string) string {
 	return dsn
 }
 
-// Close releases the connections.
+// Close stops the change feed and releases the connections.
 func (p *Postgres) Close() error {
+	p.feed.stop()
+	<-p.feed.done
 	p.pool.Close()
 	return nil
 }
