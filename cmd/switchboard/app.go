@@ -15,6 +15,7 @@ import (
 	"switchboard/core"
 	"switchboard/core/channels"
 	"switchboard/store"
+	"switchboard/store/postgres"
 )
 
 // app is one run of the program: the global flags, the open database, the
@@ -60,7 +61,7 @@ type app struct {
 	root        *cobra.Command
 
 	dbPath string
-	st     *store.Bolt
+	st     core.Store
 	svc    *core.Service
 	actor  core.Actor
 	log    *slog.Logger
@@ -86,6 +87,10 @@ func resolveDBPath(flag string, set bool, getenv func(string) string, cwd string
 	p := flag
 	if !set {
 		p = getenv("SWITCHBOARD_DB")
+	}
+	if postgres.IsDSN(strings.TrimSpace(p)) {
+		h, err := pgHandle(strings.TrimSpace(p), getenv)
+		return h, true, err
 	}
 	if strings.TrimSpace(p) != "" {
 		abs, err := absIn(cwd, p)
@@ -127,13 +132,13 @@ func (a *app) openAt(path string) error {
 	}
 	a.dbPath = path
 	a.startLog(path)
-	st, err := store.Open(path, store.Options{LockTimeout: a.lockTimeout})
+	st, modeWas, err := openStore(path, store.Options{LockTimeout: a.lockTimeout})
 	if err != nil {
 		a.log.Error("open database", "db", path, "err", err)
 		return err
 	}
 	a.st = st
-	if m := st.ModeWas; m != 0 {
+	if m := modeWas; m != 0 {
 		a.log.Warn("the database was readable by other users; made it 0600", "db", path, "was", fmt.Sprintf("%#o", m))
 		fmt.Fprintf(a.stderr, "switchboard: %s could be read by other users (mode %#o): it holds customers' details and channel secrets, so it is now 0600.\n", path, m)
 	}

@@ -20,7 +20,19 @@ import (
 // It also starts the process timers (R-FLOW-3).
 func (a *app) startOutbox() func() {
 	stopTimers := a.startTimers()
-	w := channels.NewWorker(a.svc, channels.Options{Log: a.log})
+	opt := channels.Options{Log: a.log}
+	// SWITCHBOARD_OUTBOX_LEASE: how long a message a server claimed stays
+	// its own; when that server dies, another sends it after this (default
+	// 2m). With several servers on one PostgreSQL database, a shorter lease
+	// resends sooner; one too short for a slow provider sends twice.
+	if v := a.getenv("SWITCHBOARD_OUTBOX_LEASE"); v != "" {
+		if d, err := time.ParseDuration(v); err == nil && d >= time.Second {
+			opt.Lease = d
+		} else {
+			a.log.Warn("SWITCHBOARD_OUTBOX_LEASE is not a duration of at least 1s; using the default", "value", v)
+		}
+	}
+	w := channels.NewWorker(a.svc, opt)
 	if err := w.Start(); err != nil {
 		a.log.Error("outbox worker did not start", "err", err)
 		return stopTimers

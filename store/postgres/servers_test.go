@@ -2,7 +2,9 @@ package postgres_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -120,5 +122,100 @@ func TestOneAssignmentWinsAcrossServers(t *testing.T) {
 	got, err := svcs[2].WorkOrder(w.Number)
 	if err != nil || got.Version != w.Version+1 {
 		t.Fatalf("after the race: %+v %v", got, err)
+	}
+}
+
+// TestTimersFireOnceAcrossServers (issue 21): work orders wait at a node
+// with a one-minute timeout; when it has passed, three servers fire due
+// timers at the same moment: each node completes once (one timeout event a
+// work order), none twice and none not at all.
+func TestTimersFireOnceAcrossServers(t *testing.T) {
+	dsn := pgtest.DB(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
+	var svcs []*core.Service
+	for range 3 {
+		st, err := postgres.Open(context.Background(), dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { st.Close() })
+		svc := core.NewService(st, core.WithClock(clock))
+		if err := svc.Bootstrap(); err != nil {
+			t.Fatal(err)
+		}
+		svcs = append(svcs, svc)
+	}
+	admin, err := svcs[0].Login(core.BuiltinAdmin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := svcs[0].AddProvider(admin, "FixIt", "T-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := svcs[0].AddEngineer(admin, core.NewEngineer{Name: "A", ProviderID: p.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	proc, err := svcs[0].Process("Repair")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range proc.Nodes {
+		if proc.Nodes[i].Node == core.NodeService {
+			proc.Nodes[i].Timeout = core.Duration(time.Minute)
+		}
+	}
+	data, _ := json.Marshal(core.ProcessFile{Processes: []core.Process{proc}})
+	if _, err := svcs[0].ImportProcesses(admin, data); err != nil {
+		t.Fatal(err)
+	}
+	const n = 30
+	var numbers []string
+	for i := range n {
+		w, err := svcs[i%3].CreateWorkOrder(admin, core.NewWorkOrder{Subject: fmt.Sprintf("timer %d", i)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svcs[(i+1)%3].AssignWorkOrder(admin, w.Number, w.Version, e.ID); err != nil {
+			t.Fatal(err)
+		}
+		numbers = append(numbers, w.Number)
+	}
+	mu.Lock()
+	now = now.Add(2 * time.Minute)
+	mu.Unlock()
+	var wg sync.WaitGroup
+	fired := make([]int, 3)
+	for i := range svcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if fired[i], err = svcs[i].FireDueTimers(); err != nil {
+				t.Error(err)
+			}
+		}()
+	}
+	wg.Wait()
+	if total := fired[0] + fired[1] + fired[2]; total != n {
+		t.Errorf("the servers fired %v timers, %d in all; want %d", fired, total, n)
+	}
+	for _, num := range numbers {
+		w, err := svcs[0].WorkOrder(num)
+		if err != nil {
+			t.Fatal(err)
+		}
+		timeouts := 0
+		for _, ev := range w.History {
+			if ev.Kind == core.EventTimeout {
+				timeouts++
+			}
+		}
+		if timeouts != 1 || w.Node == core.NodeService {
+			t.Errorf("%s: %d timeout events, at the %s node", num, timeouts, w.Node)
+		}
 	}
 }

@@ -202,8 +202,13 @@ func DB(tb testing.TB) string {
 // started: call it from TestMain.
 func Main(m *testing.M) {
 	code := m.Run()
+	StopShared()
+	os.Exit(code)
+}
+
+// StopShared stops the shared cluster if one was started.
+func StopShared() {
 	if cluster != nil {
 		cluster.Stop()
 	}
-	os.Exit(code)
 }
