@@ -71,7 +71,7 @@ also has a command below, for scripts (read commands take --json).`,
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error { return usagef("%s", usageText(cmd, err)) })
 	pf := root.PersistentFlags()
-	pf.StringVar(&a.dbFlag, "db", "", "database `PATH` (env SWITCHBOARD_DB; default $XDG_DATA_HOME/switchboard/switchboard.db)")
+	pf.StringVar(&a.dbFlag, "db", "", "database `PATH`, or postgres://… for PostgreSQL (env SWITCHBOARD_DB; default $XDG_DATA_HOME/switchboard/switchboard.db)")
 	pf.StringVar(&a.asFlag, "as", "", "act as the user with this `LOGIN`, admins only (env SWITCHBOARD_USER; default: the user of your OS user, admin for the database's owner)")
 	a.root = root
 	root.AddCommand(
@@ -88,6 +88,7 @@ also has a command below, for scripts (read commands take --json).`,
 		importCmd(a),
 		exportCmd(a),
 		backupCmd(a),
+		postgresCmd(a),
 		serveCmd(a),
 		deviceCmd(a),
 		inviteCmd(a),
