@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"switchboard/core"
 )
@@ -35,17 +36,8 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		if old.number != w.Number {
 			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, old.number, w.Number)
 		}
-	} else {
-		var taken bool
-		if err := t.tx.QueryRow(t.ctx, `SELECT EXISTS (SELECT 1 FROM work_orders WHERE number = $1)`, w.Number).Scan(&taken); err != nil {
-			return err
-		}
-		if taken {
-			return fmt.Errorf("store: work-order number %s is already taken", w.Number)
-		}
-		if err := t.assign("work_orders", &w.ID); err != nil {
-			return err
-		}
+	} else if err := t.assign("work_orders", &w.ID); err != nil {
+		return err
 	}
 	hist := w.History
 	w.History = nil
@@ -64,6 +56,10 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, node = excluded.node, engineer_id = excluded.engineer_id,
 			search = excluded.search, row = excluded.row, doc = excluded.doc`,
 		w.ID, w.Number, string(w.Status), string(w.Node), w.FieldOutDealUser, searchable(row.SearchText()), rawRow, raw); err != nil {
+		var pe *pgconn.PgError
+		if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "work_orders_number_key" {
+			return fmt.Errorf("store: work-order number %s is already taken", w.Number)
+		}
 		return err
 	}
 	wasOpen := old.engineer != 0 && core.Status(old.status).Open()
@@ -83,8 +79,13 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	return nil
 }
 
-// addLoad moves an engineer's load counter by d.
+// addLoad moves an engineer's load counter by d (one statement when the
+// counter stays above zero, as it does on every assignment).
 func (t *tx) addLoad(engineer core.ID, d int) error {
+	if d > 0 {
+		return t.exec(`INSERT INTO engineer_load (engineer_id, n) VALUES ($1, $2)
+			ON CONFLICT (engineer_id) DO UPDATE SET n = engineer_load.n + excluded.n`, engineer, d)
+	}
 	var n int64
 	err := t.tx.QueryRow(t.ctx, `SELECT n FROM engineer_load WHERE engineer_id = $1`, engineer).Scan(&n)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
@@ -97,7 +98,7 @@ func (t *tx) addLoad(engineer core.ID, d int) error {
 	case n == 0:
 		return t.exec(`DELETE FROM engineer_load WHERE engineer_id = $1`, engineer)
 	}
-	return t.exec(`INSERT INTO engineer_load (engineer_id, n) VALUES ($1, $2) ON CONFLICT (engineer_id) DO UPDATE SET n = excluded.n`, engineer, n)
+	return t.exec(`UPDATE engineer_load SET n = $2 WHERE engineer_id = $1`, engineer, n)
 }
 
 func (t *tx) EngineerLoad(engineer core.ID) (int, error) {
@@ -236,16 +237,16 @@ func (t *tx) rows(sql string, args ...any) ([]core.WorkOrderRow, error) {
 
 // --- history
 
+// AppendEvent takes the next event number and writes the event in one
+// statement.
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
-	seq, err := t.nextID("events")
-	if err != nil {
-		return err
-	}
 	raw, err := encode(e)
 	if err != nil {
 		return err
 	}
-	return t.exec(`INSERT INTO events (wo_id, seq, doc) VALUES ($1, $2, $3)`, wo, seq, raw)
+	return t.exec(`WITH c AS (INSERT INTO counters (name, value) VALUES ('events', 1)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value)
+		INSERT INTO events (wo_id, seq, doc) SELECT $1, value, $2 FROM c`, wo, raw)
 }
 
 func (t *tx) Events(wo core.ID) ([]core.Event, error) {
