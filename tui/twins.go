@@ -153,6 +153,7 @@ var NoTwin = map[string]string{
 	"server status":          "the console's header names its database and web address",
 	"backup":                 "an operator's file copy, run from cron or a shell",
 	"postgres sandbox":       "it runs a PostgreSQL cluster in the foreground for trying several servers",
+	"migrate":                "an operator's one-off copy of the database into PostgreSQL, with the server stopped",
 	"timers":                 "the console and serve fire due timers by themselves; --fire is for cron",
 	"notify deliver":         "the console and serve deliver queued messages by themselves; it is for cron",
 	"mail ingest":            "the mail server pipes each message to it",

@@ -238,6 +238,45 @@ type tx struct {
 	ctx      context.Context
 	tx       pgx.Tx
 	writable bool
+	// loading: records arrive with their ids from another database (Load);
+	// a work order or message with an id is new here, not a change.
+	loading bool
+}
+
+// idTables are the tables whose ids come from a counter of their name.
+var idTables = []string{"users", "accounts", "contacts", "terminal_users", "providers", "engineers", "work_orders",
+	"tasks", "rules", "outbox", "mail_log", "attachments", "api_keys", "evaluations", "follow_ups"}
+
+// ErrNotEmpty says Load was given a database that already has data.
+var ErrNotEmpty = errors.New("the PostgreSQL database already has users or work orders")
+
+// Load fills an empty database in one transaction: fn puts records with the
+// ids they had in another store (store.Bolt.CopyTo) and returns where
+// work-order numbers continue; the id counters continue after the largest
+// (`switchboard migrate`, issue 21).
+func (p *Postgres) Load(fn func(core.Tx) (numbers uint64, err error)) error {
+	return p.update(func(t *tx) error {
+		var empty bool
+		if err := t.tx.QueryRow(t.ctx, `SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM work_orders)`).Scan(&empty); err != nil {
+			return err
+		}
+		if !empty {
+			return ErrNotEmpty
+		}
+		t.loading = true
+		numbers, err := fn(t)
+		if err != nil {
+			return err
+		}
+		for _, table := range idTables {
+			if err := t.exec(`INSERT INTO counters (name, value) SELECT $1, coalesce(max(id), 0) FROM `+table+`
+				ON CONFLICT (name) DO UPDATE SET value = greatest(counters.value, excluded.value)`, table); err != nil {
+				return err
+			}
+		}
+		return t.exec(`INSERT INTO counters (name, value) VALUES ('work_order_number', $1)
+			ON CONFLICT (name) DO UPDATE SET value = greatest(counters.value, excluded.value)`, int64(numbers))
+	})
 }
 
 func (t *tx) exec(q string, args ...any) error {

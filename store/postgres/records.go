@@ -84,7 +84,7 @@ func (t *tx) Devices() ([]core.Device, error) {
 // --- the outbox
 
 func (t *tx) PutMessage(m *core.Message) error {
-	if m.ID != 0 {
+	if m.ID != 0 && !t.loading {
 		if _, err := t.Message(m.ID); err != nil {
 			return err
 		}

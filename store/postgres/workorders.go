@@ -24,7 +24,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		number, status, node string
 		engineer             core.ID
 	}
-	if w.ID != 0 {
+	if w.ID != 0 && !t.loading {
 		err := t.tx.QueryRow(t.ctx, `SELECT number, status, node, engineer_id FROM work_orders WHERE id = $1`, w.ID).
 			Scan(&old.number, &old.status, &old.node, &old.engineer)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -36,7 +36,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		if old.number != w.Number {
 			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, old.number, w.Number)
 		}
-	} else if err := t.assign("work_orders", &w.ID); err != nil {
+	} else if err := t.assign("work_orders", &w.ID); err != nil { // (a loaded id stays)
 		return err
 	}
 	hist := w.History

@@ -1,0 +1,261 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"switchboard/core"
+	"switchboard/store"
+	"switchboard/store/postgres"
+)
+
+func migrateCmd(a *app) *cobra.Command {
+	var to string
+	var asJSON bool
+	cmd := &cobra.Command{
+		Use:   "migrate --to postgres://…",
+		Short: "Copy this bbolt database into an empty PostgreSQL database, and check the copy",
+		Long: `Copy everything in the bbolt database (--db, or the default) into an empty
+PostgreSQL database, in one transaction: people, rules, work orders with their
+history, tasks, settings, links, devices, the outbox, timers, reports, mail,
+attachments, API keys, evaluations, follow-ups. Ids and work-order numbers stay
+as they are; the copy continues numbering after them. Then the copy is checked:
+the counts of every kind of record, and a sample of work orders compared whole
+(with their history, reports, evaluations, follow-ups, links and files).
+Stop the server on the bbolt file first. Copying back from PostgreSQL into a
+bbolt file is not built yet.`,
+		Example: `  switchboard --db /srv/sb/switchboard.db migrate --to 'postgres://switchboard@db.example.com/switchboard'`,
+		Args:    noArgs,
+		RunE: runE(func(cmd *cobra.Command, args []string) error {
+			if !postgres.IsDSN(to) {
+				return core.Invalid("to", "Give the PostgreSQL database to copy into as --to postgres://USER@HOST:PORT/DATABASE.")
+			}
+			from, _, err := a.resolveDB()
+			if err != nil {
+				return err
+			}
+			if isPGHandle(from) {
+				return core.Invalid("db", "Copying from PostgreSQL into a bbolt file is not built yet: --db must name a bbolt file.")
+			}
+			a.startLog(from)
+			src, err := store.Open(from, store.Options{})
+			if err != nil {
+				return err
+			}
+			defer src.Close()
+			dst, err := postgres.Open(context.Background(), to)
+			if err != nil {
+				return err
+			}
+			defer dst.Close()
+			start := time.Now()
+			err = dst.Load(src.CopyTo)
+			if errors.Is(err, postgres.ErrNotEmpty) {
+				return core.Invalid("to", "The PostgreSQL database already has users or work orders: copy into a new, empty database (createdb), so nothing is mixed.")
+			}
+			if err != nil {
+				return err
+			}
+			copied := time.Since(start)
+			rep, err := compareStores(src, dst)
+			if err != nil {
+				return err
+			}
+			a.log.Info("migrated", "from", from, "work_orders", rep.Counts["work orders"], "seconds", copied.Seconds())
+			if asJSON {
+				return writeJSON(a.stdout, rep)
+			}
+			fmt.Fprintf(a.stdout, "Copied %s into PostgreSQL in %.1fs: %s work orders, %s history events, %s users.\n",
+				from, copied.Seconds(), thousands(rep.Counts["work orders"]), thousands(rep.Counts["history events"]), thousands(rep.Counts["users"]))
+			fmt.Fprintf(a.stdout, "Checked: the counts of %d kinds of record agree, and %d work orders compared whole are identical.\n", len(rep.Counts), rep.Sampled)
+			fmt.Fprintf(a.stdout, "Use it with --db '%s' (or SWITCHBOARD_DB).\n", to)
+			return nil
+		}),
+	}
+	cmd.Flags().StringVar(&to, "to", "", "the empty PostgreSQL database to copy into, `postgres://…`")
+	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"counts", "sampled"} as JSON`)
+	return markLocal(cmd)
+}
+
+// migrationReport is what compareStores found equal.
+type migrationReport struct {
+	Counts  map[string]int `json:"counts"`
+	Sampled int            `json:"sampled"`
+}
+
+// compareStores checks a copy: every kind's count, and up to 500 work orders
+// spread over the ids compared whole with what hangs off them. A difference
+// is an error naming it.
+func compareStores(a, b core.Store) (migrationReport, error) {
+	rep := migrationReport{Counts: map[string]int{}}
+	type side struct {
+		counts  map[string]int
+		samples map[core.ID]string
+	}
+	var ids []core.ID
+	read := func(st core.Store) (side, error) {
+		s := side{counts: map[string]int{}, samples: map[core.ID]string{}}
+		err := st.View(func(tx core.Tx) error {
+			n, err := tx.CountWorkOrders()
+			if err != nil {
+				return err
+			}
+			s.counts["work orders"] = n
+			if ids == nil {
+				stride := max(1, n/500)
+				for id := 1; id <= n; id += stride {
+					ids = append(ids, core.ID(id))
+				}
+			}
+			count := func(name string, n int, err error) error {
+				s.counts[name] = n
+				return err
+			}
+			us, err := tx.Users()
+			if err := count("users", len(us), err); err != nil {
+				return err
+			}
+			as, err := tx.Accounts()
+			if err := count("accounts", len(as), err); err != nil {
+				return err
+			}
+			cs, err := tx.Contacts()
+			if err := count("contacts", len(cs), err); err != nil {
+				return err
+			}
+			ts, err := tx.TerminalUsers()
+			if err := count("terminal users", len(ts), err); err != nil {
+				return err
+			}
+			ps, err := tx.Providers()
+			if err := count("providers", len(ps), err); err != nil {
+				return err
+			}
+			es, err := tx.Engineers()
+			if err := count("engineers", len(es), err); err != nil {
+				return err
+			}
+			for _, k := range []core.RuleKind{core.RuleDispatch, core.RuleMail, core.RuleEvaluation, core.RuleFollowUp} {
+				rs, err := tx.Rules(k)
+				if err := count(string(k)+" rules", len(rs), err); err != nil {
+					return err
+				}
+			}
+			ds, err := tx.Devices()
+			if err := count("devices", len(ds), err); err != nil {
+				return err
+			}
+			ms, err := tx.Messages(core.MessageQuery{})
+			if err := count("outbox messages", len(ms), err); err != nil {
+				return err
+			}
+			tm, err := tx.Timers(0)
+			if err := count("timers", len(tm), err); err != nil {
+				return err
+			}
+			ml, err := tx.MailRecords(core.MailQuery{})
+			if err := count("mail", len(ml), err); err != nil {
+				return err
+			}
+			ks, err := tx.APIKeys()
+			if err := count("API keys", len(ks), err); err != nil {
+				return err
+			}
+			ft, err := tx.FollowUpTeams()
+			if err := count("follow-up teams", len(ft), err); err != nil {
+				return err
+			}
+			ab, err := tx.Absences()
+			if err := count("absences", len(ab), err); err != nil {
+				return err
+			}
+			evals := 0
+			if err := tx.ScanEvaluationRows(time.Time{}, time.Time{}, func(core.EvaluationRow) bool { evals++; return true }); err != nil {
+				return err
+			}
+			s.counts["evaluations"] = evals
+			events := 0
+			for id := 1; id <= n; id++ {
+				ev, err := tx.Events(core.ID(id))
+				if err != nil {
+					return err
+				}
+				events += len(ev)
+			}
+			s.counts["history events"] = events
+			for _, id := range ids {
+				w, err := tx.WorkOrder(id)
+				if err != nil {
+					return err
+				}
+				var whole struct {
+					W           core.WorkOrder
+					Events      []core.Event
+					Reports     []core.ServiceReport
+					Evaluations []core.Evaluation
+					FollowUps   []core.FollowUpTask
+					Links       []core.Link
+					Files       []core.Attachment
+					Load        int
+				}
+				whole.W = w
+				if whole.Events, err = tx.Events(id); err != nil {
+					return err
+				}
+				if whole.Reports, err = tx.Reports(id); err != nil {
+					return err
+				}
+				if whole.Evaluations, err = tx.EvaluationsFor(id); err != nil {
+					return err
+				}
+				if whole.FollowUps, err = tx.FollowUpTasksFor(id); err != nil {
+					return err
+				}
+				if whole.Links, err = tx.LinksFor(id); err != nil {
+					return err
+				}
+				if whole.Files, err = tx.Attachments(id); err != nil {
+					return err
+				}
+				if w.FieldOutDealUser != 0 {
+					if whole.Load, err = tx.EngineerLoad(w.FieldOutDealUser); err != nil {
+						return err
+					}
+				}
+				raw, err := json.Marshal(whole)
+				if err != nil {
+					return err
+				}
+				s.samples[id] = string(raw)
+			}
+			return nil
+		})
+		return s, err
+	}
+	sa, err := read(a)
+	if err != nil {
+		return rep, fmt.Errorf("reading the bbolt database: %w", err)
+	}
+	sb, err := read(b)
+	if err != nil {
+		return rep, fmt.Errorf("reading the copy: %w", err)
+	}
+	for k, n := range sa.counts {
+		if sb.counts[k] != n {
+			return rep, fmt.Errorf("the copy has %d %s, the bbolt database %d: it is not complete; drop the PostgreSQL database and run migrate again", sb.counts[k], k, n)
+		}
+		rep.Counts[k] = n
+	}
+	for _, id := range ids {
+		if sa.samples[id] != sb.samples[id] {
+			return rep, fmt.Errorf("work order %d differs in the copy: drop the PostgreSQL database and run migrate again (and report this)", id)
+		}
+	}
+	rep.Sampled = len(ids)
+	return rep, nil
+}
