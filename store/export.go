@@ -2,7 +2,10 @@ package store
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
+
+	bolt "go.etcd.io/bbolt"
 
 	"switchboard/core"
 )
@@ -207,5 +210,42 @@ func each[T any](t *tx, bucket []byte, fn func(*T) error) error {
 			return fmt.Errorf("record %x of %s is unreadable: %w", k, bucket, err)
 		}
 		return fn(&x)
+	})
+}
+
+// idBuckets are the buckets whose ids come from their own sequence.
+var idBuckets = [][]byte{bucketUsers, bucketAccounts, bucketContacts, bucketTerminalUsers, bucketProviders,
+	bucketEngineers, bucketWorkOrders, bucketTasks, bucketRules, bucketOutbox, bucketMailLog, bucketAttachments,
+	bucketAPIKeys, bucketEvaluations, bucketFollowUps}
+
+// ErrNotEmpty says Load was given a database that already has data.
+var ErrNotEmpty = errors.New("the database already has users or work orders")
+
+// Load fills an empty database in one transaction: fn puts records with the
+// ids they had in another store (postgres.Postgres.CopyTo) and returns where
+// work-order numbers continue; every id sequence then continues after the
+// largest id (`switchboard migrate --to FILE`, issue 21).
+func (b *Bolt) Load(fn func(core.Tx) (numbers uint64, err error)) error {
+	return b.db.Update(func(btx *bolt.Tx) error {
+		t := &tx{tx: btx, db: b, loading: true}
+		if k, _ := t.b(bucketUsers).Cursor().First(); k != nil || t.b(bucketWorkOrders).Sequence() > 0 {
+			return ErrNotEmpty
+		}
+		numbers, err := fn(t)
+		if err != nil {
+			return err
+		}
+		if err := t.flush(); err != nil {
+			return err
+		}
+		for _, name := range idBuckets {
+			bk := t.b(name)
+			if k, _ := bk.Cursor().Last(); len(k) == 8 && uint64(btoi(k)) > bk.Sequence() {
+				if err := bk.SetSequence(uint64(btoi(k))); err != nil {
+					return err
+				}
+			}
+		}
+		return t.b(bucketWONumberSeq).SetSequence(numbers)
 	})
 }

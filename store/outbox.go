@@ -18,7 +18,7 @@ func dueKey(at time.Time, id core.ID) []byte {
 
 func (t *tx) PutMessage(m *core.Message) error {
 	var old core.Message
-	isNew := m.ID == 0
+	isNew := m.ID == 0 || t.loading
 	if !isNew {
 		var err error
 		if old, err = t.Message(m.ID); err != nil {

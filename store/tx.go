@@ -20,6 +20,9 @@ type tx struct {
 	// search collects the search texts this transaction changed, for the
 	// in-memory index once it commits.
 	search searchChanges
+	// loading: records arrive with their ids from another database (Load);
+	// a work order or message with an id is new here, not a change.
+	loading bool
 	// wo holds the work orders put in this transaction function, written
 	// (encoded) once when it returns: a create that dispatches puts its work
 	// order twice and encoded it twice (issue 19).

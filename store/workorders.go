@@ -18,7 +18,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	// What the indexes hold for the work order now comes from its row, which
 	// is cheap to decode; the work order itself is not read again.
 	var old core.WorkOrderRow
-	if w.ID != 0 {
+	if w.ID != 0 && !t.loading {
 		raw := t.b(bucketWORows).Get(itob(w.ID))
 		if raw == nil {
 			return core.NotFoundf("There is no work order %d.", w.ID)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -18,8 +19,8 @@ func migrateCmd(a *app) *cobra.Command {
 	var to string
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "migrate --to postgres://…",
-		Short: "Copy this bbolt database into an empty PostgreSQL database, and check the copy",
+		Use:   "migrate --to postgres://…|FILE",
+		Short: "Copy the database into an empty PostgreSQL database (or PostgreSQL into a new file), and check the copy",
 		Long: `Copy everything in the bbolt database (--db, or the default) into an empty
 PostgreSQL database, in one transaction: people, rules, work orders with their
 history, tasks, settings, links, devices, the outbox, timers, reports, mail,
@@ -27,57 +28,83 @@ attachments, API keys, evaluations, follow-ups. Ids and work-order numbers stay
 as they are; the copy continues numbering after them. Then the copy is checked:
 the counts of every kind of record, and a sample of work orders compared whole
 (with their history, reports, evaluations, follow-ups, links and files).
-Stop the server on the bbolt file first. Copying back from PostgreSQL into a
-bbolt file is not built yet.`,
-		Example: `  switchboard --db /srv/sb/switchboard.db migrate --to 'postgres://switchboard@db.example.com/switchboard'`,
+Stop the server on the bbolt file first. The other way, --db postgres://…
+migrate --to FILE copies PostgreSQL (one snapshot, servers may run) into a new
+bbolt file.`,
+		Example: `  switchboard --db /srv/sb/switchboard.db migrate --to 'postgres://switchboard@db.example.com/switchboard'
+  switchboard --db 'postgres://switchboard@db.example.com/switchboard' migrate --to /srv/sb/back.db`,
 		Args:    noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if !postgres.IsDSN(to) {
-				return core.Invalid("to", "Give the PostgreSQL database to copy into as --to postgres://USER@HOST:PORT/DATABASE.")
-			}
 			from, _, err := a.resolveDB()
 			if err != nil {
 				return err
 			}
-			if isPGHandle(from) {
-				return core.Invalid("db", "Copying from PostgreSQL into a bbolt file is not built yet: --db must name a bbolt file.")
-			}
 			a.startLog(from)
-			src, err := store.Open(from, store.Options{})
-			if err != nil {
-				return err
-			}
-			defer src.Close()
-			dst, err := postgres.Open(context.Background(), to)
-			if err != nil {
-				return err
-			}
-			defer dst.Close()
 			start := time.Now()
-			err = dst.Load(src.CopyTo)
-			if errors.Is(err, postgres.ErrNotEmpty) {
-				return core.Invalid("to", "The PostgreSQL database already has users or work orders: copy into a new, empty database (createdb), so nothing is mixed.")
-			}
-			if err != nil {
-				return err
+			var src, dst core.Store
+			var target string
+			switch {
+			case postgres.IsDSN(to) && !isPGHandle(from):
+				b, err := store.Open(from, store.Options{})
+				if err != nil {
+					return err
+				}
+				defer b.Close()
+				p, err := postgres.Open(context.Background(), to)
+				if err != nil {
+					return err
+				}
+				defer p.Close()
+				src, dst, target = b, p, "PostgreSQL"
+				err = p.Load(b.CopyTo)
+				if errors.Is(err, postgres.ErrNotEmpty) {
+					return core.Invalid("to", "The PostgreSQL database already has users or work orders: copy into a new, empty database (createdb), so nothing is mixed.")
+				}
+				if err != nil {
+					return err
+				}
+			case isPGHandle(from) && to != "" && !postgres.IsDSN(to):
+				file, err := a.abs(to)
+				if err != nil {
+					return err
+				}
+				if _, err := os.Stat(file); err == nil {
+					return core.Invalid("to", "%s exists: copy into a new file, so nothing is mixed or overwritten.", to)
+				}
+				p, _, err := openStore(from, store.Options{})
+				if err != nil {
+					return err
+				}
+				defer p.Close()
+				b, err := store.Open(file, store.Options{})
+				if err != nil {
+					return err
+				}
+				defer b.Close()
+				src, dst, target = p, b, file
+				if err := b.Load(p.(*postgres.Postgres).CopyTo); err != nil {
+					return err
+				}
+			default:
+				return core.Invalid("to", "Copy a bbolt file into PostgreSQL (--db FILE migrate --to postgres://…) or PostgreSQL into a new bbolt file (--db postgres://… migrate --to FILE).")
 			}
 			copied := time.Since(start)
 			rep, err := compareStores(src, dst)
 			if err != nil {
 				return err
 			}
-			a.log.Info("migrated", "from", from, "work_orders", rep.Counts["work orders"], "seconds", copied.Seconds())
+			a.log.Info("migrated", "to", target, "work_orders", rep.Counts["work orders"], "seconds", copied.Seconds())
 			if asJSON {
 				return writeJSON(a.stdout, rep)
 			}
-			fmt.Fprintf(a.stdout, "Copied %s into PostgreSQL in %.1fs: %s work orders, %s history events, %s users.\n",
-				from, copied.Seconds(), thousands(rep.Counts["work orders"]), thousands(rep.Counts["history events"]), thousands(rep.Counts["users"]))
+			fmt.Fprintf(a.stdout, "Copied the database into %s in %.1fs: %s work orders, %s history events, %s users.\n",
+				target, copied.Seconds(), thousands(rep.Counts["work orders"]), thousands(rep.Counts["history events"]), thousands(rep.Counts["users"]))
 			fmt.Fprintf(a.stdout, "Checked: the counts of %d kinds of record agree, and %d work orders compared whole are identical.\n", len(rep.Counts), rep.Sampled)
 			fmt.Fprintf(a.stdout, "Use it with --db '%s' (or SWITCHBOARD_DB).\n", to)
 			return nil
 		}),
 	}
-	cmd.Flags().StringVar(&to, "to", "", "the empty PostgreSQL database to copy into, `postgres://…`")
+	cmd.Flags().StringVar(&to, "to", "", "the empty PostgreSQL database to copy into, `postgres://…`, or a new bbolt FILE")
 	cmd.Flags().BoolVar(&asJSON, "json", false, `print {"counts", "sampled"} as JSON`)
 	return markLocal(cmd)
 }

@@ -12,7 +12,8 @@ import (
 // into an empty PostgreSQL database and checked; the same commands then show
 // the same work orders, history and reports from either; numbering goes on
 // after the copied numbers; a second copy into the now full database is
-// refused with a sentence.
+// refused with a sentence; and the PostgreSQL database copied back into a new
+// file shows the same again.
 func TestMigrateToPostgres(t *testing.T) {
 	home := t.TempDir()
 	file := filepath.Join(home, "company.db")
@@ -48,5 +49,17 @@ func TestMigrateToPostgres(t *testing.T) {
 	r = sbEnv(t, home, nil, "--db", file, "migrate", "--to", dsn)
 	if r.code != 1 || !strings.Contains(r.stderr, "already has users or work orders") {
 		t.Errorf("a second copy: exit %d %q", r.code, r.stderr)
+	}
+	back := filepath.Join(home, "back.db")
+	if r := sb(dsn, "migrate", "--to", back); !strings.Contains(r.stdout, "401 work orders") {
+		t.Fatalf("migrate back said %q", r.stdout)
+	}
+	for _, args := range [][]string{{"wo", "list", "--json", "--sort", "priority"}, {"wo", "show", "WO-000401", "--json"}, {"evaluation", "report", "--json"}} {
+		if a, b := sb(back, args...).stdout, sb(dsn, args...).stdout; a != b {
+			t.Errorf("%s differs between PostgreSQL and the file copied back", strings.Join(args, " "))
+		}
+	}
+	if r := sbEnv(t, home, nil, "--db", dsn, "migrate", "--to", back); r.code != 1 || !strings.Contains(r.stderr, "exists") {
+		t.Errorf("copying over an existing file: exit %d %q", r.code, r.stderr)
 	}
 }
