@@ -33,7 +33,7 @@ migrate --to FILE copies PostgreSQL (one snapshot, servers may run) into a new
 bbolt file.`,
 		Example: `  switchboard --db /srv/sb/switchboard.db migrate --to 'postgres://switchboard@db.example.com/switchboard'
   switchboard --db 'postgres://switchboard@db.example.com/switchboard' migrate --to /srv/sb/back.db`,
-		Args:    noArgs,
+		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
 			from, _, err := a.resolveDB()
 			if err != nil {

@@ -159,7 +159,9 @@ func (p *Postgres) CopyTo(dst core.Tx) (numbers uint64, err error) {
 			return stream(t, `SELECT doc FROM evaluation_requests ORDER BY wo_id`, dst.PutEvaluationRequest)
 		}},
 		{"follow-up tasks", func() error { return stream(t, `SELECT doc FROM follow_ups ORDER BY id`, dst.PutFollowUpTask) }},
-		{"follow-up teams", func() error { return stream(t, `SELECT doc FROM follow_up_teams ORDER BY name_lower`, dst.PutFollowUpTeam) }},
+		{"follow-up teams", func() error {
+			return stream(t, `SELECT doc FROM follow_up_teams ORDER BY name_lower`, dst.PutFollowUpTeam)
+		}},
 		{"absences", func() error {
 			return stream(t, `SELECT doc FROM absences ORDER BY login`, func(a *core.Absence) error { return dst.PutAbsence(*a) })
 		}},
