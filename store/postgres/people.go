@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/binary"
 	"errors"
@@ -180,16 +181,32 @@ func (t *tx) putDoc(table string, id *core.ID, v any) error {
 
 // --- settings and the dispatch generation
 
+// Setting reads a setting once a transaction: a create reads a dozen (record
+// types, notices, verification, …), each a round trip to the server
+// otherwise. The transaction's own PutSetting keeps the copy current.
 func (t *tx) Setting(name string) ([]byte, error) {
+	if v, ok := t.settings[name]; ok {
+		return bytes.Clone(v), nil
+	}
 	var v []byte
 	err := t.tx.QueryRow(t.ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return nil, nil
+	switch {
+	case errors.Is(err, pgx.ErrNoRows):
+		v, err = nil, nil
+	case err != nil:
+		return nil, err
+	case len(v) == 0:
+		v = nil // as in bbolt: an empty setting reads as unset
 	}
-	if len(v) == 0 {
-		return nil, err // as in bbolt: an empty setting reads as unset
+	t.remember(name, v)
+	return bytes.Clone(v), nil
+}
+
+func (t *tx) remember(name string, v []byte) {
+	if t.settings == nil {
+		t.settings = map[string][]byte{}
 	}
-	return v, err
+	t.settings[name] = v
 }
 
 func (t *tx) PutSetting(name string, value []byte) error {
@@ -198,6 +215,11 @@ func (t *tx) PutSetting(name string, value []byte) error {
 	}
 	if err := t.exec(`INSERT INTO settings (name, value) VALUES ($1, $2) ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
 		return err
+	}
+	if len(value) == 0 {
+		t.remember(name, nil)
+	} else {
+		t.remember(name, bytes.Clone(value))
 	}
 	if strings.HasPrefix(name, core.DispatchSettingPrefix) {
 		return t.bumpDispatchGen()

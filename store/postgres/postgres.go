@@ -241,6 +241,8 @@ type tx struct {
 	// loading: records arrive with their ids from another database (Load);
 	// a work order or message with an id is new here, not a change.
 	loading bool
+	// settings read or written in this transaction (Setting).
+	settings map[string][]byte
 }
 
 // idTables are the tables whose ids come from a counter of their name.
