@@ -25,9 +25,11 @@ import (
 // one server is killed with SIGKILL in the middle and its clients go on
 // through another, retrying with the same Idempotency-Key. Every
 // acknowledged create is in the database exactly once, and every one's
-// "submitted" mail reaches the SMTP server — once, or again with the same
-// Message-ID when the dead server had handed it over but not yet recorded it
-// (the outbox is at-least-once; the lease is 5 s here).
+// "submitted" mail reaches the SMTP server once (the outbox is at-least-once:
+// a mail the dead server handed over but had not recorded would come again
+// under its Message-ID; the lease is 5 s here). Meanwhile 24 work orders wait
+// at a node with a one-minute timeout: each completes by its timer exactly
+// once, fired by whichever server got there first.
 func TestThreeServersOnePostgres(t *testing.T) {
 	dsn := pgtest.DB(t)
 	smtp := chantest.NewSMTPServer(t, "")
@@ -49,6 +51,39 @@ func TestThreeServersOnePostgres(t *testing.T) {
 	if err := json.Unmarshal([]byte(sb("apikey", "add", "--name", "erp", "--rate", "100000", "--json").stdout), &key); err != nil || key.Key == "" {
 		t.Fatalf("apikey add: %v", err)
 	}
+	// Work orders at the service node, whose one-minute timeout the servers fire.
+	var procs struct {
+		Processes []map[string]any `json:"processes"`
+	}
+	if err := json.Unmarshal([]byte(sb("process", "export").stdout), &procs); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range procs.Processes {
+		for _, n := range p["nodes"].([]any) {
+			if node := n.(map[string]any); node["node"] == "service" {
+				node["timeout"] = "1m"
+			}
+		}
+	}
+	pf := filepath.Join(setup, "processes.json")
+	raw, _ := json.Marshal(procs)
+	if err := os.WriteFile(pf, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	sb("process", "import", pf)
+	var prov, eng struct{ ID int64 }
+	_ = json.Unmarshal([]byte(sb("provider", "add", "--name", "FixIt", "--tenant-id", "T-1").stdout), &prov)
+	_ = json.Unmarshal([]byte(sb("engineer", "add", "--name", "Li", "--provider", fmt.Sprint(prov.ID)).stdout), &eng)
+	var timed []string
+	for i := range 24 {
+		var w struct{ Number string }
+		if err := json.Unmarshal([]byte(sb("wo", "create", "--subject", fmt.Sprintf("timer %d", i)).stdout), &w); err != nil || w.Number == "" {
+			t.Fatalf("wo create: %v", err)
+		}
+		sb("dispatch", "assign", w.Number, "--engineer", fmt.Sprint(eng.ID))
+		timed = append(timed, w.Number)
+	}
+	timersDue := time.Now().Add(time.Minute)
 
 	// Three servers, each with a home of its own (as on three machines).
 	type server struct {
@@ -161,8 +196,8 @@ func TestThreeServersOnePostgres(t *testing.T) {
 			t.Errorf("%s: acknowledged as %s, the database holds %v", idem, num, got)
 		}
 	}
-	if len(rows) != len(acked) {
-		t.Errorf("%d work orders stored, %d acknowledged", len(rows), len(acked))
+	if len(rows) != len(acked)+len(timed) {
+		t.Errorf("%d work orders stored, %d acknowledged and %d made before", len(rows), len(acked), len(timed))
 	}
 
 	// Every create's mail arrives (the dead server's claims after their lease).
@@ -190,4 +225,25 @@ func TestThreeServersOnePostgres(t *testing.T) {
 		t.Errorf("%d creates, mail to %d addresses with %d Message-IDs: each create's mail once, under one Message-ID", len(acked), len(to), len(ids))
 	}
 	t.Logf("%d creates through 3 servers (one killed); %d mails, %d sent again after the kill with the same Message-ID", len(acked), len(mails), repeats)
+
+	// Every timer fires once (the two live servers fire due timers every 5 s).
+	time.Sleep(time.Until(timersDue.Add(12 * time.Second)))
+	for _, num := range timed {
+		var w struct {
+			Node    string
+			History []struct{ Kind string }
+		}
+		if err := json.Unmarshal([]byte(sb("wo", "show", num, "--json").stdout), &w); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, e := range w.History {
+			if e.Kind == "timeout" {
+				n++
+			}
+		}
+		if n != 1 || w.Node == "service" {
+			t.Errorf("%s: %d timeout events, at the %s node; want exactly one, past the service node", num, n, w.Node)
+		}
+	}
 }
