@@ -192,7 +192,7 @@ func stream[T any](t *tx, q string, fn func(*T) error) error {
 
 // rowsOf calls fn for each row q returns.
 func rowsOf(t *tx, q string, fn func(pgx.Rows) error) error {
-	rows, err := t.tx.Query(t.ctx, q)
+	rows, err := t.query(q)
 	if err != nil {
 		return err
 	}

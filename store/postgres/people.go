@@ -189,7 +189,7 @@ func (t *tx) Setting(name string) ([]byte, error) {
 		return bytes.Clone(v), nil
 	}
 	var v []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
+	err := t.queryRow(`SELECT value FROM settings WHERE name = $1`, name).Scan(&v)
 	switch {
 	case errors.Is(err, pgx.ErrNoRows):
 		v, err = nil, nil
@@ -229,7 +229,7 @@ func (t *tx) PutSetting(name string, value []byte) error {
 
 func (t *tx) DispatchGeneration() (uint64, error) {
 	var v []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT value FROM meta WHERE name = 'dispatch_generation'`).Scan(&v)
+	err := t.queryRow(`SELECT value FROM meta WHERE name = 'dispatch_generation'`).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) || len(v) != 8 {
 		return 0, nil
 	}

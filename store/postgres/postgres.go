@@ -163,7 +163,12 @@ func (p *Postgres) Update(fn func(core.Tx) error) error {
 // Batch runs fn in a read-write transaction that concurrent Batch calls of
 // this process may share; fn may run more than once.
 func (p *Postgres) Batch(fn func(core.Tx) error) error {
-	return p.group.Do(func(t *tx) error { return fn(t) })
+	return p.group.Do(func(t *tx) error {
+		if err := fn(t); err != nil {
+			return err
+		}
+		return t.flushWrites() // a write's failure is this call's
+	})
 }
 
 // update begins a read-write transaction holding the write lock.
@@ -179,6 +184,9 @@ func (p *Postgres) update(fn func(*tx) error) error {
 	}
 	t := &tx{ctx: ctx, tx: ptx, writable: true}
 	if err := fn(t); err != nil {
+		return err
+	}
+	if err := t.flushWrites(); err != nil {
 		return err
 	}
 	return ptx.Commit(ctx)
@@ -243,6 +251,12 @@ type tx struct {
 	loading bool
 	// settings read or written in this transaction (Setting).
 	settings map[string][]byte
+	// queued writes not yet sent (exec).
+	queued *pgx.Batch
+	// counters and engineers' loads as this read-write transaction has them
+	// (read once; its own changes applied): no other writer runs meanwhile.
+	counters map[string]int64
+	loads    map[core.ID]int64
 }
 
 // idTables are the tables whose ids come from a counter of their name.
@@ -259,7 +273,7 @@ var ErrNotEmpty = errors.New("the PostgreSQL database already has users or work 
 func (p *Postgres) Load(fn func(core.Tx) (numbers uint64, err error)) error {
 	return p.update(func(t *tx) error {
 		var empty bool
-		if err := t.tx.QueryRow(t.ctx, `SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM work_orders)`).Scan(&empty); err != nil {
+		if err := t.queryRow(`SELECT NOT EXISTS (SELECT 1 FROM users) AND NOT EXISTS (SELECT 1 FROM work_orders)`).Scan(&empty); err != nil {
 			return err
 		}
 		if !empty {
@@ -281,26 +295,94 @@ func (p *Postgres) Load(fn func(core.Tx) (numbers uint64, err error)) error {
 	})
 }
 
+// exec queues a write whose result nothing waits for; the queue goes to the
+// server as one pipelined batch (pgx.Batch) before the next read, every 64
+// writes, and when the transaction function returns — a create's dozen
+// writes cost a few round trips instead of a dozen.
 func (t *tx) exec(q string, args ...any) error {
-	_, err := t.tx.Exec(t.ctx, q, args...)
+	if t.queued == nil {
+		t.queued = &pgx.Batch{}
+	}
+	t.queued.Queue(q, args...)
+	if t.queued.Len() >= 64 {
+		return t.flushWrites()
+	}
+	return nil
+}
+
+// flushWrites sends the queued writes and returns the first one's error.
+func (t *tx) flushWrites() error {
+	if t.queued == nil || t.queued.Len() == 0 {
+		return nil
+	}
+	b := t.queued
+	t.queued = nil
+	err := t.tx.SendBatch(t.ctx, b).Close()
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "work_orders_number_key" {
+		return fmt.Errorf("store: a work-order number is already taken (%s)", pe.Detail)
+	}
 	return err
 }
 
+// queryRow, query and execNow send the queued writes first, so that a read
+// sees them.
+func (t *tx) queryRow(q string, args ...any) pgx.Row {
+	if err := t.flushWrites(); err != nil {
+		return errRow{err}
+	}
+	return t.tx.QueryRow(t.ctx, q, args...)
+}
+
+func (t *tx) query(q string, args ...any) (pgx.Rows, error) {
+	if err := t.flushWrites(); err != nil {
+		return nil, err
+	}
+	return t.tx.Query(t.ctx, q, args...)
+}
+
+func (t *tx) execNow(q string, args ...any) (pgconn.CommandTag, error) {
+	if err := t.flushWrites(); err != nil {
+		return pgconn.CommandTag{}, err
+	}
+	return t.tx.Exec(t.ctx, q, args...)
+}
+
+// errRow is a row whose Scan fails with err.
+type errRow struct{ err error }
+
+func (r errRow) Scan(...any) error { return r.err }
+
 // nextID is the next value of counter name: gap-free and never reused,
-// since it moves only inside a transaction holding the write lock.
+// since it moves only inside a transaction holding the write lock. The
+// transaction reads a counter once and counts on from there; each new value
+// is a queued write.
 func (t *tx) nextID(name string) (core.ID, error) {
-	var v int64
-	err := t.tx.QueryRow(t.ctx, `INSERT INTO counters (name, value) VALUES ($1, 1)
-		ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value`, name).Scan(&v)
-	return core.ID(v), err
+	v, err := t.counter(name)
+	if err != nil {
+		return 0, err
+	}
+	v++
+	t.counters[name] = v
+	return core.ID(v), t.exec(`INSERT INTO counters (name, value) VALUES ($1, $2)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, v)
 }
 
 // counter reads counter name (0 before its first use).
 func (t *tx) counter(name string) (int64, error) {
+	if v, ok := t.counters[name]; ok {
+		return v, nil
+	}
 	var v int64
-	err := t.tx.QueryRow(t.ctx, `SELECT value FROM counters WHERE name = $1`, name).Scan(&v)
+	err := t.queryRow(`SELECT value FROM counters WHERE name = $1`, name).Scan(&v)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
+		v, err = 0, nil
+	}
+	if err == nil && t.writable {
+		if t.counters == nil {
+			t.counters = map[string]int64{}
+		}
+		t.counters[name] = v
 	}
 	return v, err
 }
@@ -316,7 +398,7 @@ func decode(raw []byte, v any) error { return gojson.UnmarshalNoEscape(raw, v) }
 func one[T any](t *tx, missing func() error, q string, args ...any) (T, error) {
 	var v T
 	var raw []byte
-	err := t.tx.QueryRow(t.ctx, q, args...).Scan(&raw)
+	err := t.queryRow(q, args...).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return v, missing()
 	}
@@ -331,7 +413,7 @@ func one[T any](t *tx, missing func() error, q string, args ...any) (T, error) {
 
 // many reads the JSON records q returns, in its order.
 func many[T any](t *tx, q string, args ...any) ([]T, error) {
-	rows, err := t.tx.Query(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -41,7 +41,7 @@ func (t *tx) Link(hash []byte) (core.Link, error) {
 }
 
 func (t *tx) LinksFor(wo core.ID) ([]core.Link, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT hash, doc FROM links WHERE wo_id = $1 AND wo_id <> 0 ORDER BY hash`, wo)
+	rows, err := t.query(`SELECT hash, doc FROM links WHERE wo_id = $1 AND wo_id <> 0 ORDER BY hash`, wo)
 	if err != nil {
 		return nil, err
 	}
@@ -135,7 +135,7 @@ func (t *tx) Messages(q core.MessageQuery) ([]core.Message, error) {
 	if arg != nil {
 		args = append(args, arg)
 	}
-	rows, err := t.tx.Query(t.ctx, sql+` ORDER BY id DESC`, args...)
+	rows, err := t.query(sql+` ORDER BY id DESC`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -220,7 +220,7 @@ func (t *tx) PutReport(r *core.ServiceReport) error {
 		return fmt.Errorf("store: a report version needs its work order and a version from 1, not %d/%d", r.WorkOrderID, r.Version)
 	}
 	var wasSigned bool
-	err := t.tx.QueryRow(t.ctx, `SELECT signed FROM reports WHERE wo_id = $1 AND version = $2`, r.WorkOrderID, r.Version).Scan(&wasSigned)
+	err := t.queryRow(`SELECT signed FROM reports WHERE wo_id = $1 AND version = $2`, r.WorkOrderID, r.Version).Scan(&wasSigned)
 	switch {
 	case err == nil:
 		if wasSigned {
@@ -228,7 +228,7 @@ func (t *tx) PutReport(r *core.ServiceReport) error {
 		}
 	case errors.Is(err, pgx.ErrNoRows):
 		var latest int
-		if err := t.tx.QueryRow(t.ctx, `SELECT coalesce(max(version), 0) FROM reports WHERE wo_id = $1`, r.WorkOrderID).Scan(&latest); err != nil {
+		if err := t.queryRow(`SELECT coalesce(max(version), 0) FROM reports WHERE wo_id = $1`, r.WorkOrderID).Scan(&latest); err != nil {
 			return err
 		}
 		if r.Version != latest+1 {
@@ -310,7 +310,7 @@ func (t *tx) PutMailRaw(id core.ID, raw []byte) error {
 
 func (t *tx) MailRaw(id core.ID) ([]byte, error) {
 	var raw []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT raw FROM mail_raw WHERE id = $1`, id).Scan(&raw)
+	err := t.queryRow(`SELECT raw FROM mail_raw WHERE id = $1`, id).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.NotFoundf("The raw bytes of mail %d are not kept.", id)
 	}
@@ -331,7 +331,7 @@ func (t *tx) PutMailThread(messageID string, wo core.ID) error {
 func (t *tx) MailThread(messageID string) (core.ID, error) {
 	id := core.NormalizeMessageID(messageID)
 	var wo core.ID
-	err := t.tx.QueryRow(t.ctx, `SELECT wo_id FROM mail_threads WHERE msgid = $1 AND msgid <> ''`, id).Scan(&wo)
+	err := t.queryRow(`SELECT wo_id FROM mail_threads WHERE msgid = $1 AND msgid <> ''`, id).Scan(&wo)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return 0, core.NotFoundf("No work order has mail %s.", messageID)
 	}
@@ -364,7 +364,7 @@ func (t *tx) Attachments(wo core.ID) ([]core.Attachment, error) {
 
 func (t *tx) AttachmentData(id core.ID) ([]byte, error) {
 	var data []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT data FROM attachments WHERE id = $1`, id).Scan(&data)
+	err := t.queryRow(`SELECT data FROM attachments WHERE id = $1`, id).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return nil, core.NotFoundf("There is no attachment %d.", id)
 	}
@@ -429,7 +429,7 @@ func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
 func (t *tx) Idempotency(apiKey core.ID, key string) (core.IdempotencyRecord, error) {
 	var r core.IdempotencyRecord
 	var raw, body []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT doc, body FROM idempotency WHERE api_key = $1 AND key = $2`, apiKey, key).Scan(&raw, &body)
+	err := t.queryRow(`SELECT doc, body FROM idempotency WHERE api_key = $1 AND key = $2`, apiKey, key).Scan(&raw, &body)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return r, core.NotFoundf("No request was made with Idempotency-Key %q.", key)
 	}
@@ -444,7 +444,7 @@ func (t *tx) Idempotency(apiKey core.ID, key string) (core.IdempotencyRecord, er
 }
 
 func (t *tx) PruneIdempotency(before time.Time, limit int) (int, error) {
-	tag, err := t.tx.Exec(t.ctx, `DELETE FROM idempotency WHERE (api_key, key) IN (
+	tag, err := t.execNow(`DELETE FROM idempotency WHERE (api_key, key) IN (
 		SELECT api_key, key FROM idempotency WHERE at < $1 ORDER BY at, api_key, key LIMIT $2)`, nanos(before), limit)
 	if err != nil {
 		return 0, err
@@ -508,7 +508,7 @@ func (t *tx) ScanEvaluationRows(from, to time.Time, fn func(core.EvaluationRow) 
 	if !to.IsZero() {
 		hi = to.UnixNano()
 	}
-	rows, err := t.tx.Query(t.ctx, `SELECT id, submitted, wo_id, engineer_id, provider_id, score, scale, record_type, type, identified, repeat
+	rows, err := t.query(`SELECT id, submitted, wo_id, engineer_id, provider_id, score, scale, record_type, type, identified, repeat
 		FROM evaluations WHERE submitted >= $1 AND submitted < $2 ORDER BY submitted, id`, lo, hi)
 	if err != nil {
 		return err
@@ -581,7 +581,7 @@ func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpQueu
 	if all {
 		q, args = `SELECT id, due, not_before FROM follow_ups WHERE open ORDER BY due, id`, nil
 	}
-	rows, err := t.tx.Query(t.ctx, q, args...)
+	rows, err := t.query(q, args...)
 	if err != nil {
 		return err
 	}
@@ -609,7 +609,7 @@ func (t *tx) ScanFollowUpQueue(agent string, all bool, fn func(core.FollowUpQueu
 // (the json column keeps the bytes the service wrote).
 func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask, bool, error) {
 	var raw []byte
-	err := t.tx.QueryRow(t.ctx, `SELECT doc FROM follow_ups WHERE id = $1`, id).Scan(&raw)
+	err := t.queryRow(`SELECT doc FROM follow_ups WHERE id = $1`, id).Scan(&raw)
 	if errors.Is(err, pgx.ErrNoRows) {
 		return core.FollowUpTask{}, false, core.NotFoundf("There is no follow-up task %d.", id)
 	}

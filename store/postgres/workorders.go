@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 
 	"switchboard/core"
 )
@@ -25,7 +24,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		engineer             core.ID
 	}
 	if w.ID != 0 && !t.loading {
-		err := t.tx.QueryRow(t.ctx, `SELECT number, status, node, engineer_id FROM work_orders WHERE id = $1`, w.ID).
+		err := t.queryRow(`SELECT number, status, node, engineer_id FROM work_orders WHERE id = $1`, w.ID).
 			Scan(&old.number, &old.status, &old.node, &old.engineer)
 		if errors.Is(err, pgx.ErrNoRows) {
 			return core.NotFoundf("There is no work order %d.", w.ID)
@@ -56,11 +55,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		ON CONFLICT (id) DO UPDATE SET status = excluded.status, node = excluded.node, engineer_id = excluded.engineer_id,
 			search = excluded.search, row = excluded.row, doc = excluded.doc`,
 		w.ID, w.Number, string(w.Status), string(w.Node), w.FieldOutDealUser, searchable(row.SearchText()), rawRow, raw); err != nil {
-		var pe *pgconn.PgError
-		if errors.As(err, &pe) && pe.Code == "23505" && pe.ConstraintName == "work_orders_number_key" {
-			return fmt.Errorf("store: work-order number %s is already taken", w.Number)
-		}
-		return err
+		return err // a taken number is refused when the write is sent (flushWrites)
 	}
 	wasOpen := old.engineer != 0 && core.Status(old.status).Open()
 	isOpen := w.FieldOutDealUser != 0 && w.Status.Open()
@@ -79,34 +74,48 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	return nil
 }
 
-// addLoad moves an engineer's load counter by d (one statement when the
-// counter stays above zero, as it does on every assignment).
+// addLoad moves an engineer's load counter by d (a queued write; the
+// transaction keeps the value it now has).
 func (t *tx) addLoad(engineer core.ID, d int) error {
-	if d > 0 {
-		return t.exec(`INSERT INTO engineer_load (engineer_id, n) VALUES ($1, $2)
-			ON CONFLICT (engineer_id) DO UPDATE SET n = engineer_load.n + excluded.n`, engineer, d)
-	}
-	var n int64
-	err := t.tx.QueryRow(t.ctx, `SELECT n FROM engineer_load WHERE engineer_id = $1`, engineer).Scan(&n)
-	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
+	n, err := t.load(engineer)
+	if err != nil {
 		return err
 	}
 	n += int64(d)
-	switch {
-	case n < 0:
+	if n < 0 {
 		return fmt.Errorf("store: engineer %d's load would drop below zero", engineer)
-	case n == 0:
+	}
+	if t.loads == nil {
+		t.loads = map[core.ID]int64{}
+	}
+	t.loads[engineer] = n
+	if n == 0 {
 		return t.exec(`DELETE FROM engineer_load WHERE engineer_id = $1`, engineer)
 	}
-	return t.exec(`UPDATE engineer_load SET n = $2 WHERE engineer_id = $1`, engineer, n)
+	return t.exec(`INSERT INTO engineer_load (engineer_id, n) VALUES ($1, $2) ON CONFLICT (engineer_id) DO UPDATE SET n = excluded.n`, engineer, n)
+}
+
+// load is an engineer's load, read once a read-write transaction.
+func (t *tx) load(engineer core.ID) (int64, error) {
+	if n, ok := t.loads[engineer]; ok {
+		return n, nil
+	}
+	var n int64
+	err := t.queryRow(`SELECT n FROM engineer_load WHERE engineer_id = $1`, engineer).Scan(&n)
+	if errors.Is(err, pgx.ErrNoRows) {
+		n, err = 0, nil
+	}
+	if err == nil && t.writable {
+		if t.loads == nil {
+			t.loads = map[core.ID]int64{}
+		}
+		t.loads[engineer] = n
+	}
+	return n, err
 }
 
 func (t *tx) EngineerLoad(engineer core.ID) (int, error) {
-	var n int64
-	err := t.tx.QueryRow(t.ctx, `SELECT n FROM engineer_load WHERE engineer_id = $1`, engineer).Scan(&n)
-	if errors.Is(err, pgx.ErrNoRows) {
-		return 0, nil
-	}
+	n, err := t.load(engineer)
 	return int(n), err
 }
 
@@ -126,7 +135,7 @@ func (t *tx) CountWorkOrders() (int, error) {
 }
 
 func (t *tx) WorkOrderIDs(status core.Status, node core.Node) ([]core.ID, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id FROM work_orders WHERE status = $1 AND node = $2 ORDER BY id`, string(status), string(node))
+	rows, err := t.query(`SELECT id FROM work_orders WHERE status = $1 AND node = $2 ORDER BY id`, string(status), string(node))
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +168,7 @@ func (t *tx) QueryWorkOrders(q core.WorkOrderQuery) (core.WorkOrderPage, error) 
 	where, args := filters(q)
 	var page core.WorkOrderPage
 	if q.Plain() {
-		if err := t.tx.QueryRow(t.ctx, `SELECT count(*) FROM work_orders WHERE `+where, args...).Scan(&page.Total); err != nil {
+		if err := t.queryRow(`SELECT count(*) FROM work_orders WHERE `+where, args...).Scan(&page.Total); err != nil {
 			return page, err
 		}
 		sql := `SELECT engineer_id, row FROM work_orders WHERE ` + where + ` ORDER BY id DESC`
@@ -213,7 +222,7 @@ func searchable(s string) string { return strings.ReplaceAll(s, "\x00", "\x1f") 
 
 // rows reads (engineer_id, row) pairs into list rows.
 func (t *tx) rows(sql string, args ...any) ([]core.WorkOrderRow, error) {
-	rs, err := t.tx.Query(t.ctx, sql, args...)
+	rs, err := t.query(sql, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -300,7 +309,7 @@ func (t *tx) PutRulePointer(id core.ID, next int) error {
 }
 
 func (t *tx) RulePointers() (map[core.ID]int, error) {
-	rows, err := t.tx.Query(t.ctx, `SELECT id, next FROM rule_next`)
+	rows, err := t.query(`SELECT id, next FROM rule_next`)
 	if err != nil {
 		return nil, err
 	}
@@ -323,7 +332,7 @@ func (t *tx) Rule(id core.ID) (core.Rule, error) {
 		return r, err
 	}
 	var next int
-	switch err := t.tx.QueryRow(t.ctx, `SELECT next FROM rule_next WHERE id = $1`, id).Scan(&next); {
+	switch err := t.queryRow(`SELECT next FROM rule_next WHERE id = $1`, id).Scan(&next); {
 	case err == nil:
 		r.Next = next
 	case !errors.Is(err, pgx.ErrNoRows):
@@ -351,7 +360,7 @@ func (t *tx) Rules(kind core.RuleKind) ([]core.Rule, error) {
 }
 
 func (t *tx) DeleteRule(id core.ID) error {
-	tag, err := t.tx.Exec(t.ctx, `DELETE FROM rules WHERE id = $1`, id)
+	tag, err := t.execNow(`DELETE FROM rules WHERE id = $1`, id)
 	if err != nil {
 		return err
 	}
