@@ -16,16 +16,12 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"os/signal"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
+	"switchboard/core/portal/apiload"
 	"syscall"
 	"time"
 
@@ -124,16 +120,20 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 		region, priority = "Atlantis", "low"
 	}
 	step(fmt.Sprintf("%d clients creating work orders on %s for %s (%s)", clients, url, duration, rule))
-	creates, lat, errs := load(url, key.Key, clients, duration, region, priority)
+	ctx, cancel := context.WithTimeout(context.Background(), duration)
+	res := apiload.Run(ctx, apiload.Options{URLs: []string{url}, Key: key.Key, Clients: clients, Prefix: "load",
+		Body: func(n int64) string {
+			return fmt.Sprintf(`{"subject":"load %d: 冷柜不制冷","priority":%q,"phone":"139%08d","region":%q}`, n, priority, n, region)
+		}})
+	cancel()
 	stop()
-	if errs > 0 {
-		return fmt.Errorf("%d requests failed", errs)
+	if res.Failed > 0 {
+		return fmt.Errorf("%d requests failed, the first: %v", res.Failed, res.FirstErr)
 	}
-	if len(lat) == 0 {
+	if len(res.Latencies) == 0 {
 		return fmt.Errorf("no work order was created")
 	}
-	slices.Sort(lat)
-	perSec := float64(len(lat)) / creates.Seconds()
+	lat, creates, perSec := res.Latencies, res.Elapsed, res.PerSecond()
 
 	step("the anchor: bbolt's Batch by itself on a copy of the same file")
 	raw, err := testdb.RawBatch(anchor, clients, max(len(lat), 5000), 14, 4300)
@@ -146,50 +146,6 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 	fmt.Printf("raw Batch  %8.0f ops/s (64 goroutines, fsync, 14 keys, 4.3 KB)\n", raw)
 	fmt.Printf("ratio      %8.2f × raw\n", perSec/raw)
 	return nil
-}
-
-// load runs the clients until the time is up and returns how long it took,
-// every acknowledged create's latency and the number of failures.
-func load(url, key string, clients int, d time.Duration, region, priority string) (time.Duration, []time.Duration, int) {
-	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	ctx, cancel := context.WithTimeout(context.Background(), d)
-	defer cancel()
-	var next atomic.Int64
-	var failed atomic.Int64
-	lat := make([][]time.Duration, clients)
-	var wg sync.WaitGroup
-	start := time.Now()
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for ctx.Err() == nil {
-				n := next.Add(1)
-				body := fmt.Sprintf(`{"subject":"load %d: 冷柜不制冷","priority":%q,"phone":"139%08d","region":%q}`, n, priority, n, region)
-				req, _ := http.NewRequest(http.MethodPost, url+"/api/v1/work-orders", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+key)
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("load-%d", n))
-				t0 := time.Now()
-				resp, err := c.Do(req)
-				if err != nil {
-					failed.Add(1)
-					return
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated {
-					failed.Add(1)
-					return
-				}
-				lat[i] = append(lat[i], time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	return time.Since(start), slices.Concat(lat...), int(failed.Load())
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }

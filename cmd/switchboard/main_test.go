@@ -1,13 +1,16 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 
 	"switchboard/store/postgres/pgtest"
@@ -47,7 +50,7 @@ type result struct {
 }
 
 // env is a clean environment whose data directory is inside the test's temp dir.
-func env(t *testing.T, home string) []string {
+func env(t testing.TB, home string) []string {
 	t.Helper()
 	var out []string
 	for _, kv := range os.Environ() {
@@ -139,4 +142,34 @@ func (d *db) numbers() []string {
 		out[i], _ = r["number"].(string)
 	}
 	return out
+}
+
+// serving is a `switchboard serve` the test started.
+type serving struct {
+	cmd *exec.Cmd
+	url string // its web listener
+}
+
+// serveOn starts `switchboard --db db serve` on a free port, with home as
+// its HOME and data directory and extra in its environment, waits for its
+// web listener and stops it (SIGTERM) when the test ends.
+func serveOn(tb testing.TB, db, home string, extra []string) *serving {
+	tb.Helper()
+	cmd := exec.Command(binary, "--db", db, "serve", "--listen", "127.0.0.1:0")
+	cmd.Env = append(env(tb, home), extra...)
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
+	line, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil || !strings.Contains(line, "web listener on ") {
+		tb.Fatalf("switchboard serve did not start: %q %v", line, err)
+	}
+	go func() { _, _ = io.Copy(io.Discard, out) }()
+	return &serving{cmd: cmd, url: strings.Fields(strings.SplitN(line, "web listener on ", 2)[1])[0]}
 }

@@ -1,21 +1,15 @@
 package main
 
 import (
-	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
-	"sync"
-	"sync/atomic"
-	"syscall"
+	"switchboard/core/portal/apiload"
 	"testing"
-	"time"
 
 	"switchboard/store/postgres/pgtest"
 )
@@ -67,70 +61,20 @@ func benchServers(b *testing.B, pg bool, n int) float64 {
 	}
 	var urls []string
 	for i := range n {
-		home := filepath.Join(setup, fmt.Sprint("server", i))
-		cmd := exec.Command(binary, "--db", db, "serve", "--listen", "127.0.0.1:0")
-		cmd.Env = append(os.Environ(), "HOME="+home, "XDG_DATA_HOME="+filepath.Join(home, "data"), "TZ=UTC")
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			b.Fatal(err)
-		}
-		if err := cmd.Start(); err != nil {
-			b.Fatal(err)
-		}
-		b.Cleanup(func() { _ = cmd.Process.Signal(syscall.SIGTERM); _ = cmd.Wait() })
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || !strings.Contains(line, "web listener on ") {
-			b.Fatalf("server %d: %q %v", i, line, err)
-		}
-		urls = append(urls, strings.Fields(strings.SplitN(line, "web listener on ", 2)[1])[0])
-		go func() { _, _ = io.Copy(io.Discard, out) }()
+		urls = append(urls, serveOn(b, db, filepath.Join(setup, fmt.Sprint("server", i)), nil).url)
 	}
-	const clients = 64
-	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr, Timeout: 60 * time.Second}
-	var next atomic.Int64
-	lat := make([][]time.Duration, clients)
-	var wg sync.WaitGroup
 	b.ResetTimer()
-	start := time.Now()
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for k := next.Add(1); k <= int64(b.N); k = next.Add(1) {
-				body := fmt.Sprintf(`{"subject":"ERP order %d: 冷柜不制冷","priority":"urgent","phone":"139%08d","region":"East"}`, k, k)
-				req, _ := http.NewRequest(http.MethodPost, urls[i%len(urls)]+"/api/v1/work-orders", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+key.Key)
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("erp-%d", k))
-				t0 := time.Now()
-				resp, err := c.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != http.StatusCreated {
-					b.Errorf("status %d", resp.StatusCode)
-					return
-				}
-				lat[i] = append(lat[i], time.Since(t0))
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	res := apiload.Run(context.Background(), apiload.Options{URLs: urls, Key: key.Key, Clients: 64, Total: int64(b.N), Prefix: "erp",
+		Body: func(k int64) string {
+			return fmt.Sprintf(`{"subject":"ERP order %d: 冷柜不制冷","priority":"urgent","phone":"139%08d","region":"East"}`, k, k)
+		}})
 	b.StopTimer()
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	if len(all) == 0 {
-		b.Fatal("nothing was created")
+	if res.Failed > 0 || len(res.Latencies) == 0 {
+		b.Fatalf("%d creates failed, the first: %v", res.Failed, res.FirstErr)
 	}
-	perSec := float64(len(all)) / elapsed.Seconds()
+	perSec := res.PerSecond()
 	b.ReportMetric(perSec, "creates/s")
-	b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-	b.ReportMetric(float64(all[min(len(all)-1, len(all)*99/100)].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(res.Quantile(0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(res.Quantile(0.99).Microseconds())/1000, "p99-ms")
 	return perSec
 }

@@ -1,14 +1,11 @@
 package main
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
 	"net/mail"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -86,35 +83,9 @@ func TestThreeServersOnePostgres(t *testing.T) {
 	timersDue := time.Now().Add(time.Minute)
 
 	// Three servers, each with a home of its own (as on three machines).
-	type server struct {
-		cmd *exec.Cmd
-		url string
-	}
-	var servers []*server
-	for i := range 3 {
-		home := t.TempDir()
-		cmd := exec.Command(binary, "--db", dsn, "serve", "--listen", "127.0.0.1:0")
-		cmd.Env = append(env(t, home), extra...)
-		out, err := cmd.StdoutPipe()
-		if err != nil {
-			t.Fatal(err)
-		}
-		cmd.Stderr = os.Stderr
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		s := &server{cmd: cmd}
-		t.Cleanup(func() {
-			_ = cmd.Process.Signal(syscall.SIGTERM)
-			_ = cmd.Wait()
-		})
-		line, err := bufio.NewReader(out).ReadString('\n')
-		if err != nil || !strings.Contains(line, "web listener on ") {
-			t.Fatalf("server %d did not start: %q %v", i, line, err)
-		}
-		s.url = strings.Fields(strings.SplitN(line, "web listener on ", 2)[1])[0]
-		go func() { _, _ = io.Copy(io.Discard, out) }()
-		servers = append(servers, s)
+	var servers []*serving
+	for range 3 {
+		servers = append(servers, serveOn(t, dsn, t.TempDir(), extra))
 	}
 
 	var mu sync.Mutex

@@ -1,20 +1,16 @@
 package portal_test
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"slices"
-	"strings"
-	"sync"
-	"sync/atomic"
+	"switchboard/core/portal/apiload"
 	"testing"
-	"time"
 
 	"switchboard/core/portal"
 	"switchboard/store/testdb"
@@ -65,56 +61,22 @@ func benchAPICreate(b *testing.B, region, priority string) {
 		b.Fatalf("the database holds %d work orders, want 100,000", before)
 	}
 	const clients = 64
-	tr := &http.Transport{MaxIdleConns: clients, MaxIdleConnsPerHost: clients}
-	defer tr.CloseIdleConnections()
-	c := &http.Client{Transport: tr, Timeout: 30 * time.Second}
-	var next atomic.Int64
-	lat := make([][]time.Duration, clients)
-	var acked atomic.Int64
-	var wg sync.WaitGroup
 	b.ResetTimer()
-	start := time.Now()
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for n := next.Add(1); n <= int64(b.N); n = next.Add(1) {
-				body := fmt.Sprintf(`{"subject":"ERP order %d: 冷柜不制冷","priority":%q,"phone":"139%08d","region":%q}`, n, priority, n, region)
-				req, _ := http.NewRequest(http.MethodPost, srv.URL+"/api/v1/work-orders", strings.NewReader(body))
-				req.Header.Set("Authorization", "Bearer "+secret)
-				req.Header.Set("Content-Type", "application/json")
-				req.Header.Set("Idempotency-Key", fmt.Sprintf("erp-%d", n))
-				t0 := time.Now()
-				resp, err := c.Do(req)
-				if err != nil {
-					b.Error(err)
-					return
-				}
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				lat[i] = append(lat[i], time.Since(t0))
-				if resp.StatusCode != http.StatusCreated {
-					b.Errorf("status %d", resp.StatusCode)
-					return
-				}
-				acked.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	elapsed := time.Since(start)
+	res := apiload.Run(context.Background(), apiload.Options{URLs: []string{srv.URL}, Key: secret, Clients: clients, Total: int64(b.N), Prefix: "erp",
+		Body: func(n int64) string {
+			return fmt.Sprintf(`{"subject":"ERP order %d: 冷柜不制冷","priority":%q,"phone":"139%08d","region":%q}`, n, priority, n, region)
+		}})
 	b.StopTimer()
+	if res.Failed > 0 {
+		b.Fatalf("%d creates failed, the first: %v", res.Failed, res.FirstErr)
+	}
 	after, _ := svc.CountWorkOrders()
-	if after-before != int(acked.Load()) {
-		b.Fatalf("%d acknowledged, %d stored", acked.Load(), after-before)
+	if after-before != len(res.Latencies) {
+		b.Fatalf("%d acknowledged, %d stored", len(res.Latencies), after-before)
 	}
-	all := slices.Concat(lat...)
-	slices.Sort(all)
-	if len(all) > 0 {
-		b.ReportMetric(float64(all[len(all)/2].Microseconds())/1000, "p50-ms")
-		b.ReportMetric(float64(all[min(len(all)-1, len(all)*99/100)].Microseconds())/1000, "p99-ms")
-	}
-	creates := float64(acked.Load()) / elapsed.Seconds()
+	b.ReportMetric(float64(res.Quantile(0.5).Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(res.Quantile(0.99).Microseconds())/1000, "p99-ms")
+	creates := res.PerSecond()
 	b.ReportMetric(creates, "creates/s")
 	raw, err := testdb.RawBatch(anchor, clients, max(b.N, 2000), 14, 4300)
 	if err != nil {

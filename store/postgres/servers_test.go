@@ -16,7 +16,7 @@ import (
 
 // servers opens n stores on one database, each with its service, as n
 // switchboard servers would.
-func servers(t *testing.T, n int) ([]*core.Service, core.Actor) {
+func servers(t *testing.T, n int, opts ...core.Option) ([]*core.Service, core.Actor) {
 	t.Helper()
 	dsn := pgtest.DB(t)
 	var svcs []*core.Service
@@ -26,7 +26,7 @@ func servers(t *testing.T, n int) ([]*core.Service, core.Actor) {
 			t.Fatal(err)
 		}
 		t.Cleanup(func() { st.Close() })
-		svc := core.NewService(st)
+		svc := core.NewService(st, opts...)
 		if err := svc.Bootstrap(); err != nil {
 			t.Fatal(err)
 		}
@@ -130,27 +130,10 @@ func TestOneAssignmentWinsAcrossServers(t *testing.T) {
 // timers at the same moment: each node completes once (one timeout event a
 // work order), none twice and none not at all.
 func TestTimersFireOnceAcrossServers(t *testing.T) {
-	dsn := pgtest.DB(t)
 	var mu sync.Mutex
 	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	var svcs []*core.Service
-	for range 3 {
-		st, err := postgres.Open(context.Background(), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { st.Close() })
-		svc := core.NewService(st, core.WithClock(clock))
-		if err := svc.Bootstrap(); err != nil {
-			t.Fatal(err)
-		}
-		svcs = append(svcs, svc)
-	}
-	admin, err := svcs[0].Login(core.BuiltinAdmin)
-	if err != nil {
-		t.Fatal(err)
-	}
+	svcs, admin := servers(t, 3, core.WithClock(clock))
 	p, err := svcs[0].AddProvider(admin, "FixIt", "T-1")
 	if err != nil {
 		t.Fatal(err)
