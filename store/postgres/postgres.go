@@ -14,7 +14,6 @@ package postgres
 
 import (
 	"context"
-	"database/sql"
 	"embed"
 	"encoding/json"
 	"errors"
@@ -104,25 +103,6 @@ func migrate(ctx context.Context, pool *pgxpool.Pool) error {
 		return fmt.Errorf("cannot bring the PostgreSQL schema up to date: %w", err)
 	}
 	return nil
-}
-
-// SchemaVersion is the newest migration applied.
-func (p *Postgres) SchemaVersion(ctx context.Context) (int64, error) {
-	db := stdlib.OpenDBFromPool(p.pool)
-	defer db.Close()
-	return versionOf(ctx, db)
-}
-
-func versionOf(ctx context.Context, db *sql.DB) (int64, error) {
-	sub, err := subFS()
-	if err != nil {
-		return 0, err
-	}
-	prov, err := goose.NewProvider(goose.DialectPostgres, db, sub)
-	if err != nil {
-		return 0, err
-	}
-	return prov.GetDBVersion(ctx)
 }
 
 // redact hides a password in a DSN for messages.
