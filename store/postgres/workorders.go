@@ -74,8 +74,8 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	return nil
 }
 
-// addLoad moves an engineer's load counter by d (a queued write; the
-// transaction keeps the value it now has).
+// addLoad moves an engineer's load counter by d; the transaction keeps the
+// value and writes it when it finishes.
 func (t *tx) addLoad(engineer core.ID, d int) error {
 	n, err := t.load(engineer)
 	if err != nil {
@@ -88,11 +88,11 @@ func (t *tx) addLoad(engineer core.ID, d int) error {
 	if t.loads == nil {
 		t.loads = map[core.ID]int64{}
 	}
-	t.loads[engineer] = n
-	if n == 0 {
-		return t.exec(`DELETE FROM engineer_load WHERE engineer_id = $1`, engineer)
+	if t.loadsChanged == nil {
+		t.loadsChanged = map[core.ID]bool{}
 	}
-	return t.exec(`INSERT INTO engineer_load (engineer_id, n) VALUES ($1, $2) ON CONFLICT (engineer_id) DO UPDATE SET n = excluded.n`, engineer, n)
+	t.loads[engineer], t.loadsChanged[engineer], t.dirty = n, true, true
+	return nil // written once, when the transaction finishes
 }
 
 // load is an engineer's load, read once a read-write transaction.
@@ -246,16 +246,16 @@ func (t *tx) rows(sql string, args ...any) ([]core.WorkOrderRow, error) {
 
 // --- history
 
-// AppendEvent takes the next event number and writes the event in one
-// statement.
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
+	seq, err := t.nextID("events")
+	if err != nil {
+		return err
+	}
 	raw, err := encode(e)
 	if err != nil {
 		return err
 	}
-	return t.exec(`WITH c AS (INSERT INTO counters (name, value) VALUES ('events', 1)
-			ON CONFLICT (name) DO UPDATE SET value = counters.value + 1 RETURNING value)
-		INSERT INTO events (wo_id, seq, doc) SELECT $1, value, $2 FROM c`, wo, raw)
+	return t.exec(`INSERT INTO events (wo_id, seq, doc) VALUES ($1, $2, $3)`, wo, seq, raw)
 }
 
 func (t *tx) Events(wo core.ID) ([]core.Event, error) {
