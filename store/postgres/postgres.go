@@ -74,7 +74,7 @@ func Open(ctx context.Context, dsn string) (*Postgres, error) {
 	}
 	if err := pool.Ping(ctx); err != nil {
 		pool.Close()
-		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w", redact(dsn), err)
+		return nil, fmt.Errorf("cannot reach PostgreSQL at %s: %w — check the address, the password (or PGPASSWORD, ~/.pgpass) and that the server runs (pg_isready)", redact(dsn), err)
 	}
 	if err := migrate(ctx, pool); err != nil {
 		pool.Close()
