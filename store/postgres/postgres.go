@@ -283,6 +283,9 @@ func (p *Postgres) Load(fn func(core.Tx) (numbers uint64, err error)) error {
 // writes, and when the transaction function returns — a create's dozen
 // writes cost a few round trips instead of a dozen.
 func (t *tx) exec(q string, args ...any) error {
+	if !t.writable {
+		return errReadOnly
+	}
 	if t.queued == nil {
 		t.queued = &pgx.Batch{}
 	}
@@ -330,6 +333,9 @@ func (t *tx) execNow(q string, args ...any) (pgconn.CommandTag, error) {
 	}
 	return t.tx.Exec(t.ctx, q, args...)
 }
+
+// errReadOnly refuses a write in View, as bbolt does.
+var errReadOnly = errors.New("postgres: a write in a read-only transaction")
 
 // errRow is a row whose Scan fails with err.
 type errRow struct{ err error }
