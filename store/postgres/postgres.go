@@ -347,6 +347,9 @@ func (r errRow) Scan(...any) error { return r.err }
 // transaction reads a counter once and counts on from there; each new value
 // is a queued write.
 func (t *tx) nextID(name string) (core.ID, error) {
+	if !t.writable {
+		return 0, errReadOnly
+	}
 	v, err := t.counter(name)
 	if err != nil {
 		return 0, err
