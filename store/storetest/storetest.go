@@ -414,6 +414,13 @@ func testPutTwice(t *testing.T, st core.Store) {
 }
 
 func testSettings(t *testing.T, st core.Store) {
+	// A write inside View is refused, never kept (nor silently dropped).
+	if err := st.View(func(tx core.Tx) error { return tx.PutSetting("in-view", []byte("1")) }); err == nil {
+		t.Errorf("a write inside View was accepted")
+	}
+	if err := st.View(func(tx core.Tx) error { return tx.PutContact(&core.Contact{Name: "x"}) }); err == nil {
+		t.Errorf("a new record inside View was accepted")
+	}
 	view(t, st, func(tx core.Tx) error {
 		v, err := tx.Setting("x")
 		if v != nil || err != nil {
