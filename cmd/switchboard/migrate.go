@@ -109,6 +109,14 @@ bbolt file.`,
 	return markLocal(cmd)
 }
 
+// counted is a count, or why there is none.
+type counted struct {
+	n   int
+	err error
+}
+
+func lenOf[T any](v []T, err error) counted { return counted{len(v), err} }
+
 // migrationReport is what compareStores found equal.
 type migrationReport struct {
 	Counts  map[string]int `json:"counts"`
@@ -139,67 +147,19 @@ func compareStores(a, b core.Store) (migrationReport, error) {
 					ids = append(ids, core.ID(id))
 				}
 			}
-			count := func(name string, n int, err error) error {
-				s.counts[name] = n
-				return err
-			}
-			us, err := tx.Users()
-			if err := count("users", len(us), err); err != nil {
-				return err
-			}
-			as, err := tx.Accounts()
-			if err := count("accounts", len(as), err); err != nil {
-				return err
-			}
-			cs, err := tx.Contacts()
-			if err := count("contacts", len(cs), err); err != nil {
-				return err
-			}
-			ts, err := tx.TerminalUsers()
-			if err := count("terminal users", len(ts), err); err != nil {
-				return err
-			}
-			ps, err := tx.Providers()
-			if err := count("providers", len(ps), err); err != nil {
-				return err
-			}
-			es, err := tx.Engineers()
-			if err := count("engineers", len(es), err); err != nil {
-				return err
-			}
-			for _, k := range []core.RuleKind{core.RuleDispatch, core.RuleMail, core.RuleEvaluation, core.RuleFollowUp} {
-				rs, err := tx.Rules(k)
-				if err := count(string(k)+" rules", len(rs), err); err != nil {
-					return err
+			for name, c := range map[string]counted{
+				"users": lenOf(tx.Users()), "accounts": lenOf(tx.Accounts()), "contacts": lenOf(tx.Contacts()),
+				"terminal users": lenOf(tx.TerminalUsers()), "providers": lenOf(tx.Providers()), "engineers": lenOf(tx.Engineers()),
+				"dispatch rules": lenOf(tx.Rules(core.RuleDispatch)), "mail rules": lenOf(tx.Rules(core.RuleMail)),
+				"evaluation rules": lenOf(tx.Rules(core.RuleEvaluation)), "follow-up rules": lenOf(tx.Rules(core.RuleFollowUp)),
+				"devices": lenOf(tx.Devices()), "outbox messages": lenOf(tx.Messages(core.MessageQuery{})), "timers": lenOf(tx.Timers(0)),
+				"mail": lenOf(tx.MailRecords(core.MailQuery{})), "API keys": lenOf(tx.APIKeys()),
+				"follow-up teams": lenOf(tx.FollowUpTeams()), "absences": lenOf(tx.Absences()),
+			} {
+				if c.err != nil {
+					return fmt.Errorf("counting %s: %w", name, c.err)
 				}
-			}
-			ds, err := tx.Devices()
-			if err := count("devices", len(ds), err); err != nil {
-				return err
-			}
-			ms, err := tx.Messages(core.MessageQuery{})
-			if err := count("outbox messages", len(ms), err); err != nil {
-				return err
-			}
-			tm, err := tx.Timers(0)
-			if err := count("timers", len(tm), err); err != nil {
-				return err
-			}
-			ml, err := tx.MailRecords(core.MailQuery{})
-			if err := count("mail", len(ml), err); err != nil {
-				return err
-			}
-			ks, err := tx.APIKeys()
-			if err := count("API keys", len(ks), err); err != nil {
-				return err
-			}
-			ft, err := tx.FollowUpTeams()
-			if err := count("follow-up teams", len(ft), err); err != nil {
-				return err
-			}
-			ab, err := tx.Absences()
-			if err := count("absences", len(ab), err); err != nil {
-				return err
+				s.counts[name] = c.n
 			}
 			evals := 0
 			if err := tx.ScanEvaluationRows(time.Time{}, time.Time{}, func(core.EvaluationRow) bool { evals++; return true }); err != nil {
