@@ -218,3 +218,32 @@ func TestThreeServersOnePostgres(t *testing.T) {
 		}
 	}
 }
+
+// TestConsoleSeesOtherServersChanges (issue 21): a console attached to one
+// server shows, as it happens, a work order an integration created through
+// another server on the same PostgreSQL database (LISTEN/NOTIFY).
+func TestConsoleSeesOtherServersChanges(t *testing.T) {
+	needTmux(t)
+	dsn := pgtest.DB(t)
+	setup := t.TempDir()
+	var key struct{ Key string }
+	r := sbEnv(t, setup, nil, "--db", dsn, "apikey", "add", "--name", "erp", "--json")
+	if err := json.Unmarshal([]byte(r.stdout), &key); err != nil || key.Key == "" {
+		t.Fatalf("apikey add: %v %s", err, r.stderr)
+	}
+	home1, home2 := t.TempDir(), t.TempDir()
+	serveOn(t, dsn, home1, nil)
+	two := serveOn(t, dsn, home2, nil)
+	console := startTmux(t, home1, binary, "--db", dsn) // attaches to server 1
+	console.waitFor("0 of 0")
+	body := `{"subject":"冷柜不制冷 via server two","region":"East"}`
+	req, _ := http.NewRequest(http.MethodPost, two.url+"/api/v1/work-orders", strings.NewReader(body))
+	req.Header.Set("Authorization", "Bearer "+key.Key)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create through server 2: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	console.waitFor("via server two")
+}
