@@ -49,7 +49,7 @@ Open the copy with --db FILE.`,
 			if asJSON {
 				return writeJSON(a.stdout, map[string]any{"file": target, "bytes": n, "work_orders": count})
 			}
-			_, err = fmt.Fprintf(a.stdout, "Backed up %s (%s work orders, %.1f MB) to %s\n", a.dbPath, thousands(count), float64(n)/1e6, target)
+			_, err = fmt.Fprintf(a.stdout, "Backed up %s (%s work orders, %.1f MB) to %s\n", displayDB(a.dbPath), thousands(count), float64(n)/1e6, target)
 			return err
 		}),
 	}

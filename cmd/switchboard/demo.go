@@ -65,7 +65,7 @@ The same --seed and --now give the same company, byte for byte.`,
 				return err
 			}
 			a.log.Info("demo generated", "db", a.dbPath, "seed", opt.Seed, "work_orders", sum.WorkOrders, "duration", sum.Duration)
-			fmt.Fprintf(a.stdout, "demo: %s in %s in %.1fs (seed %d)\n", sum, a.dbPath, sum.Duration.Seconds(), opt.Seed)
+			fmt.Fprintf(a.stdout, "demo: %s in %s in %.1fs (seed %d)\n", sum, displayDB(a.dbPath), sum.Duration.Seconds(), opt.Seed)
 			if note != "" {
 				fmt.Fprintln(a.stderr, note)
 			}

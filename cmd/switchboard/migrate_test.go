@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -61,5 +62,31 @@ func TestMigrateToPostgres(t *testing.T) {
 	}
 	if r := sbEnv(t, home, nil, "--db", dsn, "migrate", "--to", back); r.code != 1 || !strings.Contains(r.stderr, "exists") {
 		t.Errorf("copying over an existing file: exit %d %q", r.code, r.stderr)
+	}
+}
+
+// TestPostgresHandleShowsNoPassword (issue 21): the handle file keeps the
+// address as given (0600); what people see of it — the console header,
+// `server status`, `backup` — names user, host, port and database only.
+func TestPostgresHandleShowsNoPassword(t *testing.T) {
+	home := t.TempDir()
+	getenv := func(k string) string {
+		if k == "HOME" {
+			return home
+		}
+		return ""
+	}
+	h, err := pgHandle("postgres://sb:s3cret@db.example.com:6432/switchboard?sslmode=verify-full", getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi, err := os.Stat(h); err != nil || fi.Mode().Perm() != 0o600 || !strings.HasSuffix(h, "pg-db.example.com-6432-switchboard.pgdb") {
+		t.Fatalf("handle %s: %v %v", h, fi, err)
+	}
+	if got := displayDB(h); got != "postgres://sb@db.example.com:6432/switchboard" {
+		t.Errorf("shown as %q", got)
+	}
+	if got := displayDB("/srv/sb/switchboard.db"); got != "/srv/sb/switchboard.db" {
+		t.Errorf("a file shown as %q", got)
 	}
 }

@@ -76,3 +76,25 @@ func openStore(path string, opt store.Options) (st core.Store, modeWas os.FileMo
 	}
 	return p, 0, nil
 }
+
+// displayDB is the database as people read it: the path of a file, or
+// postgres://USER@HOST:PORT/DATABASE for a PostgreSQL handle (never its
+// password or options).
+func displayDB(path string) string {
+	if !isPGHandle(path) {
+		return path
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		return path
+	}
+	cfg, err := pgconn.ParseConfig(strings.TrimSpace(string(raw)))
+	if err != nil {
+		return path
+	}
+	host := cfg.Host
+	if !strings.HasPrefix(host, "/") {
+		host = fmt.Sprintf("%s:%d", host, cfg.Port)
+	}
+	return fmt.Sprintf("postgres://%s@%s/%s", cfg.User, host, cfg.Database)
+}

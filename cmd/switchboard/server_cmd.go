@@ -164,7 +164,7 @@ func serverStatusCmd(a *app) *cobra.Command {
 			if web == "" {
 				web = "not running: " + st.WebProblem
 			}
-			fmt.Fprintf(a.stdout, "Server pid %d for %s, up %s\nsocket  %s\nweb     %s\n", st.PID, st.DB, st.Uptime, st.Socket, web)
+			fmt.Fprintf(a.stdout, "Server pid %d for %s, up %s\nsocket  %s\nweb     %s\n", st.PID, displayDB(st.DB), st.Uptime, st.Socket, web)
 			if st.SSH != "" {
 				fmt.Fprintf(a.stdout, "ssh     %s\n", st.SSH)
 			}

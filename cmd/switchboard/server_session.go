@@ -129,7 +129,7 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 		problem = strings.TrimSpace(problem + fmt.Sprintf(" Listener flags ignored: the server already runs (web %s); `switchboard server stop` first to change them.", web))
 	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
-		DBPath: s.dbPath, WebURL: s.webURL, WebProblem: problem,
+		DBPath: displayDB(s.dbPath), WebURL: s.webURL, WebProblem: problem,
 		Input: in, Output: out, Renderer: r, Files: consoleFiles{files, h.Cwd}, Theme: h.Theme, Mouse: !h.NoMouse,
 		ProgramOptions: []tea.ProgramOption{tea.WithoutSignalHandler(), tea.WithEnvironment([]string{"TERM=" + h.Term})},
 	})

@@ -145,7 +145,7 @@ func (a *app) sshConsole(next ssh.Handler) ssh.Handler {
 			theme = ""
 		}
 		p, done := tui.Program(a.svc, as, tui.Options{
-			DBPath:         a.dbPath,
+			DBPath:         displayDB(a.dbPath),
 			Output:         s,
 			Renderer:       sshRenderer(s, pty),
 			WebURL:         web,

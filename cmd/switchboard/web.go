@@ -105,7 +105,7 @@ it while it runs (see ` + "`switchboard server`" + `).`,
 			ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return a.runServer(ctx, serverOptions{web: w, webRequired: true, ready: func(s *server) {
-				fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", s.webURL, a.dbPath)
+				fmt.Fprintf(a.stdout, "switchboard: web listener on %s (db %s); ctrl+c stops it\n", s.webURL, displayDB(a.dbPath))
 				if s.sshAddr != "" {
 					fmt.Fprintf(a.stdout, "switchboard: SSH console on %s (users log in with keys: switchboard user key add LOGIN KEYFILE)\n", s.sshAddr)
 				}
