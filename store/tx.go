@@ -23,6 +23,11 @@ type tx struct {
 	// loading: records arrive with their ids from another database (Load);
 	// a work order or message with an id is new here, not a change.
 	loading bool
+	// fresh holds the history of the work orders this transaction function
+	// created: all of it was appended here, so Events and LastEvent answer
+	// from it instead of a cursor and decoding (an API create returns its
+	// history; dispatch reads the last event).
+	fresh map[core.ID][]core.Event
 	// wo holds the work orders put in this transaction function, written
 	// (encoded) once when it returns: a create that dispatches puts its work
 	// order twice and encoded it twice (issue 19).

@@ -38,6 +38,10 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 			return err
 		}
 		w.ID = core.ID(n)
+		if t.fresh == nil {
+			t.fresh = map[core.ID][]core.Event{}
+		}
+		t.fresh[w.ID] = []core.Event{}
 	}
 	t.holdWorkOrder(w) // written once when the transaction function returns (flush)
 	id := itob(w.ID)
@@ -328,10 +332,19 @@ func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
 	if err != nil {
 		return err
 	}
+	if h, ok := t.fresh[wo]; ok {
+		t.fresh[wo] = append(h, e)
+	}
 	return b.Put(eventKey(wo, seq), raw)
 }
 
 func (t *tx) Events(wo core.ID) ([]core.Event, error) {
+	if h, ok := t.fresh[wo]; ok {
+		if len(h) == 0 {
+			return nil, nil
+		}
+		return slices.Clone(h), nil
+	}
 	p := itob(wo)
 	var out []core.Event
 	c := t.b(bucketEvents).Cursor()
@@ -346,6 +359,12 @@ func (t *tx) Events(wo core.ID) ([]core.Event, error) {
 }
 
 func (t *tx) LastEvent(wo core.ID) (core.Event, error) {
+	if h, ok := t.fresh[wo]; ok {
+		if len(h) == 0 {
+			return core.Event{}, core.NotFoundf("Work order %d has no history.", wo)
+		}
+		return h[len(h)-1], nil
+	}
 	var e core.Event
 	c := t.b(bucketEvents).Cursor()
 	var k, v []byte

@@ -376,9 +376,28 @@ func testPutTwice(t *testing.T, st core.Store) {
 	w.DueAt = &callers
 	w.Objects = []core.WorkOrderObject{{Type: "payment", Label: "Fee", Values: []core.ObjectValue{{Key: "amount", Value: "1"}}}}
 	w.History = []core.Event{{At: t0, Kind: core.EventCreated, Detail: "not stored with the record"}}
+	evs := []core.Event{{At: t0, By: "api:ERP", Kind: core.EventCreated, Detail: "created <b>"}, {At: t0.Add(time.Second), By: "system", Kind: core.EventAssigned, Detail: "assigned 冷库"}}
 	update(t, st, func(tx core.Tx) error {
+		if _, err := tx.LastEvent(0); err == nil {
+			t.Errorf("a work order not yet made has a last event")
+		}
 		if err := tx.PutWorkOrder(w); err != nil {
 			return err
+		}
+		// A new work order's history, read back in the transaction that made it.
+		if _, err := tx.LastEvent(w.ID); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("a new work order's last event before any: %v", err)
+		}
+		for _, e := range evs {
+			if err := tx.AppendEvent(w.ID, e); err != nil {
+				return err
+			}
+		}
+		if got, err := tx.Events(w.ID); err != nil || len(got) != 2 || got[0].Detail != evs[0].Detail || got[1].Kind != core.EventAssigned {
+			t.Errorf("history inside the transaction: %+v %v", got, err)
+		}
+		if last, err := tx.LastEvent(w.ID); err != nil || last.Detail != evs[1].Detail {
+			t.Errorf("last event inside the transaction: %+v %v", last, err)
 		}
 		w.Status, w.Node, w.Version, w.FieldOutDealUser, w.EngineerName = core.StatusAssigned, core.NodeService, 2, 7, "Li"
 		if err := tx.PutWorkOrder(w); err != nil {
@@ -408,6 +427,9 @@ func testPutTwice(t *testing.T, st core.Store) {
 		}
 		if n, _ := tx.EngineerLoad(7); n != 1 {
 			t.Errorf("engineer load %d, want 1", n)
+		}
+		if got, err := tx.Events(got.ID); err != nil || len(got) != 2 || !got[1].At.Equal(evs[1].At) || got[1].Detail != evs[1].Detail {
+			t.Errorf("history after commit: %+v %v", got, err)
 		}
 		return nil
 	})
