@@ -72,10 +72,7 @@ printable PNG sticker. The same device always gets the same link, so a sticker c
 be printed again.`,
 		Args: exactArgs("CODE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			base, err := a.linkBase(pub)
+			base, err := a.openLinkBase(pub)
 			if err != nil {
 				return err
 			}
@@ -107,10 +104,7 @@ stick each on its device. FILE.pdf is one PDF; FILE.png is one PNG a page
   switchboard device sheet east.png --codes FRZ-0042,AC-7 --public-url https://service.example.com`,
 		Args: exactArgs("FILE"),
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			base, err := a.linkBase(sheetPub)
+			base, err := a.openLinkBase(sheetPub)
 			if err != nil {
 				return err
 			}
@@ -174,10 +168,7 @@ the anonymous guest form instead. Put it on a counter, a brochure, an invoice.`,
   switchboard device entry --guest --public-url https://service.example.com`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			if err := a.open(); err != nil {
-				return err
-			}
-			base, err := a.linkBase(pub)
+			base, err := a.openLinkBase(pub)
 			if err != nil {
 				return err
 			}

@@ -187,3 +187,11 @@ func (a *app) linkBase(flag string) (string, error) {
 	}
 	return u, nil
 }
+
+// openLinkBase opens the database and returns linkBase(flag).
+func (a *app) openLinkBase(flag string) (string, error) {
+	if err := a.open(); err != nil {
+		return "", err
+	}
+	return a.linkBase(flag)
+}

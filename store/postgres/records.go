@@ -85,8 +85,12 @@ func (t *tx) Devices() ([]core.Device, error) {
 
 func (t *tx) PutMessage(m *core.Message) error {
 	if m.ID != 0 && !t.loading {
-		if _, err := t.Message(m.ID); err != nil {
+		var exists bool
+		if err := t.queryRow(`SELECT EXISTS (SELECT 1 FROM outbox WHERE id = $1)`, m.ID).Scan(&exists); err != nil {
 			return err
+		}
+		if !exists {
+			return core.NotFoundf("There is no outbox message %d.", m.ID)
 		}
 	}
 	if err := t.assign("outbox", &m.ID); err != nil {
