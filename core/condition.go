@@ -3,7 +3,9 @@ package core
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -81,14 +83,22 @@ type Condition struct {
 }
 
 type conditionPart struct {
-	src    string
-	prog   *vm.Program
+	src  string
+	prog *vm.Program
+	// filter is 1 + the index in filters of the prefilter that is this very
+	// part (0: none): an explanation checks it without the expression machine.
+	filter int
 	fields []fieldGetter // the fields the part reads, for explanations
 }
 
+// fieldGetter reads one field for an explanation: straight from the
+// environment struct when it is a top-level string, whole number or yes/no
+// field (index), else by running prog.
 type fieldGetter struct {
-	name string
-	prog *vm.Program
+	name  string
+	prog  *vm.Program
+	index int
+	kind  reflect.Kind
 }
 
 // maxConditionLen bounds what a person can type as a condition.
@@ -123,10 +133,13 @@ func compileCondition(src string, env any, fields []string, filters bool, missin
 	if err != nil {
 		return nil, conditionError(err, fields)
 	}
+	direct := directFields(env)
 	for _, n := range conjuncts(tree.Node) {
+		filter := 0
 		if filters {
 			if f, ok := prefilterOf(n); ok {
 				c.filters = append(c.filters, f)
+				filter = len(c.filters)
 			}
 		}
 		part := n.String()
@@ -137,15 +150,37 @@ func compileCondition(src string, env any, fields []string, filters bool, missin
 			c.parts = nil
 			break
 		}
-		cp := conditionPart{src: part, prog: p}
+		cp := conditionPart{src: part, prog: p, filter: filter}
 		for _, name := range identifiers(n) {
 			if g, err := expr.Compile(name, expr.Env(env)); err == nil {
-				cp.fields = append(cp.fields, fieldGetter{name, g})
+				fg := fieldGetter{name: name, prog: g, index: -1}
+				if sf, ok := direct[name]; ok {
+					fg.index, fg.kind = sf.Index[0], sf.Type.Kind()
+				}
+				cp.fields = append(cp.fields, fg)
 			}
 		}
 		c.parts = append(c.parts, cp)
 	}
 	return c, nil
+}
+
+// directFields are env's top-level fields an explanation can read without
+// the expression machine, by their expr names.
+func directFields(env any) map[string]reflect.StructField {
+	out := map[string]reflect.StructField{}
+	t := reflect.TypeOf(env)
+	for i := range t.NumField() {
+		f := t.Field(i)
+		name := f.Tag.Get("expr")
+		switch f.Type.Kind() {
+		case reflect.String, reflect.Int, reflect.Bool:
+			if name != "" && f.IsExported() {
+				out[name] = f
+			}
+		}
+	}
+	return out
 }
 
 func conditionError(err error, fields []string) error {
@@ -213,40 +248,80 @@ var vmPool = sync.Pool{New: func() any { return new(vm.VM) }}
 func (c *Condition) Explain(env *RuleEnv) string { return c.explain(env) }
 
 func (c *Condition) explain(env any) string {
-	m := vmPool.Get().(*vm.VM)
-	defer vmPool.Put(m)
-	for _, p := range c.parts {
-		out, err := m.Run(p.prog, env)
-		if err != nil {
-			return fmt.Sprintf("%s could not be evaluated: %v", p.src, err)
+	var m *vm.VM
+	run := func(p *vm.Program) (any, error) {
+		if m == nil {
+			m = vmPool.Get().(*vm.VM)
 		}
-		if b, _ := out.(bool); !b {
-			return fmt.Sprintf("%s is false (%s)", p.src, fieldValues(m, p.fields, env))
+		return m.Run(p, env)
+	}
+	defer func() {
+		if m != nil {
+			vmPool.Put(m)
+		}
+	}()
+	renv, _ := env.(*RuleEnv)
+	for _, p := range c.parts {
+		var ok bool
+		if p.filter > 0 && renv != nil {
+			ok = c.filters[p.filter-1].pass(renv)
+		} else {
+			out, err := run(p.prog)
+			if err != nil {
+				return fmt.Sprintf("%s could not be evaluated: %v", p.src, err)
+			}
+			ok, _ = out.(bool)
+		}
+		if !ok {
+			return p.src + " is false (" + fieldValues(run, p.fields, env) + ")"
 		}
 	}
-	return fmt.Sprintf("%s is false", c.Source)
+	return c.Source + " is false"
 }
 
-func fieldValues(m *vm.VM, fields []fieldGetter, env any) string {
-	var parts []string
+// fieldValues says what each field is: `region is "East", attachments is 0`.
+func fieldValues(run func(*vm.Program) (any, error), fields []fieldGetter, env any) string {
+	var b []byte
+	ev := reflect.Indirect(reflect.ValueOf(env))
 	for _, f := range fields {
-		n := f.name
-		v, err := m.Run(f.prog, env)
-		if err != nil {
-			continue
-		}
-		if s, ok := v.(string); ok {
-			if s == "" {
-				parts = append(parts, n+" is empty")
+		var v any
+		if f.index >= 0 {
+			fv := ev.Field(f.index)
+			switch f.kind {
+			case reflect.String:
+				v = fv.String()
+			case reflect.Int:
+				v = int(fv.Int())
+			case reflect.Bool:
+				v = fv.Bool()
+			}
+		} else {
+			var err error
+			if v, err = run(f.prog); err != nil {
 				continue
 			}
-			parts = append(parts, fmt.Sprintf("%s is %q", n, s))
-		} else {
-			parts = append(parts, fmt.Sprintf("%s is %v", n, v))
+		}
+		if len(b) > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, f.name...)
+		switch v := v.(type) {
+		case string:
+			if v == "" {
+				b = append(b, " is empty"...)
+				continue
+			}
+			b = strconv.AppendQuote(append(b, " is "...), v)
+		case int:
+			b = strconv.AppendInt(append(b, " is "...), int64(v), 10)
+		case bool:
+			b = strconv.AppendBool(append(b, " is "...), v)
+		default:
+			b = fmt.Appendf(b, " is %v", v)
 		}
 	}
-	if len(parts) == 0 {
+	if len(b) == 0 {
 		return "no fields involved"
 	}
-	return strings.Join(parts, ", ")
+	return string(b)
 }

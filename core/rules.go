@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"math/bits"
 	"slices"
 	"strings"
 	"time"
@@ -148,7 +149,7 @@ type RuleSet struct {
 	rules   []CompiledRule
 	always  []int32 // enabled rules without an indexable test
 	indexes []fieldIndex
-	scratch []int32
+	scratch []uint64 // a bit per rule: the candidates of one Decide
 }
 
 type fieldIndex struct {
@@ -200,25 +201,40 @@ func (rs *RuleSet) WithRules(rules []CompiledRule) *RuleSet {
 // nor their provider): a rule passes over the others in its pool, and a rule
 // whose whole pool is unavailable does not assign.
 func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bool) Decision {
-	cand := append(rs.scratch[:0], rs.always...)
-	for k := range rs.indexes {
-		cand = append(cand, rs.indexes[k].byValue[rs.indexes[k].get(env)]...)
+	// The candidates, in priority order: one bit per rule, set for the rules
+	// without an indexed test and for those whose test the work order passes.
+	cand := rs.scratch
+	if words := (len(rs.rules) + 63) / 64; len(cand) != words {
+		cand = make([]uint64, words)
+		rs.scratch = cand
+	} else {
+		clear(cand)
 	}
-	slices.Sort(cand)
-	rs.scratch = cand
+	for _, i := range rs.always {
+		cand[i/64] |= 1 << (i % 64)
+	}
+	for k := range rs.indexes {
+		for _, i := range rs.indexes[k].byValue[rs.indexes[k].get(env)] {
+			cand[i/64] |= 1 << (i % 64)
+		}
+	}
 	var d Decision
-	for _, i := range cand {
-		r := &rs.rules[i]
-		if ok, err := r.Cond.Match(env); err != nil || !ok {
-			continue
+	for w, bitsLeft := range cand {
+		for bitsLeft != 0 {
+			i := w*64 + bits.TrailingZeros64(bitsLeft)
+			bitsLeft &= bitsLeft - 1
+			r := &rs.rules[i]
+			if ok, err := r.Cond.Match(env); err != nil || !ok {
+				continue
+			}
+			eng, steps, ok := pickEngineer(r, load, available)
+			if !ok {
+				continue
+			}
+			d.Rule, d.Skipped, d.Engineer, d.Advance = r, i, eng, steps > 0
+			d.Steps = steps
+			return d
 		}
-		eng, steps, ok := pickEngineer(r, load, available)
-		if !ok {
-			continue
-		}
-		d.Rule, d.Skipped, d.Engineer, d.Advance = r, int(i), eng, steps > 0
-		d.Steps = steps
-		return d
 	}
 	d.Skipped = len(rs.rules)
 	for i := range rs.rules[:min(explainMax, len(rs.rules))] {
