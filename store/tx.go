@@ -146,11 +146,22 @@ func get[T any](t *tx, bucket []byte, id core.ID, kind string) (T, error) {
 func decodeJSON(raw []byte, v any) error { return gojson.UnmarshalNoEscape(raw, v) }
 
 // encodeFast writes the records every work-order change writes — the work
-// order, its history event, an engineer's task — with goccy/go-json, twice as
-// fast as encoding/json and byte for byte the same for these types
-// (TestFastJSONIsStandardJSON holds that; goccy ignores omitzero, which they
-// must not use).
-func encodeFast(v any) ([]byte, error) { return gojson.Marshal(v) }
+// order, its history event, an engineer's task — with core's hand-written
+// appenders and anything else with goccy/go-json; both byte for byte what
+// encoding/json writes for these types (TestFastJSONIsStandardJSON here,
+// TestJSONAppendersAreStandardJSON in core; goccy ignores omitzero, which
+// they must not use).
+func encodeFast(v any) ([]byte, error) {
+	switch v := v.(type) {
+	case *core.WorkOrder:
+		return core.AppendWorkOrderJSON(make([]byte, 0, 1536), v, true)
+	case core.Event:
+		return core.AppendEventJSON(make([]byte, 0, 256), &v)
+	case *core.Task:
+		return core.AppendTaskJSON(make([]byte, 0, 256), v)
+	}
+	return gojson.Marshal(v)
+}
 
 // putFast is put with encodeFast.
 func putFast(t *tx, bucket []byte, id *core.ID, v any) error {

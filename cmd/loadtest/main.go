@@ -143,8 +143,8 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 	fmt.Printf("\ncreates/s  %8.0f   (%d in %s, %d clients, %s)\n", perSec, len(lat), creates.Round(time.Millisecond), clients, rule)
 	fmt.Printf("p50        %8.1f ms\n", ms(lat[len(lat)/2]))
 	fmt.Printf("p99        %8.1f ms\n", ms(lat[min(len(lat)-1, len(lat)*99/100)]))
-	fmt.Printf("raw Batch  %8.0f ops/s (64 goroutines, fsync, 14 keys, 4.3 KB)\n", raw)
-	fmt.Printf("ratio      %8.2f × raw\n", perSec/raw)
+	fmt.Printf("raw Batch  %8.0f ops/s (%d goroutines, fsync, 14 keys, 4.3 KB), p50 %.1f ms, p99 %.1f ms\n", raw.PerSecond, clients, ms(raw.P50), ms(raw.P99))
+	fmt.Printf("ratio      %8.2f × raw\n", perSec/raw.PerSecond)
 	return nil
 }
 

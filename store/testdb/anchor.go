@@ -128,15 +128,22 @@ func Replay(path string, changes []Change, txs int) (time.Duration, error) {
 	return time.Since(start), nil
 }
 
+// RawResult is the anchor's throughput and the latency of its operations.
+type RawResult struct {
+	PerSecond float64
+	P50, P99  time.Duration
+}
+
 // RawBatch is the anchor of concurrent creates: clients goroutines call
-// bbolt's Batch (MaxBatchDelay 1 ms, as the store sets it; fsync on) on the
-// bbolt file at path until ops operations are done, each writing keys keys
-// of bytes/keys bytes each into keys buckets under increasing ids — the shape
-// of one work order's create. It returns operations per second.
-func RawBatch(path string, clients, ops, keys, size int) (float64, error) {
+// bbolt's Batch (MaxBatchDelay 1 ms; fsync on) on the bbolt file at path
+// until ops operations are done, each writing keys keys of bytes/keys bytes
+// each into keys buckets under increasing ids — the shape of one work order's
+// create. It returns operations per second and their latency: with clients
+// always waiting, no store can answer them faster than this disk commits.
+func RawBatch(path string, clients, ops, keys, size int) (RawResult, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
 	if err != nil {
-		return 0, err
+		return RawResult{}, err
 	}
 	defer db.Close()
 	db.MaxBatchDelay = time.Millisecond
@@ -150,11 +157,12 @@ func RawBatch(path string, clients, ops, keys, size int) (float64, error) {
 		}
 		return nil
 	}); err != nil {
-		return 0, err
+		return RawResult{}, err
 	}
 	value := bytes.Repeat([]byte("x"), max(1, size/keys))
 	var mu sync.Mutex
 	next, firstErr := 0, error(nil)
+	lat := make([]time.Duration, 0, ops)
 	var wg sync.WaitGroup
 	start := time.Now()
 	for range clients {
@@ -169,6 +177,7 @@ func RawBatch(path string, clients, ops, keys, size int) (float64, error) {
 				if n >= ops {
 					return
 				}
+				t0 := time.Now()
 				err := db.Batch(func(tx *bolt.Tx) error {
 					var k [8]byte
 					binary.BigEndian.PutUint64(k[:], uint64(n))
@@ -179,15 +188,25 @@ func RawBatch(path string, clients, ops, keys, size int) (float64, error) {
 					}
 					return nil
 				})
+				d := time.Since(t0)
+				mu.Lock()
 				if err != nil {
-					mu.Lock()
 					firstErr = err
-					mu.Unlock()
+				} else {
+					lat = append(lat, d)
+				}
+				mu.Unlock()
+				if err != nil {
 					return
 				}
 			}
 		}()
 	}
 	wg.Wait()
-	return float64(ops) / time.Since(start).Seconds(), firstErr
+	r := RawResult{PerSecond: float64(len(lat)) / time.Since(start).Seconds()}
+	if len(lat) > 0 {
+		slices.Sort(lat)
+		r.P50, r.P99 = lat[len(lat)/2], lat[min(len(lat)-1, len(lat)*99/100)]
+	}
+	return r, firstErr
 }
