@@ -443,3 +443,58 @@ func TestWhatIfDraftRules(t *testing.T) {
 		t.Fatal("a pool of two providers was tried")
 	}
 }
+
+// hookStore runs before once, just before the first write transaction.
+type hookStore struct {
+	core.Store
+	before func()
+}
+
+func (h *hookStore) Update(fn func(core.Tx) error) error {
+	if b := h.before; b != nil {
+		h.before = nil
+		b()
+	}
+	return h.Store.Update(fn)
+}
+
+// TestRunDispatchSeesChangesSinceItsSnapshot (issue 19): a dispatch run reads
+// its work orders ahead from a snapshot; one assigned by hand and one edited
+// after that snapshot, before the run writes, are taken as they are now — the
+// first is left with its engineer, the second is matched on its new subject.
+func TestRunDispatchSeesChangesSinceItsSnapshot(t *testing.T) {
+	st, svc, clk := testdb.Open(t)
+	f := newFieldCo(t, svc, clk)
+	f.rule(t, "call Dan", `subject == "call Dan"`, core.PolicyFixed, f.dan)
+	var waiting []core.WorkOrder
+	for range 3 {
+		waiting = append(waiting, f.create(t, core.NewWorkOrder{Subject: "wait", Region: "East"}))
+	}
+	hooked := &hookStore{Store: st}
+	run := core.NewService(hooked, core.WithClock(clk.Now))
+	hooked.before = func() {
+		if _, err := svc.AssignWorkOrder(f.dispatcher, waiting[0].Number, waiting[0].Version, f.bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		subject := "call Dan"
+		if _, err := svc.UpdateWorkOrder(f.dispatcher, waiting[1].Number, waiting[1].Version, core.WorkOrderPatch{Subject: &subject}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res, err := run.RunDispatch(f.dispatcher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hooked.before != nil {
+		t.Fatal("the run never wrote")
+	}
+	if res.Assigned != 1 || res.Manual != 1 {
+		t.Errorf("run: %+v, want 1 assigned (the edited one) and 1 manual", res)
+	}
+	if w, _ := svc.WorkOrder(waiting[0].Number); w.FieldOutDealUser != f.bob.ID || w.AssignWay != core.AssignManual {
+		t.Errorf("the work order assigned by hand meanwhile: engineer %d, way %q", w.FieldOutDealUser, w.AssignWay)
+	}
+	if w, _ := svc.WorkOrder(waiting[1].Number); w.FieldOutDealUser != f.dan.ID || w.Subject != "call Dan" {
+		t.Errorf("the work order edited meanwhile: engineer %d, subject %q", w.FieldOutDealUser, w.Subject)
+	}
+}

@@ -74,6 +74,11 @@ type Tx interface {
 	// It stores the record as given: version checks are the service's job.
 	PutWorkOrder(w *WorkOrder) error
 	WorkOrder(id ID) (WorkOrder, error)
+	// WorkOrderVersion is the version of work order id as this transaction
+	// sees it, without reading the whole record; ErrNotFound when there is
+	// none. Every change of a work order bumps its version, so a work order
+	// read in an earlier transaction is still current when its version is.
+	WorkOrderVersion(id ID) (uint64, error)
 	WorkOrderByNumber(number string) (WorkOrder, error)
 	// QueryWorkOrders returns one page of rows matching q, and the number of matches.
 	QueryWorkOrders(q WorkOrderQuery) (WorkOrderPage, error)

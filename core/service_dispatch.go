@@ -330,6 +330,11 @@ const dispatchBatch = 2000
 
 // RunDispatch runs automatic dispatch over every work order waiting at the
 // dispatch node, oldest first, in a few large transactions (R-DISP-1, R-DISP-2).
+//
+// The next batch's work orders are read and decoded from a snapshot on
+// another goroutine while the current batch is decided and written: the
+// writer then only checks each one's version and reads again the few that
+// changed in between (issue 19).
 func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	if err := require(as, "run dispatch", RoleAdmin, RoleDispatcher); err != nil {
 		return DispatchResult{}, err
@@ -343,9 +348,42 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	if err != nil {
 		return DispatchResult{}, err
 	}
+	type batch struct {
+		wos []WorkOrder
+		err error
+	}
+	batches := make(chan batch, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for lo := 0; lo < len(ids); lo += dispatchBatch {
+			var b batch
+			b.err = s.store.View(func(tx Tx) error {
+				for _, id := range ids[lo:min(lo+dispatchBatch, len(ids))] {
+					w, err := tx.WorkOrder(id)
+					if err != nil {
+						return err
+					}
+					b.wos = append(b.wos, w)
+				}
+				return nil
+			})
+			select {
+			case batches <- b:
+			case <-stop:
+				return
+			}
+			if b.err != nil {
+				return
+			}
+		}
+	}()
 	var res DispatchResult
-	for lo := 0; lo < len(ids); lo += dispatchBatch {
-		batch := ids[lo:min(lo+dispatchBatch, len(ids))]
+	for b := range batches {
+		if b.err != nil {
+			return res, b.err
+		}
 		var r DispatchResult
 		now := s.Now()
 		err := s.store.Update(func(tx Tx) error {
@@ -354,10 +392,16 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 			if err != nil {
 				return err
 			}
-			for _, id := range batch {
-				w, err := tx.WorkOrder(id)
+			for i := range b.wos {
+				w := b.wos[i] // a copy: a failed transaction leaves the snapshot as read
+				v, err := tx.WorkOrderVersion(w.ID)
 				if err != nil {
 					return err
+				}
+				if v != w.Version { // changed since the snapshot
+					if w, err = tx.WorkOrder(w.ID); err != nil {
+						return err
+					}
 				}
 				if w.Node != NodeDispatch || w.Status != StatusNew {
 					continue // taken meanwhile

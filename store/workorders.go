@@ -118,6 +118,21 @@ func (t *tx) WorkOrder(id core.ID) (core.WorkOrder, error) {
 	return get[core.WorkOrder](t, bucketWorkOrders, id, "work order")
 }
 
+func (t *tx) WorkOrderVersion(id core.ID) (uint64, error) {
+	if w, ok := t.wo[id]; ok {
+		return w.Version, nil
+	}
+	var row core.WorkOrderRow
+	raw := t.b(bucketWORows).Get(itob(id))
+	if raw == nil {
+		return 0, core.NotFoundf("There is no work order %d.", id)
+	}
+	if err := viewRow(raw, &row); err != nil {
+		return 0, fmt.Errorf("store: work order %d's row is unreadable: %w", id, err)
+	}
+	return row.Version, nil
+}
+
 func (t *tx) WorkOrderByNumber(number string) (core.WorkOrder, error) {
 	id := t.b(bucketWOByNumber).Get([]byte(number))
 	if id == nil {

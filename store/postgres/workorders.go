@@ -123,6 +123,15 @@ func (t *tx) WorkOrder(id core.ID) (core.WorkOrder, error) {
 	return one[core.WorkOrder](t, notFound("There is no work order %d.", id), `SELECT doc FROM work_orders WHERE id = $1`, id)
 }
 
+func (t *tx) WorkOrderVersion(id core.ID) (uint64, error) {
+	var v int64
+	err := t.queryRow(`SELECT (doc->>'version')::bigint FROM work_orders WHERE id = $1`, id).Scan(&v)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return 0, core.NotFoundf("There is no work order %d.", id)
+	}
+	return uint64(v), err
+}
+
 func (t *tx) WorkOrderByNumber(number string) (core.WorkOrder, error) {
 	return one[core.WorkOrder](t, notFound("There is no work order %s.", number), `SELECT doc FROM work_orders WHERE number = $1`, number)
 }

@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"History", testHistory},
 		{"Atomicity", testAtomicity},
 		{"PutTwiceInOneTransaction", testPutTwice},
+		{"WorkOrderVersion", testWorkOrderVersion},
 		{"Settings", testSettings},
 		{"Backup", testBackup},
 		{"NotFound", testNotFound},
@@ -360,6 +361,49 @@ func testAtomicity(t *testing.T, st core.Store) {
 		}
 		if c, _ := tx.ContactsByPhone("13800138000"); len(c) != 0 {
 			t.Errorf("rolled-back contact indexed")
+		}
+		return nil
+	})
+}
+
+// testWorkOrderVersion: the version is read without the record, as the
+// transaction sees it — after a put in the same transaction, after a put
+// twice, from another transaction — and a missing work order is ErrNotFound.
+func testWorkOrderVersion(t *testing.T, st core.Store) {
+	w := newWO(1, core.StatusNew, core.NodeDispatch)
+	w.Version = 1
+	update(t, st, func(tx core.Tx) error {
+		if _, err := tx.WorkOrderVersion(1); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("version of a work order not made: %v, want ErrNotFound", err)
+		}
+		if err := tx.PutWorkOrder(w); err != nil {
+			return err
+		}
+		if v, err := tx.WorkOrderVersion(w.ID); err != nil || v != 1 {
+			t.Errorf("version after the insert in its transaction: %d %v", v, err)
+		}
+		w.Version = 2
+		if err := tx.PutWorkOrder(w); err != nil {
+			return err
+		}
+		if v, err := tx.WorkOrderVersion(w.ID); err != nil || v != 2 {
+			t.Errorf("version after the second put in its transaction: %d %v", v, err)
+		}
+		return nil
+	})
+	update(t, st, func(tx core.Tx) error {
+		if v, err := tx.WorkOrderVersion(w.ID); err != nil || v != 2 {
+			t.Errorf("version in the next transaction: %d %v", v, err)
+		}
+		w.Version = 3
+		return tx.PutWorkOrder(w)
+	})
+	view(t, st, func(tx core.Tx) error {
+		if v, err := tx.WorkOrderVersion(w.ID); err != nil || v != 3 {
+			t.Errorf("version after a third put: %d %v", v, err)
+		}
+		if _, err := tx.WorkOrderVersion(w.ID + 1); !errors.Is(err, core.ErrNotFound) {
+			t.Errorf("version of a missing work order: %v", err)
 		}
 		return nil
 	})
