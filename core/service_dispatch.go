@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -248,9 +249,10 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 	if !ok {
 		return false, fmt.Errorf("rule #%d names engineer %d, who no longer exists", dec.Rule.ID, dec.Engineer)
 	}
-	detail := fmt.Sprintf("rule #%d %q matched (priority %d)", dec.Rule.ID, dec.Rule.Name, dec.Rule.Priority)
+	// Concatenated, not Sprintf: a dispatch run writes this 100,000 times.
+	detail := "rule #" + strconv.FormatUint(uint64(dec.Rule.ID), 10) + " " + strconv.Quote(dec.Rule.Name) + " matched (priority " + strconv.Itoa(dec.Rule.Priority) + ")"
 	if n := dec.Skipped; n > 0 {
-		detail += fmt.Sprintf(" after %d rule(s) did not", n)
+		detail += " after " + strconv.Itoa(n) + " rule(s) did not"
 	}
 	p, err := d.procs.get(d.tx, w.RecordType)
 	if err != nil {
@@ -305,12 +307,12 @@ func (s *Service) assign(tx Tx, p Process, w *WorkOrder, eng Engineer, prov Prov
 	if err := tx.PutWorkOrder(w); err != nil {
 		return err
 	}
-	detail := fmt.Sprintf("%s assignment to %s (engineer %d) of %s (tenant %s): %s%s; now at the %s node", way, eng.Name, eng.ID, prov.Name, prov.TenantID, why, prev, w.Node)
+	detail := way + " assignment to " + eng.Name + " (engineer " + strconv.FormatUint(uint64(eng.ID), 10) + ") of " + prov.Name + " (tenant " + prov.TenantID + "): " + why + prev + "; now at the " + string(w.Node) + " node"
 	if err := tx.AppendEvent(w.ID, Event{At: now, By: by, Channel: ChannelSystem, Kind: EventAssigned, Detail: detail}); err != nil {
 		return err
 	}
 	if err := tx.PutTask(&Task{EngineerID: eng.ID, WorkOrderID: w.ID, Number: w.Number, Subject: w.Subject, Kind: "assigned",
-		Detail: fmt.Sprintf("%s assigned to you (%s)", w.Number, way), At: now}); err != nil {
+		Detail: w.Number + " assigned to you (" + way + ")", At: now}); err != nil {
 		return err
 	}
 	if m != nil {

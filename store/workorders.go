@@ -46,15 +46,26 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	t.holdWorkOrder(w) // written once when the transaction function returns (flush)
 	id := itob(w.ID)
 	row := w.Row()
+	// The stored search text is the old row's: compared without reading it.
+	text := row.SearchText()
+	var textChanged bool
+	switch {
+	case t.loading:
+		textChanged = !bytes.Equal(t.b(bucketWOSearch).Get(id), []byte(text))
+	case old.Number == "": // a new work order
+		textChanged = true
+	default:
+		textChanged = old.SearchText() != text
+	}
 	if err := t.b(bucketWORows).Put(id, encodeRow(row)); err != nil {
 		return err
 	}
-	search := t.b(bucketWOSearch)
-	if text := []byte(row.SearchText()); !bytes.Equal(search.Get(id), text) {
-		if err := search.Put(id, text); err != nil {
+	if textChanged {
+		tb := []byte(text)
+		if err := t.b(bucketWOSearch).Put(id, tb); err != nil {
 			return err
 		}
-		t.searchChanged(w.ID, text)
+		t.searchChanged(w.ID, tb)
 	}
 	if old.Number == "" {
 		byNum := t.b(bucketWOByNumber)
