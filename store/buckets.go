@@ -26,8 +26,6 @@ var (
 	bucketWorkOrders  = []byte("work_orders")   // id → WorkOrder JSON (without history)
 	bucketWORows      = []byte("wo_rows")       // id → compact binary row (rowcodec.go)
 	bucketWOByNumber  = []byte("wo_by_number")  // number → id
-	bucketWOByStatus  = []byte("wo_by_status")  // status 0x00 id
-	bucketWOByNode    = []byte("wo_by_node")    // node 0x00 id
 	bucketWONumberSeq = []byte("wo_number_seq") // empty; its sequence numbers work orders
 	bucketEvents      = []byte("events")        // wo id ‖ event seq → Event JSON
 	// bucketWOByStatusNode (schema 2): status 0x00 node 0x00 id, so a status+node
@@ -74,7 +72,7 @@ var allBuckets = [][]byte{
 	bucketContacts, bucketContactsByPhone, bucketContactsByEmail,
 	bucketTerminalUsers, bucketTerminalByPhone, bucketTerminalByEmail,
 	bucketProviders, bucketEngineers,
-	bucketWorkOrders, bucketWORows, bucketWOByNumber, bucketWOByStatus, bucketWOByNode,
+	bucketWorkOrders, bucketWORows, bucketWOByNumber,
 	bucketWONumberSeq, bucketEvents,
 }
 

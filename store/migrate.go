@@ -3,9 +3,12 @@ package store
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
+
+	bolterrors "go.etcd.io/bbolt/errors"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -243,6 +246,17 @@ var migrations = []migration{
 		for _, kv := range rewritten {
 			if err := rows.Put(kv[0], kv[1]); err != nil {
 				return err
+			}
+		}
+		return nil
+	}},
+	{"drop the status-only and node-only indexes", func(t *bolt.Tx) error {
+		// Issue 19: a filter on the status or the node alone merges the ranges
+		// of the status-and-node index; the two others cost every change of a
+		// work order four more key writes.
+		for _, name := range []string{"wo_by_status", "wo_by_node"} {
+			if err := t.DeleteBucket([]byte(name)); err != nil && !errors.Is(err, bolterrors.ErrBucketNotFound) {
+				return fmt.Errorf("drop bucket %s: %w", name, err)
 			}
 		}
 		return nil

@@ -30,10 +30,16 @@ func TestMigrationBackfillsStatusNodeIndex(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Turn the file back into schema 1.
+	// Turn the file back into schema 1 (which also had the status-only and
+	// node-only indexes, dropped since).
 	err = st.db.Update(func(t *bolt.Tx) error {
 		if err := t.DeleteBucket(bucketWOByStatusNode); err != nil {
 			return err
+		}
+		for _, name := range []string{"wo_by_status", "wo_by_node"} {
+			if _, err := t.CreateBucket([]byte(name)); err != nil {
+				return err
+			}
 		}
 		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte("1"))
 	})
@@ -54,6 +60,17 @@ func TestMigrationBackfillsStatusNodeIndex(t *testing.T) {
 	if err != nil || p.Total != 3 {
 		t.Fatalf("status+node after backfill: %+v %v", p, err)
 	}
+	if p, err := core.NewService(st).ListWorkOrders(core.WorkOrderQuery{Status: core.StatusNew}); err != nil || p.Total != 3 {
+		t.Fatalf("status alone after backfill: %+v %v", p, err)
+	}
+	_ = st.db.View(func(tx *bolt.Tx) error {
+		for _, name := range []string{"wo_by_status", "wo_by_node"} {
+			if tx.Bucket([]byte(name)) != nil {
+				t.Errorf("bucket %s is still there after migrating", name)
+			}
+		}
+		return nil
+	})
 }
 
 func TestNewerSchemaRefused(t *testing.T) {

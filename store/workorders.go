@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	bolt "go.etcd.io/bbolt"
+
 	"switchboard/core"
 )
 
@@ -75,12 +77,6 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		if err := byNum.Put([]byte(w.Number), id); err != nil {
 			return err
 		}
-	}
-	if err := reindex(t, bucketWOByStatus, string(old.Status), string(w.Status), w.ID); err != nil {
-		return err
-	}
-	if err := reindex(t, bucketWOByNode, string(old.Node), string(w.Node), w.ID); err != nil {
-		return err
 	}
 	if old.EngineerID != w.FieldOutDealUser {
 		idx := t.b(bucketWOByEngineer)
@@ -202,53 +198,118 @@ func (t *tx) queryPlain(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 		page.Total++
 		return nil
 	}
-	// Pick the index that narrows most; the other filter (if any) is checked per key.
-	var index []byte
-	var value string
 	switch {
 	case q.Status != "" && q.Node != "":
-		index, value = bucketWOByStatusNode, string(q.Status)+"\x00"+string(q.Node)
-	case q.Status != "":
-		index, value = bucketWOByStatus, string(q.Status)
-	case q.Node != "":
-		index, value = bucketWOByNode, string(q.Node)
-	default:
-		n, _ := t.CountWorkOrders()
-		page.Total = n
-		c := t.b(bucketWORows).Cursor()
-		i := 0
-		for k, v := c.Last(); k != nil; k, v = c.Prev() {
-			if i >= q.Offset {
-				if q.Limit != 0 && len(page.Rows) >= q.Limit {
-					break
-				}
-				var r core.WorkOrderRow
-				if err := decodeRow(v, &r); err != nil {
-					return page, err
-				}
-				page.Rows = append(page.Rows, r)
+		// One status-and-node range, walked backwards from its end.
+		p := indexPrefix(string(q.Status) + "\x00" + string(q.Node))
+		c := t.b(bucketWOByStatusNode).Cursor()
+		for k := lastWithPrefix(c, p); k != nil; k = prevWithPrefix(c, p) {
+			if err := take(k[len(p):]); err != nil {
+				return page, err
 			}
-			i++
 		}
 		return page, nil
+	case q.Status != "" || q.Node != "":
+		// The status-and-node ranges of the status (or of the node), merged
+		// newest first: a handful of ranges, each walked backwards.
+		return page, t.mergeStatusNode(q.Status, q.Node, take)
 	}
-	p := indexPrefix(value)
-	c := t.b(index).Cursor()
-	// Seek past the last key with this prefix, then walk back.
-	end := append(append([]byte(nil), p[:len(p)-1]...), 1)
+	n, _ := t.CountWorkOrders()
+	page.Total = n
+	c := t.b(bucketWORows).Cursor()
+	i := 0
+	for k, v := c.Last(); k != nil; k, v = c.Prev() {
+		if i >= q.Offset {
+			if q.Limit != 0 && len(page.Rows) >= q.Limit {
+				break
+			}
+			var r core.WorkOrderRow
+			if err := decodeRow(v, &r); err != nil {
+				return page, err
+			}
+			page.Rows = append(page.Rows, r)
+		}
+		i++
+	}
+	return page, nil
+}
+
+// lastWithPrefix moves c to the last key starting with p (nil when none).
+func lastWithPrefix(c *bolt.Cursor, p []byte) []byte {
+	end := append(bytes.Clone(p[:len(p)-1]), p[len(p)-1]+1)
 	k, _ := c.Seek(end)
 	if k == nil {
 		k, _ = c.Last()
 	} else {
 		k, _ = c.Prev()
 	}
-	for ; k != nil && hasPrefix(k, p); k, _ = c.Prev() {
-		id := k[len(p):]
-		if err := take(id); err != nil {
-			return page, err
+	if k == nil || !hasPrefix(k, p) {
+		return nil
+	}
+	return k
+}
+
+// prevWithPrefix moves c back one key, nil past the start of p's keys.
+func prevWithPrefix(c *bolt.Cursor, p []byte) []byte {
+	k, _ := c.Prev()
+	if k == nil || !hasPrefix(k, p) {
+		return nil
+	}
+	return k
+}
+
+// mergeStatusNode calls take with the id of every work order with the status
+// (or at the node; one of them is set), newest first. The status-and-node
+// index holds status 0x00 node 0x00 id: its ranges are found by skipping from
+// one to the next, and those of the status (or node) are merged by id. (One
+// index instead of three: a work order's change writes a third as many keys.)
+func (t *tx) mergeStatusNode(status core.Status, node core.Node, take func(id []byte) error) error {
+	b := t.b(bucketWOByStatusNode)
+	var ranges [][]byte
+	c := b.Cursor()
+	for k, _ := c.First(); k != nil; {
+		if len(k) < 8+2 {
+			return fmt.Errorf("store: status-and-node index key %q is too short", k)
+		}
+		p := bytes.Clone(k[:len(k)-8]) // status 0x00 node 0x00
+		s, n, ok := bytes.Cut(p[:len(p)-1], []byte{0})
+		if !ok {
+			return fmt.Errorf("store: status-and-node index key %q has no node", k)
+		}
+		if (status == "" || string(s) == string(status)) && (node == "" || string(n) == string(node)) {
+			ranges = append(ranges, p)
+		}
+		// The next range: past every key of this one.
+		k, _ = c.Seek(append(bytes.Clone(p[:len(p)-1]), 1))
+	}
+	type stream struct {
+		c   *bolt.Cursor
+		p   []byte
+		key []byte
+	}
+	var streams []stream
+	for _, p := range ranges {
+		c := b.Cursor()
+		if k := lastWithPrefix(c, p); k != nil {
+			streams = append(streams, stream{c, p, k})
 		}
 	}
-	return page, nil
+	for len(streams) > 0 {
+		best := 0
+		for i := 1; i < len(streams); i++ {
+			if bytes.Compare(streams[i].key[len(streams[i].p):], streams[best].key[len(streams[best].p):]) > 0 {
+				best = i
+			}
+		}
+		s := &streams[best]
+		if err := take(s.key[len(s.p):]); err != nil {
+			return err
+		}
+		if s.key = prevWithPrefix(s.c, s.p); s.key == nil {
+			streams = append(streams[:best], streams[best+1:]...)
+		}
+	}
+	return nil
 }
 
 // queryScan views every row in place (no allocation), keeps only the sort keys of

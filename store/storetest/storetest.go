@@ -263,10 +263,25 @@ func testWorkOrderIndexes(t *testing.T, st core.Store) {
 // must agree on every filter, offset and limit.
 func testQueryPlainMatchesScan(t *testing.T, st core.Store) {
 	statuses := []core.Status{core.StatusNew, core.StatusAssigned, core.StatusCompleted}
-	nodes := []core.Node{core.NodeDispatch, core.NodeService}
+	// A node whose name starts with another's: ranges must not run together.
+	nodes := []core.Node{core.NodeDispatch, core.NodeService, core.NodeService + "2"}
 	update(t, st, func(tx core.Tx) error {
 		for i := 1; i <= 47; i++ {
-			if err := tx.PutWorkOrder(newWO(i, statuses[i%3], nodes[i%2])); err != nil {
+			if err := tx.PutWorkOrder(newWO(i, statuses[i%3], nodes[i%3/2+i%2])); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	// Some move on: their old index entries must be gone.
+	update(t, st, func(tx core.Tx) error {
+		for i := 1; i <= 47; i += 5 {
+			w, err := tx.WorkOrder(core.ID(i))
+			if err != nil {
+				return err
+			}
+			w.Status, w.Node = statuses[(i+1)%3], nodes[(i+2)%3]
+			if err := tx.PutWorkOrder(&w); err != nil {
 				return err
 			}
 		}
