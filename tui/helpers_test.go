@@ -244,10 +244,11 @@ func (h *harness) typeText(s string) {
 	}
 }
 
-// waitFor processes messages until the view satisfies cond, failing after 5s.
+// waitFor processes messages until the view satisfies cond, failing after 20s
+// (generous: CI runs every package at once on two cores; a pass is fast).
 func (h *harness) waitFor(what string, cond func(view string) bool) string {
 	h.t.Helper()
-	deadline := time.After(5 * time.Second)
+	deadline := time.After(20 * time.Second)
 	for {
 		v := ansi.Strip(h.m.View()) // a console in colour: the text between the escapes
 		if cond(v) {

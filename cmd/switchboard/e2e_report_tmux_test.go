@@ -83,6 +83,7 @@ func TestConsoleReportEndToEnd(t *testing.T) {
 	}
 	s.waitFor("SIGNED · v1 signed by 王芳")
 	s.keys("Escape")
+	s.waitGone("SIGNED · ")
 	s.waitFor("v1 signed by 王芳")
 	s.keys("q")
 	s.waitFor("switchboard exited 0")

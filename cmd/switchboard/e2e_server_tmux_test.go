@@ -86,6 +86,9 @@ func TestTwoConsolesAndCLI(t *testing.T) {
 		t.Fatalf("after one quit, server status should list one console: %+v", st.Clients)
 	}
 	two.keys("Escape")
+	// Back on the list before q: an Escape and a q arriving in one read are
+	// alt+q to a terminal program.
+	two.waitFor("> WO-000001 ")
 	two.keys("q")
 	two.waitFor("switchboard exited 0")
 	// The server outlives its consoles, like tmux's.

@@ -153,6 +153,24 @@ func (s *tmuxSession) waitForAll(wants ...string) string {
 	}
 }
 
+// waitGone waits until the screen no longer shows text: a key that leaves a
+// screen has been handled (an Escape followed at once by another key would
+// reach the console as one alt+key).
+func (s *tmuxSession) waitGone(text string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		scr := s.screen()
+		if !strings.Contains(scr, text) {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("the console still shows %q; the screen is:\n%s", text, scr)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
 var (
 	cursorRow = regexp.MustCompile(`(?m)^> (WO-\d{6}) `)
 	phoneLine = regexp.MustCompile(`(?m)^\s+Phone\s+(\d{5,15})\s*$`)
