@@ -352,6 +352,7 @@ stay in the manual queue with the reason no rule matched (R-DISP-2).`,
 			if err := a.open(); err != nil {
 				return err
 			}
+			throughputGC()
 			res, err := a.svc.RunDispatch(a.actor)
 			if err != nil {
 				return err

@@ -83,12 +83,7 @@ func (a *app) runServer(ctx context.Context, opt serverOptions) error {
 	if err := a.open(); err != nil {
 		return err
 	}
-	// The server's heap is small (the database is mapped, not read in) and
-	// turns over fast under load: collecting it less often costs a few MB and
-	// gave a third more creates a second under 64 API clients (GOGC wins).
-	if os.Getenv("GOGC") == "" {
-		debug.SetGCPercent(400)
-	}
+	throughputGC()
 	// SWITCHBOARD_CPUPROFILE=FILE writes the server's CPU profile until it
 	// stops (for the benchmarks of attached consoles: go tool pprof FILE).
 	if p := a.getenv("SWITCHBOARD_CPUPROFILE"); p != "" {
@@ -419,4 +414,15 @@ type stallGuard struct{ c net.Conn }
 func (g stallGuard) Write(p []byte) (int, error) {
 	_ = g.c.SetWriteDeadline(time.Now().Add(stallTimeout))
 	return g.c.Write(p)
+}
+
+// throughputGC collects garbage less often, unless GOGC is set: for the
+// server and batch writes (a dispatch run). Their heap is small (the
+// database is mapped, not read in) and turns over fast: collecting it less
+// often costs a few MB and gave a third more creates a second under 64 API
+// clients.
+func throughputGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(400)
+	}
 }
