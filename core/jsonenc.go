@@ -18,7 +18,6 @@ import (
 // AppendWorkOrderJSON appends w as encoding/json writes it; escapeHTML as
 // encoding/json's (on for json.Marshal, off for the API's answers).
 func AppendWorkOrderJSON(b []byte, w *WorkOrder, escapeHTML bool) ([]byte, error) {
-	var err error
 	e := jsonAppender{b: b, html: escapeHTML}
 	e.raw(`{"id":`)
 	e.id(w.ID)
@@ -30,11 +29,9 @@ func AppendWorkOrderJSON(b []byte, w *WorkOrder, escapeHTML bool) ([]byte, error
 	e.field("status", string(w.Status))
 	e.field("node", string(w.Node))
 	e.field("channel", string(w.Channel))
-	e.raw(`,"account_id":`)
-	e.id(w.AccountID)
+	e.idField("account_id", w.AccountID)
 	e.field("account_name", w.AccountName)
-	e.raw(`,"contact_id":`)
-	e.id(w.ContactID)
+	e.idField("contact_id", w.ContactID)
 	e.field("contact_name", w.ContactName)
 	e.field("phone", w.Phone)
 	e.field("email", w.Email)
@@ -44,32 +41,23 @@ func AppendWorkOrderJSON(b []byte, w *WorkOrder, escapeHTML bool) ([]byte, error
 	if w.PhoneCheck != "" {
 		e.field("phone_check", w.PhoneCheck)
 	}
-	e.raw(`,"out_owner":`)
-	e.id(w.OutOwner)
+	e.idField("out_owner", w.OutOwner)
 	e.field("out_owner_rule", w.OutOwnerRule)
 	e.field("created_by", w.CreatedBy)
-	e.raw(`,"created_at":`)
-	e.time(w.CreatedAt)
-	e.raw(`,"updated_at":`)
-	e.time(w.UpdatedAt)
-	e.raw(`,"due_at":`)
-	e.timePtr(w.DueAt)
+	e.timeField("created_at", w.CreatedAt)
+	e.timeField("updated_at", w.UpdatedAt)
+	e.timePtrField("due_at", w.DueAt)
 	if w.NodeDueAt != nil {
-		e.raw(`,"node_due_at":`)
-		e.time(*w.NodeDueAt)
+		e.timeField("node_due_at", *w.NodeDueAt)
 	}
 	e.raw(`,"version":`)
 	e.b = strconv.AppendUint(e.b, w.Version, 10)
 	e.field("assign_user", w.AssignUser)
 	e.field("assign_way__c", w.AssignWay)
-	e.raw(`,"assign_time__c":`)
-	e.timePtr(w.AssignTime)
-	e.raw(`,"field_partner__c":`)
-	e.id(w.FieldPartner)
-	e.raw(`,"field_fwssf__c":`)
-	e.id(w.FieldFwssf)
-	e.raw(`,"field_outDealUser__c":`)
-	e.id(w.FieldOutDealUser)
+	e.timePtrField("assign_time__c", w.AssignTime)
+	e.idField("field_partner__c", w.FieldPartner)
+	e.idField("field_fwssf__c", w.FieldFwssf)
+	e.idField("field_outDealUser__c", w.FieldOutDealUser)
 	e.field("field_downstreamOuterTenantName__c", w.FieldDownstreamOuterTenantName)
 	e.field("field_downstreamOuterTenantId__c", w.FieldDownstreamOuterTenantID)
 	e.field("engineer_name", w.EngineerName)
@@ -97,8 +85,7 @@ func AppendWorkOrderJSON(b []byte, w *WorkOrder, escapeHTML bool) ([]byte, error
 		e.raw("]")
 	}
 	e.raw("}")
-	b, err = e.b, e.err
-	return b, err
+	return e.b, e.err
 }
 
 // AppendEventJSON appends ev as encoding/json writes it (HTML escaped).
@@ -113,16 +100,13 @@ func AppendTaskJSON(b []byte, t *Task) ([]byte, error) {
 	e := jsonAppender{b: b, html: true}
 	e.raw(`{"id":`)
 	e.id(t.ID)
-	e.raw(`,"engineer_id":`)
-	e.id(t.EngineerID)
-	e.raw(`,"work_order_id":`)
-	e.id(t.WorkOrderID)
+	e.idField("engineer_id", t.EngineerID)
+	e.idField("work_order_id", t.WorkOrderID)
 	e.field("number", t.Number)
 	e.field("subject", t.Subject)
 	e.field("kind", t.Kind)
 	e.field("detail", t.Detail)
-	e.raw(`,"at":`)
-	e.time(t.At)
+	e.timeField("at", t.At)
 	e.raw("}")
 	return e.b, e.err
 }
@@ -135,12 +119,35 @@ type jsonAppender struct {
 
 func (e *jsonAppender) raw(s string) { e.b = append(e.b, s...) }
 
-// field appends ,"name":"value" (name needs no escaping).
+// field appends ,"name":"value".
 func (e *jsonAppender) field(name, value string) {
+	e.key(name)
+	e.b = appendJSONString(e.b, value, e.html)
+}
+
+// idField appends ,"name":id (null for none).
+func (e *jsonAppender) idField(name string, id ID) {
+	e.key(name)
+	e.id(id)
+}
+
+// timeField appends ,"name":time.
+func (e *jsonAppender) timeField(name string, t time.Time) {
+	e.key(name)
+	e.time(t)
+}
+
+// timePtrField appends ,"name":time or null.
+func (e *jsonAppender) timePtrField(name string, t *time.Time) {
+	e.key(name)
+	e.timePtr(t)
+}
+
+// key appends ,"name": (name needs no escaping).
+func (e *jsonAppender) key(name string) {
 	e.b = append(e.b, ',', '"')
 	e.b = append(e.b, name...)
 	e.b = append(e.b, '"', ':')
-	e.b = appendJSONString(e.b, value, e.html)
 }
 
 func (e *jsonAppender) id(id ID) {
@@ -214,8 +221,7 @@ func (e *jsonAppender) object(o *WorkOrderObject) {
 		}
 		e.raw("]")
 	}
-	e.raw(`,"created_at":`)
-	e.time(o.CreatedAt)
+	e.timeField("created_at", o.CreatedAt)
 	e.field("created_by", o.CreatedBy)
 	e.raw("}")
 }
