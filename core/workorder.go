@@ -25,6 +25,24 @@ var AllStatuses = []Status{StatusNew, StatusAssigned, StatusInProgress, StatusCo
 // Open reports whether work remains on a work order in this status.
 func (s Status) Open() bool { return s != StatusCompleted && s != StatusTerminated }
 
+// LoadMove is how a change of a work order's engineer or status moves the
+// engineers' loads (their open work orders, Tx.EngineerLoad): from loses
+// one, to gains one; 0 is nobody. Both stores keep the counters by it.
+func LoadMove(oldEngineer ID, oldStatus Status, newEngineer ID, newStatus Status) (from, to ID) {
+	wasOpen := oldEngineer != 0 && oldStatus.Open()
+	isOpen := newEngineer != 0 && newStatus.Open()
+	if wasOpen == isOpen && (!wasOpen || oldEngineer == newEngineer) {
+		return 0, 0
+	}
+	if wasOpen {
+		from = oldEngineer
+	}
+	if isOpen {
+		to = newEngineer
+	}
+	return from, to
+}
+
 // Node is a process node a work order sits at (R-FLOW-1).
 type Node string
 

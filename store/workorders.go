@@ -93,17 +93,15 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	}
 	// The engineer's load counter: open work orders assigned to them, kept in
 	// the same transaction as every change that moves it.
-	wasOpen, isOpen := old.EngineerID != 0 && old.Status.Open(), w.FieldOutDealUser != 0 && w.Status.Open()
-	if wasOpen != isOpen || (wasOpen && old.EngineerID != w.FieldOutDealUser) {
-		if wasOpen {
-			if err := t.addLoad(old.EngineerID, -1); err != nil {
-				return err
-			}
+	from, to := core.LoadMove(old.EngineerID, old.Status, w.FieldOutDealUser, w.Status)
+	if from != 0 {
+		if err := t.addLoad(from, -1); err != nil {
+			return err
 		}
-		if isOpen {
-			if err := t.addLoad(w.FieldOutDealUser, 1); err != nil {
-				return err
-			}
+	}
+	if to != 0 {
+		if err := t.addLoad(to, 1); err != nil {
+			return err
 		}
 	}
 	if old.Status != w.Status || old.Node != w.Node {

@@ -57,19 +57,14 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		w.ID, w.Number, string(w.Status), string(w.Node), w.FieldOutDealUser, searchable(row.SearchText()), rawRow, raw); err != nil {
 		return err // a taken number is refused when the write is sent (flushWrites)
 	}
-	wasOpen := old.engineer != 0 && core.Status(old.status).Open()
-	isOpen := w.FieldOutDealUser != 0 && w.Status.Open()
-	if wasOpen != isOpen || (wasOpen && old.engineer != w.FieldOutDealUser) {
-		if wasOpen {
-			if err := t.addLoad(old.engineer, -1); err != nil {
-				return err
-			}
+	from, to := core.LoadMove(old.engineer, core.Status(old.status), w.FieldOutDealUser, w.Status)
+	if from != 0 {
+		if err := t.addLoad(from, -1); err != nil {
+			return err
 		}
-		if isOpen {
-			if err := t.addLoad(w.FieldOutDealUser, 1); err != nil {
-				return err
-			}
-		}
+	}
+	if to != 0 {
+		return t.addLoad(to, 1)
 	}
 	return nil
 }
