@@ -88,9 +88,10 @@ func stdJSON(t *testing.T, v any, escapeHTML bool) string {
 }
 
 // TestJSONAppendersAreStandardJSON (issue 19): the hand-written encoders of a
-// work order, a history event and a task write byte for byte what
-// encoding/json writes, with and without HTML escaping, over thousands of
-// randomly filled records; a time encoding/json refuses is refused.
+// work order, a history event and a task, and the API's answer (APIBody),
+// write byte for byte what encoding/json writes, with and without HTML
+// escaping, over thousands of randomly filled records — so an integration sees
+// the bytes it always did; a time encoding/json refuses is refused.
 func TestJSONAppendersAreStandardJSON(t *testing.T) {
 	r := rand.New(rand.NewPCG(19, 2026))
 	for i := range 3000 {
@@ -104,6 +105,17 @@ func TestJSONAppendersAreStandardJSON(t *testing.T) {
 			if want := "prefix" + stdJSON(t, &w, html); string(got) != want {
 				t.Fatalf("work order %d (html %v):\n got %s\nwant %s", i, html, got, want)
 			}
+		}
+		// The API's answer: HTML as it is, the history an array even when empty.
+		body, err := core.APIBody(w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.History == nil {
+			w.History = []core.Event{}
+		}
+		if want := stdJSON(t, &w, false); string(body) != want {
+			t.Fatalf("API body of work order %d:\n got %s\nwant %s", i, body, want)
 		}
 		var ev core.Event
 		fill(r, reflect.ValueOf(&ev).Elem())

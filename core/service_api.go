@@ -202,7 +202,7 @@ func APIBody(w WorkOrder) ([]byte, error) {
 		w.History = []Event{}
 	}
 	// Written by hand: the bytes encoding/json writes with HTML left as it is
-	// (TestAPIBodyIsStandardJSON), at a fraction of the cost — every API
+	// (TestJSONAppendersAreStandardJSON), at a fraction of the cost — every API
 	// create encodes its answer inside the shared write transaction.
 	return AppendWorkOrderJSON(make([]byte, 0, 2048), &w, false)
 }

@@ -11,10 +11,12 @@ import (
 	"switchboard/core"
 )
 
-// TestFastJSONIsStandardJSON: the records written with goccy/go-json (a work
-// order, a history event, a task) come out byte for byte as encoding/json
-// writes them — also HTML-ish and non-ASCII text, nil and set pointers — and
-// read back equal. A field tagged omitzero (which goccy ignores) fails here.
+// TestFastJSONIsStandardJSON: what the store writes with encodeFast (a work
+// order, a history event, a task: core's hand-written appenders, which
+// TestJSONAppendersAreStandardJSON compares over random records; an
+// idempotency record: goccy/go-json) comes out byte for byte as encoding/json
+// writes it, and goccy reads it back equal. A field tagged omitzero (which
+// goccy ignores) fails here.
 func TestFastJSONIsStandardJSON(t *testing.T) {
 	at := time.Date(2026, 11, 2, 9, 30, 0, 123456789, time.FixedZone("CST", 8*3600))
 	due := at.Add(48 * time.Hour)
