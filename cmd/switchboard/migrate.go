@@ -39,12 +39,16 @@ bbolt file.`,
 			if err != nil {
 				return err
 			}
-			a.startLog(from)
+			toPG := postgres.IsDSN(to) && !isPGHandle(from)
+			toFile := isPGHandle(from) && to != "" && !postgres.IsDSN(to)
+			if !toPG && !toFile {
+				return core.Invalid("to", "Copy a bbolt file into PostgreSQL (--db FILE migrate --to postgres://…) or PostgreSQL into a new bbolt file (--db postgres://… migrate --to FILE).")
+			}
+			a.startLog(from) // after the arguments are checked: a refused call leaves no log behind
 			start := time.Now()
 			var src, dst core.Store
 			var target string
-			switch {
-			case postgres.IsDSN(to) && !isPGHandle(from):
+			if toPG {
 				b, err := store.Open(from, store.Options{})
 				if err != nil {
 					return err
@@ -63,7 +67,7 @@ bbolt file.`,
 				if err != nil {
 					return err
 				}
-			case isPGHandle(from) && to != "" && !postgres.IsDSN(to):
+			} else {
 				file, err := a.abs(to)
 				if err != nil {
 					return err
@@ -85,8 +89,6 @@ bbolt file.`,
 				if err := b.Load(p.(*postgres.Postgres).CopyTo); err != nil {
 					return err
 				}
-			default:
-				return core.Invalid("to", "Copy a bbolt file into PostgreSQL (--db FILE migrate --to postgres://…) or PostgreSQL into a new bbolt file (--db postgres://… migrate --to FILE).")
 			}
 			copied := time.Since(start)
 			rep, err := compareStores(src, dst)

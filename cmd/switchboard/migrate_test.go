@@ -90,3 +90,24 @@ func TestPostgresHandleShowsNoPassword(t *testing.T) {
 		t.Errorf("a file shown as %q", got)
 	}
 }
+
+// TestMigrateRefusedLeavesNothing: a copy in no supported direction (a file
+// into a file) is refused with a sentence that says which are, and leaves no
+// file behind — no database, no log.
+func TestMigrateRefusedLeavesNothing(t *testing.T) {
+	home := t.TempDir()
+	r := sbEnv(t, home, nil, "--db", filepath.Join(home, "a.db"), "migrate", "--to", filepath.Join(home, "b.db"))
+	if r.code != 1 || !strings.Contains(r.stderr, "--db postgres://… migrate --to FILE") {
+		t.Fatalf("file into file: exit %d %q", r.code, r.stderr)
+	}
+	var left []string
+	_ = filepath.WalkDir(home, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			left = append(left, p)
+		}
+		return nil
+	})
+	if len(left) > 0 {
+		t.Errorf("a refused migrate left %v", left)
+	}
+}
