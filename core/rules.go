@@ -127,6 +127,7 @@ type Decision struct {
 	// Tried says why each rule failed; it is filled only when no rule matched
 	// (explaining costs far more than matching), for at most explainMax rules.
 	Tried []RuleTrial
+	index int // Rule's place in its set, for Advance
 }
 
 // explainMax is how many failed rules a manual-queue decision explains.
@@ -146,9 +147,10 @@ func Decide(rules []CompiledRule, env *RuleEnv, load func(ID) int) Decision {
 // orders in the East. With hundreds of rules most are never looked at. A RuleSet
 // is not safe for concurrent use.
 type RuleSet struct {
-	rules   []CompiledRule
-	always  []int32 // enabled rules without an indexable test
+	rules   []CompiledRule // shared, read only
+	always  []int32        // enabled rules without an indexable test
 	indexes []fieldIndex
+	next    []int    // the round-robin pointers, by rule: the set's own
 	scratch []uint64 // a bit per rule: the candidates of one Decide
 }
 
@@ -160,7 +162,10 @@ type fieldIndex struct {
 // NewRuleSet indexes rules (already in priority order). Disabled rules and rules
 // without engineers are never candidates.
 func NewRuleSet(rules []CompiledRule) *RuleSet {
-	rs := &RuleSet{rules: rules}
+	rs := &RuleSet{rules: rules, next: make([]int, len(rules))}
+	for i := range rules {
+		rs.next[i] = rules[i].Next
+	}
 	byField := map[string]int{}
 	for i := range rules {
 		r := &rules[i]
@@ -188,11 +193,27 @@ func NewRuleSet(rules []CompiledRule) *RuleSet {
 // Rules returns the rules in priority order.
 func (rs *RuleSet) Rules() []CompiledRule { return rs.rules }
 
-// WithRules is the set indexed as rs over rules, a copy of rs's rules (same
-// rules, same order) whose round-robin pointers may have moved: the indexes
-// are shared, the scratch space is the new set's own.
-func (rs *RuleSet) WithRules(rules []CompiledRule) *RuleSet {
-	return &RuleSet{rules: rules, always: rs.always, indexes: rs.indexes}
+// WithPointers is rs with round-robin pointers of its own: ptrs[rule id]
+// where set, else the rule's. The rules and their indexes are shared (a set
+// for one transaction copies a pointer a rule, not the rules).
+func (rs *RuleSet) WithPointers(ptrs map[ID]int) *RuleSet {
+	next := make([]int, len(rs.rules))
+	for i := range rs.rules {
+		r := &rs.rules[i]
+		next[i] = r.Next
+		if n, ok := ptrs[r.ID]; ok && len(r.Engineers) > 0 {
+			next[i] = n % len(r.Engineers)
+		}
+	}
+	return &RuleSet{rules: rs.rules, always: rs.always, indexes: rs.indexes, next: next}
+}
+
+// Advance moves the round-robin pointer of d's rule on by d.Steps and
+// returns where it now points.
+func (rs *RuleSet) Advance(d Decision) int {
+	i := d.index
+	rs.next[i] = (rs.next[i] + d.Steps) % len(rs.rules[i].Engineers)
+	return rs.next[i]
 }
 
 // Decide is Decide over the rule set.
@@ -227,11 +248,11 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bo
 			if ok, err := r.Cond.Match(env); err != nil || !ok {
 				continue
 			}
-			eng, steps, ok := pickEngineer(r, load, available)
+			eng, steps, ok := pickEngineer(r, rs.next[i], load, available)
 			if !ok {
 				continue
 			}
-			d.Rule, d.Skipped, d.Engineer, d.Advance = r, i, eng, steps > 0
+			d.Rule, d.Skipped, d.Engineer, d.Advance, d.index = r, i, eng, steps > 0, i
 			d.Steps = steps
 			return d
 		}
@@ -244,14 +265,15 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bo
 }
 
 // pickEngineer chooses the engineer of r's pool by its policy among the available
-// ones; steps is how far a round-robin pointer moves (past the unavailable).
-func pickEngineer(r *CompiledRule, load func(ID) int, available func(ID) bool) (eng ID, steps int, ok bool) {
+// ones, a round-robin pool from next on; steps is how far its pointer moves
+// (past the unavailable).
+func pickEngineer(r *CompiledRule, next int, load func(ID) int, available func(ID) bool) (eng ID, steps int, ok bool) {
 	can := func(id ID) bool { return available == nil || available(id) }
 	n := len(r.Engineers)
 	switch r.Policy {
 	case PolicyRoundRobin:
 		for k := range n {
-			if e := r.Engineers[(r.Next+k)%n]; can(e) {
+			if e := r.Engineers[(next+k)%n]; can(e) {
 				return e, k + 1, true
 			}
 		}

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -156,7 +157,7 @@ type dispatcher struct {
 	// counts the work orders it would have given each engineer.
 	simulate bool
 	extra    map[ID]int
-	dirty    map[ID]bool // rules whose round-robin pointer moved
+	dirty    map[ID]int // rules whose round-robin pointer moved: where it points
 	s        *Service
 	procs    processCache
 }
@@ -173,18 +174,12 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 		}
 		s.dispatch.put(data)
 	}
-	rules := slices.Clone(data.rules.Rules())
 	ptrs, err := tx.RulePointers()
 	if err != nil {
 		return nil, err
 	}
-	for i := range rules {
-		if n, ok := ptrs[rules[i].ID]; ok && len(rules[i].Engineers) > 0 {
-			rules[i].Next = n % len(rules[i].Engineers)
-		}
-	}
-	return &dispatcher{tx: tx, rules: data.rules.WithRules(rules), engineers: data.engineers, providers: data.providers, off: data.off,
-		extra: map[ID]int{}, dirty: map[ID]bool{}, s: s, procs: processCache{}}, nil
+	return &dispatcher{tx: tx, rules: data.rules.WithPointers(ptrs), engineers: data.engineers, providers: data.providers, off: data.off,
+		extra: map[ID]int{}, dirty: map[ID]int{}, s: s, procs: processCache{}}, nil
 }
 
 // available reports whether an engineer can take work: they and their
@@ -221,9 +216,7 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
 		return dec, dec.ManualReason()
 	}
 	if dec.Advance {
-		r := dec.Rule
-		r.Next = (r.Next + dec.Steps) % len(r.Engineers)
-		d.dirty[r.ID] = true
+		d.dirty[dec.Rule.ID] = d.rules.Advance(dec)
 	}
 	if d.simulate {
 		d.extra[dec.Engineer]++
@@ -264,12 +257,9 @@ func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, er
 // flush saves the round-robin pointers that moved (the rules themselves, and
 // with them the dispatch generation, stay as they are).
 func (d *dispatcher) flush() error {
-	rules := d.rules.Rules()
-	for i := range rules {
-		if d.dirty[rules[i].ID] {
-			if err := d.tx.PutRulePointer(rules[i].ID, rules[i].Next); err != nil {
-				return err
-			}
+	for _, id := range slices.Sorted(maps.Keys(d.dirty)) {
+		if err := d.tx.PutRulePointer(id, d.dirty[id]); err != nil {
+			return err
 		}
 	}
 	clear(d.dirty)
@@ -625,7 +615,7 @@ func (s *Service) WhatIfDraft(limit int, draft []Rule) ([]DraftProposal, error) 
 			compiled = append(compiled, CompiledRule{Rule: r, Cond: cond})
 		}
 		alt := *saved
-		alt.rules, alt.extra, alt.dirty = NewRuleSet(compiled), map[ID]int{}, map[ID]bool{} // indexed afresh: other rules
+		alt.rules, alt.extra, alt.dirty = NewRuleSet(compiled), map[ID]int{}, map[ID]int{} // indexed afresh: other rules
 		now, err := s.simulate(tx, saved, limit)
 		if err != nil {
 			return err
