@@ -498,3 +498,27 @@ func TestRunDispatchSeesChangesSinceItsSnapshot(t *testing.T) {
 		t.Errorf("the work order edited meanwhile: engineer %d, subject %q", w.FieldOutDealUser, w.Subject)
 	}
 }
+
+// TestRunDispatchSeesRulesChangedSinceItsSnapshot (issue 19): the run matches
+// a batch against the rules as its snapshot had them; a rule added (by
+// another process) before the batch is written changes the dispatch
+// generation, and the batch is matched again against the rules as they are.
+func TestRunDispatchSeesRulesChangedSinceItsSnapshot(t *testing.T) {
+	st, svc, clk := testdb.Open(t)
+	f := newFieldCo(t, svc, clk)
+	f.rule(t, "call Dan", `subject == "call Dan"`, core.PolicyFixed, f.dan)
+	w := f.create(t, core.NewWorkOrder{Subject: "wait", Region: "East"})
+	hooked := &hookStore{Store: st}
+	run := core.NewService(hooked, core.WithClock(clk.Now))
+	hooked.before = func() { f.rule(t, "East to Bob", `region == "East"`, core.PolicyFixed, f.bob) }
+	res, err := run.RunDispatch(f.dispatcher)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if hooked.before != nil {
+		t.Fatal("the run never wrote")
+	}
+	if got, _ := svc.WorkOrder(w.Number); res.Assigned != 1 || got.FieldOutDealUser != f.bob.ID {
+		t.Errorf("run: %+v, engineer %d: want the rule added after the snapshot to assign it to Bob (%d)", res, got.FieldOutDealUser, f.bob.ID)
+	}
+}

@@ -222,8 +222,55 @@ func (rs *RuleSet) Advance(d Decision) int {
 // nor their provider): a rule passes over the others in its pool, and a rule
 // whose whole pool is unavailable does not assign.
 func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bool) Decision {
-	// The candidates, in priority order: one bit per rule, set for the rules
-	// without an indexed test and for those whose test the work order passes.
+	for w, bitsLeft := range rs.candidates(env) {
+		for bitsLeft != 0 {
+			i := w*64 + bits.TrailingZeros64(bitsLeft)
+			bitsLeft &= bitsLeft - 1
+			if ok, err := rs.rules[i].Cond.Match(env); err != nil || !ok {
+				continue
+			}
+			if d, ok := rs.pick(i, load, available); ok {
+				return d
+			}
+		}
+	}
+	return rs.noRule(env)
+}
+
+// Match is the half of Decide that reads only the work order and the rules:
+// the indexes of the rules whose conditions env meets, in priority order,
+// appended to into. A dispatch run matches the next batch on another
+// goroutine while the current one is written (issue 19); Pick then chooses,
+// with the loads and pointers of the transaction that assigns. Pick(Match)
+// decides as Decide does.
+func (rs *RuleSet) Match(env *RuleEnv, into []int32) []int32 {
+	for w, bitsLeft := range rs.candidates(env) {
+		for bitsLeft != 0 {
+			i := w*64 + bits.TrailingZeros64(bitsLeft)
+			bitsLeft &= bitsLeft - 1
+			if ok, err := rs.rules[i].Cond.Match(env); err == nil && ok {
+				into = append(into, int32(i))
+			}
+		}
+	}
+	return into
+}
+
+// Pick is Decide over the rules matched (Match's answer for env, over a set
+// with the same rules).
+func (rs *RuleSet) Pick(matched []int32, env *RuleEnv, load func(ID) int, available func(ID) bool) Decision {
+	for _, i := range matched {
+		if d, ok := rs.pick(int(i), load, available); ok {
+			return d
+		}
+	}
+	return rs.noRule(env)
+}
+
+// candidates are the rules worth trying for env, in priority order: one bit
+// per rule, set for the rules without an indexed test and for those whose
+// test the work order passes.
+func (rs *RuleSet) candidates(env *RuleEnv) []uint64 {
 	cand := rs.scratch
 	if words := (len(rs.rules) + 63) / 64; len(cand) != words {
 		cand = make([]uint64, words)
@@ -239,25 +286,23 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bo
 			cand[i/64] |= 1 << (i % 64)
 		}
 	}
-	var d Decision
-	for w, bitsLeft := range cand {
-		for bitsLeft != 0 {
-			i := w*64 + bits.TrailingZeros64(bitsLeft)
-			bitsLeft &= bitsLeft - 1
-			r := &rs.rules[i]
-			if ok, err := r.Cond.Match(env); err != nil || !ok {
-				continue
-			}
-			eng, steps, ok := pickEngineer(r, rs.next[i], load, available)
-			if !ok {
-				continue
-			}
-			d.Rule, d.Skipped, d.Engineer, d.Advance, d.index = r, i, eng, steps > 0, i
-			d.Steps = steps
-			return d
-		}
+	return cand
+}
+
+// pick is the decision of rule i, which matched, if its pool has an engineer.
+func (rs *RuleSet) pick(i int, load func(ID) int, available func(ID) bool) (Decision, bool) {
+	r := &rs.rules[i]
+	eng, steps, ok := pickEngineer(r, rs.next[i], load, available)
+	if !ok {
+		return Decision{}, false
 	}
-	d.Skipped = len(rs.rules)
+	return Decision{Rule: r, Skipped: i, Engineer: eng, Advance: steps > 0, Steps: steps, index: i}, true
+}
+
+// noRule is the decision when no rule assigns: the manual queue, with why
+// the first rules did not.
+func (rs *RuleSet) noRule(env *RuleEnv) Decision {
+	d := Decision{Skipped: len(rs.rules)}
 	for i := range rs.rules[:min(explainMax, len(rs.rules))] {
 		d.Tried = append(d.Tried, Explain(&rs.rules[i], env))
 	}

@@ -1,6 +1,9 @@
 package core
 
 import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -212,5 +215,65 @@ func TestExplainShortcutsAgree(t *testing.T) {
 	}
 	if n == 0 {
 		t.Fatal("nothing compared")
+	}
+}
+
+// TestMatchThenPickDecidesAsDecide (issue 19): a dispatch run matches a batch
+// on one goroutine (Match, over a set of its own) and picks in the writing
+// transaction (Pick); that decides exactly as Decide does — the rule, the
+// engineer, the pointer moves and the manual queue's explanation — over
+// round-robin, least-loaded and fixed pools with unavailable engineers,
+// disabled rules and rules that never match.
+func TestMatchThenPickDecidesAsDecide(t *testing.T) {
+	rng := rand.New(rand.NewPCG(19, 2))
+	regions := []string{"East", "West", "North", "South", "Central", ""}
+	prios := []string{"urgent", "high", "low"}
+	var rules []CompiledRule
+	conds := []string{`region == "%s"`, `region == "%s" && priority == "urgent"`, `region in ["%s", "North"] && subject contains "lift"`,
+		`priority == "high" && region == "%s"`, `not (region in ["%s", "South", "Central", ""])`, `age_hours > 3 && region == "%s"`, `record_type == "Nope%s"`}
+	policies := []PoolPolicy{PolicyFixed, PolicyRoundRobin, PolicyLeastLoaded}
+	for i := range 60 {
+		when := fmt.Sprintf(conds[rng.IntN(len(conds))], regions[rng.IntN(3)])
+		var pool []ID
+		for range 1 + rng.IntN(4) {
+			pool = append(pool, ID(100+rng.IntN(12)))
+		}
+		r := compiled(t, ID(i+1), fmt.Sprintf("rule %d", i+1), when, rng.IntN(10) > 0, policies[rng.IntN(len(policies))], pool...)
+		r.Next = rng.IntN(len(pool))
+		rules = append(rules, r)
+	}
+	base := NewRuleSet(rules)
+	ptrs := map[ID]int{}
+	for i := range 10 {
+		ptrs[ID(rng.IntN(60)+1)] = i
+	}
+	decide, pick, match := base.WithPointers(ptrs), base.WithPointers(ptrs), base.WithPointers(nil)
+	load := map[ID]int{}
+	away := map[ID]bool{101: true, 107: true}
+	loadOf := func(id ID) int { return load[id] }
+	available := func(id ID) bool { return !away[id] }
+	seen := map[bool]int{}
+	for n := range 3000 {
+		env := RuleEnv{Region: regions[rng.IntN(len(regions))], Priority: prios[rng.IntN(len(prios))], Subject: []string{"lift stuck", "door"}[rng.IntN(2)], AgeHours: rng.IntN(8), RecordType: "Repair"}
+		want := decide.Decide(&env, loadOf, available)
+		got := pick.Pick(match.Match(&env, nil), &env, loadOf, available)
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("work order %d (%+v):\nMatch+Pick %+v\n    Decide %+v", n, env, got, want)
+		}
+		seen[want.Rule != nil]++
+		if want.Rule != nil {
+			load[want.Engineer]++
+			if want.Advance {
+				decide.Advance(want)
+				pick.Advance(got)
+			}
+		}
+		if n%500 == 0 { // engineers come and go
+			away[ID(100+rng.IntN(12))] = rng.IntN(2) == 0
+		}
+	}
+	t.Logf("assigned %d, manual %d", seen[true], seen[false])
+	if seen[true] < 500 || seen[false] < 100 {
+		t.Errorf("assigned %d, manual %d: the test does not exercise both", seen[true], seen[false])
 	}
 }

@@ -149,6 +149,7 @@ func (s *Service) loadDispatchData(tx Tx, gen uint64) (*dispatchData, error) {
 // pointers move as it assigns).
 type dispatcher struct {
 	tx        Tx
+	gen       uint64 // the dispatch generation of the rules and people
 	rules     *RuleSet
 	engineers map[ID]Engineer // shared: read only
 	providers map[ID]Provider // shared: read only
@@ -163,6 +164,21 @@ type dispatcher struct {
 }
 
 func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
+	data, err := s.dispatchData(tx)
+	if err != nil {
+		return nil, err
+	}
+	ptrs, err := tx.RulePointers()
+	if err != nil {
+		return nil, err
+	}
+	return &dispatcher{tx: tx, gen: data.gen, rules: data.rules.WithPointers(ptrs), engineers: data.engineers, providers: data.providers, off: data.off,
+		extra: map[ID]int{}, dirty: map[ID]int{}, s: s, procs: processCache{}}, nil
+}
+
+// dispatchData is what dispatch reads as tx sees it: from the cache while the
+// dispatch generation is the cached one's.
+func (s *Service) dispatchData(tx Tx) (*dispatchData, error) {
 	gen, err := tx.DispatchGeneration()
 	if err != nil {
 		return nil, err
@@ -174,12 +190,7 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 		}
 		s.dispatch.put(data)
 	}
-	ptrs, err := tx.RulePointers()
-	if err != nil {
-		return nil, err
-	}
-	return &dispatcher{tx: tx, rules: data.rules.WithPointers(ptrs), engineers: data.engineers, providers: data.providers, off: data.off,
-		extra: map[ID]int{}, dirty: map[ID]int{}, s: s, procs: processCache{}}, nil
+	return data, nil
 }
 
 // available reports whether an engineer can take work: they and their
@@ -206,12 +217,17 @@ func (d *dispatcher) load(id ID) int {
 
 // decide runs the engine for w, applying pointer moves and load to the
 // dispatcher's in-memory state (writes happen in apply).
-func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
+func (d *dispatcher) decide(w *WorkOrder, now time.Time, pre *matched) (Decision, string) {
 	if d.off[w.RecordType] {
 		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType)
 	}
 	env := EnvFor(w, now.Unix())
-	dec := d.rules.Decide(&env, d.load, d.available)
+	var dec Decision
+	if pre != nil {
+		dec = d.rules.Pick(pre.rules, &env, d.load, d.available)
+	} else {
+		dec = d.rules.Decide(&env, d.load, d.available)
+	}
 	if dec.Rule == nil {
 		return dec, dec.ManualReason()
 	}
@@ -227,7 +243,19 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time) (Decision, string) {
 // dispatchOne runs automatic dispatch on a work order waiting at the dispatch node
 // and writes the outcome: an assignment, or a history entry saying why it waits.
 func (d *dispatcher) dispatchOne(w *WorkOrder, now time.Time) (assigned bool, err error) {
-	dec, reason := d.decide(w, now)
+	return d.dispatchMatched(w, now, nil)
+}
+
+// matched is what RuleSet.Match found for a work order at a time, over the
+// rules of a dispatch generation.
+type matched struct {
+	rules []int32
+}
+
+// dispatchMatched is dispatchOne with the rules w matches at now, over the
+// rules of d's generation, already found (pre; nil: match here).
+func (d *dispatcher) dispatchMatched(w *WorkOrder, now time.Time, pre *matched) (assigned bool, err error) {
+	dec, reason := d.decide(w, now, pre)
 	if dec.Rule == nil {
 		last, err := d.tx.LastEvent(w.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -323,10 +351,12 @@ const dispatchBatch = 2000
 // RunDispatch runs automatic dispatch over every work order waiting at the
 // dispatch node, oldest first, in a few large transactions (R-DISP-1, R-DISP-2).
 //
-// The next batch's work orders are read and decoded from a snapshot on
-// another goroutine while the current batch is decided and written: the
-// writer then only checks each one's version and reads again the few that
-// changed in between (issue 19).
+// The next batch's work orders are read and decoded from a snapshot, and
+// matched against the rules, on another goroutine while the current batch is
+// decided and written: the writer then only checks each one's version (and
+// the rules' generation), reads again and matches again the few that changed
+// in between, and picks the engineers (issue 19). A batch's assignments are
+// made at the time it was matched.
 func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	if err := require(as, "run dispatch", RoleAdmin, RoleDispatcher); err != nil {
 		return DispatchResult{}, err
@@ -340,9 +370,14 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	if err != nil {
 		return DispatchResult{}, err
 	}
+	// A batch: its work orders as the snapshot had them and, for each, the
+	// rules it matches at now over the rules of generation gen.
 	type batch struct {
-		wos []WorkOrder
-		err error
+		wos     []WorkOrder
+		matched []matched
+		gen     uint64
+		now     time.Time
+		err     error
 	}
 	batches := make(chan batch, 1)
 	stop := make(chan struct{})
@@ -350,14 +385,27 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 	go func() {
 		defer close(batches)
 		for lo := 0; lo < len(ids); lo += dispatchBatch {
-			var b batch
+			b := batch{now: s.Now()}
 			b.err = s.store.View(func(tx Tx) error {
+				data, err := s.dispatchData(tx)
+				if err != nil {
+					return err
+				}
+				b.gen = data.gen
+				rules := data.rules.WithPointers(nil) // its own scratch: the writer matches with the same rules
+				var all []int32
 				for _, id := range ids[lo:min(lo+dispatchBatch, len(ids))] {
 					w, err := tx.WorkOrder(id)
 					if err != nil {
 						return err
 					}
+					from := len(all)
+					if !data.off[w.RecordType] {
+						env := EnvFor(&w, b.now.Unix())
+						all = rules.Match(&env, all)
+					}
 					b.wos = append(b.wos, w)
+					b.matched = append(b.matched, matched{rules: all[from:len(all):len(all)]})
 				}
 				return nil
 			})
@@ -377,7 +425,6 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 			return res, b.err
 		}
 		var r DispatchResult
-		now := s.Now()
 		err := s.store.Update(func(tx Tx) error {
 			r = DispatchResult{}
 			d, err := s.newDispatcher(tx)
@@ -386,6 +433,10 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 			}
 			for i := range b.wos {
 				w := b.wos[i] // a copy: a failed transaction leaves the snapshot as read
+				pre := &b.matched[i]
+				if d.gen != b.gen {
+					pre = nil // the rules changed since: match again
+				}
 				v, err := tx.WorkOrderVersion(w.ID)
 				if err != nil {
 					return err
@@ -394,11 +445,12 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 					if w, err = tx.WorkOrder(w.ID); err != nil {
 						return err
 					}
+					pre = nil
 				}
 				if w.Node != NodeDispatch || w.Status != StatusNew {
 					continue // taken meanwhile
 				}
-				ok, err := d.dispatchOne(&w, now)
+				ok, err := d.dispatchMatched(&w, b.now, pre)
 				if err != nil {
 					return err
 				}
@@ -555,7 +607,7 @@ func (s *Service) simulate(tx Tx, d *dispatcher, limit int) ([]Proposal, error) 
 		if err != nil {
 			return nil, err
 		}
-		dec, reason := d.decide(&w, now)
+		dec, reason := d.decide(&w, now, nil)
 		pr := Proposal{Number: w.Number, Subject: w.Subject, Reason: reason}
 		if dec.Rule != nil {
 			pr.RuleID, pr.RuleName = dec.Rule.ID, dec.Rule.Name
