@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -101,28 +103,60 @@ func bumpDispatchGen(t *bolt.Tx) error {
 // EngineerLoad is the engineer's count of open work orders, kept by
 // PutWorkOrder in the engineer_load bucket: O(1), whatever their number.
 func (t *tx) EngineerLoad(engineer core.ID) (int, error) {
+	n, err := t.load(engineer)
+	return int(n), err
+}
+
+// load is the engineer's load as this transaction has moved it.
+func (t *tx) load(engineer core.ID) (int64, error) {
+	if n, ok := t.loads[engineer]; ok {
+		return n, nil
+	}
 	v := t.b(bucketEngineerLoad).Get(itob(engineer))
 	if v == nil {
 		return 0, nil
 	}
-	return int(btoi(v)), nil
+	return int64(btoi(v)), nil
 }
 
-// addLoad moves an engineer's load counter by d.
+// addLoad moves an engineer's load counter by d. The counters a transaction
+// function moved are written once when it returns (writeLoads): a dispatch
+// run moves one engineer's thousands of times in a transaction.
 func (t *tx) addLoad(engineer core.ID, d int) error {
-	b := t.b(bucketEngineerLoad)
-	n := int64(0)
-	if v := b.Get(itob(engineer)); v != nil {
-		n = int64(btoi(v))
+	n, err := t.load(engineer)
+	if err != nil {
+		return err
 	}
 	n += int64(d)
 	if n < 0 {
 		return fmt.Errorf("store: engineer %d's load would drop below zero", engineer)
 	}
-	if n == 0 {
-		return b.Delete(itob(engineer))
+	if t.loads == nil {
+		t.loads = map[core.ID]int64{}
 	}
-	return b.Put(itob(engineer), itob(core.ID(n)))
+	t.loads[engineer] = n
+	return nil
+}
+
+// writeLoads writes the load counters the transaction function moved.
+func (t *tx) writeLoads() error {
+	if len(t.loads) == 0 {
+		return nil
+	}
+	b := t.b(bucketEngineerLoad)
+	for _, id := range slices.Sorted(maps.Keys(t.loads)) {
+		var err error
+		if n := t.loads[id]; n == 0 {
+			err = b.Delete(itob(id))
+		} else {
+			err = b.Put(itob(id), itob(core.ID(n)))
+		}
+		if err != nil {
+			return err
+		}
+	}
+	clear(t.loads)
+	return nil
 }
 
 func (t *tx) PutTask(task *core.Task) error {

@@ -35,6 +35,9 @@ type tx struct {
 	// (encoded) once when it returns: a create that dispatches puts its work
 	// order twice and encoded it twice (issue 19).
 	wo map[core.ID]*core.WorkOrder
+	// loads are the engineers' load counters this transaction function moved,
+	// as they now are: written once when it returns.
+	loads map[core.ID]int64
 }
 
 // run calls fn with a tx on btx and writes what it held back.
@@ -78,10 +81,13 @@ func copyWorkOrder(w *core.WorkOrder) core.WorkOrder {
 	return c
 }
 
-// flush writes the work orders held back, in id order. Many of them (a
+// flush writes the load counters and the work orders held back, in id order. Many of them (a
 // dispatch run's 2,000) are encoded on every processor first: encoding is
 // most of a flush, and the records are the transaction's own copies.
 func (t *tx) flush() error {
+	if err := t.writeLoads(); err != nil {
+		return err
+	}
 	if len(t.wo) == 0 {
 		return nil
 	}

@@ -40,7 +40,8 @@ func recountLoads(t *testing.T, tx core.Tx) map[core.ID]int {
 
 // testEngineLoad: after a random run of creates, assignments, reassignments,
 // completions, terminations and reopenings — some in transactions that roll
-// back — every engineer's EngineerLoad equals a full recount.
+// back — every engineer's EngineerLoad equals a full recount, and inside a
+// transaction it counts every change made so far in it.
 func testEngineLoad(t *testing.T, st core.Store) {
 	rng := rand.New(rand.NewPCG(19, 17))
 	engineers := []core.ID{3, 5, 8, 13}
@@ -74,6 +75,26 @@ func testEngineLoad(t *testing.T, st core.Store) {
 					return err
 				}
 				changed = append(changed, &w)
+				// Inside the transaction, every change is counted at once
+				// (a dispatch run reads loads between its assignments).
+				cur := map[core.ID]*core.WorkOrder{}
+				for _, o := range wos {
+					cur[o.ID] = o
+				}
+				for _, o := range changed {
+					cur[o.ID] = o
+				}
+				want := map[core.ID]int{}
+				for _, o := range cur {
+					if o.FieldOutDealUser != 0 && o.Status.Open() {
+						want[o.FieldOutDealUser]++
+					}
+				}
+				for _, e := range engineers {
+					if got, err := tx.EngineerLoad(e); err != nil || got != want[e] {
+						return fmt.Errorf("inside the transaction, after putting %s: engineer %d has load %d (%v), want %d", w.Number, e, got, err, want[e])
+					}
+				}
 			}
 			if rollback {
 				return errRollback
