@@ -38,6 +38,9 @@ type tx struct {
 	// loads are the engineers' load counters this transaction function moved,
 	// as they now are: written once when it returns.
 	loads map[core.ID]int64
+	// pending are the work orders created in this transaction function whose
+	// rows and index entries are not written yet (settle).
+	pending map[core.ID]bool
 }
 
 // run calls fn with a tx on btx and writes what it held back.
@@ -81,10 +84,14 @@ func copyWorkOrder(w *core.WorkOrder) core.WorkOrder {
 	return c
 }
 
-// flush writes the load counters and the work orders held back, in id order. Many of them (a
+// flush writes the rows and indexes of new work orders, the load counters
+// and the work orders held back, in id order. Many of them (a
 // dispatch run's 2,000) are encoded on every processor first: encoding is
 // most of a flush, and the records are the transaction's own copies.
 func (t *tx) flush() error {
+	if err := t.settle(); err != nil {
+		return err
+	}
 	if err := t.writeLoads(); err != nil {
 		return err
 	}

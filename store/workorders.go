@@ -3,6 +3,7 @@ package store
 import (
 	"bytes"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -20,7 +21,19 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	// What the indexes hold for the work order now comes from its row, which
 	// is cheap to decode; the work order itself is not read again.
 	var old core.WorkOrderRow
-	if w.ID != 0 && !t.loading {
+	switch {
+	case w.ID != 0 && t.pending[w.ID]:
+		// Created in this transaction function: nothing of it is written yet.
+		prev := t.wo[w.ID]
+		if prev.Number != w.Number {
+			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, prev.Number, w.Number)
+		}
+		if err := t.moveLoad(prev.FieldOutDealUser, prev.Status, w); err != nil {
+			return err
+		}
+		t.holdWorkOrder(w)
+		return nil
+	case w.ID != 0 && !t.loading:
 		raw := t.b(bucketWORows).Get(itob(w.ID))
 		if raw == nil {
 			return core.NotFoundf("There is no work order %d.", w.ID)
@@ -45,7 +58,56 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		}
 		t.fresh[w.ID] = []core.Event{}
 	}
+	if err := t.moveLoad(old.EngineerID, old.Status, w); err != nil {
+		return err
+	}
 	t.holdWorkOrder(w) // written once when the transaction function returns (flush)
+	if old.Number == "" && !t.loading {
+		// A new work order's row and index entries are written once too
+		// (settle): an API create puts it again when it dispatches it.
+		if t.pending == nil {
+			t.pending = map[core.ID]bool{}
+		}
+		t.pending[w.ID] = true
+		return nil
+	}
+	return t.index(w, &old)
+}
+
+// moveLoad moves the engineers' load counters for w's change from
+// engineer eng at status st.
+func (t *tx) moveLoad(eng core.ID, st core.Status, w *core.WorkOrder) error {
+	from, to := core.LoadMove(eng, st, w.FieldOutDealUser, w.Status)
+	if from != 0 {
+		if err := t.addLoad(from, -1); err != nil {
+			return err
+		}
+	}
+	if to != 0 {
+		return t.addLoad(to, 1)
+	}
+	return nil
+}
+
+// settle writes the rows and index entries of the work orders created in
+// this transaction function so far. Everything that reads rows or indexes
+// settles first, and so does flush.
+func (t *tx) settle() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	for _, id := range slices.Sorted(maps.Keys(t.pending)) {
+		if err := t.index(t.wo[id], &core.WorkOrderRow{}); err != nil {
+			return err
+		}
+	}
+	clear(t.pending)
+	return nil
+}
+
+// index writes w's row, search text and index entries, where they differ
+// from old's (the row stored before; zero for a new work order).
+func (t *tx) index(w *core.WorkOrder, old *core.WorkOrderRow) error {
 	id := itob(w.ID)
 	row := w.Row()
 	// The stored search text is the old row's: compared without reading it.
@@ -91,19 +153,6 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 			}
 		}
 	}
-	// The engineer's load counter: open work orders assigned to them, kept in
-	// the same transaction as every change that moves it.
-	from, to := core.LoadMove(old.EngineerID, old.Status, w.FieldOutDealUser, w.Status)
-	if from != 0 {
-		if err := t.addLoad(from, -1); err != nil {
-			return err
-		}
-	}
-	if to != 0 {
-		if err := t.addLoad(to, 1); err != nil {
-			return err
-		}
-	}
 	if old.Status != w.Status || old.Node != w.Node {
 		sn := t.b(bucketWOByStatusNode)
 		if old.Status != "" {
@@ -139,6 +188,9 @@ func (t *tx) WorkOrderVersion(id core.ID) (uint64, error) {
 }
 
 func (t *tx) WorkOrderByNumber(number string) (core.WorkOrder, error) {
+	if err := t.settle(); err != nil {
+		return core.WorkOrder{}, err
+	}
 	id := t.b(bucketWOByNumber).Get([]byte(number))
 	if id == nil {
 		return core.WorkOrder{}, core.NotFoundf("There is no work order %s.", number)
@@ -156,6 +208,9 @@ func (t *tx) CountWorkOrders() (int, error) {
 // it walks the status or node index (or the rows) backwards and decodes only the
 // rows on the page. Otherwise it scans the compact rows, filters, sorts and slices.
 func (t *tx) QueryWorkOrders(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
+	if err := t.settle(); err != nil {
+		return core.WorkOrderPage{}, err
+	}
 	if q.Plain() {
 		return t.queryPlain(q)
 	}
@@ -165,6 +220,9 @@ func (t *tx) QueryWorkOrders(q core.WorkOrderQuery) (core.WorkOrderPage, error) 
 // WorkOrderIDs walks the status-and-node index: the ids, oldest first,
 // without reading a row.
 func (t *tx) WorkOrderIDs(status core.Status, node core.Node) ([]core.ID, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
 	p := indexPrefix(string(status) + "\x00" + string(node))
 	var out []core.ID
 	c := t.b(bucketWOByStatusNode).Cursor()

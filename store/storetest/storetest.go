@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProvidersEngineers", testProvidersEngineers},
 		{"WorkOrderNumbers", testNumbers},
 		{"WorkOrderIndexes", testWorkOrderIndexes},
+		{"CreatedAndReadInOneTransaction", testCreatedAndRead},
 		{"QueryPlainMatchesScan", testQueryPlainMatchesScan},
 		{"History", testHistory},
 		{"Atomicity", testAtomicity},
@@ -257,6 +259,113 @@ func testWorkOrderIndexes(t *testing.T, st core.Store) {
 	if err := st.Update(func(tx core.Tx) error { return tx.PutWorkOrder(dup) }); err == nil {
 		t.Error("duplicate number accepted")
 	}
+}
+
+// testCreatedAndRead: work orders created — and changed again — in a
+// transaction are found by every read in it (by status and node, their ids,
+// by number; by text once committed) and leave no entry behind for what they
+// were in between (the bbolt store writes a new work order's rows and indexes
+// once, when something reads them or the transaction function returns: each
+// read is tried first); a number taken twice in one transaction fails it.
+func testCreatedAndRead(t *testing.T, st core.Store) {
+	update(t, st, func(tx core.Tx) error { return tx.PutWorkOrder(newWO(1, core.StatusNew, core.NodeDispatch)) })
+	waiting := []core.ID{1}
+	var moved []string // newest first
+	reads := map[string]func(tx core.Tx, when string){
+		"query": func(tx core.Tx, when string) {
+			for _, c := range []struct {
+				q    core.WorkOrderQuery
+				want []string
+			}{
+				{core.WorkOrderQuery{Node: core.NodeDispatch}, numbers(waiting)},
+				{core.WorkOrderQuery{Status: core.StatusAssigned}, moved},
+				{core.WorkOrderQuery{Status: core.StatusAssigned, Node: core.NodeService}, moved},
+				{core.WorkOrderQuery{Text: "subject " + strings.TrimLeft(strings.TrimPrefix(moved[0], "WO-"), "0")}, moved[:1]},
+			} {
+				if c.q.Text != "" && when != "after commit" {
+					continue // bbolt's text search reads the committed texts (its index is in memory)
+				}
+				p, err := tx.QueryWorkOrders(c.q)
+				if err != nil {
+					t.Fatalf("%s: %+v: %v", when, c.q, err)
+				}
+				var got []string
+				for _, r := range p.Rows {
+					got = append(got, r.Number)
+				}
+				if !slices.Equal(got, c.want) || p.Total != len(c.want) {
+					t.Errorf("%s: %+v: %v (total %d), want %v", when, c.q, got, p.Total, c.want)
+				}
+			}
+		},
+		"ids": func(tx core.Tx, when string) {
+			if ids, err := tx.WorkOrderIDs(core.StatusNew, core.NodeDispatch); err != nil || !slices.Equal(ids, waiting) {
+				t.Errorf("%s: waiting ids %v %v, want %v", when, ids, err, waiting)
+			}
+		},
+		"number": func(tx core.Tx, when string) {
+			if w, err := tx.WorkOrderByNumber(moved[0]); err != nil || w.Status != core.StatusAssigned || w.FieldOutDealUser != 7 {
+				t.Errorf("%s: %s by number: %+v %v", when, moved[0], w, err)
+			}
+		},
+	}
+	n := 1
+	for _, first := range []string{"query", "ids", "number"} {
+		update(t, st, func(tx core.Tx) error {
+			a, b := newWO(n+1, core.StatusNew, core.NodeDispatch), newWO(n+2, core.StatusNew, core.NodeDispatch)
+			for _, w := range []*core.WorkOrder{a, b} {
+				if err := tx.PutWorkOrder(w); err != nil {
+					return err
+				}
+			}
+			b.Status, b.Node, b.FieldOutDealUser, b.EngineerName, b.Version = core.StatusAssigned, core.NodeService, 7, "Li", 2
+			if err := tx.PutWorkOrder(b); err != nil {
+				return err
+			}
+			waiting = append(waiting, a.ID)
+			moved = append([]string{b.Number}, moved...)
+			when := "inside the transaction, " + first + " read first"
+			reads[first](tx, when)
+			for _, r := range []string{"query", "ids", "number"} {
+				reads[r](tx, when)
+			}
+			if l, _ := tx.EngineerLoad(7); l != len(moved) {
+				t.Errorf("%s: engineer 7's load %d, want %d", when, l, len(moved))
+			}
+			return nil
+		})
+		n += 2
+		view(t, st, func(tx core.Tx) error {
+			for _, r := range []string{"query", "ids", "number"} {
+				reads[r](tx, "after commit")
+			}
+			return nil
+		})
+	}
+	err := st.Update(func(tx core.Tx) error {
+		if err := tx.PutWorkOrder(newWO(n+1, core.StatusNew, core.NodeDispatch)); err != nil {
+			return err
+		}
+		return tx.PutWorkOrder(newWO(n+1, core.StatusNew, core.NodeDispatch))
+	})
+	if err == nil {
+		t.Error("two new work orders with one number in one transaction: accepted")
+	}
+	view(t, st, func(tx core.Tx) error {
+		if c, _ := tx.CountWorkOrders(); c != n {
+			t.Errorf("after the refused transaction: %d work orders, want %d", c, n)
+		}
+		return nil
+	})
+}
+
+// numbers are the work-order numbers of ids, newest first.
+func numbers(ids []core.ID) []string {
+	var out []string
+	for _, id := range slices.Backward(ids) {
+		out = append(out, core.FormatNumber(uint64(id)))
+	}
+	return out
 }
 
 // testQueryPlainMatchesScan: the cursor path (plain queries) and the scan path
