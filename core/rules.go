@@ -239,17 +239,23 @@ func (rs *RuleSet) Decide(env *RuleEnv, load func(ID) int, available func(ID) bo
 
 // Match is the half of Decide that reads only the work order and the rules:
 // the indexes of the rules whose conditions env meets, in priority order,
-// appended to into. A dispatch run matches the next batch on another
-// goroutine while the current one is written (issue 19); Pick then chooses,
-// with the loads and pointers of the transaction that assigns. Pick(Match)
-// decides as Decide does.
-func (rs *RuleSet) Match(env *RuleEnv, into []int32) []int32 {
+// appended to into — up to the first whose pool has an engineer available
+// (later ones would never be picked). A dispatch run matches the next batch
+// on another goroutine while the current one is written (issue 19); Pick
+// then chooses, with the loads and pointers of the transaction that assigns.
+// With the same rules and availability, Pick(Match) decides as Decide does.
+func (rs *RuleSet) Match(env *RuleEnv, into []int32, available func(ID) bool) []int32 {
 	for w, bitsLeft := range rs.candidates(env) {
 		for bitsLeft != 0 {
 			i := w*64 + bits.TrailingZeros64(bitsLeft)
 			bitsLeft &= bitsLeft - 1
-			if ok, err := rs.rules[i].Cond.Match(env); err == nil && ok {
-				into = append(into, int32(i))
+			r := &rs.rules[i]
+			if ok, err := r.Cond.Match(env); err != nil || !ok {
+				continue
+			}
+			into = append(into, int32(i))
+			if available == nil || slices.ContainsFunc(r.Engineers, available) {
+				return into
 			}
 		}
 	}

@@ -219,8 +219,9 @@ func TestExplainShortcutsAgree(t *testing.T) {
 }
 
 // TestMatchThenPickDecidesAsDecide (issue 19): a dispatch run matches a batch
-// on one goroutine (Match, over a set of its own) and picks in the writing
-// transaction (Pick); that decides exactly as Decide does — the rule, the
+// on one goroutine (Match, over a set of its own, with the same engineers
+// available) and picks in the writing transaction (Pick); that decides
+// exactly as Decide does — the rule, the
 // engineer, the pointer moves and the manual queue's explanation — over
 // round-robin, least-loaded and fixed pools with unavailable engineers,
 // disabled rules and rules that never match.
@@ -256,7 +257,7 @@ func TestMatchThenPickDecidesAsDecide(t *testing.T) {
 	for n := range 3000 {
 		env := RuleEnv{Region: regions[rng.IntN(len(regions))], Priority: prios[rng.IntN(len(prios))], Subject: []string{"lift stuck", "door"}[rng.IntN(2)], AgeHours: rng.IntN(8), RecordType: "Repair"}
 		want := decide.Decide(&env, loadOf, available)
-		got := pick.Pick(match.Match(&env, nil), &env, loadOf, available)
+		got := pick.Pick(match.Match(&env, nil, available), &env, loadOf, available)
 		if !reflect.DeepEqual(got, want) {
 			t.Fatalf("work order %d (%+v):\nMatch+Pick %+v\n    Decide %+v", n, env, got, want)
 		}

@@ -195,12 +195,16 @@ func (s *Service) dispatchData(tx Tx) (*dispatchData, error) {
 
 // available reports whether an engineer can take work: they and their
 // provider exist and are not disabled.
-func (d *dispatcher) available(id ID) bool {
-	e, ok := d.engineers[id]
+func (d *dispatcher) available(id ID) bool { return engineerAvailable(d.engineers, d.providers, id) }
+
+func (d *dispatchData) available(id ID) bool { return engineerAvailable(d.engineers, d.providers, id) }
+
+func engineerAvailable(engineers map[ID]Engineer, providers map[ID]Provider, id ID) bool {
+	e, ok := engineers[id]
 	if !ok || e.Disabled {
 		return false
 	}
-	p, ok := d.providers[e.ProviderID]
+	p, ok := providers[e.ProviderID]
 	return ok && !p.Disabled
 }
 
@@ -402,7 +406,7 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 					from := len(all)
 					if !data.off[w.RecordType] {
 						env := EnvFor(&w, b.now.Unix())
-						all = rules.Match(&env, all)
+						all = rules.Match(&env, all, data.available)
 					}
 					b.wos = append(b.wos, w)
 					b.matched = append(b.matched, matched{rules: all[from:len(all):len(all)]})
