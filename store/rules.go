@@ -160,13 +160,30 @@ func (t *tx) writeLoads() error {
 }
 
 func (t *tx) PutTask(task *core.Task) error {
-	if err := putFast(t, bucketTasks, &task.ID, task); err != nil {
-		return err
+	if t.loading {
+		if err := putFast(t, bucketTasks, &task.ID, task); err != nil {
+			return err
+		}
+	} else {
+		if task.ID == 0 {
+			n, err := t.b(bucketTasks).NextSequence()
+			if err != nil {
+				return err
+			}
+			task.ID = core.ID(n)
+		}
+		c := *task
+		t.tasks = append(t.tasks, &c) // written when the transaction function returns (flush)
 	}
 	return t.b(bucketTasksByEngineer).Put(pairKey(task.EngineerID, task.ID), nil)
 }
 
 func (t *tx) Tasks(engineer core.ID) ([]core.Task, error) {
+	if len(t.tasks) > 0 { // put in this transaction function: write them first
+		if err := t.flush(); err != nil {
+			return nil, err
+		}
+	}
 	p := itob(engineer)
 	tasks := t.b(bucketTasks)
 	c := t.b(bucketTasksByEngineer).Cursor()

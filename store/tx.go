@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -41,6 +42,18 @@ type tx struct {
 	// pending are the work orders created in this transaction function whose
 	// rows and index entries are not written yet (settle).
 	pending map[core.ID]bool
+	// events and tasks are history events and tasks put in this transaction
+	// function, written when it returns (flush); eventsOf indexes events by
+	// work order, for Events and LastEvent.
+	events   []heldEvent
+	eventsOf map[core.ID][]int
+	tasks    []*core.Task
+}
+
+// heldEvent is a history event to write at flush.
+type heldEvent struct {
+	key []byte
+	e   core.Event
 }
 
 // run calls fn with a tx on btx and writes what it held back.
@@ -84,10 +97,12 @@ func copyWorkOrder(w *core.WorkOrder) core.WorkOrder {
 	return c
 }
 
-// flush writes the rows and indexes of new work orders, the load counters
-// and the work orders held back, in id order. Many of them (a
-// dispatch run's 2,000) are encoded on every processor first: encoding is
-// most of a flush, and the records are the transaction's own copies.
+// flush writes what the transaction function held back: the rows and
+// indexes of new work orders, the load counters, then the work orders, the
+// history events and the tasks it put — encoded first, on every processor
+// when there are many (a dispatch run's 2,000 work orders, their events and
+// tasks: encoding is most of a flush, and the records are the transaction's
+// own copies), and written in key order.
 func (t *tx) flush() error {
 	if err := t.settle(); err != nil {
 		return err
@@ -95,40 +110,70 @@ func (t *tx) flush() error {
 	if err := t.writeLoads(); err != nil {
 		return err
 	}
-	if len(t.wo) == 0 {
+	if len(t.wo) == 0 && len(t.events) == 0 && len(t.tasks) == 0 {
 		return nil
 	}
-	ids := slices.Sorted(maps.Keys(t.wo))
-	raws := make([][]byte, len(ids))
-	errs := make([]error, len(ids))
+	type record struct {
+		bucket []byte
+		key    []byte
+		raw    []byte
+		err    error
+	}
+	recs := make([]record, 0, len(t.wo)+len(t.events)+len(t.tasks))
+	for _, id := range slices.Sorted(maps.Keys(t.wo)) {
+		recs = append(recs, record{bucket: bucketWorkOrders, key: itob(id)})
+	}
+	nwo := len(recs)
+	for i := range t.events {
+		recs = append(recs, record{bucket: bucketEvents, key: t.events[i].key})
+	}
+	nev := len(recs)
+	for _, task := range t.tasks {
+		recs = append(recs, record{bucket: bucketTasks, key: itob(task.ID)})
+	}
 	encode := func(lo, hi int) {
 		for i := lo; i < hi; i++ {
-			raws[i], errs[i] = encodeFast(t.wo[ids[i]])
+			r := &recs[i]
+			switch {
+			case i < nwo:
+				r.raw, r.err = core.AppendWorkOrderJSON(make([]byte, 0, 1536), t.wo[btoi(r.key)], true)
+			case i < nev:
+				r.raw, r.err = core.AppendEventJSON(make([]byte, 0, 256), &t.events[i-nwo].e)
+			default:
+				r.raw, r.err = core.AppendTaskJSON(make([]byte, 0, 256), t.tasks[i-nev])
+			}
 		}
 	}
-	if workers := runtime.GOMAXPROCS(0); len(ids) >= flushParallel && workers > 1 {
+	if workers := runtime.GOMAXPROCS(0); len(recs) >= flushParallel && workers > 1 {
 		var wg sync.WaitGroup
 		for k := range workers {
-			wg.Go(func() { encode(len(ids)*k/workers, len(ids)*(k+1)/workers) })
+			wg.Go(func() { encode(len(recs)*k/workers, len(recs)*(k+1)/workers) })
 		}
 		wg.Wait()
 	} else {
-		encode(0, len(ids))
+		encode(0, len(recs))
 	}
-	b := t.b(bucketWorkOrders)
-	for i, id := range ids {
-		if errs[i] != nil {
-			return errs[i]
+	// Events are held in the order they were appended: written in key order.
+	slices.SortFunc(recs[nwo:nev], func(a, b record) int { return bytes.Compare(a.key, b.key) })
+	var b *bolt.Bucket
+	for i := range recs {
+		r := &recs[i]
+		if r.err != nil {
+			return r.err
 		}
-		if err := b.Put(itob(id), raws[i]); err != nil {
+		if i == 0 || i == nwo || i == nev {
+			b = t.b(r.bucket)
+		}
+		if err := b.Put(r.key, r.raw); err != nil {
 			return err
 		}
 	}
 	clear(t.wo)
+	t.events, t.eventsOf, t.tasks = t.events[:0], nil, t.tasks[:0]
 	return nil
 }
 
-// flushParallel is how many held work orders are worth encoding in parallel.
+// flushParallel is how many held records are worth encoding in parallel.
 const flushParallel = 256
 
 // searchChanged records id's new search text for the index.

@@ -471,14 +471,23 @@ func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
 	if err != nil {
 		return err
 	}
-	raw, err := encodeFast(e)
-	if err != nil {
-		return err
-	}
 	if h, ok := t.fresh[wo]; ok {
 		t.fresh[wo] = append(h, e)
 	}
-	return b.Put(eventKey(wo, seq), raw)
+	if t.loading {
+		raw, err := encodeFast(e)
+		if err != nil {
+			return err
+		}
+		return b.Put(eventKey(wo, seq), raw)
+	}
+	// Written when the transaction function returns (flush).
+	if t.eventsOf == nil {
+		t.eventsOf = map[core.ID][]int{}
+	}
+	t.eventsOf[wo] = append(t.eventsOf[wo], len(t.events))
+	t.events = append(t.events, heldEvent{key: eventKey(wo, seq), e: e})
+	return nil
 }
 
 func (t *tx) Events(wo core.ID) ([]core.Event, error) {
@@ -498,6 +507,9 @@ func (t *tx) Events(wo core.ID) ([]core.Event, error) {
 		}
 		out = append(out, e)
 	}
+	for _, i := range t.eventsOf[wo] { // appended since, not written yet
+		out = append(out, t.events[i].e)
+	}
 	return out, nil
 }
 
@@ -507,6 +519,9 @@ func (t *tx) LastEvent(wo core.ID) (core.Event, error) {
 			return core.Event{}, core.NotFoundf("Work order %d has no history.", wo)
 		}
 		return h[len(h)-1], nil
+	}
+	if held := t.eventsOf[wo]; len(held) > 0 {
+		return t.events[held[len(held)-1]].e, nil
 	}
 	var e core.Event
 	c := t.b(bucketEvents).Cursor()

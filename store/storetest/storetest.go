@@ -459,6 +459,57 @@ func testHistory(t *testing.T, st core.Store) {
 		}
 		return nil
 	})
+	// Inside a transaction, what it appended and put is read back at once
+	// (the bbolt store writes events and tasks when the function returns),
+	// in order, also after a read made it write what it held.
+	details := func(evs []core.Event) (out []string) {
+		for _, e := range evs {
+			out = append(out, e.Detail)
+		}
+		return out
+	}
+	taskNumbers := func(ts []core.Task) (out []string) {
+		for _, x := range ts {
+			out = append(out, x.Number)
+		}
+		return out
+	}
+	check := func(tx core.Tx, when string, wantEvents, wantTasks []string) {
+		t.Helper()
+		if ev, err := tx.Events(a.ID); err != nil || !slices.Equal(details(ev), wantEvents) {
+			t.Errorf("%s: events of a %v %v, want %v", when, details(ev), err, wantEvents)
+		}
+		if last, err := tx.LastEvent(a.ID); err != nil || last.Detail != wantEvents[len(wantEvents)-1] {
+			t.Errorf("%s: last event of a %q %v, want %q", when, last.Detail, err, wantEvents[len(wantEvents)-1])
+		}
+		if ts, err := tx.Tasks(9); err != nil || !slices.Equal(taskNumbers(ts), wantTasks) {
+			t.Errorf("%s: engineer 9's tasks %v %v, want %v", when, taskNumbers(ts), err, wantTasks)
+		}
+	}
+	past := []string{"a0", "a1", "a2", "a3", "a4"}
+	update(t, st, func(tx core.Tx) error {
+		for i, d := range []string{"a5", "a6"} {
+			if err := tx.AppendEvent(a.ID, core.Event{At: t0, Kind: "k", Detail: d}); err != nil {
+				return err
+			}
+			if err := tx.PutTask(&core.Task{EngineerID: 9, WorkOrderID: a.ID, Number: fmt.Sprint("T", i), At: t0}); err != nil {
+				return err
+			}
+		}
+		check(tx, "inside the transaction", append(past, "a5", "a6"), []string{"T1", "T0"})
+		if err := tx.AppendEvent(a.ID, core.Event{At: t0, Kind: "k", Detail: "a7"}); err != nil {
+			return err
+		}
+		if err := tx.PutTask(&core.Task{EngineerID: 9, WorkOrderID: a.ID, Number: "T2", At: t0}); err != nil {
+			return err
+		}
+		check(tx, "inside the transaction, after reading", append(past, "a5", "a6", "a7"), []string{"T2", "T1", "T0"})
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		check(tx, "after commit", append(past, "a5", "a6", "a7"), []string{"T2", "T1", "T0"})
+		return nil
+	})
 }
 
 func testAtomicity(t *testing.T, st core.Store) {
