@@ -231,12 +231,21 @@ type WorkOrderRow struct {
 // the row, so a keystroke compares bytes instead of folding every row again.
 func (r *WorkOrderRow) SearchText() string {
 	var b strings.Builder
-	for _, s := range []string{r.Number, r.Subject, r.AccountName, r.ContactName, r.EngineerName, r.Phone, r.Region} {
+	for _, s := range r.searched() {
 		b.WriteString(strings.ToLower(s))
 		b.WriteByte(0)
 	}
 	return b.String()
 }
+
+// searched are the fields SearchText is made of.
+func (r *WorkOrderRow) searched() [7]string {
+	return [7]string{r.Number, r.Subject, r.AccountName, r.ContactName, r.EngineerName, r.Phone, r.Region}
+}
+
+// SameSearchText reports whether r and o have the same search text, without
+// making either (the same fields: a difference in case only may say false).
+func (r *WorkOrderRow) SameSearchText(o *WorkOrderRow) bool { return r.searched() == o.searched() }
 
 // SearchNeedle is q's text as SearchText is compared with it ("" for none).
 func (q WorkOrderQuery) SearchNeedle() string { return strings.ToLower(strings.TrimSpace(q.Text)) }

@@ -110,26 +110,25 @@ func (t *tx) settle() error {
 func (t *tx) index(w *core.WorkOrder, old *core.WorkOrderRow) error {
 	id := itob(w.ID)
 	row := w.Row()
-	// The stored search text is the old row's: compared without reading it.
-	text := row.SearchText()
-	var textChanged bool
+	// The stored search text is the old row's: compared without reading it
+	// (or making it).
+	var text []byte
 	switch {
 	case t.loading:
-		textChanged = !bytes.Equal(t.b(bucketWOSearch).Get(id), []byte(text))
-	case old.Number == "": // a new work order
-		textChanged = true
-	default:
-		textChanged = old.SearchText() != text
+		if text = []byte(row.SearchText()); bytes.Equal(t.b(bucketWOSearch).Get(id), text) {
+			text = nil
+		}
+	case old.Number == "" || !old.SameSearchText(&row): // new, or changed
+		text = []byte(row.SearchText())
 	}
 	if err := t.b(bucketWORows).Put(id, encodeRow(row)); err != nil {
 		return err
 	}
-	if textChanged {
-		tb := []byte(text)
-		if err := t.b(bucketWOSearch).Put(id, tb); err != nil {
+	if text != nil {
+		if err := t.b(bucketWOSearch).Put(id, text); err != nil {
 			return err
 		}
-		t.searchChanged(w.ID, tb)
+		t.searchChanged(w.ID, text)
 	}
 	if old.Number == "" {
 		byNum := t.b(bucketWOByNumber)
