@@ -522,3 +522,53 @@ func TestRunDispatchSeesRulesChangedSinceItsSnapshot(t *testing.T) {
 		t.Errorf("run: %+v, engineer %d: want the rule added after the snapshot to assign it to Bob (%d)", res, got.FieldOutDealUser, f.bob.ID)
 	}
 }
+
+// TestRunDispatchInBatchesDecidesAsInOne (issue 19): a run in many small
+// transactions — each batch read and matched on another goroutine while the
+// one before is written — gives every work order the engineer a run in one
+// transaction gives it, over least-loaded, round-robin and fixed pools and
+// the manual queue.
+func TestRunDispatchInBatchesDecidesAsInOne(t *testing.T) {
+	run := func(batch int) (core.DispatchResult, map[string]core.ID) {
+		st, svc, clk := testdb.Open(t)
+		f := newFieldCo(t, svc, clk)
+		regions := []string{"East", "North", "West", "East"}
+		prios := []core.Priority{core.PriorityUrgent, core.PriorityNormal, core.PriorityLow}
+		var numbers []string
+		for i := range 61 {
+			subject := fmt.Sprint("job ", i)
+			if i%9 == 4 {
+				subject = "call Dan"
+			}
+			numbers = append(numbers, f.create(t, core.NewWorkOrder{Subject: subject, Region: regions[i%len(regions)], Priority: prios[i%len(prios)]}).Number)
+		}
+		f.rule(t, "call Dan", `subject == "call Dan"`, core.PolicyFixed, f.dan)
+		f.rule(t, "urgent", `priority == "urgent" && region != "West"`, core.PolicyRoundRobin, f.cai, f.ann, f.bob)
+		f.rule(t, "East", `region == "East"`, core.PolicyLeastLoaded, f.ann, f.bob, f.cai)
+		defer core.SetDispatchBatch(batch)()
+		res, err := svc.RunDispatch(f.dispatcher)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]core.ID{}
+		for _, n := range numbers {
+			w, err := svc.WorkOrder(n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got[n] = w.FieldOutDealUser
+		}
+		_ = st
+		return res, got
+	}
+	oneRes, one := run(2000)
+	manyRes, many := run(7)
+	if oneRes != manyRes || oneRes.Assigned < 30 || oneRes.Manual < 10 {
+		t.Errorf("in one transaction %+v, in batches of 7 %+v", oneRes, manyRes)
+	}
+	for n, e := range one {
+		if many[n] != e {
+			t.Errorf("%s: engineer %d in one transaction, %d in batches of 7", n, e, many[n])
+		}
+	}
+}

@@ -350,7 +350,7 @@ type DispatchResult struct {
 }
 
 // dispatchBatch is how many work orders one dispatch transaction handles.
-const dispatchBatch = 2000
+var dispatchBatch = 2000
 
 // RunDispatch runs automatic dispatch over every work order waiting at the
 // dispatch node, oldest first, in a few large transactions (R-DISP-1, R-DISP-2).
