@@ -16,7 +16,7 @@ import (
 
 var (
 	filledOnce sync.Once
-	filledPath string
+	filled     *os.File
 	filledErr  error
 )
 
@@ -26,19 +26,13 @@ var (
 func Filled100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 	tb.Helper()
 	filledOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "switchboard-100k")
-		if err != nil {
-			filledErr = err
-			return
-		}
-		filledPath = filepath.Join(dir, "100k.db")
-		filledErr = fill(filledPath, 100_000)
+		filled, filledErr = built("switchboard-100k", func(path string) error { return fill(path, 100_000) })
 	})
 	if filledErr != nil {
 		tb.Fatal(filledErr)
 	}
 	path := filepath.Join(tb.TempDir(), "switchboard.db")
-	if err := CopyFile(filledPath, path); err != nil {
+	if err := copyOpen(filled, path); err != nil {
 		tb.Fatal(err)
 	}
 	return OpenAt(tb, path)
@@ -46,7 +40,7 @@ func Filled100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 
 var (
 	demoOnce sync.Once
-	demoPath string
+	demoDB   *os.File
 	demoErr  error
 )
 
@@ -57,38 +51,67 @@ var (
 // built once per test binary without fsync, then copied; opened durable.
 func Demo100k(tb testing.TB) (*store.Bolt, *core.Service, *Clock) {
 	tb.Helper()
-	demoOnce.Do(func() {
-		dir, err := os.MkdirTemp("", "switchboard-demo100k")
-		if err != nil {
-			demoErr = err
-			return
-		}
-		demoPath = filepath.Join(dir, "demo.db")
-		st, err := store.Open(demoPath, store.Options{NoSync: true})
-		if err != nil {
-			demoErr = err
-			return
-		}
-		defer st.Close()
-		svc := core.NewService(st, core.WithClock(func() time.Time { return Epoch }))
-		if demoErr = svc.Bootstrap(); demoErr != nil {
-			return
-		}
-		admin, err := svc.Login(core.BuiltinAdmin)
-		if err != nil {
-			demoErr = err
-			return
-		}
-		_, demoErr = demo.Generate(svc, admin, demo.Options{WorkOrders: 100_000, Seed: 1, Now: Epoch})
-	})
+	demoOnce.Do(func() { demoDB, demoErr = built("switchboard-demo100k", buildDemo100k) })
 	if demoErr != nil {
 		tb.Fatal(demoErr)
 	}
 	path := filepath.Join(tb.TempDir(), "switchboard.db")
-	if err := CopyFile(demoPath, path); err != nil {
+	if err := copyOpen(demoDB, path); err != nil {
 		tb.Fatal(err)
 	}
 	return OpenAt(tb, path)
+}
+
+func buildDemo100k(path string) error {
+	st, err := store.Open(path, store.Options{NoSync: true})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	svc := core.NewService(st, core.WithClock(func() time.Time { return Epoch }))
+	if err := svc.Bootstrap(); err != nil {
+		return err
+	}
+	admin, err := svc.Login(core.BuiltinAdmin)
+	if err != nil {
+		return err
+	}
+	_, err = demo.Generate(svc, admin, demo.Options{WorkOrders: 100_000, Seed: 1, Now: Epoch})
+	return err
+}
+
+// built builds a database with build in a temporary directory and returns
+// it open, its directory already removed: the file lives as long as the test
+// binary holds it and no longer, however the binary ends (each benchmark
+// binary left 400 MB behind in the temporary directory before).
+func built(name string, build func(path string) error) (*os.File, error) {
+	dir, err := os.MkdirTemp("", name)
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	path := filepath.Join(dir, "db")
+	if err := build(path); err != nil {
+		return nil, err
+	}
+	return os.Open(path)
+}
+
+// copyOpen copies the open database file src to a new file at to.
+func copyOpen(src *os.File, to string) error {
+	fi, err := src.Stat()
+	if err != nil {
+		return err
+	}
+	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, io.NewSectionReader(src, 0, fi.Size())); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
 }
 
 func fill(path string, n int) error {
