@@ -43,6 +43,21 @@ func LoadMove(oldEngineer ID, oldStatus Status, newEngineer ID, newStatus Status
 	return from, to
 }
 
+// MoveLoad applies LoadMove for w's change from engineer eng at status st
+// with add, a store's way of moving one engineer's counter.
+func MoveLoad(eng ID, st Status, w *WorkOrder, add func(engineer ID, d int) error) error {
+	from, to := LoadMove(eng, st, w.FieldOutDealUser, w.Status)
+	if from != 0 {
+		if err := add(from, -1); err != nil {
+			return err
+		}
+	}
+	if to != 0 {
+		return add(to, 1)
+	}
+	return nil
+}
+
 // Node is a process node a work order sits at (R-FLOW-1).
 type Node string
 

@@ -28,7 +28,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		if prev.Number != w.Number {
 			return fmt.Errorf("store: work order %d cannot change its number from %s to %s", w.ID, prev.Number, w.Number)
 		}
-		if err := t.moveLoad(prev.FieldOutDealUser, prev.Status, w); err != nil {
+		if err := core.MoveLoad(prev.FieldOutDealUser, prev.Status, w, t.addLoad); err != nil {
 			return err
 		}
 		t.holdWorkOrder(w)
@@ -58,7 +58,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		}
 		t.fresh[w.ID] = []core.Event{}
 	}
-	if err := t.moveLoad(old.EngineerID, old.Status, w); err != nil {
+	if err := core.MoveLoad(old.EngineerID, old.Status, w, t.addLoad); err != nil {
 		return err
 	}
 	t.holdWorkOrder(w) // written once when the transaction function returns (flush)
@@ -72,21 +72,6 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		return nil
 	}
 	return t.index(w, &old)
-}
-
-// moveLoad moves the engineers' load counters for w's change from
-// engineer eng at status st.
-func (t *tx) moveLoad(eng core.ID, st core.Status, w *core.WorkOrder) error {
-	from, to := core.LoadMove(eng, st, w.FieldOutDealUser, w.Status)
-	if from != 0 {
-		if err := t.addLoad(from, -1); err != nil {
-			return err
-		}
-	}
-	if to != 0 {
-		return t.addLoad(to, 1)
-	}
-	return nil
 }
 
 // settle writes the rows and index entries of the work orders created in

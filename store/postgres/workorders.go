@@ -57,16 +57,7 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		w.ID, w.Number, string(w.Status), string(w.Node), w.FieldOutDealUser, searchable(row.SearchText()), rawRow, raw); err != nil {
 		return err // a taken number is refused when the write is sent (flushWrites)
 	}
-	from, to := core.LoadMove(old.engineer, core.Status(old.status), w.FieldOutDealUser, w.Status)
-	if from != 0 {
-		if err := t.addLoad(from, -1); err != nil {
-			return err
-		}
-	}
-	if to != 0 {
-		return t.addLoad(to, 1)
-	}
-	return nil
+	return core.MoveLoad(old.engineer, core.Status(old.status), w, t.addLoad)
 }
 
 // addLoad moves an engineer's load counter by d; the transaction keeps the
