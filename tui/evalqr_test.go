@@ -10,10 +10,9 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest"
-	"github.com/makiuchi-d/gozxing"
-	gzqr "github.com/makiuchi-d/gozxing/qrcode"
 
 	"switchboard/core"
+	"switchboard/core/qrcode/qrtest"
 	"switchboard/store/testdb"
 	"switchboard/tui/common"
 	"switchboard/tui/evalqr"
@@ -93,15 +92,11 @@ func decodeScreen(t *testing.T, view string) (string, int) {
 			set(col, 2*row+1, bottom)
 		}
 	}
-	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := gzqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	text, err := qrtest.Decode(img, false)
 	if err != nil {
 		t.Fatalf("the QR code on the screen does not decode (%v):\n%s", err, strings.Join(qr, "\n"))
 	}
-	return res.GetText(), w
+	return text, w
 }
 
 // TestEvalQRScreenScans (R-EVAL-6): v on a work order at the evaluation node
