@@ -237,6 +237,10 @@ func TestCrashKill9(t *testing.T) {
 			}
 			return nil
 		})
+		// Rows, search texts and indexes agree with the work orders.
+		if err := store.IndexesAgree(st); err != nil {
+			t.Fatalf("round %d: %v", round, err)
+		}
 		st.Close()
 	}
 	t.Logf("%d acknowledged work orders survived 8 SIGKILLs", len(acked))
