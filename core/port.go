@@ -101,9 +101,11 @@ type Tx interface {
 	DeleteRule(id ID) error
 	// PutRulePointer moves a round-robin rule's next-up pointer without
 	// changing the rule (nor the dispatch generation); RulePointers lists the
-	// pointers moved since their rules were last put whole.
+	// pointers moved since their rules were last put whole; RulePointer reads
+	// one of them (ok false: none moved since).
 	PutRulePointer(id ID, next int) error
 	RulePointers() (map[ID]int, error)
+	RulePointer(id ID) (next int, ok bool, err error)
 	// DispatchGeneration changes, in the same transaction, whenever something
 	// automatic dispatch reads changes: a rule put or deleted, an engineer or
 	// a provider put, a setting under DispatchSettingPrefix put. Equal values

@@ -150,8 +150,12 @@ type RuleSet struct {
 	rules   []CompiledRule // shared, read only
 	always  []int32        // enabled rules without an indexable test
 	indexes []fieldIndex
-	next    []int    // the round-robin pointers, by rule: the set's own
+	next    []int    // the round-robin pointers, by rule: the set's own (-1: not read yet)
 	scratch []uint64 // a bit per rule: the candidates of one Decide
+	// pointer reads a rule's pointer when a decision first needs it
+	// (WithPointerSource); err is the first error it returned.
+	pointer func(ID) (int, bool, error)
+	err     error
 }
 
 type fieldIndex struct {
@@ -208,11 +212,50 @@ func (rs *RuleSet) WithPointers(ptrs map[ID]int) *RuleSet {
 	return &RuleSet{rules: rs.rules, always: rs.always, indexes: rs.indexes, next: next}
 }
 
+// WithPointerSource is rs with round-robin pointers of its own, each read
+// with pointer (the rule's own Next when it says none) the first time a
+// decision needs it: a create reads the pointer of the one rule that assigns
+// it, not every pointer of every rule (with 500 round-robin rules in use,
+// reading them all cost a create 55 µs).
+func (rs *RuleSet) WithPointerSource(pointer func(ID) (next int, ok bool, err error)) *RuleSet {
+	next := make([]int, len(rs.rules))
+	for i := range next {
+		next[i] = -1
+	}
+	return &RuleSet{rules: rs.rules, always: rs.always, indexes: rs.indexes, next: next, pointer: pointer}
+}
+
+// Err is the first error reading a pointer returned (WithPointerSource): a
+// decision made after it may have used the rule's own pointer instead.
+func (rs *RuleSet) Err() error { return rs.err }
+
+// pointerAt is rule i's round-robin pointer, read when first needed.
+func (rs *RuleSet) pointerAt(i int) int {
+	if rs.next[i] >= 0 {
+		return rs.next[i]
+	}
+	r := &rs.rules[i]
+	n := r.Next
+	if rs.pointer != nil {
+		p, ok, err := rs.pointer(r.ID)
+		switch {
+		case err != nil:
+			if rs.err == nil {
+				rs.err = err
+			}
+		case ok && len(r.Engineers) > 0:
+			n = p % len(r.Engineers)
+		}
+	}
+	rs.next[i] = n
+	return n
+}
+
 // Advance moves the round-robin pointer of d's rule on by d.Steps and
 // returns where it now points.
 func (rs *RuleSet) Advance(d Decision) int {
 	i := d.index
-	rs.next[i] = (rs.next[i] + d.Steps) % len(rs.rules[i].Engineers)
+	rs.next[i] = (rs.pointerAt(i) + d.Steps) % len(rs.rules[i].Engineers)
 	return rs.next[i]
 }
 
@@ -298,7 +341,11 @@ func (rs *RuleSet) candidates(env *RuleEnv) []uint64 {
 // pick is the decision of rule i, which matched, if its pool has an engineer.
 func (rs *RuleSet) pick(i int, load func(ID) int, available func(ID) bool) (Decision, bool) {
 	r := &rs.rules[i]
-	eng, steps, ok := pickEngineer(r, rs.next[i], load, available)
+	next := 0
+	if r.Policy == PolicyRoundRobin {
+		next = rs.pointerAt(i)
+	}
+	eng, steps, ok := pickEngineer(r, next, load, available)
 	if !ok {
 		return Decision{}, false
 	}

@@ -278,3 +278,39 @@ func TestMatchThenPickDecidesAsDecide(t *testing.T) {
 		t.Errorf("assigned %d, manual %d: the test does not exercise both", seen[true], seen[false])
 	}
 }
+
+// TestPointersAreReadWhenNeeded (issue 19): a transaction's rule set reads a
+// round-robin pointer only when a decision reaches its rule — a create
+// assigned by the first of 50 round-robin rules reads one pointer, not 50 —
+// moves it from where the store says, and reports the store's error.
+func TestPointersAreReadWhenNeeded(t *testing.T) {
+	var rules []CompiledRule
+	for i := range 50 {
+		r := compiled(t, ID(i+1), fmt.Sprint("rr ", i), `region == "East"`, true, PolicyRoundRobin, 21, 22, 23)
+		r.Next = 0
+		rules = append(rules, r)
+	}
+	base := NewRuleSet(rules)
+	reads := 0
+	set := base.WithPointerSource(func(id ID) (int, bool, error) {
+		reads++
+		return 1, id == 1, nil
+	})
+	env := RuleEnv{Region: "East"}
+	d := set.Decide(&env, nil, nil)
+	if d.Rule == nil || d.Rule.ID != 1 || d.Engineer != 22 || reads != 1 {
+		t.Fatalf("rule %v, engineer %d, %d pointers read: want rule 1 giving engineer 22 after reading one pointer", d.Rule, d.Engineer, reads)
+	}
+	if next := set.Advance(d); next != 2 || set.Err() != nil {
+		t.Errorf("advanced to %d (%v), want 2", next, set.Err())
+	}
+	if d := set.Decide(&env, nil, nil); d.Engineer != 23 || reads != 1 {
+		t.Errorf("second decision: engineer %d after %d reads, want 23 without reading again", d.Engineer, reads)
+	}
+	boom := fmt.Errorf("disk on fire")
+	failing := base.WithPointerSource(func(ID) (int, bool, error) { return 0, false, boom })
+	failing.Decide(&env, nil, nil)
+	if failing.Err() != boom {
+		t.Errorf("Err() = %v, want the store's error", failing.Err())
+	}
+}

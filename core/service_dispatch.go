@@ -168,11 +168,7 @@ func (s *Service) newDispatcher(tx Tx) (*dispatcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	ptrs, err := tx.RulePointers()
-	if err != nil {
-		return nil, err
-	}
-	return &dispatcher{tx: tx, gen: data.gen, rules: data.rules.WithPointers(ptrs), engineers: data.engineers, providers: data.providers, off: data.off,
+	return &dispatcher{tx: tx, gen: data.gen, rules: data.rules.WithPointerSource(tx.RulePointer), engineers: data.engineers, providers: data.providers, off: data.off,
 		extra: map[ID]int{}, dirty: map[ID]int{}, s: s, procs: processCache{}}, nil
 }
 
@@ -221,9 +217,9 @@ func (d *dispatcher) load(id ID) int {
 
 // decide runs the engine for w, applying pointer moves and load to the
 // dispatcher's in-memory state (writes happen in apply).
-func (d *dispatcher) decide(w *WorkOrder, now time.Time, pre *matched) (Decision, string) {
+func (d *dispatcher) decide(w *WorkOrder, now time.Time, pre *matched) (Decision, string, error) {
 	if d.off[w.RecordType] {
-		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType)
+		return Decision{}, fmt.Sprintf("automatic dispatch is switched off for %s work orders (R-DISP-3): waiting in the manual queue", w.RecordType), nil
 	}
 	env := EnvFor(w, now.Unix())
 	var dec Decision
@@ -232,8 +228,11 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time, pre *matched) (Decision
 	} else {
 		dec = d.rules.Decide(&env, d.load, d.available)
 	}
+	if err := d.rules.Err(); err != nil {
+		return Decision{}, "", err
+	}
 	if dec.Rule == nil {
-		return dec, dec.ManualReason()
+		return dec, dec.ManualReason(), nil
 	}
 	if dec.Advance {
 		d.dirty[dec.Rule.ID] = d.rules.Advance(dec)
@@ -241,7 +240,7 @@ func (d *dispatcher) decide(w *WorkOrder, now time.Time, pre *matched) (Decision
 	if d.simulate {
 		d.extra[dec.Engineer]++
 	}
-	return dec, ""
+	return dec, "", nil
 }
 
 // dispatchOne runs automatic dispatch on a work order waiting at the dispatch node
@@ -259,7 +258,10 @@ type matched struct {
 // dispatchMatched is dispatchOne with the rules w matches at now, over the
 // rules of d's generation, already found (pre; nil: match here).
 func (d *dispatcher) dispatchMatched(w *WorkOrder, now time.Time, pre *matched) (assigned bool, err error) {
-	dec, reason := d.decide(w, now, pre)
+	dec, reason, err := d.decide(w, now, pre)
+	if err != nil {
+		return false, err
+	}
 	if dec.Rule == nil {
 		last, err := d.tx.LastEvent(w.ID)
 		if err != nil && !errors.Is(err, ErrNotFound) {
@@ -611,7 +613,10 @@ func (s *Service) simulate(tx Tx, d *dispatcher, limit int) ([]Proposal, error) 
 		if err != nil {
 			return nil, err
 		}
-		dec, reason := d.decide(&w, now, nil)
+		dec, reason, err := d.decide(&w, now, nil)
+		if err != nil {
+			return nil, err
+		}
 		pr := Proposal{Number: w.Number, Subject: w.Subject, Reason: reason}
 		if dec.Rule != nil {
 			pr.RuleID, pr.RuleName = dec.Rule.ID, dec.Rule.Name

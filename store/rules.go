@@ -41,6 +41,14 @@ func (t *tx) RulePointers() (map[core.ID]int, error) {
 	return out, err
 }
 
+func (t *tx) RulePointer(id core.ID) (int, bool, error) {
+	v := t.b(bucketRuleNext).Get(itob(id))
+	if v == nil {
+		return 0, false, nil
+	}
+	return int(btoi(v)), true, nil
+}
+
 func (t *tx) Rule(id core.ID) (core.Rule, error) {
 	r, err := get[core.Rule](t, bucketRules, id, "rule")
 	if v := t.b(bucketRuleNext).Get(itob(id)); err == nil && v != nil {

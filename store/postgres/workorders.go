@@ -303,6 +303,22 @@ func (t *tx) PutRulePointer(id core.ID, next int) error {
 	return t.exec(`INSERT INTO rule_next (id, next) VALUES ($1, $2) ON CONFLICT (id) DO UPDATE SET next = excluded.next`, id, next)
 }
 
+func (t *tx) RulePointer(id core.ID) (int, bool, error) {
+	rows, err := t.query(`SELECT next FROM rule_next WHERE id = $1`, id)
+	if err != nil {
+		return 0, false, err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return 0, false, rows.Err()
+	}
+	var next int
+	if err := rows.Scan(&next); err != nil {
+		return 0, false, err
+	}
+	return next, true, rows.Err()
+}
+
 func (t *tx) RulePointers() (map[core.ID]int, error) {
 	rows, err := t.query(`SELECT id, next FROM rule_next`)
 	if err != nil {

@@ -193,7 +193,23 @@ func testDispatchGeneration(t *testing.T, st core.Store) {
 		if err != nil || ps[rule.ID] != 2 {
 			t.Errorf("RulePointers: %v %v", ps, err)
 		}
+		if n, ok, err := tx.RulePointer(rule.ID); err != nil || !ok || n != 2 {
+			t.Errorf("RulePointer: %d %v %v, want 2 true", n, ok, err)
+		}
+		if n, ok, err := tx.RulePointer(rule.ID + 1000); err != nil || ok {
+			t.Errorf("RulePointer of a rule whose pointer never moved: %d %v %v, want none", n, ok, err)
+		}
 		return nil
+	})
+	// Inside the transaction that moves it, the pointer reads as moved.
+	update(t, st, func(tx core.Tx) error {
+		if err := tx.PutRulePointer(rule.ID, 1); err != nil {
+			return err
+		}
+		if n, ok, err := tx.RulePointer(rule.ID); err != nil || !ok || n != 1 {
+			t.Errorf("RulePointer inside the transaction that moved it: %d %v %v, want 1 true", n, ok, err)
+		}
+		return tx.PutRulePointer(rule.ID, 2)
 	})
 	// Put whole (an admin's edit, which read the rule with its pointer), the
 	// rule carries the pointer and the pointer is no longer kept apart.
@@ -208,8 +224,9 @@ func testDispatchGeneration(t *testing.T, st core.Store) {
 	view(t, st, func(tx core.Tx) error {
 		r, _ := tx.Rule(rule.ID)
 		ps, _ := tx.RulePointers()
-		if r.Next != 2 || len(ps) != 0 {
-			t.Errorf("after a whole put: next %d, pointers apart %v", r.Next, ps)
+		_, ok, _ := tx.RulePointer(rule.ID)
+		if r.Next != 2 || len(ps) != 0 || ok {
+			t.Errorf("after a whole put: next %d, pointers apart %v (RulePointer says %v)", r.Next, ps, ok)
 		}
 		return nil
 	})
