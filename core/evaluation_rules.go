@@ -98,7 +98,7 @@ func MatchEvaluationRule(rules []CompiledRule, env *RuleEnv) (match *CompiledRul
 
 // evaluationRules reads and compiles the evaluation rules in priority order.
 func (s *Service) evaluationRules(tx Tx) ([]CompiledRule, error) {
-	rs, err := tx.Rules(RuleEvaluation)
+	rs, err := s.rulesOf(tx, RuleEvaluation)
 	if err != nil {
 		return nil, err
 	}

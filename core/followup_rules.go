@@ -102,7 +102,7 @@ func (p RulePatch) applyFollowUp(r *Rule) {
 
 // followUpRules reads and compiles the follow-up rules in priority order.
 func (s *Service) followUpRules(tx Tx) ([]CompiledRule, error) {
-	rs, err := tx.Rules(RuleFollowUp)
+	rs, err := s.rulesOf(tx, RuleFollowUp)
 	if err != nil {
 		return nil, err
 	}

@@ -107,9 +107,10 @@ type Tx interface {
 	RulePointers() (map[ID]int, error)
 	RulePointer(id ID) (next int, ok bool, err error)
 	// DispatchGeneration changes, in the same transaction, whenever something
-	// automatic dispatch reads changes: a rule put or deleted, an engineer or
-	// a provider put, a setting under DispatchSettingPrefix put. Equal values
-	// mean decoded copies of those are still current.
+	// automatic dispatch reads changes: a rule of any kind put or deleted, an
+	// engineer or a provider put, a setting under DispatchSettingPrefix put.
+	// Equal values mean decoded copies of those are still current (the mail,
+	// evaluation and follow-up rules are cached on it too).
 	DispatchGeneration() (uint64, error)
 
 	// WorkOrderIDs lists the ids of the work orders with a status at a node,

@@ -18,6 +18,9 @@ type Service struct {
 	conds  conditionCache
 	// dispatch keeps what automatic dispatch reads, decoded, per generation.
 	dispatch dispatchCache
+	// rules keeps the mail, evaluation and follow-up rules, decoded, per
+	// generation (rulesOf).
+	rules ruleCache
 	// webURL is the public address of the web listener running in this
 	// process, when one runs; links are built on it (SetWebURL).
 	webURL atomic.Pointer[string]

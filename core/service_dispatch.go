@@ -83,6 +83,50 @@ type dispatchData struct {
 	off       map[string]bool
 }
 
+// ruleCache holds, per kind, the rules as of one dispatch generation.
+type ruleCache struct {
+	mu sync.Mutex
+	m  map[RuleKind]cachedRules
+}
+
+type cachedRules struct {
+	gen   uint64
+	rules []Rule
+}
+
+// rulesOf is tx.Rules(kind), decoded once per dispatch generation: every
+// rule put or deleted, of any kind, moves the generation in its transaction
+// (both stores; a value from a transaction that rolled back never comes
+// back), so the cached rules are tx's while the generation is. A store reads
+// rules by decoding every rule of every kind: with the company's 500
+// dispatch rules each mail message decoded them all to find its 20 mail
+// rules (mail ingest 620 → 315 messages a second). Not for dispatch rules,
+// whose round-robin pointers move without the generation (dispatchData).
+// The rules returned are shared: read them, do not change them.
+func (s *Service) rulesOf(tx Tx, kind RuleKind) ([]Rule, error) {
+	gen, err := tx.DispatchGeneration()
+	if err != nil {
+		return nil, err
+	}
+	s.rules.mu.Lock()
+	c, ok := s.rules.m[kind]
+	s.rules.mu.Unlock()
+	if ok && c.gen == gen && gen != 0 {
+		return c.rules, nil
+	}
+	rs, err := tx.Rules(kind)
+	if err != nil {
+		return nil, err
+	}
+	s.rules.mu.Lock()
+	if s.rules.m == nil {
+		s.rules.m = map[RuleKind]cachedRules{}
+	}
+	s.rules.m[kind] = cachedRules{gen: gen, rules: rs}
+	s.rules.mu.Unlock()
+	return rs, nil
+}
+
 // dispatchCache holds the newest dispatchData.
 type dispatchCache struct {
 	mu sync.Mutex

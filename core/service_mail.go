@@ -360,7 +360,7 @@ func (s *Service) mailWorkOrder(tx Tx, m *InboundMail, rec *MailRecord, settings
 	rec.Env = &stored
 
 	var action MailAction
-	rules, err := tx.Rules(RuleMail)
+	rules, err := s.rulesOf(tx, RuleMail)
 	if err != nil {
 		return WorkOrder{}, err
 	}

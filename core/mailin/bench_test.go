@@ -36,7 +36,7 @@ func withMessageID(raw []byte, i int) []byte {
 }
 
 // BenchmarkMailIngest measures `mail ingest` work (R-IN-5): parse, mail rules
-// (20 of them), contact match, a new work order with its history, attachments
+// (20 of them, beside 500 dispatch rules), contact match, a new work order with its history, attachments
 // and the queued notice, one durable transaction per message (as the Maildir
 // poller and an MTA pipe take mail in, one after another), on a database that
 // already holds 100,000 work orders:
@@ -45,6 +45,21 @@ func withMessageID(raw []byte, i int) []byte {
 func BenchmarkMailIngest(b *testing.B) {
 	_, svc, _ := testdb.Filled100k(b)
 	admin := testdb.Admin(b, svc)
+	// The company's 500 dispatch rules (testdb.BenchRules) are there too: a
+	// message reads the mail rules, not every rule.
+	p, err := svc.AddProvider(admin, "Bench Provider", "T-BENCH")
+	if err != nil {
+		b.Fatal(err)
+	}
+	e, err := svc.AddEngineer(admin, core.NewEngineer{Name: "Bench Engineer", ProviderID: p.ID})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, nr := range testdb.BenchRules(e.ID) {
+		if _, err := svc.AddRule(admin, nr); err != nil {
+			b.Fatal(err)
+		}
+	}
 	for i := range 20 {
 		if _, err := svc.AddRule(admin, core.NewRule{Kind: core.RuleMail, Name: fmt.Sprintf("rule %d", i),
 			When: fmt.Sprintf(`from_domain == "customer%d.example.com" || subject contains "型号%02d"`, i, i), Mail: &core.MailAction{Priority: core.PriorityHigh}}); err != nil {

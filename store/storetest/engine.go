@@ -153,6 +153,14 @@ func testDispatchGeneration(t *testing.T, st core.Store) {
 		changes bool
 		fn      func(tx core.Tx) error
 	}{
+		// (Rules of other kinds first: the dispatch rule below keeps the id its
+		// rolled-back put gave it, which the next new rule would take again.)
+		{"put a mail rule", true, func(tx core.Tx) error {
+			return tx.PutRule(&core.Rule{Kind: core.RuleMail, Name: "M", When: "true", Enabled: true})
+		}},
+		{"put a follow-up rule", true, func(tx core.Tx) error {
+			return tx.PutRule(&core.Rule{Kind: core.RuleFollowUp, Name: "F", When: "true", Enabled: true})
+		}},
 		{"put a rule", true, func(tx core.Tx) error { return tx.PutRule(rule) }},
 		{"put an engineer", true, func(tx core.Tx) error { return tx.PutEngineer(&core.Engineer{Name: "A", ProviderID: 1}) }},
 		{"put a provider", true, func(tx core.Tx) error { return tx.PutProvider(&core.Provider{Name: "P", TenantID: "T"}) }},
