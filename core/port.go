@@ -59,6 +59,9 @@ type Tx interface {
 	TerminalUsers() ([]TerminalUser, error)
 	TerminalUsersByPhone(phone string) ([]TerminalUser, error)
 	TerminalUsersByEmail(email string) ([]TerminalUser, error)
+	// TerminalUsersByOpenID are the terminal users holding openid as their
+	// WeChat official-account or mini-program identity.
+	TerminalUsersByOpenID(openid string) ([]TerminalUser, error)
 
 	PutProvider(p *Provider) error
 	Provider(id ID) (Provider, error)

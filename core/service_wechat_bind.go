@@ -99,11 +99,11 @@ func (s *Service) BindWeChat(token string, kind WeChatKind, openid string) (boun
 		if *cur != "" {
 			return nil
 		}
-		all, err := tx.TerminalUsers()
+		holders, err := tx.TerminalUsersByOpenID(openid)
 		if err != nil {
 			return err
 		}
-		for _, o := range all {
+		for _, o := range holders {
 			if o.ID != tu.ID && ((kind == WeChatOfficial && o.WeChatOpenID == openid) || (kind == WeChatMini && o.MiniProgramOpenID == openid)) {
 				return nil // someone else's WeChat: never move it
 			}

@@ -121,6 +121,10 @@ var intakeBuckets = [][]byte{
 	bucketAPIKeys, bucketAPIKeysByHash, bucketIdempotency, bucketIdemByTime,
 }
 
+// Terminal users by WeChat identity (issue 19): binding a customer's WeChat
+// checks that nobody else holds the openid.
+var bucketTerminalByOpenID = []byte("terminal_by_openid") // "o" or "m" ‖ 0x00 ‖ openid ‖ 0x00 ‖ id
+
 // Service evaluation (R-EVAL-1).
 var (
 	bucketEvaluations     = []byte("evaluations")         // id → Evaluation JSON

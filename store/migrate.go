@@ -261,6 +261,28 @@ var migrations = []migration{
 		}
 		return nil
 	}},
+	{"index terminal users by WeChat openid", func(t *bolt.Tx) error {
+		// Issue 19: binding a customer's WeChat read every terminal user to
+		// see whether someone else held the openid.
+		idx, err := t.CreateBucketIfNotExists(bucketTerminalByOpenID)
+		if err != nil {
+			return err
+		}
+		return t.Bucket(bucketTerminalUsers).ForEach(func(k, v []byte) error {
+			var u core.TerminalUser
+			if err := json.Unmarshal(v, &u); err != nil {
+				return fmt.Errorf("terminal user %d: %w", btoi(k), err)
+			}
+			for _, key := range []string{openIDKey("o", u.WeChatOpenID), openIDKey("m", u.MiniProgramOpenID)} {
+				if key != "" {
+					if err := idx.Put(indexKey(key, u.ID), nil); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+	}},
 }
 
 // SchemaVersionCurrent is the schema version this build writes.

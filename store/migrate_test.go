@@ -152,3 +152,50 @@ func TestMigrationFollowUpHoldTimes(t *testing.T) {
 		}
 	}
 }
+
+// TestMigrationIndexesOpenIDs (issue 19): a database from before the WeChat
+// openid index (schema 14) gets it built from its terminal users.
+func TestMigrationIndexesOpenIDs(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	users := []core.TerminalUser{{Name: "A", WeChatOpenID: "oA"}, {Name: "B", MiniProgramOpenID: "mB"}, {Name: "C"}}
+	err = st.Update(func(tx core.Tx) error {
+		for i := range users {
+			if err := tx.PutTerminalUser(&users[i]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = st.db.Update(func(t *bolt.Tx) error {
+		if err := t.DeleteBucket(bucketTerminalByOpenID); err != nil {
+			return err
+		}
+		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte("14"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if st, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, _ := st.SchemaVersion(); v != 15 || v != SchemaVersionCurrent {
+		t.Fatalf("schema %d after migration, want 15", v)
+	}
+	_ = st.View(func(tx core.Tx) error {
+		for openid, want := range map[string]core.ID{"oA": users[0].ID, "mB": users[1].ID} {
+			if got, err := tx.TerminalUsersByOpenID(openid); err != nil || len(got) != 1 || got[0].ID != want {
+				t.Errorf("%s after migration: %+v %v, want terminal user %d", openid, got, err, want)
+			}
+		}
+		return nil
+	})
+}

@@ -435,7 +435,39 @@ func (t *tx) PutTerminalUser(u *core.TerminalUser) error {
 	if err := reindex(t, bucketTerminalByPhone, old.Phone, u.Phone, u.ID); err != nil {
 		return err
 	}
+	if err := reindex(t, bucketTerminalByOpenID, openIDKey("o", old.WeChatOpenID), openIDKey("o", u.WeChatOpenID), u.ID); err != nil {
+		return err
+	}
+	if err := reindex(t, bucketTerminalByOpenID, openIDKey("m", old.MiniProgramOpenID), openIDKey("m", u.MiniProgramOpenID), u.ID); err != nil {
+		return err
+	}
 	return reindex(t, bucketTerminalByEmail, old.Email, u.Email, u.ID)
+}
+
+// openIDKey is an openid's value in the terminal_by_openid index, by kind
+// ("o" official account, "m" mini program); "" for none.
+func openIDKey(kind, openid string) string {
+	if openid == "" {
+		return ""
+	}
+	return kind + "\x00" + openid
+}
+
+func (t *tx) TerminalUsersByOpenID(openid string) ([]core.TerminalUser, error) {
+	if openid == "" {
+		return nil, nil
+	}
+	out, err := byIndex[core.TerminalUser](t, bucketTerminalByOpenID, bucketTerminalUsers, openIDKey("o", openid), "terminal user")
+	if err != nil {
+		return nil, err
+	}
+	mini, err := byIndex[core.TerminalUser](t, bucketTerminalByOpenID, bucketTerminalUsers, openIDKey("m", openid), "terminal user")
+	for _, u := range mini {
+		if !slices.ContainsFunc(out, func(o core.TerminalUser) bool { return o.ID == u.ID }) {
+			out = append(out, u)
+		}
+	}
+	return out, err
 }
 
 func (t *tx) TerminalUsers() ([]core.TerminalUser, error) {

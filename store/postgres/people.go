@@ -135,6 +135,13 @@ func (t *tx) TerminalUsersByEmail(email string) ([]core.TerminalUser, error) {
 	return many[core.TerminalUser](t, `SELECT doc FROM terminal_users WHERE email = $1 ORDER BY id`, email)
 }
 
+func (t *tx) TerminalUsersByOpenID(openid string) ([]core.TerminalUser, error) {
+	if openid == "" {
+		return nil, nil
+	}
+	return many[core.TerminalUser](t, `SELECT doc FROM terminal_users WHERE doc->>'wechat_openid' = $1 OR doc->>'miniprogram_openid' = $1 ORDER BY id`, openid)
+}
+
 // --- providers and engineers
 
 func (t *tx) PutProvider(p *core.Provider) error {

@@ -185,6 +185,41 @@ func testTerminalUserIndexes(t *testing.T, st core.Store) {
 		}
 		return nil
 	})
+	// WeChat identities (issue 19): found by openid, official account or
+	// mini program, once per user; a changed or cleared openid leaves nothing.
+	byOpenID := func(openid string) (ids []core.ID) {
+		t.Helper()
+		view(t, st, func(tx core.Tx) error {
+			us, err := tx.TerminalUsersByOpenID(openid)
+			for _, x := range us {
+				ids = append(ids, x.ID)
+			}
+			return err
+		})
+		return ids
+	}
+	v := core.TerminalUser{Name: "V", WeChatOpenID: "oMini-or-not", MiniProgramOpenID: "oMini-or-not"}
+	update(t, st, func(tx core.Tx) error {
+		u.WeChatOpenID, u.MiniProgramOpenID = "oABC", "mXYZ"
+		if err := tx.PutTerminalUser(&u); err != nil {
+			return err
+		}
+		return tx.PutTerminalUser(&v)
+	})
+	for openid, want := range map[string][]core.ID{"oABC": {u.ID}, "mXYZ": {u.ID}, "oMini-or-not": {v.ID}, "nobody": nil, "": nil} {
+		if got := byOpenID(openid); !slices.Equal(got, want) {
+			t.Errorf("TerminalUsersByOpenID(%q) = %v, want %v", openid, got, want)
+		}
+	}
+	update(t, st, func(tx core.Tx) error {
+		u.WeChatOpenID, u.MiniProgramOpenID = "oNEW", ""
+		return tx.PutTerminalUser(&u)
+	})
+	for openid, want := range map[string][]core.ID{"oABC": nil, "mXYZ": nil, "oNEW": {u.ID}} {
+		if got := byOpenID(openid); !slices.Equal(got, want) {
+			t.Errorf("after a change, TerminalUsersByOpenID(%q) = %v, want %v", openid, got, want)
+		}
+	}
 }
 
 func testProvidersEngineers(t *testing.T, st core.Store) {
