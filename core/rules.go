@@ -197,26 +197,14 @@ func NewRuleSet(rules []CompiledRule) *RuleSet {
 // Rules returns the rules in priority order.
 func (rs *RuleSet) Rules() []CompiledRule { return rs.rules }
 
-// WithPointers is rs with round-robin pointers of its own: ptrs[rule id]
-// where set, else the rule's. The rules and their indexes are shared (a set
-// for one transaction copies a pointer a rule, not the rules).
-func (rs *RuleSet) WithPointers(ptrs map[ID]int) *RuleSet {
-	next := make([]int, len(rs.rules))
-	for i := range rs.rules {
-		r := &rs.rules[i]
-		next[i] = r.Next
-		if n, ok := ptrs[r.ID]; ok && len(r.Engineers) > 0 {
-			next[i] = n % len(r.Engineers)
-		}
-	}
-	return &RuleSet{rules: rs.rules, always: rs.always, indexes: rs.indexes, next: next}
-}
-
 // WithPointerSource is rs with round-robin pointers of its own, each read
 // with pointer (the rule's own Next when it says none) the first time a
 // decision needs it: a create reads the pointer of the one rule that assigns
 // it, not every pointer of every rule (with 500 round-robin rules in use,
 // reading them all cost a create 55 µs).
+//
+// A nil pointer leaves every rule's own Next: a set of its own for matching
+// on another goroutine (Match uses a set's scratch space).
 func (rs *RuleSet) WithPointerSource(pointer func(ID) (next int, ok bool, err error)) *RuleSet {
 	next := make([]int, len(rs.rules))
 	for i := range next {

@@ -248,7 +248,8 @@ func TestMatchThenPickDecidesAsDecide(t *testing.T) {
 	for i := range 10 {
 		ptrs[ID(rng.IntN(60)+1)] = i
 	}
-	decide, pick, match := base.WithPointers(ptrs), base.WithPointers(ptrs), base.WithPointers(nil)
+	stored := func(id ID) (int, bool, error) { n, ok := ptrs[id]; return n, ok, nil }
+	decide, pick, match := base.WithPointerSource(stored), base.WithPointerSource(stored), base.WithPointerSource(nil)
 	load := map[ID]int{}
 	away := map[ID]bool{101: true, 107: true}
 	loadOf := func(id ID) int { return load[id] }

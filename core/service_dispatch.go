@@ -442,7 +442,7 @@ func (s *Service) RunDispatch(as Actor) (DispatchResult, error) {
 					return err
 				}
 				b.gen = data.gen
-				rules := data.rules.WithPointers(nil) // its own scratch: the writer matches with the same rules
+				rules := data.rules.WithPointerSource(nil) // its own scratch: the writer matches with the same rules
 				var all []int32
 				for _, id := range ids[lo:min(lo+dispatchBatch, len(ids))] {
 					w, err := tx.WorkOrder(id)

@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -83,7 +84,9 @@ func (s *Service) WeChatBindWanted(token string, kind WeChatKind) bool {
 // unless they have one already or another terminal user holds it — then
 // nothing changes and bound is false. The work order's history says so.
 func (s *Service) BindWeChat(token string, kind WeChatKind, openid string) (bound bool, err error) {
-	if openid == "" || len(openid) > 128 {
+	// WeChat's openids are short printable ASCII; anything else (a control
+	// byte would run into the store's index keys) is refused, never bound.
+	if openid == "" || len(openid) > 128 || strings.ContainsFunc(openid, func(r rune) bool { return r <= ' ' || r > '~' }) {
 		return false, Invalid("openid", "WeChat gave no usable openid.")
 	}
 	err = s.store.Update(func(tx Tx) error {

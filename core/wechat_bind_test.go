@@ -11,7 +11,7 @@ import (
 // TestBindWeChatNeverTakesAnotherCustomersOpenID (issue 19, issue 20.3): an
 // openid another terminal user already holds — as official-account or
 // mini-program identity — is never bound to a second customer; a free one
-// is. (The check looks the openid up in the store's index, not by reading
+// is; an openid that is not short printable ASCII is refused. (The check looks the openid up in the store's index, not by reading
 // every terminal user inside the write.)
 func TestBindWeChatNeverTakesAnotherCustomersOpenID(t *testing.T) {
 	_, svc, _ := testdb.Open(t)
@@ -53,6 +53,11 @@ func TestBindWeChatNeverTakesAnotherCustomersOpenID(t *testing.T) {
 	for _, tu := range tus {
 		if tu.ID == otherID && (tu.WeChatOpenID != "" || tu.MiniProgramOpenID != "") {
 			t.Errorf("the second customer got %+v", tu)
+		}
+	}
+	for _, hostile := range []string{"oTAKEN\x00", "o\x00TAKEN", "o TAKEN", "o微信", strings.Repeat("o", 129)} {
+		if bound, err := svc.BindWeChat(other, core.WeChatOfficial, hostile); err == nil || bound {
+			t.Errorf("openid %q: bound %v, err %v; want it refused", hostile, bound, err)
 		}
 	}
 	if bound, err := svc.BindWeChat(other, core.WeChatOfficial, "oFREE"); err != nil || !bound {

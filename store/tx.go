@@ -136,11 +136,11 @@ func (t *tx) flush() error {
 			r := &recs[i]
 			switch {
 			case i < nwo:
-				r.raw, r.err = core.AppendWorkOrderJSON(make([]byte, 0, 1536), t.wo[btoi(r.key)], true)
+				r.raw, r.err = encodeFast(t.wo[btoi(r.key)])
 			case i < nev:
-				r.raw, r.err = core.AppendEventJSON(make([]byte, 0, 256), &t.events[i-nwo].e)
+				r.raw, r.err = encodeFast(t.events[i-nwo].e)
 			default:
-				r.raw, r.err = core.AppendTaskJSON(make([]byte, 0, 256), t.tasks[i-nev])
+				r.raw, r.err = encodeFast(t.tasks[i-nev])
 			}
 		}
 	}
