@@ -111,7 +111,29 @@ func copyOpen(src *os.File, to string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	return syncClose(out)
+}
+
+// SyncFile writes a file's pages to the disk.
+func SyncFile(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		return err
+	}
+	return syncClose(f)
+}
+
+// syncClose writes a copy's pages to the disk before closing it. A
+// benchmark times a run on the copy: unsynced, the run's first fsync wrote
+// the whole copy (400 MB for the demo) and that was timed — in the run and
+// in its anchor alike, which pulled their ratio towards 1 and added a second
+// or more to each.
+func syncClose(f *os.File) error {
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 func fill(path string, n int) error {
@@ -163,5 +185,5 @@ func CopyFile(from, to string) error {
 		out.Close()
 		return err
 	}
-	return out.Close()
+	return syncClose(out)
 }
