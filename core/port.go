@@ -119,6 +119,10 @@ type Tx interface {
 	// WorkOrderIDs lists the ids of the work orders with a status at a node,
 	// oldest first (dispatch runs over the waiting ones).
 	WorkOrderIDs(status Status, node Node) ([]ID, error)
+	// WorkOrdersOwnedBy lists the ids of the work orders whose external owner
+	// (out_owner) is the terminal user owner, newest first, at most limit
+	// (0: all). Work orders created earlier in the transaction are included.
+	WorkOrdersOwnedBy(owner ID, limit int) ([]ID, error)
 
 	// EngineerLoad is the number of open work orders assigned to an
 	// engineer, kept as PutWorkOrder changes them (O(1) to read).

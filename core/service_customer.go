@@ -3,6 +3,7 @@ package core
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -149,7 +150,8 @@ func (cs customerSession) mine(w *WorkOrder) bool {
 
 // CustomerWorkOrders lists the work orders of a session's phone, newest
 // first: those with that phone that nobody marked unverified, and those owned
-// by a terminal user with that phone.
+// by a terminal user with that phone — whatever phone those carry (one made
+// from the customer's email has none).
 func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
 	var v CustomerView
 	err := s.store.View(func(tx Tx) error {
@@ -162,26 +164,46 @@ func (s *Service) CustomerWorkOrders(token string) (CustomerView, error) {
 		if err != nil {
 			return err
 		}
-		for _, r := range page.Rows {
-			if len(v.WorkOrders) == maxCustomerWorkOrders {
-				break
+		seen := map[ID]bool{}
+		var ids []ID
+		add := func(id ID) {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
 			}
-			w, err := tx.WorkOrder(r.ID)
+		}
+		for _, r := range page.Rows {
+			add(r.ID)
+		}
+		for _, owner := range slices.Sorted(maps.Keys(cs.owners)) {
+			owned, err := tx.WorkOrdersOwnedBy(owner, maxCustomerWorkOrders)
+			if err != nil {
+				return err
+			}
+			for _, id := range owned {
+				add(id)
+			}
+		}
+		var mine []WorkOrder
+		for _, id := range ids {
+			w, err := tx.WorkOrder(id)
 			if errors.Is(err, ErrNotFound) {
 				continue
 			} else if err != nil {
 				return err
 			}
-			if !cs.mine(&w) {
-				continue
+			if cs.mine(&w) {
+				mine = append(mine, w)
 			}
-			cw, err := customerWorkOrder(tx, &w)
+		}
+		slices.SortStableFunc(mine, func(a, b WorkOrder) int { return b.CreatedAt.Compare(a.CreatedAt) })
+		for i := range mine[:min(len(mine), maxCustomerWorkOrders)] {
+			cw, err := customerWorkOrder(tx, &mine[i])
 			if err != nil {
 				return err
 			}
 			v.WorkOrders = append(v.WorkOrders, cw)
 		}
-		slices.SortFunc(v.WorkOrders, func(a, b CustomerWorkOrder) int { return b.CreatedAt.Compare(a.CreatedAt) })
 		return nil
 	})
 	return v, err

@@ -3,6 +3,7 @@ package core_test
 import (
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -302,6 +303,61 @@ func TestCustomerSession(t *testing.T) {
 	}
 	if _, err := svc.CustomerWorkOrders(sess.Token); !errors.Is(err, core.ErrLinkUnusable) {
 		t.Fatalf("after signing out: %v", err)
+	}
+}
+
+// TestCustomerSessionListsWhatTheyOwn: a customer's page lists the work
+// orders their terminal user owns whatever phone those carry — one made from
+// their email has none, one they filed with a colleague's number has that —
+// and nobody else's (it searched for the phone's text before, and missed
+// both).
+func TestCustomerSessionListsWhatTheyOwn(t *testing.T) {
+	_, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	if _, err := svc.AddContact(admin, core.NewContact{Name: "王芳", Phone: "13800138000", Email: "wang.fang@example.com", TerminalUser: true}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AddContact(admin, core.NewContact{Name: "李雷", Phone: "13900139000", Email: "li.lei@example.com", TerminalUser: true}); err != nil {
+		t.Fatal(err)
+	}
+	smsOn(t, svc, admin)
+	byEmail, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "from her email", Email: "wang.fang@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	byPhone, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "by her phone", Phone: "13800138000"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	clk.Advance(time.Minute)
+	if _, err := svc.CreateWorkOrder(admin, core.NewWorkOrder{Subject: "someone else's", Phone: "13900139000", Email: "li.lei@example.com"}); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := svc.WorkOrder(byEmail.Number); w.OutOwner == 0 || w.Phone != "" {
+		t.Fatalf("the email work order should be hers with no phone: owner %d, phone %q", w.OutOwner, w.Phone)
+	}
+	if _, err := svc.SendPhoneCode("13800138000"); err != nil {
+		t.Fatal(err)
+	}
+	nonce := core.NewToken()
+	sess, err := svc.SignIn("13800138000", lastCode(t, svc, "13800138000"), nonce)
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := svc.CustomerWorkOrders(sess.Token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, w := range v.WorkOrders {
+		got = append(got, w.Number)
+	}
+	if want := []string{byPhone.Number, byEmail.Number}; !slices.Equal(got, want) {
+		t.Fatalf("her page lists %v, want %v (newest first, hers only)", got, want)
+	}
+	if _, err := svc.CustomerWorkOrder(sess.Token, byEmail.Number); err != nil {
+		t.Fatalf("opening the email work order from her page: %v", err)
 	}
 }
 

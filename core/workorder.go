@@ -202,6 +202,7 @@ func (w *WorkOrder) Row() WorkOrderRow {
 		AccountName: w.AccountName, ContactName: w.ContactName, EngineerName: w.EngineerName,
 		Phone: w.Phone, Region: w.Region, CreatedAt: w.CreatedAt, UpdatedAt: w.UpdatedAt,
 		Version: w.Version, EngineerID: w.FieldOutDealUser, PhoneUnverified: w.PhoneCheck == PhoneUnverified,
+		OwnerID: w.OutOwner,
 	}
 }
 
@@ -235,6 +236,9 @@ type WorkOrderRow struct {
 	// EngineerID is the assigned engineer (field_outDealUser__c), for the
 	// store's indexes and counters; lists show EngineerName.
 	EngineerID ID `json:"-"`
+	// OwnerID is the external owner (out_owner: a terminal user), for the
+	// store's index of a customer's work orders.
+	OwnerID ID `json:"-"`
 	// PhoneUnverified: a web submission whose phone nobody proved (R-IN-8);
 	// lists mark it.
 	PhoneUnverified bool `json:"phone_unverified,omitempty"`

@@ -125,6 +125,10 @@ var intakeBuckets = [][]byte{
 // checks that nobody else holds the openid.
 var bucketTerminalByOpenID = []byte("terminal_by_openid") // "o" or "m" ‖ 0x00 ‖ openid ‖ 0x00 ‖ id
 
+// Work orders by external owner (schema 16): a customer's page lists the work
+// orders their terminal users own, whatever phone those carry.
+var bucketWOByOwner = []byte("wo_by_owner") // terminal user id ‖ wo id
+
 // Service evaluation (R-EVAL-1).
 var (
 	bucketEvaluations     = []byte("evaluations")         // id → Evaluation JSON

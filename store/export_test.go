@@ -14,13 +14,14 @@ import (
 // the work order itself (issue 19: rows, search texts, indexes and load
 // counters are written apart from it, some when a transaction function
 // returns): its row is its Row, its search text its row's SearchText, the
-// number, status-and-node and engineer indexes hold exactly one entry for it
+// number, status-and-node, engineer and owner indexes hold exactly one entry for it
 // and nothing else, and every engineer's load counter equals a recount.
 func IndexesAgree(b *Bolt) error {
 	return b.db.View(func(btx *bolt.Tx) error {
 		rows, search := btx.Bucket(bucketWORows), btx.Bucket(bucketWOSearch)
 		byNum, sn, byEng := btx.Bucket(bucketWOByNumber), btx.Bucket(bucketWOByStatusNode), btx.Bucket(bucketWOByEngineer)
-		n, engineered := 0, 0
+		byOwner := btx.Bucket(bucketWOByOwner)
+		n, engineered, owned := 0, 0, 0
 		load := map[core.ID]uint64{}
 		err := btx.Bucket(bucketWorkOrders).ForEach(func(k, v []byte) error {
 			var w core.WorkOrder
@@ -40,6 +41,12 @@ func IndexesAgree(b *Bolt) error {
 			}
 			if sn.Get(statusNodeKey(w.Status, w.Node, w.ID)) == nil {
 				return fmt.Errorf("%s: no status-and-node entry for %s at %s", w.Number, w.Status, w.Node)
+			}
+			if w.OutOwner != 0 {
+				owned++
+				if byOwner.Get(pairKey(w.OutOwner, w.ID)) == nil {
+					return fmt.Errorf("%s: no owner index entry for terminal user %d", w.Number, w.OutOwner)
+				}
 			}
 			if w.FieldOutDealUser != 0 {
 				engineered++
@@ -64,6 +71,7 @@ func IndexesAgree(b *Bolt) error {
 		}{
 			"rows": {rows, n}, "search texts": {search, n}, "number index": {byNum, n},
 			"status-and-node index": {sn, n}, "engineer index": {byEng, engineered},
+			"owner index": {byOwner, owned},
 		} {
 			if got := c.b.Stats().KeyN; got != c.want {
 				return fmt.Errorf("the %s holds %d entries for %d work orders", name, got, c.want)

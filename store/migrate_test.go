@@ -187,8 +187,8 @@ func TestMigrationIndexesOpenIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if v, _ := st.SchemaVersion(); v != 15 || v != SchemaVersionCurrent {
-		t.Fatalf("schema %d after migration, want 15", v)
+	if v, _ := st.SchemaVersion(); v != SchemaVersionCurrent {
+		t.Fatalf("schema %d after migration, want %d", v, SchemaVersionCurrent)
 	}
 	_ = st.View(func(tx core.Tx) error {
 		for openid, want := range map[string]core.ID{"oA": users[0].ID, "mB": users[1].ID} {
@@ -198,4 +198,69 @@ func TestMigrationIndexesOpenIDs(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestMigrationIndexesOwners: schema 16 gives every row its external owner
+// and indexes work orders by it, for a database whose rows (version 3) and
+// indexes predate both.
+func TestMigrationIndexesOwners(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.db")
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ws []*core.WorkOrder
+	err = st.Update(func(tx core.Tx) error {
+		for i, owner := range []core.ID{3, 0, 3, 4} {
+			w := &core.WorkOrder{Number: core.FormatNumber(uint64(i + 1)), Subject: "s", Status: core.StatusNew, Node: core.NodeDispatch, OutOwner: owner, Version: 1}
+			if err := tx.PutWorkOrder(w); err != nil {
+				return err
+			}
+			ws = append(ws, w)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Back to schema 15: no index, rows of version 3 (no owner at the end).
+	err = st.db.Update(func(t *bolt.Tx) error {
+		if err := t.DeleteBucket(bucketWOByOwner); err != nil {
+			return err
+		}
+		rows := t.Bucket(bucketWORows)
+		for _, w := range ws {
+			r := w.Row()
+			r.OwnerID = 0
+			v3 := encodeRow(r)
+			v3 = v3[:len(v3)-1] // the owner's uvarint, 0: one byte
+			v3[0] = 3
+			if err := rows.Put(itob(w.ID), v3); err != nil {
+				return err
+			}
+		}
+		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte("15"))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if st, err = Open(path, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if v, _ := st.SchemaVersion(); v != SchemaVersionCurrent {
+		t.Fatalf("schema %d after migration, want %d", v, SchemaVersionCurrent)
+	}
+	_ = st.View(func(tx core.Tx) error {
+		for owner, want := range map[core.ID][]core.ID{3: {ws[2].ID, ws[0].ID}, 4: {ws[3].ID}} {
+			if got, err := tx.WorkOrdersOwnedBy(owner, 0); err != nil || !slices.Equal(got, want) {
+				t.Errorf("owner %d after migration: %v %v, want %v", owner, got, err, want)
+			}
+		}
+		return nil
+	})
+	if err := IndexesAgree(st); err != nil {
+		t.Error(err)
+	}
 }

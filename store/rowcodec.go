@@ -18,7 +18,9 @@ import (
 // search reads 10 MB, not 35.
 
 // Version 3 appends a uvarint of flags (1: the phone is unverified, R-IN-8).
-const rowCodecVersion = 3
+// Version 4 appends the external owner's id (a customer's work orders are
+// indexed by it; schema 16 rewrote every row).
+const rowCodecVersion = 4
 
 const rowFlagUnverified = 1
 
@@ -46,7 +48,8 @@ func encodeRow(r core.WorkOrderRow) []byte {
 	if r.PhoneUnverified {
 		flags |= rowFlagUnverified
 	}
-	return binary.AppendUvarint(b, flags)
+	b = binary.AppendUvarint(b, flags)
+	return binary.AppendUvarint(b, uint64(r.OwnerID))
 }
 
 var errBadRow = errors.New("store: corrupt work-order row")
@@ -105,9 +108,12 @@ func decodeRowInto(b []byte, r *core.WorkOrderRow, alias bool) error {
 		}
 		b = b[n:]
 	}
-	r.PhoneUnverified = false
+	r.PhoneUnverified, r.OwnerID = false, 0
 	if v >= 3 {
 		r.PhoneUnverified = u()&rowFlagUnverified != 0
+	}
+	if v >= 4 {
+		r.OwnerID = core.ID(u())
 	}
 	return nil
 }

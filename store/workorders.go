@@ -125,16 +125,13 @@ func (t *tx) index(w *core.WorkOrder, old *core.WorkOrderRow) error {
 		}
 	}
 	if old.EngineerID != w.FieldOutDealUser {
-		idx := t.b(bucketWOByEngineer)
-		if old.EngineerID != 0 {
-			if err := idx.Delete(pairKey(old.EngineerID, w.ID)); err != nil {
-				return err
-			}
+		if err := reindexPair(t.b(bucketWOByEngineer), old.EngineerID, w.FieldOutDealUser, w.ID); err != nil {
+			return err
 		}
-		if w.FieldOutDealUser != 0 {
-			if err := idx.Put(pairKey(w.FieldOutDealUser, w.ID), nil); err != nil {
-				return err
-			}
+	}
+	if old.OwnerID != w.OutOwner {
+		if err := reindexPair(t.b(bucketWOByOwner), old.OwnerID, w.OutOwner, w.ID); err != nil {
+			return err
 		}
 	}
 	if old.Status != w.Status || old.Node != w.Node {
@@ -211,6 +208,44 @@ func (t *tx) WorkOrderIDs(status core.Status, node core.Node) ([]core.ID, error)
 	var out []core.ID
 	c := t.b(bucketWOByStatusNode).Cursor()
 	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
+		out = append(out, btoi(k[len(p):]))
+	}
+	return out, nil
+}
+
+// reindexPair moves id's entry in a (key id ‖ id) index from old to now; 0
+// is no entry.
+func reindexPair(idx *bolt.Bucket, old, now, id core.ID) error {
+	if old != 0 {
+		if err := idx.Delete(pairKey(old, id)); err != nil {
+			return err
+		}
+	}
+	if now != 0 {
+		return idx.Put(pairKey(now, id), nil)
+	}
+	return nil
+}
+
+// WorkOrdersOwnedBy lists the work orders owner owns, newest first, at most
+// limit of them (0: all).
+func (t *tx) WorkOrdersOwnedBy(owner core.ID, limit int) ([]core.ID, error) {
+	if err := t.settle(); err != nil {
+		return nil, err
+	}
+	var out []core.ID
+	if owner == 0 {
+		return out, nil
+	}
+	p := itob(owner)
+	c := t.b(bucketWOByOwner).Cursor()
+	k, _ := c.Seek(itob(owner + 1))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	for ; k != nil && hasPrefix(k, p) && (limit == 0 || len(out) < limit); k, _ = c.Prev() {
 		out = append(out, btoi(k[len(p):]))
 	}
 	return out, nil

@@ -137,6 +137,23 @@ func (t *tx) WorkOrderIDs(status core.Status, node core.Node) ([]core.ID, error)
 	return pgx.CollectRows(rows, pgx.RowTo[core.ID])
 }
 
+func (t *tx) WorkOrdersOwnedBy(owner core.ID, limit int) ([]core.ID, error) {
+	if owner == 0 {
+		return []core.ID{}, nil
+	}
+	q := `SELECT id FROM work_orders WHERE doc->>'out_owner' IS NOT NULL AND (doc->>'out_owner')::bigint = $1 ORDER BY id DESC`
+	args := []any{int64(owner)}
+	if limit > 0 {
+		q += ` LIMIT $2`
+		args = append(args, limit)
+	}
+	rows, err := t.query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return pgx.CollectRows(rows, pgx.RowTo[core.ID])
+}
+
 // filters is the WHERE clause of q's status and node, with its arguments.
 func filters(q core.WorkOrderQuery) (string, []any) {
 	var where []string

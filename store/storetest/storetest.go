@@ -31,6 +31,7 @@ func Run(t *testing.T, open Opener) {
 		{"ProvidersEngineers", testProvidersEngineers},
 		{"WorkOrderNumbers", testNumbers},
 		{"WorkOrderIndexes", testWorkOrderIndexes},
+		{"WorkOrdersByOwner", testWorkOrdersByOwner},
 		{"CreatedAndReadInOneTransaction", testCreatedAndRead},
 		{"QueryPlainMatchesScan", testQueryPlainMatchesScan},
 		{"History", testHistory},
@@ -294,6 +295,74 @@ func testWorkOrderIndexes(t *testing.T, st core.Store) {
 	if err := st.Update(func(tx core.Tx) error { return tx.PutWorkOrder(dup) }); err == nil {
 		t.Error("duplicate number accepted")
 	}
+}
+
+// testWorkOrdersByOwner: a customer's work orders by their external owner
+// (a terminal user), newest first, follow a change of owner, include those
+// created earlier in the same transaction, and stop at the limit.
+func testWorkOrdersByOwner(t *testing.T, st core.Store) {
+	var ws []*core.WorkOrder
+	for i := 1; i <= 5; i++ {
+		w := newWO(i, core.StatusNew, core.NodeDispatch)
+		w.OutOwner = core.ID(7 + i%2) // 1, 3, 5 → 8; 2, 4 → 7
+		ws = append(ws, w)
+	}
+	owned := func(tx core.Tx, owner core.ID, limit int) []core.ID {
+		t.Helper()
+		ids, err := tx.WorkOrdersOwnedBy(owner, limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ids
+	}
+	update(t, st, func(tx core.Tx) error {
+		for _, w := range ws[:4] {
+			if err := tx.PutWorkOrder(w); err != nil {
+				return err
+			}
+		}
+		// Read inside the transaction that created them.
+		if got := owned(tx, 8, 0); !slices.Equal(got, []core.ID{ws[2].ID, ws[0].ID}) {
+			t.Errorf("owner 8 inside the creating transaction: %v", got)
+		}
+		return tx.PutWorkOrder(ws[4])
+	})
+	view(t, st, func(tx core.Tx) error {
+		if got := owned(tx, 8, 0); !slices.Equal(got, []core.ID{ws[4].ID, ws[2].ID, ws[0].ID}) {
+			t.Errorf("owner 8: %v, want newest first", got)
+		}
+		if got := owned(tx, 8, 2); !slices.Equal(got, []core.ID{ws[4].ID, ws[2].ID}) {
+			t.Errorf("owner 8, limit 2: %v", got)
+		}
+		if got := owned(tx, 7, 0); !slices.Equal(got, []core.ID{ws[3].ID, ws[1].ID}) {
+			t.Errorf("owner 7: %v", got)
+		}
+		if got := owned(tx, 9, 0); len(got) != 0 {
+			t.Errorf("owner 9 owns nothing, got %v", got)
+		}
+		if got := owned(tx, 0, 0); len(got) != 0 {
+			t.Errorf("owner 0 is nobody, got %v", got)
+		}
+		return nil
+	})
+	// The owner changes (an edit resolved another customer) and goes away.
+	ws[2].OutOwner, ws[2].Version = 7, 2
+	ws[4].OutOwner, ws[4].Version = 0, 2
+	update(t, st, func(tx core.Tx) error {
+		if err := tx.PutWorkOrder(ws[2]); err != nil {
+			return err
+		}
+		return tx.PutWorkOrder(ws[4])
+	})
+	view(t, st, func(tx core.Tx) error {
+		if got := owned(tx, 8, 0); !slices.Equal(got, []core.ID{ws[0].ID}) {
+			t.Errorf("owner 8 after the changes: %v", got)
+		}
+		if got := owned(tx, 7, 0); !slices.Equal(got, []core.ID{ws[3].ID, ws[2].ID, ws[1].ID}) {
+			t.Errorf("owner 7 after the changes: %v", got)
+		}
+		return nil
+	})
 }
 
 // testCreatedAndRead: work orders created — and changed again — in a
