@@ -170,13 +170,7 @@ func (t *tx) EvaluationsByEngineer(engineer core.ID, limit int) ([]core.Evaluati
 	p := itob(engineer)
 	var out []core.Evaluation
 	c := t.b(bucketEvalByEngineer).Cursor()
-	k, _ := c.Seek(itob(engineer + 1))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	for ; k != nil && bytes.HasPrefix(k, p) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
+	for k := lastOf(c, engineer); k != nil && bytes.HasPrefix(k, p) && (limit <= 0 || len(out) < limit); k, _ = c.Prev() {
 		e, err := t.Evaluation(btoi(k[8:]))
 		if err != nil {
 			return nil, err

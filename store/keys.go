@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/binary"
 
+	bolt "go.etcd.io/bbolt"
+
 	"switchboard/core"
 )
 
@@ -50,4 +52,17 @@ func statusNodeKey(s core.Status, n core.Node, id core.ID) []byte {
 // parent's children are one contiguous key range.
 func pairKey(parent, child core.ID) []byte {
 	return append(itob(parent), itob(child)...)
+}
+
+// lastOf positions c on the last key that starts with parent's 8 bytes (or
+// on the key before them when there is none), for walking a (parent ‖ child)
+// index newest first with Prev.
+func lastOf(c *bolt.Cursor, parent core.ID) []byte {
+	k, _ := c.Seek(itob(parent + 1))
+	if k == nil {
+		k, _ = c.Last()
+	} else {
+		k, _ = c.Prev()
+	}
+	return k
 }

@@ -173,23 +173,13 @@ func TestMigrationIndexesOpenIDs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.db.Update(func(t *bolt.Tx) error {
+	st = migrateAgain(t, st, func(t *bolt.Tx) error {
 		if err := t.DeleteBucket(bucketTerminalByOpenID); err != nil {
 			return err
 		}
 		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte("14"))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	if st, err = Open(path, Options{}); err != nil {
-		t.Fatal(err)
-	}
 	defer st.Close()
-	if v, _ := st.SchemaVersion(); v != SchemaVersionCurrent {
-		t.Fatalf("schema %d after migration, want %d", v, SchemaVersionCurrent)
-	}
 	_ = st.View(func(tx core.Tx) error {
 		for openid, want := range map[string]core.ID{"oA": users[0].ID, "mB": users[1].ID} {
 			if got, err := tx.TerminalUsersByOpenID(openid); err != nil || len(got) != 1 || got[0].ID != want {
@@ -224,7 +214,7 @@ func TestMigrationIndexesOwners(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Back to schema 15: no index, rows of version 3 (no owner at the end).
-	err = st.db.Update(func(t *bolt.Tx) error {
+	st = migrateAgain(t, st, func(t *bolt.Tx) error {
 		if err := t.DeleteBucket(bucketWOByOwner); err != nil {
 			return err
 		}
@@ -241,17 +231,7 @@ func TestMigrationIndexesOwners(t *testing.T) {
 		}
 		return t.Bucket(bucketMeta).Put(keySchemaVersion, []byte("15"))
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	st.Close()
-	if st, err = Open(path, Options{}); err != nil {
-		t.Fatal(err)
-	}
 	defer st.Close()
-	if v, _ := st.SchemaVersion(); v != SchemaVersionCurrent {
-		t.Fatalf("schema %d after migration, want %d", v, SchemaVersionCurrent)
-	}
 	_ = st.View(func(tx core.Tx) error {
 		for owner, want := range map[core.ID][]core.ID{3: {ws[2].ID, ws[0].ID}, 4: {ws[3].ID}} {
 			if got, err := tx.WorkOrdersOwnedBy(owner, 0); err != nil || !slices.Equal(got, want) {
@@ -263,4 +243,25 @@ func TestMigrationIndexesOwners(t *testing.T) {
 	if err := IndexesAgree(st); err != nil {
 		t.Error(err)
 	}
+}
+
+// migrateAgain takes st's file back by hand with undo (to an older schema),
+// reopens it — which runs the migrations from there — and checks that it is
+// at the current schema again.
+func migrateAgain(t *testing.T, st *Bolt, undo func(*bolt.Tx) error) *Bolt {
+	t.Helper()
+	if err := st.db.Update(undo); err != nil {
+		t.Fatal(err)
+	}
+	path := st.Path()
+	st.Close()
+	st, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _ := st.SchemaVersion(); v != SchemaVersionCurrent {
+		st.Close()
+		t.Fatalf("schema %d after migration, want %d", v, SchemaVersionCurrent)
+	}
+	return st
 }

@@ -196,13 +196,7 @@ func (t *tx) Tasks(engineer core.ID) ([]core.Task, error) {
 	tasks := t.b(bucketTasks)
 	c := t.b(bucketTasksByEngineer).Cursor()
 	var out []core.Task
-	k, _ := c.Seek(itob(engineer + 1))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	for ; k != nil && hasPrefix(k, p); k, _ = c.Prev() {
+	for k := lastOf(c, engineer); k != nil && hasPrefix(k, p); k, _ = c.Prev() {
 		var task core.Task
 		if err := json.Unmarshal(tasks.Get(k[8:]), &task); err != nil {
 			return nil, err

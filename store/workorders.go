@@ -239,13 +239,7 @@ func (t *tx) WorkOrdersOwnedBy(owner core.ID, limit int) ([]core.ID, error) {
 	}
 	p := itob(owner)
 	c := t.b(bucketWOByOwner).Cursor()
-	k, _ := c.Seek(itob(owner + 1))
-	if k == nil {
-		k, _ = c.Last()
-	} else {
-		k, _ = c.Prev()
-	}
-	for ; k != nil && hasPrefix(k, p) && (limit == 0 || len(out) < limit); k, _ = c.Prev() {
+	for k := lastOf(c, owner); k != nil && hasPrefix(k, p) && (limit == 0 || len(out) < limit); k, _ = c.Prev() {
 		out = append(out, btoi(k[len(p):]))
 	}
 	return out, nil
