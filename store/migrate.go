@@ -39,12 +39,17 @@ var migrations = []migration{
 			return err
 		}
 		var r core.WorkOrderRow
-		return t.Bucket(bucketWORows).ForEach(func(k, v []byte) error {
+		var keys [][]byte
+		if err := t.Bucket(bucketWORows).ForEach(func(k, v []byte) error {
 			if err := viewRow(v, &r); err != nil {
 				return fmt.Errorf("work order %d: %w", btoi(k), err)
 			}
-			return idx.Put(statusNodeKey(r.Status, r.Node, r.ID), nil)
-		})
+			keys = append(keys, statusNodeKey(r.Status, r.Node, r.ID))
+			return nil
+		}); err != nil {
+			return err
+		}
+		return putSorted(idx, keys) // the same entries, in key order
 	}},
 	{"dispatch rules, engineer index and task inbox", func(t *bolt.Tx) error {
 		for _, name := range [][]byte{bucketRules, bucketWOByEngineer, bucketTasks, bucketTasksByEngineer} {
@@ -52,19 +57,22 @@ var migrations = []migration{
 				return err
 			}
 		}
-		idx := t.Bucket(bucketWOByEngineer)
-		return t.Bucket(bucketWorkOrders).ForEach(func(k, v []byte) error {
+		var keys [][]byte
+		if err := t.Bucket(bucketWorkOrders).ForEach(func(k, v []byte) error {
 			var w struct {
 				Engineer core.ID `json:"field_outDealUser__c"`
 			}
 			if err := json.Unmarshal(v, &w); err != nil {
 				return fmt.Errorf("work order %d: %w", btoi(k), err)
 			}
-			if w.Engineer == 0 {
-				return nil
+			if w.Engineer != 0 {
+				keys = append(keys, pairKey(w.Engineer, btoi(k)))
 			}
-			return idx.Put(pairKey(w.Engineer, btoi(k)), nil)
-		})
+			return nil
+		}); err != nil {
+			return err
+		}
+		return putSorted(t.Bucket(bucketWOByEngineer), keys) // the same entries, in key order
 	}},
 	{"customer links and devices", func(t *bolt.Tx) error {
 		for _, name := range [][]byte{bucketLinks, bucketDevices} {
