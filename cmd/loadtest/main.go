@@ -125,6 +125,7 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 		region, priority = "Atlantis", "low"
 	}
 	step(fmt.Sprintf("%d clients creating work orders on %s for %s (%s)", clients, url, duration, rule))
+	cpu := testdb.ReadCPUTimes()
 	ctx, cancel := context.WithTimeout(context.Background(), duration)
 	res := apiload.Run(ctx, apiload.Options{URLs: []string{url}, Key: key.Key, Clients: clients, Prefix: "load",
 		Body: func(n int64) string {
@@ -150,6 +151,9 @@ func run(duration time.Duration, clients, size int, rule, keep string) error {
 	fmt.Printf("p99        %8.1f ms\n", ms(lat[min(len(lat)-1, len(lat)*99/100)]))
 	fmt.Printf("raw Batch  %8.0f ops/s (%d goroutines, fsync, 14 keys, 4.3 KB), p50 %.1f ms, p99 %.1f ms\n", raw.PerSecond, clients, ms(raw.P50), ms(raw.P99))
 	fmt.Printf("ratio      %8.2f × raw\n", perSec/raw.PerSecond)
+	if st := testdb.ReadCPUTimes().StolenSince(cpu); st >= 0 {
+		fmt.Printf("CPU stolen %8.0f %% of the machine's CPU time during the run and the anchor (by the hypervisor, for other machines)\n", 100*st)
+	}
 	return nil
 }
 

@@ -71,6 +71,7 @@ func BenchmarkMailIngest(b *testing.B) {
 	}
 	msgs := benchMessages(b)
 	var bytesIn int64
+	cpu := testdb.ReadCPUTimes()
 	b.ResetTimer()
 	for i := range b.N {
 		raw := withMessageID(msgs[i%len(msgs)], i)
@@ -82,6 +83,7 @@ func BenchmarkMailIngest(b *testing.B) {
 	}
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(100*testdb.ReadCPUTimes().StolenSince(cpu), "steal-%")
 	b.SetBytes(bytesIn / int64(b.N))
 }
 
@@ -93,6 +95,7 @@ func BenchmarkParse(b *testing.B) {
 		n += int64(len(m))
 	}
 	b.SetBytes(n / int64(len(msgs)))
+	cpu := testdb.ReadCPUTimes()
 	b.ResetTimer()
 	for i := range b.N {
 		if _, err := mailin.Parse(msgs[i%len(msgs)]); err != nil {
@@ -100,4 +103,5 @@ func BenchmarkParse(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "msgs/s")
+	b.ReportMetric(100*testdb.ReadCPUTimes().StolenSince(cpu), "steal-%")
 }
