@@ -305,11 +305,14 @@ func (s *Service) enqueueNotice(tx Tx, a NoticeAction, w *WorkOrder) ([]Message,
 		if err != nil {
 			return nil, err
 		}
+		if !cfg.Enabled {
+			continue // its preset is not read: every create asks every channel
+		}
 		p, err := readPreset(tx, a.Event, ch)
 		if err != nil {
 			return nil, err
 		}
-		if !cfg.Enabled || (!explicit && !p.Enabled) {
+		if !explicit && !p.Enabled {
 			continue
 		}
 		tpl := p.Template

@@ -133,12 +133,14 @@ func decodeIdempotency(raw []byte, r *core.IdempotencyRecord) error {
 	return nil
 }
 
+var errNoIdempotency = core.NotFoundf("No request was made with this Idempotency-Key.")
+
 func (t *tx) Idempotency(apiKey core.ID, key string) (core.IdempotencyRecord, error) {
 	var r core.IdempotencyRecord
 	k := idemKey(apiKey, key)
 	v := t.b(bucketIdempotency).Get(k)
 	if v == nil {
-		return r, core.NotFoundf("No request was made with Idempotency-Key %q.", key)
+		return r, errNoIdempotency // every API create asks first: no message to format
 	}
 	raw := v
 	if at, legacy := idemAt(v); legacy == nil {

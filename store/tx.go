@@ -48,6 +48,15 @@ type tx struct {
 	events   []heldEvent
 	eventsOf map[core.ID][]int
 	tasks    []*core.Task
+	// seen is the last row WorkOrderVersion read, as stored, until a row is
+	// written: PutWorkOrder of the same work order uses it instead of
+	// searching the B-tree again.
+	seen seenRow
+}
+
+type seenRow struct {
+	id  core.ID
+	raw []byte
 }
 
 // heldEvent is a history event to write at flush.

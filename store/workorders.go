@@ -34,7 +34,10 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 		t.holdWorkOrder(w)
 		return nil
 	case w.ID != 0 && !t.loading:
-		raw := t.b(bucketWORows).Get(itob(w.ID))
+		raw := t.seen.raw
+		if t.seen.id != w.ID || raw == nil {
+			raw = t.b(bucketWORows).Get(itob(w.ID))
+		}
 		if raw == nil {
 			return core.NotFoundf("There is no work order %d.", w.ID)
 		}
@@ -106,6 +109,7 @@ func (t *tx) index(w *core.WorkOrder, old *core.WorkOrderRow) error {
 	case old.Number == "" || !old.SameSearchText(&row): // new, or changed
 		text = []byte(row.SearchText())
 	}
+	t.seen = seenRow{}
 	if err := t.b(bucketWORows).Put(id, encodeRow(row)); err != nil {
 		return err
 	}
@@ -165,6 +169,9 @@ func (t *tx) WorkOrderVersion(id core.ID) (uint64, error) {
 	if err := viewRow(raw, &row); err != nil {
 		return 0, fmt.Errorf("store: work order %d's row is unreadable: %w", id, err)
 	}
+	// A dispatch run checks the version and then puts the work order: the
+	// put reads the same row for its index changes.
+	t.seen = seenRow{id: id, raw: raw}
 	return row.Version, nil
 }
 

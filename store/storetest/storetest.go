@@ -686,6 +686,28 @@ func testWorkOrderVersion(t *testing.T, st core.Store) {
 		}
 		return nil
 	})
+	// A version read of one work order, then a put of another (the bbolt
+	// store keeps the row the version came from for a put of the same work
+	// order): the other's indexes move from its own old values.
+	other := newWO(2, core.StatusNew, core.NodeDispatch)
+	update(t, st, func(tx core.Tx) error { return tx.PutWorkOrder(other) })
+	update(t, st, func(tx core.Tx) error {
+		if _, err := tx.WorkOrderVersion(w.ID); err != nil {
+			return err
+		}
+		other.Status, other.Node, other.Version = core.StatusAssigned, core.NodeService, 2
+		return tx.PutWorkOrder(other)
+	})
+	view(t, st, func(tx core.Tx) error {
+		p, _ := tx.QueryWorkOrders(core.WorkOrderQuery{Status: core.StatusNew, Node: core.NodeDispatch})
+		if slices.ContainsFunc(p.Rows, func(r core.WorkOrderRow) bool { return r.ID == other.ID }) {
+			t.Errorf("%s left an entry at new/dispatch after moving: %+v", other.Number, p.Rows)
+		}
+		if p, _ := tx.QueryWorkOrders(core.WorkOrderQuery{Status: core.StatusAssigned, Node: core.NodeService}); p.Total != 1 || p.Rows[0].ID != other.ID {
+			t.Errorf("assigned/service holds %+v, want %s alone", p.Rows, other.Number)
+		}
+		return nil
+	})
 }
 
 // testPutTwice: a work order put twice in one transaction (a create that
