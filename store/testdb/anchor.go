@@ -138,8 +138,9 @@ type RawResult struct {
 // bbolt's Batch (MaxBatchDelay 1 ms; fsync on) on the bbolt file at path
 // until ops operations are done, each writing keys keys of bytes/keys bytes
 // each into keys buckets under increasing ids — the shape of one work order's
-// create. It returns operations per second and their latency: with clients
-// always waiting, no store can answer them faster than this disk commits.
+// create; a second run on the same file goes on after the first's ids. It
+// returns operations per second and their latency: with clients always
+// waiting, no store can answer them faster than this disk commits.
 func RawBatch(path string, clients, ops, keys, size int) (RawResult, error) {
 	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second, FreelistType: bolt.FreelistMapType})
 	if err != nil {
@@ -148,11 +149,16 @@ func RawBatch(path string, clients, ops, keys, size int) (RawResult, error) {
 	defer db.Close()
 	db.MaxBatchDelay = time.Millisecond
 	names := make([][]byte, keys)
+	first := 0 // ids go on after an earlier run's: every run appends
 	if err := db.Update(func(tx *bolt.Tx) error {
 		for i := range names {
 			names[i] = fmt.Appendf(nil, "anchor_%02d", i)
-			if _, err := tx.CreateBucketIfNotExists(names[i]); err != nil {
+			b, err := tx.CreateBucketIfNotExists(names[i])
+			if err != nil {
 				return err
+			}
+			if k, _ := b.Cursor().Last(); len(k) == 8 {
+				first = max(first, int(binary.BigEndian.Uint64(k))+1)
 			}
 		}
 		return nil
@@ -180,7 +186,7 @@ func RawBatch(path string, clients, ops, keys, size int) (RawResult, error) {
 				t0 := time.Now()
 				err := db.Batch(func(tx *bolt.Tx) error {
 					var k [8]byte
-					binary.BigEndian.PutUint64(k[:], uint64(n))
+					binary.BigEndian.PutUint64(k[:], uint64(first+n))
 					for _, name := range names {
 						if err := tx.Bucket(name).Put(k[:], value); err != nil {
 							return err
