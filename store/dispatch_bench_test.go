@@ -79,8 +79,10 @@ func dispatch100k(b *testing.B) string {
 // anchor, measured in the same run, is bbolt by itself writing the identical
 // key/value changes (the difference between the files before and after the
 // run) in the same number of fsynced transactions: x-raw is the run's time as
-// a multiple of that. steal-% is the share of the machine's CPU time the
-// hypervisor took elsewhere meanwhile.
+// a multiple of that — run before each run and after it, raw-s is their mean
+// and raw-drift-% how far the after moved from the before (the disk drifts).
+// steal-% is the share of the machine's CPU time the hypervisor took
+// elsewhere meanwhile.
 func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 	src := dispatch100k(b)
 	// `switchboard dispatch run` runs with GOGC=400 unless GOGC is set
@@ -88,11 +90,10 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 	if os.Getenv("GOGC") == "" {
 		defer debug.SetGCPercent(debug.SetGCPercent(400))
 	}
-	var run, raw time.Duration
-	cpu := testdb.ReadCPUTimes()
-	for b.Loop() {
-		b.StopTimer()
-		dir := b.TempDir()
+	// dispatch runs `dispatch run` on a fresh copy of src in dir, the
+	// benchmark's timer running for it alone when timed: its time, and the
+	// key/value changes it made.
+	dispatch := func(dir string, timed bool) (time.Duration, []testdb.Change) {
 		dst := filepath.Join(dir, "run.db")
 		if err := testdb.CopyFile(src, dst); err != nil {
 			b.Fatal(err)
@@ -103,11 +104,15 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 		}
 		svc := core.NewService(st)
 		admin, _ := svc.Login(core.BuiltinAdmin)
-		b.StartTimer()
+		if timed {
+			b.StartTimer()
+		}
 		t0 := time.Now()
 		res, err := svc.RunDispatch(admin)
-		run += time.Since(t0)
-		b.StopTimer()
+		d := time.Since(t0)
+		if timed {
+			b.StopTimer()
+		}
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -117,11 +122,14 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 		b.ReportMetric(float64(res.Assigned), "assigned")
 		b.ReportMetric(float64(res.Manual), "manual")
 		st.Close()
-
 		changes, err := testdb.Changes(src, dst)
 		if err != nil {
 			b.Fatal(err)
 		}
+		return d, changes
+	}
+	// anchor times bbolt writing changes by itself on a fresh copy of src.
+	anchor := func(dir string, changes []testdb.Change) time.Duration {
 		again := filepath.Join(dir, "raw.db")
 		if err := testdb.CopyFile(src, again); err != nil {
 			b.Fatal(err)
@@ -130,10 +138,29 @@ func BenchmarkDispatchRun100kWith500Rules(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		raw += d
+		return d
+	}
+	// The anchor runs before each run and after it (the disk's speed drifts
+	// within a minute); before the first, with the changes of a run made
+	// untimed for that. x-raw is to the mean of the two.
+	b.StopTimer()
+	_, prev := dispatch(b.TempDir(), false)
+	b.StartTimer()
+	var run, before, after time.Duration
+	cpu := testdb.ReadCPUTimes()
+	for b.Loop() {
+		b.StopTimer()
+		before += anchor(b.TempDir(), prev)
+		dir := b.TempDir()
+		d, changes := dispatch(dir, true)
+		run += d
+		after += anchor(dir, changes)
+		prev = changes
 		b.StartTimer()
 	}
+	raw := (before + after) / 2
 	b.ReportMetric(raw.Seconds()/float64(b.N), "raw-s")
+	b.ReportMetric(100*(after.Seconds()-before.Seconds())/before.Seconds(), "raw-drift-%")
 	b.ReportMetric(run.Seconds()/raw.Seconds(), "x-raw")
 	b.ReportMetric(100*testdb.ReadCPUTimes().StolenSince(cpu), "steal-%")
 }
