@@ -13,6 +13,9 @@ import (
 // --- API keys (R-IN-6)
 
 func (t *tx) PutAPIKey(k *core.APIKey) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	hash, err := hex.DecodeString(k.Hash)
 	if err != nil || len(hash) != 32 {
 		return fmt.Errorf("store: an API key is kept by its 32-byte SHA-256, not %q", k.Hash)
@@ -57,6 +60,9 @@ func idemTimeKey(at time.Time, apiKey core.ID, key string) []byte {
 // its own (issue 19). A by-key value longer than 8 bytes is a record written
 // before, read as it is.
 func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if r.Key == "" || r.APIKey == 0 {
 		return fmt.Errorf("store: an idempotency record needs its API key and key")
 	}

@@ -107,6 +107,9 @@ func decodeEvalRow(k, v []byte, r *core.EvaluationRow, names interner) error {
 }
 
 func (t *tx) PutEvaluation(e *core.Evaluation) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if e.WorkOrderID == 0 || e.SubmittedAt.IsZero() {
 		return fmt.Errorf("store: an evaluation needs a work order and a submission time")
 	}
@@ -213,6 +216,9 @@ func (t *tx) ScanEvaluationRows(from, to time.Time, fn func(core.EvaluationRow) 
 }
 
 func (t *tx) PutEvaluationRequest(r *core.EvaluationRequest) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if r.WorkOrder == 0 {
 		return fmt.Errorf("store: an evaluation request needs a work order")
 	}

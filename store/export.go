@@ -5,8 +5,6 @@ import (
 	"errors"
 	"fmt"
 
-	bolt "go.etcd.io/bbolt"
-
 	"switchboard/core"
 )
 
@@ -221,31 +219,81 @@ var idBuckets = [][]byte{bucketUsers, bucketAccounts, bucketContacts, bucketTerm
 // ErrNotEmpty says Load was given a database that already has data.
 var ErrNotEmpty = errors.New("the database already has users or work orders")
 
-// Load fills an empty database in one transaction: fn puts records with the
-// ids they had in another store (postgres.Postgres.CopyTo) and returns where
-// work-order numbers continue; every id sequence then continues after the
-// largest id (`switchboard migrate --to FILE`, issue 21).
+// Load fills an empty database: fn puts records with the ids they had in
+// another store (postgres.Postgres.CopyTo) and returns where work-order
+// numbers continue; every id sequence then continues after the largest id
+// (`switchboard migrate --to FILE`, issue 21). It commits every loadChunk
+// puts: bbolt splits a bucket's nodes only when a transaction commits, so in
+// one transaction every index key that arrived out of order moved all the
+// keys before it — 100,000 work orders took 80 s, 50,000 17 s, 20,000 1.3 s.
+// A failed Load leaves what it committed: load into a file nobody opens
+// until Load returns nil (the command loads into FILE.partial and renames it).
 func (b *Bolt) Load(fn func(core.Tx) (numbers uint64, err error)) error {
-	return b.db.Update(func(btx *bolt.Tx) error {
-		t := &tx{tx: btx, db: b, loading: true}
-		if k, _ := t.b(bucketUsers).Cursor().First(); k != nil || t.b(bucketWorkOrders).Sequence() > 0 {
-			return ErrNotEmpty
+	btx, err := b.db.Begin(true)
+	if err != nil {
+		return err
+	}
+	t := &tx{tx: btx, db: b, loading: true}
+	defer func() {
+		if t.tx != nil {
+			_ = t.tx.Rollback()
 		}
-		numbers, err := fn(t)
-		if err != nil {
-			return err
-		}
+	}()
+	if k, _ := t.b(bucketUsers).Cursor().First(); k != nil || t.b(bucketWorkOrders).Sequence() > 0 {
+		return ErrNotEmpty
+	}
+	t.rotate = func() error {
 		if err := t.flush(); err != nil {
 			return err
 		}
-		for _, name := range idBuckets {
-			bk := t.b(name)
-			if k, _ := bk.Cursor().Last(); len(k) == 8 && uint64(btoi(k)) > bk.Sequence() {
-				if err := bk.SetSequence(uint64(btoi(k))); err != nil {
-					return err
-				}
+		done := t.tx
+		t.tx, t.search, t.seen = nil, nil, seenRow{}
+		if err := done.Commit(); err != nil {
+			return err
+		}
+		next, err := b.db.Begin(true)
+		if err != nil {
+			return err
+		}
+		t.tx = next
+		return nil
+	}
+	numbers, err := fn(t)
+	if err != nil {
+		return err
+	}
+	if err := t.flush(); err != nil {
+		return err
+	}
+	for _, name := range idBuckets {
+		bk := t.b(name)
+		if k, _ := bk.Cursor().Last(); len(k) == 8 && uint64(btoi(k)) > bk.Sequence() {
+			if err := bk.SetSequence(uint64(btoi(k))); err != nil {
+				return err
 			}
 		}
-		return t.b(bucketWONumberSeq).SetSequence(numbers)
-	})
+	}
+	if err := t.b(bucketWONumberSeq).SetSequence(numbers); err != nil {
+		return err
+	}
+	done := t.tx
+	t.tx = nil
+	return done.Commit()
+}
+
+// loadChunk is how many puts one Load transaction takes.
+var loadChunk = 20_000
+
+// loadStep counts a put of Load's and commits every loadChunk of them (see
+// Load). It runs first in every put, where no bucket of the transaction is
+// held; outside Load it does nothing.
+func (t *tx) loadStep() error {
+	if t.rotate == nil {
+		return nil
+	}
+	if t.loadPuts++; t.loadPuts < loadChunk {
+		return nil
+	}
+	t.loadPuts = 0
+	return t.rotate()
 }

@@ -88,3 +88,10 @@ func IndexesAgree(b *Bolt) error {
 		return nil
 	})
 }
+
+// SetLoadChunk makes Load commit every n puts and returns the previous value.
+func SetLoadChunk(n int) int {
+	old := loadChunk
+	loadChunk = n
+	return old
+}

@@ -46,6 +46,9 @@ func queueEntry(k, v []byte) core.FollowUpQueueEntry {
 }
 
 func (t *tx) PutFollowUpTask(f *core.FollowUpTask) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if f.WorkOrderID == 0 || strings.ContainsRune(f.Agent, 0) {
 		return fmt.Errorf("store: a follow-up task needs a work order and an agent login without NUL")
 	}
@@ -137,6 +140,9 @@ func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask,
 func teamKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }
 
 func (t *tx) PutFollowUpTeam(f *core.FollowUpTeam) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if strings.TrimSpace(f.Name) == "" {
 		return fmt.Errorf("store: a follow-up team needs a name")
 	}
@@ -177,6 +183,9 @@ func (t *tx) DeleteFollowUpTeam(name string) error {
 }
 
 func (t *tx) PutAbsence(a core.Absence) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	raw, err := json.Marshal(a)
 	if err != nil {
 		return err

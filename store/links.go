@@ -11,6 +11,9 @@ import (
 // PutLink stores a link under the hash of its token; the token itself never
 // reaches the store.
 func (t *tx) PutLink(l *core.Link) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if len(l.Hash) != 32 {
 		return fmt.Errorf("store: a link is keyed by a 32-byte SHA-256, not %d bytes", len(l.Hash))
 	}
@@ -55,6 +58,9 @@ func (t *tx) Link(hash []byte) (core.Link, error) {
 }
 
 func (t *tx) PutDevice(d *core.Device) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if d.Code == "" {
 		return fmt.Errorf("store: a device needs a code")
 	}

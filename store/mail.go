@@ -10,6 +10,9 @@ import (
 // --- mail log and quarantine (R-IN-5)
 
 func (t *tx) PutMailRecord(m *core.MailRecord) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if err := put(t, bucketMailLog, &m.ID, m); err != nil {
 		return err
 	}
@@ -64,6 +67,9 @@ func (t *tx) MailRecords(q core.MailQuery) ([]core.MailRecord, error) {
 }
 
 func (t *tx) PutMailRaw(id core.ID, raw []byte) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if raw == nil {
 		return t.b(bucketMailRaw).Delete(itob(id))
 	}
@@ -79,6 +85,9 @@ func (t *tx) MailRaw(id core.ID) ([]byte, error) {
 }
 
 func (t *tx) PutMailThread(messageID string, wo core.ID) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	id := core.NormalizeMessageID(messageID)
 	if id == "" {
 		return nil
@@ -98,6 +107,9 @@ func (t *tx) MailThread(messageID string) (core.ID, error) {
 // --- attachments
 
 func (t *tx) PutAttachment(a *core.Attachment, data []byte) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if a.WorkOrderID == 0 {
 		return fmt.Errorf("store: an attachment needs its work order")
 	}

@@ -17,6 +17,9 @@ func dueKey(at time.Time, id core.ID) []byte {
 }
 
 func (t *tx) PutMessage(m *core.Message) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	var old core.Message
 	isNew := m.ID == 0 || t.loading
 	if !isNew {

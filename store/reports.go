@@ -18,6 +18,9 @@ func reportKey(wo core.ID, version int) []byte {
 }
 
 func (t *tx) PutReportDraft(wo core.ID, d *core.ReportDraft) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	b := t.b(bucketReportDrafts)
 	if d == nil {
 		return b.Delete(itob(wo))
@@ -44,6 +47,9 @@ func (t *tx) ReportDraft(wo core.ID) (core.ReportDraft, error) {
 // PutReport enforces what the store can of R-REP-2: versions are added in order
 // and a signed version is never replaced.
 func (t *tx) PutReport(r *core.ServiceReport) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if r.WorkOrderID == 0 || r.Version < 1 {
 		return fmt.Errorf("store: a report version needs its work order and a version from 1, not %d/%d", r.WorkOrderID, r.Version)
 	}

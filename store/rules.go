@@ -15,6 +15,9 @@ import (
 // PutRule stores a rule whole, its round-robin pointer (Next) included: a
 // pointer kept apart by PutRulePointer is folded back into it.
 func (t *tx) PutRule(r *core.Rule) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if err := put(t, bucketRules, &r.ID, r); err != nil {
 		return err
 	}
@@ -27,6 +30,9 @@ func (t *tx) PutRule(r *core.Rule) error {
 // PutRulePointer moves a round-robin rule's next-up pointer without
 // rewriting the rule, so dispatch's decoded rules stay current.
 func (t *tx) PutRulePointer(id core.ID, next int) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	return t.b(bucketRuleNext).Put(itob(id), itob(core.ID(next)))
 }
 
@@ -168,6 +174,9 @@ func (t *tx) writeLoads() error {
 }
 
 func (t *tx) PutTask(task *core.Task) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if t.loading {
 		if err := putFast(t, bucketTasks, &task.ID, task); err != nil {
 			return err

@@ -19,6 +19,9 @@ func timerKey(at time.Time, wo core.ID) []byte {
 }
 
 func (t *tx) PutTimer(tm core.Timer) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if tm.WorkOrder == 0 || tm.At.IsZero() {
 		return fmt.Errorf("store: a timer needs a work order and a due time")
 	}

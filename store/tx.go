@@ -48,6 +48,10 @@ type tx struct {
 	events   []heldEvent
 	eventsOf map[core.ID][]int
 	tasks    []*core.Task
+	// rotate commits and begins the next transaction (Load only: see
+	// loadStep); loadPuts counts the puts since.
+	rotate   func() error
+	loadPuts int
 	// seen is the last row WorkOrderVersion read, as stored, until a row is
 	// written: PutWorkOrder of the same work order uses it instead of
 	// searching the B-tree again.
@@ -340,6 +344,9 @@ func reindex(t *tx, index []byte, old, new string, id core.ID) error {
 // --- users
 
 func (t *tx) PutUser(u *core.User) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	var old core.User
 	if u.ID != 0 {
 		old, _ = t.User(u.ID)
@@ -371,6 +378,9 @@ func (t *tx) Users() ([]core.User, error) { return all[core.User](t, bucketUsers
 // --- accounts
 
 func (t *tx) PutAccount(a *core.Account) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	var old core.Account
 	if a.ID != 0 {
 		old, _ = t.Account(a.ID)
@@ -404,6 +414,9 @@ func (t *tx) Accounts() ([]core.Account, error) { return all[core.Account](t, bu
 // --- contacts
 
 func (t *tx) PutContact(c *core.Contact) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	var old core.Contact
 	if c.ID != 0 {
 		old, _ = t.Contact(c.ID)
@@ -434,6 +447,9 @@ func (t *tx) Contacts() ([]core.Contact, error) { return all[core.Contact](t, bu
 // --- terminal users
 
 func (t *tx) PutTerminalUser(u *core.TerminalUser) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	var old core.TerminalUser
 	if u.ID != 0 {
 		old, _ = t.TerminalUser(u.ID)
@@ -498,6 +514,9 @@ func (t *tx) TerminalUsersByEmail(email string) ([]core.TerminalUser, error) {
 // --- providers and engineers
 
 func (t *tx) PutProvider(p *core.Provider) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if err := put(t, bucketProviders, &p.ID, p); err != nil {
 		return err
 	}
@@ -511,6 +530,9 @@ func (t *tx) Provider(id core.ID) (core.Provider, error) {
 func (t *tx) Providers() ([]core.Provider, error) { return all[core.Provider](t, bucketProviders) }
 
 func (t *tx) PutEngineer(e *core.Engineer) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if err := put(t, bucketEngineers, &e.ID, e); err != nil {
 		return err
 	}
@@ -534,6 +556,9 @@ func (t *tx) Setting(name string) ([]byte, error) {
 }
 
 func (t *tx) PutSetting(name string, value []byte) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	if err := t.b(bucketSettings).Put([]byte(name), value); err != nil {
 		return err
 	}

@@ -18,6 +18,9 @@ func (t *tx) NextWorkOrderNumber() (uint64, error) {
 
 // PutWorkOrder writes the record, its compact row and its index entries together.
 func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	// What the indexes hold for the work order now comes from its row, which
 	// is cheap to decode; the work order itself is not read again.
 	var old core.WorkOrderRow
@@ -486,6 +489,9 @@ func (t *tx) queryTextByID(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 // --- history
 
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
+	if err := t.loadStep(); err != nil {
+		return err
+	}
 	b := t.b(bucketEvents)
 	seq, err := b.NextSequence()
 	if err != nil {

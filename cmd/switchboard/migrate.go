@@ -48,6 +48,7 @@ bbolt file.`,
 			start := time.Now()
 			var src, dst core.Store
 			var target string
+			var finish func() error // the bbolt copy: closed and given its name once checked
 			if toPG {
 				b, err := store.Open(from, store.Options{})
 				if err != nil {
@@ -75,25 +76,53 @@ bbolt file.`,
 				if _, err := os.Stat(file); err == nil {
 					return core.Invalid("to", "%s exists: copy into a new file, so nothing is mixed or overwritten.", to)
 				}
+				// The copy is made in FILE.partial and renamed when it is whole
+				// and checked: Load commits as it goes, and a copy that stopped
+				// halfway must never open as FILE.
+				partial := file + ".partial"
+				if _, err := os.Stat(partial); err == nil {
+					return core.Invalid("to", "%s is left from a copy that stopped halfway: remove it, then copy again.", partial)
+				}
 				p, _, err := openStore(from, store.Options{})
 				if err != nil {
 					return err
 				}
 				defer p.Close()
-				b, err := store.Open(file, store.Options{})
+				b, err := store.Open(partial, store.Options{})
 				if err != nil {
 					return err
 				}
-				defer b.Close()
+				whole := false
+				defer func() {
+					if !whole {
+						b.Close()
+						_ = os.Remove(partial)
+					}
+				}()
 				src, dst, target = p, b, file
 				if err := b.Load(p.(*postgres.Postgres).CopyTo); err != nil {
 					return err
+				}
+				finish = func() error {
+					if err := b.Close(); err != nil {
+						return err
+					}
+					if err := os.Rename(partial, file); err != nil {
+						return err
+					}
+					whole = true
+					return nil
 				}
 			}
 			copied := time.Since(start)
 			rep, err := compareStores(src, dst)
 			if err != nil {
 				return err
+			}
+			if finish != nil {
+				if err := finish(); err != nil {
+					return err
+				}
 			}
 			a.log.Info("migrated", "to", target, "work_orders", rep.Counts["work orders"], "seconds", copied.Seconds())
 			if asJSON {

@@ -63,6 +63,22 @@ func TestMigrateToPostgres(t *testing.T) {
 	if r := sbEnv(t, home, nil, "--db", dsn, "migrate", "--to", back); r.code != 1 || !strings.Contains(r.stderr, "exists") {
 		t.Errorf("copying over an existing file: exit %d %q", r.code, r.stderr)
 	}
+	// The copy is made in FILE.partial (Load commits as it goes) and renamed
+	// once checked: nothing of it is left beside the file, and one left by a
+	// copy that stopped halfway is named, not opened or overwritten.
+	if _, err := os.Stat(back + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("%s.partial is left after a whole copy: %v", back, err)
+	}
+	again := filepath.Join(home, "again.db")
+	if err := os.WriteFile(again+".partial", []byte("half"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := sbEnv(t, home, nil, "--db", dsn, "migrate", "--to", again); r.code != 1 || !strings.Contains(r.stderr, "stopped halfway") {
+		t.Errorf("a copy beside a half one: exit %d %q", r.code, r.stderr)
+	}
+	if _, err := os.Stat(again); !os.IsNotExist(err) {
+		t.Errorf("%s was made beside a half copy: %v", again, err)
+	}
 }
 
 // TestPostgresHandleShowsNoPassword (issue 21): the handle file keeps the

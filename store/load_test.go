@@ -1,0 +1,81 @@
+package store_test
+
+import (
+	"path/filepath"
+	"reflect"
+	"testing"
+
+	"switchboard/core"
+	"switchboard/core/demo"
+	"switchboard/store"
+	"switchboard/store/testdb"
+)
+
+// TestLoadInChunks (`migrate --to FILE`): Load commits every few puts (in one
+// transaction, 100,000 work orders took 80 s: bbolt splits nodes only at a
+// commit) and the copy is still the whole database — every work order with its
+// history and tasks, the people, rows, search texts, indexes and load counters
+// as the work orders say (store.IndexesAgree) — even with a commit every 7
+// puts, which falls inside every kind of record.
+func TestLoadInChunks(t *testing.T) {
+	src, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	if _, err := demo.Generate(svc, admin, demo.Options{WorkOrders: 300, Seed: 7, Now: clk.T}); err != nil {
+		t.Fatal(err)
+	}
+	defer store.SetLoadChunk(store.SetLoadChunk(7))
+	dst, err := store.Open(filepath.Join(t.TempDir(), "copy.db"), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer dst.Close()
+	if err := dst.Load(src.CopyTo); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.IndexesAgree(dst); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Load(src.CopyTo); err != store.ErrNotEmpty {
+		t.Fatalf("a second Load into the copy: %v, want ErrNotEmpty", err)
+	}
+	type whole struct {
+		W     core.WorkOrder
+		H     []core.Event
+		Tasks []core.Task
+		Users []core.TerminalUser
+		Count int
+	}
+	read := func(st core.Store, id core.ID) (out whole) {
+		t.Helper()
+		err := st.View(func(tx core.Tx) error {
+			var err error
+			if out.W, err = tx.WorkOrder(id); err != nil {
+				return err
+			}
+			if out.H, err = tx.Events(id); err != nil {
+				return err
+			}
+			if out.W.FieldOutDealUser != 0 {
+				if out.Tasks, err = tx.Tasks(out.W.FieldOutDealUser); err != nil {
+					return err
+				}
+			}
+			if out.W.Phone != "" {
+				if out.Users, err = tx.TerminalUsersByPhone(out.W.Phone); err != nil {
+					return err
+				}
+			}
+			out.Count, err = tx.CountWorkOrders()
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	for id := core.ID(1); id <= 300; id++ {
+		if a, b := read(src, id), read(dst, id); !reflect.DeepEqual(a, b) {
+			t.Fatalf("work order %d differs in the copy:\n%+v\n%+v", id, a, b)
+		}
+	}
+}
