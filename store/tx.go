@@ -48,6 +48,9 @@ type tx struct {
 	events   []heldEvent
 	eventsOf map[core.ID][]int
 	tasks    []*core.Task
+	// heldIdx are the people indexes' new entries (heldIndexes): index →
+	// value → ids, written in key order when the function returns.
+	heldIdx map[string]map[string][]core.ID
 	// rotate commits and begins the next transaction (Load only: see
 	// loadStep); loadPuts counts the puts since.
 	rotate   func() error
@@ -121,6 +124,9 @@ func (t *tx) flush() error {
 		return err
 	}
 	if err := t.writeLoads(); err != nil {
+		return err
+	}
+	if err := t.writeHeldIndexes(); err != nil {
 		return err
 	}
 	if len(t.wo) == 0 && len(t.events) == 0 && len(t.tasks) == 0 {
@@ -312,10 +318,18 @@ func byIndex[T any](t *tx, index, bucket []byte, value, kind string) ([]T, error
 		return nil, nil
 	}
 	p := indexPrefix(value)
-	var out []T
+	var ids []core.ID
 	c := t.b(index).Cursor()
 	for k, _ := c.Seek(p); k != nil && hasPrefix(k, p); k, _ = c.Next() {
-		v, err := get[T](t, bucket, btoi(k[len(p):]), kind)
+		ids = append(ids, btoi(k[len(p):]))
+	}
+	if held := t.heldIdx[string(index)][value]; len(held) > 0 {
+		ids = append(ids, held...)
+		slices.Sort(ids) // in key order, as if written
+	}
+	var out []T
+	for _, id := range ids {
+		v, err := get[T](t, bucket, id, kind)
 		if err != nil {
 			return nil, err
 		}
@@ -324,8 +338,68 @@ func byIndex[T any](t *tx, index, bucket []byte, value, kind string) ([]T, error
 	return out, nil
 }
 
+// heldIndexes are the people indexes (contacts and terminal users by phone,
+// email and WeChat identity): their new entries are held for the whole
+// transaction function and written in key order when it returns. Importing
+// 50,000 customers in one transaction put their random phones and emails into
+// one growing node each — bbolt splits nodes only at commit — and took 15 s
+// (10,000: 0.4 s). They are read through byIndex only, which sees what is held.
+var heldIndexes = map[string]bool{
+	string(bucketContactsByPhone): true, string(bucketContactsByEmail): true,
+	string(bucketTerminalByPhone): true, string(bucketTerminalByEmail): true, string(bucketTerminalByOpenID): true,
+}
+
+// writeHeldIndexes writes the held index entries, each index in key order.
+func (t *tx) writeHeldIndexes() error {
+	for _, name := range slices.Sorted(maps.Keys(t.heldIdx)) {
+		var keys [][]byte
+		for value, ids := range t.heldIdx[name] {
+			for _, id := range ids {
+				keys = append(keys, indexKey(value, id))
+			}
+		}
+		slices.SortFunc(keys, bytes.Compare)
+		b := t.b([]byte(name))
+		for _, k := range keys {
+			if err := b.Put(k, nil); err != nil {
+				return err
+			}
+		}
+	}
+	clear(t.heldIdx)
+	return nil
+}
+
 // reindex moves a non-unique index entry from old to new value.
 func reindex(t *tx, index []byte, old, new string, id core.ID) error {
+	if old == new {
+		return nil
+	}
+	if name := string(index); heldIndexes[name] {
+		if old != "" {
+			if ids := t.heldIdx[name][old]; slices.Contains(ids, id) {
+				t.heldIdx[name][old] = slices.DeleteFunc(ids, func(x core.ID) bool { return x == id })
+			} else if err := t.b(index).Delete(indexKey(old, id)); err != nil {
+				return err
+			}
+		}
+		if new != "" {
+			if t.heldIdx == nil {
+				t.heldIdx = map[string]map[string][]core.ID{}
+			}
+			if t.heldIdx[name] == nil {
+				t.heldIdx[name] = map[string][]core.ID{}
+			}
+			t.heldIdx[name][new] = append(t.heldIdx[name][new], id)
+		}
+		return nil
+	}
+	return reindexNow(t, index, old, new, id)
+}
+
+// reindexNow moves a non-unique index entry from old to new value in the
+// bucket itself.
+func reindexNow(t *tx, index []byte, old, new string, id core.ID) error {
 	if old == new {
 		return nil
 	}
