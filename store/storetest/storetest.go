@@ -243,6 +243,44 @@ func testPeopleIndexesInOneTransaction(t *testing.T, st core.Store) {
 		return nil
 	})
 	view(t, st, func(tx core.Tx) error { check(tx, "after"); return nil })
+
+	// Accounts by name (unique, case-insensitive): a stored one renamed, a new
+	// one named and renamed, and the stored one's old name taken by the new.
+	old := core.Account{Name: "Acme Ltd"}
+	update(t, st, func(tx core.Tx) error { return tx.PutAccount(&old) })
+	fresh := core.Account{Name: "Beta"}
+	named := func(tx core.Tx, when string, want map[string]core.ID) {
+		t.Helper()
+		for name, id := range want {
+			a, err := tx.AccountByName(name)
+			switch {
+			case id == 0 && !errors.Is(err, core.ErrNotFound):
+				t.Errorf("%s: account %q = %+v %v, want none", when, name, a, err)
+			case id != 0 && (err != nil || a.ID != id):
+				t.Errorf("%s: account %q = %+v %v, want %d", when, name, a, err, id)
+			}
+		}
+	}
+	update(t, st, func(tx core.Tx) error {
+		old.Name = "Acme Group"
+		if err := tx.PutAccount(&old); err != nil {
+			return err
+		}
+		if err := tx.PutAccount(&fresh); err != nil {
+			return err
+		}
+		named(tx, "inside, named", map[string]core.ID{"beta": fresh.ID, "ACME GROUP": old.ID, "acme ltd": 0})
+		fresh.Name = "Acme Ltd"
+		if err := tx.PutAccount(&fresh); err != nil {
+			return err
+		}
+		named(tx, "inside, renamed", map[string]core.ID{"Beta": 0, "Acme Ltd": fresh.ID, "Acme Group": old.ID})
+		return nil
+	})
+	view(t, st, func(tx core.Tx) error {
+		named(tx, "after", map[string]core.ID{"Beta": 0, "Acme Ltd": fresh.ID, "Acme Group": old.ID})
+		return nil
+	})
 }
 
 func testTerminalUserIndexes(t *testing.T, st core.Store) {
