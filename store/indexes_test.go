@@ -7,9 +7,7 @@ import (
 	"testing"
 
 	"switchboard/core"
-	"switchboard/core/demo"
 	"switchboard/store"
-	"switchboard/store/testdb"
 )
 
 // TestIndexesFollowEveryChange (issue 19): the demo company's history
@@ -21,11 +19,7 @@ import (
 // order itself says (store.IndexesAgree) — what search and lists find is
 // what the work order says.
 func TestIndexesFollowEveryChange(t *testing.T) {
-	st, svc, clk := testdb.Open(t)
-	admin := testdb.Admin(t, svc)
-	if _, err := demo.Generate(svc, admin, demo.Options{WorkOrders: 400, Seed: 19, Now: clk.T}); err != nil {
-		t.Fatal(err)
-	}
+	st, svc, admin := demoCompany(t, 400, 19)
 	if err := store.IndexesAgree(st); err != nil {
 		t.Fatal("after the demo: ", err)
 	}

@@ -18,11 +18,7 @@ import (
 // as the work orders say (store.IndexesAgree) — even with a commit every 7
 // puts, which falls inside every kind of record.
 func TestLoadInChunks(t *testing.T) {
-	src, svc, clk := testdb.Open(t)
-	admin := testdb.Admin(t, svc)
-	if _, err := demo.Generate(svc, admin, demo.Options{WorkOrders: 300, Seed: 7, Now: clk.T}); err != nil {
-		t.Fatal(err)
-	}
+	src, _, _ := demoCompany(t, 300, 7)
 	defer store.SetLoadChunk(store.SetLoadChunk(7))
 	dst, err := store.Open(filepath.Join(t.TempDir(), "copy.db"), store.Options{})
 	if err != nil {
@@ -78,4 +74,15 @@ func TestLoadInChunks(t *testing.T) {
 			t.Fatalf("work order %d differs in the copy:\n%+v\n%+v", id, a, b)
 		}
 	}
+}
+
+// demoCompany is a database with the demo company of n work orders.
+func demoCompany(t *testing.T, n int, seed int64) (*store.Bolt, *core.Service, core.Actor) {
+	t.Helper()
+	st, svc, clk := testdb.Open(t)
+	admin := testdb.Admin(t, svc)
+	if _, err := demo.Generate(svc, admin, demo.Options{WorkOrders: n, Seed: seed, Now: clk.T}); err != nil {
+		t.Fatal(err)
+	}
+	return st, svc, admin
 }
