@@ -478,8 +478,10 @@ func (t *tx) PutAccount(a *core.Account) error {
 	// of order into one growing node (7.0 s; held, 2.0 s).
 	if old.Name != "" && !strings.EqualFold(old.Name, a.Name) {
 		oldKey := strings.ToLower(old.Name)
-		if _, ok := t.heldNames[oldKey]; ok {
-			delete(t.heldNames, oldKey)
+		if id, ok := t.heldNames[oldKey]; ok {
+			if id == a.ID {
+				delete(t.heldNames, oldKey)
+			}
 		} else if err := t.b(bucketAccountsByName).Delete([]byte(oldKey)); err != nil {
 			return err
 		}
