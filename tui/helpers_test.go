@@ -194,7 +194,7 @@ func isNoise(msg tea.Msg) bool {
 	return strings.HasPrefix(name, "cursor.") || name == "spinner.TickMsg"
 }
 
-// key sends key presses: "enter", "esc", "ctrl+s", "down", or runes typed as one key.
+// key sends key presses: "enter", "esc", "ctrl+s", "down", or one rune.
 func (h *harness) key(keys ...string) {
 	for _, k := range keys {
 		h.send(keyMsg(k))
@@ -233,6 +233,19 @@ func keyMsg(k string) tea.KeyMsg {
 		return tea.KeyMsg{Type: tea.KeyBackspace}
 	case "home":
 		return tea.KeyMsg{Type: tea.KeyHome}
+	case "pgup":
+		return tea.KeyMsg{Type: tea.KeyPgUp}
+	case "ctrl+d":
+		return tea.KeyMsg{Type: tea.KeyCtrlD}
+	case "ctrl+k":
+		return tea.KeyMsg{Type: tea.KeyCtrlK}
+	case "ctrl+x":
+		return tea.KeyMsg{Type: tea.KeyCtrlX}
+	}
+	if len([]rune(k)) > 1 {
+		// A name this switch does not know would reach the console as runes
+		// typed in a burst — one key press each — not as the key named.
+		panic("keyMsg: add the key " + k)
 	}
 	return tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune(k)}
 }

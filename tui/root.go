@@ -161,6 +161,18 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !msg.Alt {
+			// Keys typed faster than the console reads them — a burst in one
+			// SSH packet, a fast typist — arrive as one message of several
+			// runes: ":theme" was no key at all, the list took the letters
+			// (space pages down) and the next enter opened some work order.
+			// Each rune is a key press of its own; a paste stays whole.
+			cmds := make([]tea.Cmd, 0, len(msg.Runes))
+			for _, r := range msg.Runes {
+				cmds = append(cmds, m.keyCmd(tea.KeyMsg{Type: tea.KeyRunes, Runes: []rune{r}}))
+			}
+			return m, tea.Batch(cmds...)
+		}
 		return m, m.keyCmd(msg)
 	case tea.MouseMsg:
 		return m, m.mouseCmd(msg)
