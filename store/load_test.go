@@ -86,3 +86,47 @@ func demoCompany(t *testing.T, n int, seed int64) (*store.Bolt, *core.Service, c
 	}
 	return st, svc, admin
 }
+
+// TestHoldIsBounded: a transaction function that creates more work orders than
+// the store holds (it writes what it holds past 8,192 of them: an import of
+// 50,000 held them all) still reads every one of them back inside it — by id,
+// number, status and node, with its history — and leaves rows, indexes and
+// counters as the work orders say.
+func TestHoldIsBounded(t *testing.T) {
+	st, _, _ := testdb.Open(t)
+	const n = 9000
+	var ids []core.ID
+	err := st.Update(func(tx core.Tx) error {
+		for i := 1; i <= n; i++ {
+			w := &core.WorkOrder{Number: core.FormatNumber(uint64(i)), Subject: "s", Status: core.StatusNew, Node: core.NodeDispatch, Version: 1}
+			if err := tx.PutWorkOrder(w); err != nil {
+				return err
+			}
+			if err := tx.AppendEvent(w.ID, core.Event{Kind: core.EventCreated, Detail: w.Number}); err != nil {
+				return err
+			}
+			ids = append(ids, w.ID)
+		}
+		for _, i := range []int{0, 1, n / 2, n - 1} {
+			w, err := tx.WorkOrderByNumber(core.FormatNumber(uint64(i + 1)))
+			if err != nil || w.ID != ids[i] {
+				t.Errorf("work order %d by number inside: %v %v", i+1, w.ID, err)
+			}
+			h, err := tx.Events(ids[i])
+			if err != nil || len(h) != 1 || h[0].Detail != w.Number {
+				t.Errorf("history of %s inside: %+v %v", w.Number, h, err)
+			}
+		}
+		page, err := tx.QueryWorkOrders(core.WorkOrderQuery{Status: core.StatusNew, Node: core.NodeDispatch, Limit: 1})
+		if err != nil || page.Total != n {
+			t.Errorf("new at dispatch inside: %d %v, want %d", page.Total, err, n)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := store.IndexesAgree(st); err != nil {
+		t.Fatal(err)
+	}
+}

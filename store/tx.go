@@ -194,6 +194,22 @@ func (t *tx) flush() error {
 	return nil
 }
 
+// holdMost bounds what one transaction function holds: past it, what is held
+// is written before the next put (bound). An import of 50,000 work orders in
+// one transaction held a copy of each, and of each one's history, until it
+// returned (630 MB resident); a dispatch batch (2,000) stays below it.
+const holdMost = 8192
+
+// bound writes what is held once there is more of it than holdMost. It runs
+// first in a put, where no bucket is held; reads see the same either way.
+func (t *tx) bound() error {
+	if len(t.wo) < holdMost && len(t.events) < holdMost {
+		return nil
+	}
+	clear(t.fresh) // their histories are written: Events reads them
+	return t.flush()
+}
+
 // flushParallel is how many held records are worth encoding in parallel.
 const flushParallel = 256
 

@@ -21,6 +21,9 @@ func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
 	if err := t.loadStep(); err != nil {
 		return err
 	}
+	if err := t.bound(); err != nil {
+		return err
+	}
 	// What the indexes hold for the work order now comes from its row, which
 	// is cheap to decode; the work order itself is not read again.
 	var old core.WorkOrderRow
@@ -490,6 +493,9 @@ func (t *tx) queryTextByID(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
 	if err := t.loadStep(); err != nil {
+		return err
+	}
+	if err := t.bound(); err != nil {
 		return err
 	}
 	b := t.b(bucketEvents)
