@@ -13,7 +13,7 @@ import (
 // --- API keys (R-IN-6)
 
 func (t *tx) PutAPIKey(k *core.APIKey) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	hash, err := hex.DecodeString(k.Hash)
@@ -60,7 +60,7 @@ func idemTimeKey(at time.Time, apiKey core.ID, key string) []byte {
 // its own (issue 19). A by-key value longer than 8 bytes is a record written
 // before, read as it is.
 func (t *tx) PutIdempotency(r *core.IdempotencyRecord) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if r.Key == "" || r.APIKey == 0 {

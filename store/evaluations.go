@@ -107,7 +107,7 @@ func decodeEvalRow(k, v []byte, r *core.EvaluationRow, names interner) error {
 }
 
 func (t *tx) PutEvaluation(e *core.Evaluation) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if e.WorkOrderID == 0 || e.SubmittedAt.IsZero() {
@@ -216,7 +216,7 @@ func (t *tx) ScanEvaluationRows(from, to time.Time, fn func(core.EvaluationRow) 
 }
 
 func (t *tx) PutEvaluationRequest(r *core.EvaluationRequest) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if r.WorkOrder == 0 {

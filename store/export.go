@@ -281,19 +281,5 @@ func (b *Bolt) Load(fn func(core.Tx) (numbers uint64, err error)) error {
 	return done.Commit()
 }
 
-// loadChunk is how many puts one Load transaction takes.
+// loadChunk is how many puts one Load transaction takes (beforePut).
 var loadChunk = 20_000
-
-// loadStep counts a put of Load's and commits every loadChunk of them (see
-// Load). It runs first in every put, where no bucket of the transaction is
-// held; outside Load it does nothing.
-func (t *tx) loadStep() error {
-	if t.rotate == nil {
-		return nil
-	}
-	if t.loadPuts++; t.loadPuts < loadChunk {
-		return nil
-	}
-	t.loadPuts = 0
-	return t.rotate()
-}

@@ -46,7 +46,7 @@ func queueEntry(k, v []byte) core.FollowUpQueueEntry {
 }
 
 func (t *tx) PutFollowUpTask(f *core.FollowUpTask) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if f.WorkOrderID == 0 || strings.ContainsRune(f.Agent, 0) {
@@ -140,7 +140,7 @@ func (t *tx) FollowUpTaskMentioning(id core.ID, text string) (core.FollowUpTask,
 func teamKey(name string) []byte { return []byte(strings.ToLower(strings.TrimSpace(name))) }
 
 func (t *tx) PutFollowUpTeam(f *core.FollowUpTeam) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if strings.TrimSpace(f.Name) == "" {
@@ -183,7 +183,7 @@ func (t *tx) DeleteFollowUpTeam(name string) error {
 }
 
 func (t *tx) PutAbsence(a core.Absence) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	raw, err := json.Marshal(a)

@@ -11,7 +11,7 @@ import (
 // PutLink stores a link under the hash of its token; the token itself never
 // reaches the store.
 func (t *tx) PutLink(l *core.Link) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if len(l.Hash) != 32 {
@@ -58,7 +58,7 @@ func (t *tx) Link(hash []byte) (core.Link, error) {
 }
 
 func (t *tx) PutDevice(d *core.Device) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if d.Code == "" {

@@ -10,7 +10,7 @@ import (
 // --- mail log and quarantine (R-IN-5)
 
 func (t *tx) PutMailRecord(m *core.MailRecord) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if err := put(t, bucketMailLog, &m.ID, m); err != nil {
@@ -67,7 +67,7 @@ func (t *tx) MailRecords(q core.MailQuery) ([]core.MailRecord, error) {
 }
 
 func (t *tx) PutMailRaw(id core.ID, raw []byte) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if raw == nil {
@@ -85,7 +85,7 @@ func (t *tx) MailRaw(id core.ID) ([]byte, error) {
 }
 
 func (t *tx) PutMailThread(messageID string, wo core.ID) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	id := core.NormalizeMessageID(messageID)
@@ -107,7 +107,7 @@ func (t *tx) MailThread(messageID string) (core.ID, error) {
 // --- attachments
 
 func (t *tx) PutAttachment(a *core.Attachment, data []byte) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if a.WorkOrderID == 0 {

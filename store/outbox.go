@@ -17,7 +17,7 @@ func dueKey(at time.Time, id core.ID) []byte {
 }
 
 func (t *tx) PutMessage(m *core.Message) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	var old core.Message

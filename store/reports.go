@@ -18,7 +18,7 @@ func reportKey(wo core.ID, version int) []byte {
 }
 
 func (t *tx) PutReportDraft(wo core.ID, d *core.ReportDraft) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	b := t.b(bucketReportDrafts)
@@ -47,7 +47,7 @@ func (t *tx) ReportDraft(wo core.ID) (core.ReportDraft, error) {
 // PutReport enforces what the store can of R-REP-2: versions are added in order
 // and a signed version is never replaced.
 func (t *tx) PutReport(r *core.ServiceReport) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if r.WorkOrderID == 0 || r.Version < 1 {

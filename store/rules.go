@@ -15,7 +15,7 @@ import (
 // PutRule stores a rule whole, its round-robin pointer (Next) included: a
 // pointer kept apart by PutRulePointer is folded back into it.
 func (t *tx) PutRule(r *core.Rule) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if err := put(t, bucketRules, &r.ID, r); err != nil {
@@ -30,7 +30,7 @@ func (t *tx) PutRule(r *core.Rule) error {
 // PutRulePointer moves a round-robin rule's next-up pointer without
 // rewriting the rule, so dispatch's decoded rules stay current.
 func (t *tx) PutRulePointer(id core.ID, next int) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	return t.b(bucketRuleNext).Put(itob(id), itob(core.ID(next)))
@@ -174,7 +174,7 @@ func (t *tx) writeLoads() error {
 }
 
 func (t *tx) PutTask(task *core.Task) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if t.loading {

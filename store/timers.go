@@ -19,7 +19,7 @@ func timerKey(at time.Time, wo core.ID) []byte {
 }
 
 func (t *tx) PutTimer(tm core.Timer) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if tm.WorkOrder == 0 || tm.At.IsZero() {

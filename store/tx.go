@@ -54,7 +54,7 @@ type tx struct {
 	heldIdx   map[string]map[string][]core.ID
 	heldNames map[string]core.ID
 	// rotate commits and begins the next transaction (Load only: see
-	// loadStep); loadPuts counts the puts since.
+	// beforePut); loadPuts counts the puts since.
 	rotate   func() error
 	loadPuts int
 	// seen is the last row WorkOrderVersion read, as stored, until a row is
@@ -195,14 +195,22 @@ func (t *tx) flush() error {
 }
 
 // holdMost bounds what one transaction function holds: past it, what is held
-// is written before the next put (bound). An import of 50,000 work orders in
+// is written before the next put (beforePut). An import of 50,000 work orders in
 // one transaction held a copy of each, and of each one's history, until it
 // returned (630 MB resident); a dispatch batch (2,000) stays below it.
 const holdMost = 8192
 
-// bound writes what is held once there is more of it than holdMost. It runs
-// first in a put, where no bucket is held; reads see the same either way.
-func (t *tx) bound() error {
+// beforePut runs first in every put, where no bucket of the transaction is
+// held. In Load it commits every loadChunk puts (see Load); and once the
+// function holds more than holdMost work orders or events it writes them
+// (reads see the same either way).
+func (t *tx) beforePut() error {
+	if t.rotate != nil {
+		if t.loadPuts++; t.loadPuts >= loadChunk {
+			t.loadPuts = 0
+			return t.rotate()
+		}
+	}
 	if len(t.wo) < holdMost && len(t.events) < holdMost {
 		return nil
 	}
@@ -445,7 +453,7 @@ func reindexNow(t *tx, index []byte, old, new string, id core.ID) error {
 // --- users
 
 func (t *tx) PutUser(u *core.User) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	var old core.User
@@ -479,7 +487,7 @@ func (t *tx) Users() ([]core.User, error) { return all[core.User](t, bucketUsers
 // --- accounts
 
 func (t *tx) PutAccount(a *core.Account) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	var old core.Account
@@ -530,7 +538,7 @@ func (t *tx) Accounts() ([]core.Account, error) { return all[core.Account](t, bu
 // --- contacts
 
 func (t *tx) PutContact(c *core.Contact) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	var old core.Contact
@@ -563,7 +571,7 @@ func (t *tx) Contacts() ([]core.Contact, error) { return all[core.Contact](t, bu
 // --- terminal users
 
 func (t *tx) PutTerminalUser(u *core.TerminalUser) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	var old core.TerminalUser
@@ -630,7 +638,7 @@ func (t *tx) TerminalUsersByEmail(email string) ([]core.TerminalUser, error) {
 // --- providers and engineers
 
 func (t *tx) PutProvider(p *core.Provider) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if err := put(t, bucketProviders, &p.ID, p); err != nil {
@@ -646,7 +654,7 @@ func (t *tx) Provider(id core.ID) (core.Provider, error) {
 func (t *tx) Providers() ([]core.Provider, error) { return all[core.Provider](t, bucketProviders) }
 
 func (t *tx) PutEngineer(e *core.Engineer) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if err := put(t, bucketEngineers, &e.ID, e); err != nil {
@@ -672,7 +680,7 @@ func (t *tx) Setting(name string) ([]byte, error) {
 }
 
 func (t *tx) PutSetting(name string, value []byte) error {
-	if err := t.loadStep(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	if err := t.b(bucketSettings).Put([]byte(name), value); err != nil {

@@ -18,10 +18,7 @@ func (t *tx) NextWorkOrderNumber() (uint64, error) {
 
 // PutWorkOrder writes the record, its compact row and its index entries together.
 func (t *tx) PutWorkOrder(w *core.WorkOrder) error {
-	if err := t.loadStep(); err != nil {
-		return err
-	}
-	if err := t.bound(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	// What the indexes hold for the work order now comes from its row, which
@@ -492,10 +489,7 @@ func (t *tx) queryTextByID(q core.WorkOrderQuery) (core.WorkOrderPage, error) {
 // --- history
 
 func (t *tx) AppendEvent(wo core.ID, e core.Event) error {
-	if err := t.loadStep(); err != nil {
-		return err
-	}
-	if err := t.bound(); err != nil {
+	if err := t.beforePut(); err != nil {
 		return err
 	}
 	b := t.b(bucketEvents)

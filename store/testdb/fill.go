@@ -97,7 +97,7 @@ func built(name string, build func(path string) error) (*os.File, error) {
 	return os.Open(path)
 }
 
-// copyOpen copies the open database file src to a new file at to.
+// copyOpen copies the open database file src to a new file at to, synced.
 func copyOpen(src *os.File, to string) error {
 	fi, err := src.Stat()
 	if err != nil {
@@ -170,20 +170,13 @@ func fill(path string, n int) error {
 	return nil
 }
 
-// CopyFile copies a database file (taken while nothing writes it), owner-only.
+// CopyFile copies a database file (taken while nothing writes it), owner-only,
+// synced to the disk.
 func CopyFile(from, to string) error {
 	in, err := os.Open(from)
 	if err != nil {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(to, os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(out, in); err != nil {
-		out.Close()
-		return err
-	}
-	return syncClose(out)
+	return copyOpen(in, to)
 }
