@@ -1,10 +1,15 @@
 package main
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"switchboard/store/postgres/pgtest"
 )
@@ -125,5 +130,122 @@ func TestMigrateRefusedLeavesNothing(t *testing.T) {
 	})
 	if len(left) > 0 {
 		t.Errorf("a refused migrate left %v", left)
+	}
+}
+
+// TestMigrateKilledHalfway: `migrate` killed with SIGKILL in the middle of a
+// copy, either way, leaves nothing that passes for a copy, and the same
+// command then makes a whole one. Into PostgreSQL the copy is one
+// transaction: PostgreSQL rolls it back when the process dies, the database
+// is still empty, and copying again works. Into a file the copy commits as it
+// goes into FILE.partial: FILE is not made, the next copy names the half one
+// and refuses, and once it is removed copies whole.
+func TestMigrateKilledHalfway(t *testing.T) {
+	home := t.TempDir()
+	file := filepath.Join(home, "company.db")
+	dsn := pgtest.DB(t)
+	ok := func(db string, args ...string) result {
+		t.Helper()
+		r := sbEnv(t, home, nil, append([]string{"--db", db}, args...)...)
+		if r.code != 0 {
+			t.Fatalf("switchboard %s: exit %d\n%s%s", strings.Join(args, " "), r.code, r.stdout, r.stderr)
+		}
+		return r
+	}
+	ok(file, "demo", "--work-orders", "3000", "--no-ui", "--now", "2026-11-02T09:30:00Z")
+	conn, err := pgx.Connect(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(context.Background())
+	// killWhen starts migrate and kills it the moment midway says so.
+	killWhen := func(db, to string, midway func() bool) {
+		t.Helper()
+		cmd := sbCmd(t, home, "--db", db, "migrate", "--to", to)
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		deadline := time.After(60 * time.Second)
+		for !midway() {
+			select {
+			case err := <-exited:
+				t.Fatalf("migrate --to %s ended before it could be killed halfway (%v): make the company bigger", to, err)
+			case <-deadline:
+				_ = cmd.Process.Kill()
+				t.Fatalf("migrate --to %s never got halfway in 60 s", to)
+			case <-time.After(2 * time.Millisecond):
+			}
+		}
+		if err := cmd.Process.Signal(syscall.SIGKILL); err != nil {
+			t.Fatal(err)
+		}
+		<-exited
+	}
+	count := func(table string) int {
+		t.Helper()
+		var n int
+		if err := conn.QueryRow(context.Background(), "SELECT count(*) FROM "+table).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	// Into PostgreSQL: killed once the copy's transaction has written work orders.
+	killWhen(file, dsn, func() bool {
+		var n int
+		err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+			WHERE c.relname = 'work_orders' AND l.mode = 'RowExclusiveLock' AND l.pid <> pg_backend_pid()`).Scan(&n)
+		return err == nil && n > 0
+	})
+	// PostgreSQL notices the dead client and rolls its transaction back.
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		var open int
+		if err := conn.QueryRow(context.Background(), `SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state <> 'idle'`).Scan(&open); err != nil {
+			t.Fatal(err)
+		}
+		if open == 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the killed copy's transaction is still open after 30 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n, u := count("work_orders"), count("users"); n != 0 || u != 0 {
+		t.Fatalf("a killed copy left %d work orders and %d users in PostgreSQL", n, u)
+	}
+	if r := ok(file, "migrate", "--to", dsn); !strings.Contains(r.stdout, "3,000 work orders") || !strings.Contains(r.stdout, "are identical") {
+		t.Fatalf("the copy after the killed one said %q", r.stdout)
+	}
+
+	// Into a file: killed once the half copy has work orders in it.
+	back := filepath.Join(home, "back.db")
+	partial := back + ".partial"
+	killWhen(dsn, back, func() bool {
+		fi, err := os.Stat(partial)
+		return err == nil && fi.Size() > 1<<20
+	})
+	if _, err := os.Stat(back); !os.IsNotExist(err) {
+		t.Fatalf("a killed copy left %s: %v", back, err)
+	}
+	if _, err := os.Stat(partial); err != nil {
+		t.Fatalf("the killed copy's half file: %v", err)
+	}
+	if r := sbEnv(t, home, nil, "--db", dsn, "migrate", "--to", back); r.code != 1 || !strings.Contains(r.stderr, "stopped halfway") {
+		t.Fatalf("a copy beside the killed one: exit %d %q", r.code, r.stderr)
+	}
+	if err := os.Remove(partial); err != nil {
+		t.Fatal(err)
+	}
+	if r := ok(dsn, "migrate", "--to", back); !strings.Contains(r.stdout, "3,000 work orders") || !strings.Contains(r.stdout, "are identical") {
+		t.Fatalf("the copy after the killed one said %q", r.stdout)
+	}
+	for _, args := range [][]string{{"wo", "list", "--json", "--sort", "priority"}, {"wo", "show", "WO-003000", "--json"}, {"evaluation", "report", "--json"}} {
+		if a, b := ok(file, args...).stdout, ok(back, args...).stdout; a != b {
+			t.Errorf("%s differs between the first file and the one copied back after the kills", strings.Join(args, " "))
+		}
 	}
 }
