@@ -59,9 +59,7 @@ func newPalette(c *common.Common) palette {
 	in := textinput.New()
 	in.Prompt = ":"
 	in.Placeholder = "section, work order number, customer phone or name, theme…"
-	in.PromptStyle = c.Styles.InputPrompt
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	in.CharLimit = 100
 	return palette{input: in}
 }
@@ -255,7 +253,7 @@ func (m *Model) paletteView(width, height int) string {
 	if p.cursor < len(p.shown) && p.shown[p.cursor].remove != nil {
 		hint += " · ctrl+d removes this view"
 	}
-	lines := []string{st.Title.Render("Go to") + st.Muted.Render(hint), p.input.View()}
+	lines := []string{st.Title.Render("Go to") + st.Muted.Render(hint), common.InputView(&p.input, st)}
 	n := min(len(p.shown), paletteMax, max(0, height-3))
 	start := max(0, min(p.cursor-n+1, len(p.shown)-n))
 	for i := start; i < start+n; i++ {

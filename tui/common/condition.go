@@ -60,7 +60,7 @@ var errAt = regexp.MustCompile(`at (\d+):(\d+):`)
 // Lines draws the input, then the verdict.
 func (f *ConditionField) Lines(focused bool, width int, st *Styles) []string {
 	f.input.Width = max(4, width-1)
-	out := []string{f.input.View()}
+	out := []string{InputView(&f.input, st)}
 	src := f.input.Value()
 	switch {
 	case f.err != "":

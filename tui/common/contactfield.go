@@ -49,8 +49,7 @@ func NewContactField(c *Common, label, name string, id core.ID, contactName stri
 	in.Prompt = ""
 	in.CharLimit = 32
 	in.Placeholder = "type a phone to find another contact"
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	StyleInput(&in, c.Styles)
 	f := &ContactField{label: label, name: name, svc: c.Svc, input: in}
 	f.current.Contact = core.Contact{ID: id, Name: contactName}
 	return f
@@ -158,7 +157,7 @@ func (f *ContactField) Lines(focused bool, width int, st *Styles) []string {
 		c := cs[min(f.pick, len(cs)-1)]
 		return []string{Truncate(contactText(c), width)}
 	}
-	out := []string{f.input.View()}
+	out := []string{InputView(&f.input, st)}
 	for i, c := range cs {
 		mark, style := "  ○ ", st.Muted
 		if i == f.pick {

@@ -21,13 +21,43 @@ type TextField struct {
 	check string
 }
 
+// StyleInput gives in the theme's input styles. Inputs are styled where
+// they are drawn (InputView), not only when they are made: a lipgloss style
+// is a value, and the copy an input took when it was made kept the old
+// theme's colours after `:theme` — near-white text on a light terminal
+// (TestThemeSwitchRedrawsEveryScreen).
+func StyleInput(in *textinput.Model, st *Styles) {
+	in.TextStyle, in.PlaceholderStyle = st.InputText, st.InputPlaceholder
+	if in.Prompt != "" { // an empty prompt drawn in a style is an empty escape sequence
+		in.PromptStyle = st.InputPrompt
+	}
+}
+
+// InputView draws in in the theme's input styles.
+func InputView(in *textinput.Model, st *Styles) string {
+	StyleInput(in, st)
+	return in.View()
+}
+
+// StyleArea is StyleInput for a multi-line input.
+func StyleArea(a *textarea.Model, st *Styles) {
+	a.FocusedStyle.CursorLine, a.FocusedStyle.Text = st.InputText, st.InputText
+	a.BlurredStyle.CursorLine, a.BlurredStyle.Text = st.InputText, st.InputText
+	a.FocusedStyle.Placeholder, a.BlurredStyle.Placeholder = st.InputPlaceholder, st.InputPlaceholder
+}
+
+// AreaView draws a in the theme's input styles.
+func AreaView(a *textarea.Model, st *Styles) string {
+	StyleArea(a, st)
+	return a.View()
+}
+
 // NewTextField returns a text field holding value, at most limit characters.
 func NewTextField(c *Common, label, name, value string, limit int) *TextField {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = limit
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	StyleInput(&in, c.Styles)
 	in.SetValue(value)
 	in.CursorEnd()
 	return &TextField{label: label, name: name, input: in}
@@ -93,7 +123,7 @@ func (t *TextField) recheck() {
 // Lines draws the input and the check's message.
 func (t *TextField) Lines(_ bool, width int, st *Styles) []string {
 	t.input.Width = max(4, width-1)
-	out := []string{t.input.View()}
+	out := []string{InputView(&t.input, st)}
 	if t.check != "" {
 		for _, l := range Wrap(t.check, width) {
 			out = append(out, st.FieldError.Render(l))
@@ -116,11 +146,7 @@ func NewAreaField(c *Common, label, name, value string, limit, rows int) *AreaFi
 	a.ShowLineNumbers = false
 	a.CharLimit = limit
 	a.SetHeight(rows)
-	a.FocusedStyle.CursorLine = c.Styles.InputText
-	a.FocusedStyle.Text = c.Styles.InputText
-	a.BlurredStyle.Text = c.Styles.InputText
-	a.FocusedStyle.Placeholder = c.Styles.InputPlaceholder
-	a.BlurredStyle.Placeholder = c.Styles.InputPlaceholder
+	StyleArea(&a, c.Styles)
 	a.SetValue(value)
 	return &AreaField{label: label, name: name, area: a, rows: rows}
 }
@@ -155,7 +181,7 @@ func (a *AreaField) Update(msg tea.KeyMsg, _ FormKeyMap) (tea.Cmd, bool) {
 }
 
 // Lines draws the area.
-func (a *AreaField) Lines(focused bool, width int, _ *Styles) []string {
+func (a *AreaField) Lines(focused bool, width int, st *Styles) []string {
 	a.area.SetWidth(max(4, width-1))
 	if !focused {
 		// Unfocused, the text reads as lines (no blank rows below it).
@@ -172,7 +198,7 @@ func (a *AreaField) Lines(focused bool, width int, _ *Styles) []string {
 		}
 		return out
 	}
-	return strings.Split(a.area.View(), "\n")
+	return strings.Split(AreaView(&a.area, st), "\n")
 }
 
 // ChoiceField picks one of a few options with ← and →.

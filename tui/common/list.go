@@ -119,9 +119,7 @@ type filterTickMsg struct {
 func NewList(c *Common, cols []Column) *List {
 	in := textinput.New()
 	in.Prompt = "/"
-	in.PromptStyle = c.Styles.InputPrompt
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	StyleInput(&in, c.Styles)
 	in.Placeholder = "type to filter"
 	in.CharLimit = 100
 	return &List{KeyMap: DefaultListKeyMap(c.Keys), st: c.Styles, cols: cols, input: in, n: 0}
@@ -430,7 +428,7 @@ func (l *List) TitleLine(title, extra string) string {
 		if left != "" {
 			left += "  "
 		}
-		left += l.input.View()
+		left += InputView(&l.input, l.st)
 	case l.applied != "":
 		if left != "" {
 			left += "  "

@@ -29,8 +29,7 @@ func NewPrompt(c *Common) Prompt {
 	in := textinput.New()
 	in.Prompt = ""
 	in.CharLimit = 500
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	StyleInput(&in, c.Styles)
 	s := Prompt{input: in}
 	s.keys.save = key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "ok"))
 	s.keys.cancel = key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel"))
@@ -102,7 +101,7 @@ func (s *Prompt) Keys() []key.Binding { return []key.Binding{s.keys.save, s.keys
 func (s *Prompt) View(st *Styles, width int) string {
 	label := st.FocusedFieldLabel.Render(s.label + " ")
 	s.input.Width = max(10, width-Width(label)-2)
-	return Truncate(label+s.input.View(), width)
+	return Truncate(label+InputView(&s.input, st), width)
 }
 
 // SaveFileCmd makes a file's bytes and saves them through c as name, off the

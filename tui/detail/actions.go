@@ -320,11 +320,11 @@ func (m *Model) actionView() string {
 	switch m.mode {
 	case modeComplete:
 		line(st.Section.Render(fmt.Sprintf("Complete the %s node of %s", m.wo.Node, m.wo.Number)))
-		line(st.Label.Render("  Note: ") + m.note.View())
+		line(st.Label.Render("  Note: ") + common.InputView(&m.note, st))
 		line(st.Muted.Render("  enter completes it · esc cancels"))
 	case modeTerminate:
 		line(st.Section.Render(fmt.Sprintf("Terminate %s at the %s node", m.wo.Number, m.wo.Node)))
-		line(st.Label.Render("  Reason: ") + m.note.View())
+		line(st.Label.Render("  Reason: ") + common.InputView(&m.note, st))
 		if m.actionErr != "" {
 			line(st.Error.Render("  " + m.actionErr))
 		}

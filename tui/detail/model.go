@@ -206,6 +206,10 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 		return nil
 	case common.NotifyChangedMsg:
 		return m.reloadCmd()
+	case common.ThemeChangedMsg:
+		m.built = -1 // drawn in the old colours
+		m.rebuild()
+		return nil
 	}
 	return m.busy.Update(msg)
 }

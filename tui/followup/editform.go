@@ -235,7 +235,7 @@ func (f *editForm) view(width int) string {
 		var value string
 		if x.in != nil {
 			x.in.Width = max(10, min(80, width-24))
-			value = x.in.View()
+			value = common.InputView(x.in, st)
 		} else {
 			var parts []string
 			for j, o := range x.opts {

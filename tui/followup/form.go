@@ -228,7 +228,7 @@ func (f *form) view(w int) []string {
 			val = choice(st, "yes", v.yes == 1) + "  " + choice(st, "no", v.yes == 2)
 		case core.EvalText:
 			v.text.Width = max(10, w-6)
-			val = v.text.View()
+			val = common.InputView(&v.text, st)
 		}
 		lines = append(lines, common.Truncate("    "+val, w))
 		if e := f.errs[fd.Key]; e != "" {

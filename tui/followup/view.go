@@ -79,7 +79,7 @@ func (m *Model) View() string {
 	}), "\n")...)
 	if m.mode == reassignMode {
 		add(st.Section.Render(fmt.Sprintf("Reassign task %d (%s) to:", m.task.ID, m.task.Number)))
-		add("  " + m.input.View())
+		add("  " + common.InputView(&m.input, st))
 		add(st.Muted.Render("  enter moves it · esc cancels"))
 		return strings.Join(lines, "\n")
 	}
@@ -207,7 +207,7 @@ func (m *Model) callView() string {
 	add("")
 	if m.mode == callbackMode {
 		add(st.Section.Render("  Call back at:"))
-		add("    " + m.input.View())
+		add("    " + common.InputView(&m.input, st))
 		add(st.Muted.Render("    enter saves the callback · esc goes back"))
 		return strings.Join(lines, "\n")
 	}

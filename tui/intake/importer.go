@@ -209,7 +209,7 @@ func (m *Model) importLines(h int) []string {
 		}
 	}
 	add(label("Import") + strings.Join(kinds, ""))
-	add(label("File") + im.path.View())
+	add(label("File") + common.InputView(&im.path, st))
 	cols := core.ContactCSVColumns
 	if im.kind == 1 {
 		cols = core.WorkOrderCSVColumns

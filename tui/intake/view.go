@@ -188,7 +188,7 @@ func (m *Model) panel() []string {
 		return out
 	case m.mode == modeKeyName:
 		add("")
-		add(m.keyName.View())
+		add(common.InputView(&m.keyName, st))
 		return out
 	case m.mode == modeConfirm:
 		add("")

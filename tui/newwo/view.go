@@ -42,8 +42,7 @@ func newCallerField(c *common.Common) *callerField {
 	in.Prompt = ""
 	in.CharLimit = 32
 	in.Placeholder = "caller's number, e.g. 138 0013 8000"
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	return &callerField{svc: c.Svc, input: in}
 }
 
@@ -126,7 +125,7 @@ func (f *callerField) Receive(msg tea.Msg) tea.Cmd {
 // Lines draws the phone, then the contacts found for it, the picked one marked.
 func (f *callerField) Lines(focused bool, width int, st *common.Styles) []string {
 	f.input.Width = max(4, width-1)
-	out := []string{f.input.View()}
+	out := []string{common.InputView(&f.input, st)}
 	if len(f.matches) == 0 {
 		if p, err := core.NormalizePhone(f.input.Value()); focused && err == nil && p != "" {
 			out = append(out, st.Muted.Render("no contact on file with this number"))

@@ -388,7 +388,7 @@ func (m *Channels) View() string {
 		}
 		switch {
 		case i == m.cursor && m.editing == "setting":
-			b.WriteString("    " + m.input.View() + "\n")
+			b.WriteString("    " + common.InputView(&m.input, st) + "\n")
 		case i == m.cursor:
 			b.WriteString(st.SelectedRow.Render(common.Fit("> "+line, m.width)) + "\n")
 		case r.key == "":
@@ -398,7 +398,7 @@ func (m *Channels) View() string {
 		}
 	}
 	if m.editing == "test" {
-		b.WriteString("\n  " + m.input.View())
+		b.WriteString("\n  " + common.InputView(&m.input, st))
 	}
 	// Scroll so the cursor stays in view under the title.
 	lines := strings.Split(strings.TrimRight(b.String(), "\n"), "\n")

@@ -69,7 +69,6 @@ func NewEditor(c *common.Common, arg string) *Editor {
 		t := textinput.New()
 		t.Prompt = prompt
 		t.Placeholder = placeholder
-		t.PromptStyle, t.TextStyle, t.PlaceholderStyle = c.Styles.FieldLabel, c.Styles.InputText, c.Styles.InputPlaceholder
 		return t
 	}
 	m.subject = ti("Subject      ", "[#WorkOrderNumber#] …")
@@ -297,7 +296,7 @@ func (m *Editor) View() string {
 			continue
 		}
 		t := map[int]*textinput.Model{fieldSubject: &m.subject, fieldID: &m.id, fieldLink: &m.link}[f]
-		b.WriteString(common.Truncate(t.View(), m.width) + "\n")
+		b.WriteString(common.Truncate(m.inputView(t), m.width) + "\n")
 	}
 	label := "Body (HTML)"
 	switch m.ch {
@@ -311,8 +310,8 @@ func (m *Editor) View() string {
 		ls = st.FocusedFieldLabel
 	}
 	b.WriteString(common.Truncate(ls.Render(label)+st.Muted.Render("  variables: #WorkOrderNumber# #Subject# #URL# #Customer# #Engineer# …"), m.width) + "\n")
-	b.WriteString(m.body.View() + "\n")
-	b.WriteString(common.Truncate(m.wo.View(), m.width) + "\n")
+	b.WriteString(common.AreaView(&m.body, st) + "\n")
+	b.WriteString(common.Truncate(m.inputView(&m.wo), m.width) + "\n")
 	b.WriteString(st.Section.Render("Preview") + "\n")
 	if m.previewErr != nil {
 		for _, l := range common.Wrap(m.previewErr.Error(), m.width-2) {
@@ -354,4 +353,11 @@ func (m *Editor) ShortHelp() []key.Binding {
 func (m *Editor) FullHelp() [][]key.Binding {
 	k := m.keys
 	return [][]key.Binding{{k.next, k.prev, k.save, k.reset, k.back}}
+}
+
+// inputView draws a one-line field, its label the prompt, in the theme's styles.
+func (m *Editor) inputView(t *textinput.Model) string {
+	common.StyleInput(t, m.c.Styles)
+	t.PromptStyle = m.c.Styles.FieldLabel
+	return t.View()
 }

@@ -87,7 +87,7 @@ func (f *form) rowLines(i int, add func(string)) {
 	head := marker + label.Render(common.Fit(r.label, labelWidth))
 	switch r.kind {
 	case rowText:
-		v := r.input.View()
+		v := common.InputView(r.input, st)
 		if f.readOnly {
 			v = st.Value.Render(common.OrDash(common.Clean(r.input.Value())))
 		}

@@ -263,7 +263,7 @@ func (f *fieldForm) view(m *Model) string {
 			if i == inKey && f.index >= 0 {
 				val = st.Value.Render(f.inputs[inKey].Value()) + st.Muted.Render("  (kept: stored answers refer to it)")
 			} else {
-				val = f.inputs[i].View()
+				val = common.InputView(&f.inputs[i], st)
 			}
 		}
 		lines = append(lines, common.Truncate(label+"  "+val, w))
@@ -346,7 +346,7 @@ func (m *Model) nameKey(msg tea.KeyMsg) tea.Cmd {
 func (n *nameForm) view(m *Model) string {
 	st := m.c.Styles
 	lines := []string{st.Title.Render("New evaluation record type"), "",
-		st.FocusedFieldLabel.Render("Name  ") + n.input.View()}
+		st.FocusedFieldLabel.Render("Name  ") + common.InputView(&n.input, st)}
 	if n.err != "" {
 		lines = append(lines, st.FieldError.Render(common.Truncate(n.err, m.width)))
 	}

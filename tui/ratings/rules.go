@@ -390,8 +390,8 @@ func (f *ruleForm) view(m *Model) string {
 		}
 		return ls.Render(common.Fit(s, 18))
 	}
-	lines = append(lines, common.Truncate(label(rfName, "Name")+"  "+f.name.View(), w))
-	lines = append(lines, common.Truncate(label(rfWhen, "Work-order scope")+"  "+f.when.View(), w))
+	lines = append(lines, common.Truncate(label(rfName, "Name")+"  "+common.InputView(&f.name, st), w))
+	lines = append(lines, common.Truncate(label(rfWhen, "Work-order scope")+"  "+common.InputView(&f.when, st), w))
 	if f.condErr != "" {
 		lines = append(lines, st.FieldError.Render(common.Truncate(strings.Repeat(" ", 20)+f.condErr, w)))
 	}

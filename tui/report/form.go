@@ -154,11 +154,7 @@ func NewForm(c *common.Common, number string, complete bool) *Form {
 		t.Placeholder = ph
 		t.CharLimit = 4000
 		t.SetHeight(h)
-		t.FocusedStyle.CursorLine = st.InputText
-		t.FocusedStyle.Text = st.InputText
-		t.FocusedStyle.Placeholder = st.InputPlaceholder
-		t.BlurredStyle.Text = st.InputText
-		t.BlurredStyle.Placeholder = st.InputPlaceholder
+		common.StyleArea(&t, st)
 		t.KeyMap.InsertNewline.SetKeys("enter")
 		return t
 	}
@@ -167,8 +163,7 @@ func NewForm(c *common.Common, number string, complete bool) *Form {
 		t.Prompt = ""
 		t.CharLimit = 40
 		t.Placeholder = ph
-		t.TextStyle = st.InputText
-		t.PlaceholderStyle = st.InputPlaceholder
+		common.StyleInput(&t, st)
 		return t
 	}
 	return &Form{
@@ -440,7 +435,7 @@ func (f *Form) View() string {
 		case fWork, fParts, fNotes:
 			add("  " + lbl.Render(fieldLabels[i]))
 			ta := map[field]*textarea.Model{fWork: &f.work, fParts: &f.parts, fNotes: &f.notes}[i]
-			for _, l := range strings.Split(ta.View(), "\n") {
+			for _, l := range strings.Split(common.AreaView(ta, st), "\n") {
 				add("  " + l)
 			}
 		default:
@@ -449,7 +444,7 @@ func (f *Form) View() string {
 			if i == fFinished && f.complete {
 				hint = st.Muted.Render("  (now, unless you change it)")
 			}
-			add("  " + lbl.Render(common.Fit(fieldLabels[i], labelW)) + in.View() + hint)
+			add("  " + lbl.Render(common.Fit(fieldLabels[i], labelW)) + common.InputView(in, st) + hint)
 		}
 		if e := f.errs[fieldNames[i]]; e != "" {
 			for _, l := range common.Wrap(e, max(10, f.width-6)) {

@@ -198,6 +198,9 @@ func (m *Model) Update(msg tea.Msg) tea.Cmd {
 			return m.reloadCmd()
 		}
 		return nil
+	case common.ThemeChangedMsg:
+		m.rebuild() // drawn in the old colours
+		return nil
 	}
 	return m.busy.Update(msg)
 }

@@ -191,7 +191,7 @@ func (m *Model) panelLines() []string {
 	switch {
 	case m.mode == modeTestFor:
 		add(m.rule("test " + label + " on a work order"))
-		add("  " + m.number.View())
+		add("  " + common.InputView(&m.number, st))
 		return out
 	case m.mode == modeConfirm:
 		add(m.rule("delete " + label))
