@@ -147,6 +147,7 @@ var Twins = []Twin{
 // NoTwin are the CLI's commands that have no place in a console, with why.
 var NoTwin = map[string]string{
 	"demo":                   "it starts the console itself, on a demo company",
+	"init":                   "the console makes its database itself when it opens on a new path",
 	"serve":                  "it runs the server the console attaches to",
 	"server start":           "it starts the server the console attaches to",
 	"server stop":            "it stops the server the console is attached to",

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -58,7 +59,12 @@ type app struct {
 	// database as the OS user's own identity and only then opens the console
 	// as the --as user, who exists only once the demo made them.
 	ownIdentity bool
-	root        *cobra.Command
+	// mayCreate lets open make the database a --db (or SWITCHBOARD_DB) names
+	// when there is none there: the server (which the console starts) and
+	// `init` may; every other command refuses, so a mistyped path is an error,
+	// not a new empty database that answers "No work orders match".
+	mayCreate bool
+	root      *cobra.Command
 
 	dbPath string
 	st     core.Store
@@ -116,11 +122,27 @@ func (a *app) requestedLogin() string {
 
 // open opens the database the flags name.
 func (a *app) open() error {
-	p, _, err := a.resolveDB()
+	p, named, err := a.resolveDB()
 	if err != nil {
 		return err
 	}
+	if err := a.mustExist(p, named); err != nil {
+		return err
+	}
 	return a.openAt(p)
+}
+
+// mustExist refuses a named database file that is not there, unless this
+// command may make one (mayCreate). The default database is made on first
+// use, as a fresh machine needs.
+func (a *app) mustExist(path string, named bool) error {
+	if !named || a.mayCreate || a.srv != nil || isPGHandle(path) {
+		return nil
+	}
+	if _, err := os.Stat(path); !errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return core.NotFoundf("There is no database at %s: check --db (or SWITCHBOARD_DB). To start a new one there, run `switchboard --db %s init` or open the console on it.", path, quoteArg(path))
 }
 
 // openAt opens the database at path, starts the log next to it, prepares a fresh
@@ -242,4 +264,12 @@ func (a *app) close() {
 		_ = a.logOut.Close()
 		a.logOut = nil
 	}
+}
+
+// quoteArg is s as a shell argument: as it is when it needs no quotes.
+func quoteArg(s string) string {
+	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-+:@%,=") == "" {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
 }

@@ -24,8 +24,11 @@ Open the copy with --db FILE.`,
 			if err != nil {
 				return err
 			}
-			db, _, err := a.resolveDB()
+			db, named, err := a.resolveDB()
 			if err != nil {
+				return err
+			}
+			if err := a.mustExist(db, named); err != nil {
 				return err
 			}
 			if sameFile(target, db) {

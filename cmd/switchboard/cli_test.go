@@ -310,6 +310,10 @@ func TestEnvironment(t *testing.T) {
 		t.Fatalf("--as over SWITCHBOARD_USER: exit %d\n%s%s", r.code, r.stdout, r.stderr)
 	}
 	other := filepath.Join(d.home, "other.db")
+	if r := sbEnv(t, d.home, env, "--db", other, "--as", "admin", "wo", "list", "--json"); r.code != 1 || !strings.Contains(r.stderr, "There is no database at "+other) {
+		t.Fatalf("--db over SWITCHBOARD_DB: exit %d %q %s", r.code, r.stdout, r.stderr)
+	}
+	sb(t, d.home, "--db", other, "init")
 	if r := sbEnv(t, d.home, env, "--db", other, "--as", "admin", "wo", "list", "--json"); r.code != 0 || strings.TrimSpace(r.stdout) != "[]" {
 		t.Fatalf("--db over SWITCHBOARD_DB: exit %d %q %s", r.code, r.stdout, r.stderr)
 	}
@@ -326,5 +330,41 @@ func TestDemoAsDemoUser(t *testing.T) {
 	d.ok("demo", "--no-ui", "--work-orders", "20", "--seed", "3", "--as", "zhao.min")
 	if out := d.ok("followup", "queue", "--as", "zhao.min", "--json"); !strings.Contains(out, `"tasks"`) {
 		t.Fatalf("zhao.min's queue after the demo: %s", out)
+	}
+}
+
+// TestMistypedDatabaseIsRefused: a command given a --db path (or
+// SWITCHBOARD_DB) where there is no database says so and makes nothing —
+// before, a typo made a new empty database that answered "No work orders
+// match" and took the writes meant for the real one. `init` makes one (and
+// leaves one that is there); then the same commands work.
+func TestMistypedDatabaseIsRefused(t *testing.T) {
+	home := t.TempDir()
+	typo := filepath.Join(home, "compnay.db")
+	for _, r := range []result{
+		sb(t, home, "--db", typo, "wo", "list"),
+		sb(t, home, "--db", typo, "wo", "create", "--subject", "meant for the real database"),
+		sb(t, home, "--db", typo, "rule", "list", "--json"),
+		sb(t, home, "--db", typo, "backup", filepath.Join(home, "copy.db")),
+		sbEnv(t, home, []string{"SWITCHBOARD_DB=" + typo}, "wo", "show", "WO-000001"),
+	} {
+		if r.code != 1 || !strings.Contains(r.stderr, "There is no database at "+typo) || !strings.Contains(r.stderr, "switchboard --db "+typo+" init") {
+			t.Errorf("exit %d, stderr %q", r.code, r.stderr)
+		}
+	}
+	if entries, _ := os.ReadDir(home); len(entries) != 0 {
+		t.Fatalf("refused commands left %v behind", entries)
+	}
+	if r := sb(t, home, "--db", typo, "init"); r.code != 0 || !strings.Contains(r.stdout, "Made a new, empty database at "+typo) {
+		t.Fatalf("init: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := sb(t, home, "--db", typo, "wo", "create", "--subject", "now it is there"); r.code != 0 {
+		t.Fatalf("create after init: exit %d %q", r.code, r.stderr)
+	}
+	if r := sb(t, home, "--db", typo, "init"); r.code != 0 || !strings.Contains(r.stdout, "already: left as it is") {
+		t.Fatalf("init again: exit %d %q %q", r.code, r.stdout, r.stderr)
+	}
+	if r := sb(t, home, "--db", typo, "wo", "list", "--json"); r.code != 0 || !strings.Contains(r.stdout, "now it is there") {
+		t.Fatalf("the work order made after init is gone: exit %d %q", r.code, r.stdout)
 	}
 }

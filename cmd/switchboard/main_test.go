@@ -94,9 +94,14 @@ type db struct {
 	path string
 }
 
+// newDB makes the database with `init`: commands refuse a --db path where
+// there is none.
 func newDB(t *testing.T) *db {
 	home := t.TempDir()
 	d := &db{t: t, home: home, path: filepath.Join(home, "sb.db")}
+	if r := sb(t, home, "--db", d.path, "init"); r.code != 0 {
+		t.Fatalf("switchboard init: exit %d %s", r.code, r.stderr)
+	}
 	// A console leaves its server running (issue 9): stop it before the
 	// directory goes (it would notice and stop by itself within a second).
 	t.Cleanup(func() {

@@ -76,6 +76,7 @@ also has a command below, for scripts (read commands take --json).`,
 	a.root = root
 	root.AddCommand(
 		demoCmd(a),
+		initCmd(a),
 		woCmd(a),
 		contactCmd(a),
 		accountCmd(a),

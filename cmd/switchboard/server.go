@@ -80,6 +80,7 @@ type serverOptions struct {
 // timers and the mail poller, serves clients until ctx ends or `server stop`,
 // then ends the sessions and closes everything.
 func (a *app) runServer(ctx context.Context, opt serverOptions) error {
+	a.mayCreate = true // a console (or serve) on a new path starts its database
 	if err := a.open(); err != nil {
 		return err
 	}

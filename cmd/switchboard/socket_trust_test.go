@@ -74,6 +74,9 @@ func TestClientRefusesAServerItCannotTrust(t *testing.T) {
 	}
 	home := t.TempDir()
 	dbPath := filepath.Join(dir, "shared.db")
+	if r := sb(t, home, "--db", dbPath, "init"); r.code != 0 {
+		t.Fatalf("init: %d %s", r.code, r.stderr)
+	}
 	if r := sb(t, home, "--db", dbPath, "wo", "create", "--subject", "ours"); r.code != 0 {
 		t.Fatalf("create: %d %s", r.code, r.stderr)
 	}
