@@ -35,7 +35,7 @@ bbolt file.`,
   switchboard --db 'postgres://switchboard@db.example.com/switchboard' migrate --to /srv/sb/back.db`,
 		Args: noArgs,
 		RunE: runE(func(cmd *cobra.Command, args []string) error {
-			from, _, err := a.resolveDB()
+			from, named, err := a.resolveDB()
 			if err != nil {
 				return err
 			}
@@ -43,6 +43,9 @@ bbolt file.`,
 			toFile := isPGHandle(from) && to != "" && !postgres.IsDSN(to)
 			if !toPG && !toFile {
 				return core.Invalid("to", "Copy a bbolt file into PostgreSQL (--db FILE migrate --to postgres://…) or PostgreSQL into a new bbolt file (--db postgres://… migrate --to FILE).")
+			}
+			if err := a.mustExist(from, named); err != nil {
+				return err // not an empty copy of a mistyped path
 			}
 			a.startLog(from) // after the arguments are checked: a refused call leaves no log behind
 			start := time.Now()

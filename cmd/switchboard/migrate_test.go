@@ -217,6 +217,13 @@ func TestMigrateKilledHalfway(t *testing.T) {
 	if n, u := count("work_orders"), count("users"); n != 0 || u != 0 {
 		t.Fatalf("a killed copy left %d work orders and %d users in PostgreSQL", n, u)
 	}
+	// A mistyped source is refused, not copied as an empty database.
+	if r := sbEnv(t, home, nil, "--db", file+"x", "migrate", "--to", dsn); r.code != 1 || !strings.Contains(r.stderr, "There is no database at "+file+"x") {
+		t.Fatalf("migrate from a path with no database: exit %d %q", r.code, r.stderr)
+	}
+	if n := count("users"); n != 0 {
+		t.Fatalf("migrate from a path with no database wrote %d users into PostgreSQL", n)
+	}
 	if r := ok(file, "migrate", "--to", dsn); !strings.Contains(r.stdout, "3,000 work orders") || !strings.Contains(r.stdout, "are identical") {
 		t.Fatalf("the copy after the killed one said %q", r.stdout)
 	}
