@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -268,6 +269,19 @@ func (s *Server) readJSON(w http.ResponseWriter, r *http.Request, v any, allowed
 func decodeStrict(body []byte, v any, allowed []string) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &apiError{Error: "The body is empty: send a JSON object."}
+	}
+	if !utf8.Valid(body) {
+		// encoding/json would take each bad byte as U+FFFD: the text stored
+		// would not be the text sent.
+		n := 0
+		for n < len(body) {
+			r, size := utf8.DecodeRune(body[n:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			n += size
+		}
+		return &apiError{Error: fmt.Sprintf("The body is not valid UTF-8 (at byte %d): send JSON in UTF-8.", n)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()

@@ -194,6 +194,7 @@ func TestAPIValidation(t *testing.T) {
 		{"an array", `[1,2]`, "application/json", 400, "", "JSON object"},
 		{"two objects", `{"subject":"a"}{"subject":"b"}`, "application/json", 400, "", "exactly one object"},
 		{"cut short", `{"subject":"a"`, "application/json", 400, "", "middle"},
+		{"not UTF-8", "{\"subject\":\"caf\xe9\"}", "application/json", 400, "", "not valid UTF-8 (at byte 15)"},
 		{"a form", `subject=x`, "application/x-www-form-urlencoded", 415, "", "application/json"},
 		{"unknown key", `{"subject":"x","colour":"red"}`, "application/json", 422, "colour", "the keys are subject"},
 		{"read-only key", `{"subject":"x","number":"WO-000009"}`, "application/json", 422, "number", "cannot be sent"},
