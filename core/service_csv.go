@@ -1,7 +1,7 @@
 package core
 
 import (
-	"bufio"
+	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -10,6 +10,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // WorkOrderCSVColumns are the columns of a work-order CSV file: the SPEC's JSON
@@ -64,11 +67,15 @@ type csvFile struct {
 }
 
 func readCSV(r io.Reader, known []string, required string) (*csvFile, []ImportProblem) {
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && string(b) == "\ufeff" {
-		_, _ = br.Discard(3) // the byte-order mark spreadsheets write
+	data, err := io.ReadAll(r) // the rows are all kept anyway
+	if err != nil {
+		return nil, []ImportProblem{{Reason: "the file could not be read: " + err.Error()}}
 	}
-	cr := csv.NewReader(br)
+	data = bytes.TrimPrefix(data, []byte("\ufeff")) // the byte-order mark spreadsheets write
+	if p := notUTF8(data); p != nil {
+		return nil, []ImportProblem{*p}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
 	cr.ReuseRecord = false
 	header, err := cr.Read()
 	if err == io.EOF {
@@ -120,6 +127,29 @@ func readCSV(r io.Reader, known []string, required string) (*csvFile, []ImportPr
 		f.line = append(f.line, l)
 	}
 	return f, probs
+}
+
+// notUTF8 is the one problem of a file that is not UTF-8 text: where it
+// stops being UTF-8 and, when the whole file reads as GBK (what Excel on
+// Chinese Windows saves as "CSV"), how to bring it in. Every row's every cell
+// failing on its own said nothing of the cause.
+func notUTF8(data []byte) *ImportProblem {
+	if utf8.Valid(data) {
+		return nil
+	}
+	at := 0
+	for at < len(data) {
+		r, n := utf8.DecodeRune(data[at:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		at += n
+	}
+	line := 1 + bytes.Count(data[:at], []byte("\n"))
+	if gbk, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && !bytes.ContainsRune(gbk, utf8.RuneError) {
+		return &ImportProblem{Line: line, Reason: "the file is not UTF-8 text; it reads as GBK, which Excel on Chinese Windows saves as \"CSV\": save it from Excel as \"CSV UTF-8\", or import it with `switchboard import … --encoding gbk`"}
+	}
+	return &ImportProblem{Line: line, Reason: "the file is not UTF-8 text (nor GBK): save it as UTF-8 (in Excel: \"CSV UTF-8\") and import it again"}
 }
 
 func csvProblem(err error) ImportProblem {

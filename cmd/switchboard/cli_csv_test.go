@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
 // TestImportContactsReportsEveryBadRow (R-IN-6 migration, issue 8): a file with bad
@@ -166,5 +168,57 @@ func TestCSVFormulaInjection(t *testing.T) {
 				t.Errorf("CSAT CSV cell %q not neutralised", c)
 			}
 		}
+	}
+}
+
+// TestCSVFromChineseExcel: Excel on Chinese Windows saves "CSV" as GBK and
+// reads a UTF-8 CSV as UTF-8 only after a byte-order mark. Import names a GBK
+// file's cause in one problem (it listed every cell as "not valid UTF-8")
+// and takes it with --encoding gbk; a file that is neither is told to be
+// saved as UTF-8; export --bom writes the mark, and such a file imports back.
+func TestCSVFromChineseExcel(t *testing.T) {
+	d := newDB(t)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("name,phone,email,account,terminal_user\n王芳,13800138000,,上海浦东仓储,yes\n李娜,13900139000,,,no\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(d.home, "excel.csv")
+	if err := os.WriteFile(file, []byte(gbk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	r := d.run("import", "contacts", file)
+	if r.code != 1 || strings.Count(r.stderr, "line ") != 1 || !strings.Contains(r.stderr, "line 2: the file is not UTF-8 text; it reads as GBK") || !strings.Contains(r.stderr, "--encoding gbk") {
+		t.Fatalf("a GBK file: exit %d\n%s", r.code, r.stderr)
+	}
+	latin := filepath.Join(d.home, "latin.csv")
+	if err := os.WriteFile(latin, []byte("name,phone\nJos\xe9 P\xe9rez,13700137000\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if r := d.run("import", "contacts", latin); r.code != 1 || !strings.Contains(r.stderr, "not UTF-8 text (nor GBK)") {
+		t.Fatalf("a Latin-1 file: exit %d\n%s", r.code, r.stderr)
+	}
+	if r := d.run("import", "contacts", file, "--encoding", "big5"); r.code != 1 || !strings.Contains(r.stderr, "utf-8 or gbk") {
+		t.Fatalf("--encoding big5: exit %d %s", r.code, r.stderr)
+	}
+	if out := d.ok("import", "contacts", file, "--encoding", "gbk"); !strings.Contains(out, "Imported 2 contacts") {
+		t.Fatalf("import --encoding gbk: %q", out)
+	}
+	if out := d.ok("contact", "lookup", "13800138000"); !strings.Contains(out, "王芳") || !strings.Contains(out, "上海浦东仓储") {
+		t.Fatalf("the GBK names did not come through: %q", out)
+	}
+
+	d.ok("wo", "create", "--subject", "冷柜不制冷", "--phone", "13800138000")
+	out := filepath.Join(d.home, "for-excel.csv")
+	d.ok("export", "work-orders", "--csv", "--bom", "--out", out)
+	raw, err := os.ReadFile(out)
+	if err != nil || !strings.HasPrefix(string(raw), "\ufeffnumber,") || !strings.Contains(string(raw), "冷柜不制冷") {
+		t.Fatalf("export --bom wrote %.40q (%v)", raw, err)
+	}
+	other := newDB(t)
+	if got := other.ok("import", "work-orders", out); !strings.Contains(got, "Imported 1 work orders") {
+		t.Fatalf("importing the file with its mark: %q", got)
+	}
+	if plain := d.ok("export", "work-orders", "--csv"); strings.HasPrefix(plain, "\ufeff") {
+		t.Error("export without --bom wrote a byte-order mark")
 	}
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 
 	"switchboard/core"
 )
@@ -17,6 +19,7 @@ const maxImportFile = 512 << 20
 
 func importCmd(a *app) *cobra.Command {
 	var dryRun, asJSON bool
+	var encoding string
 	cmd := &cobra.Command{
 		Use:   "import contacts|work-orders FILE.csv [--dry-run] [--json]",
 		Short: "Bring contacts or work orders in from a CSV file (all or nothing)",
@@ -29,7 +32,10 @@ work-orders columns: ` + strings.Join(core.WorkOrderCSVColumns, ", ") + `
                      (subject required; the same as export work-orders writes)
 
 Imported work orders get new numbers (the file's number is kept in their history)
-and their external owner by R-WO-4. Importing work orders is for admins.`,
+and their external owner by R-WO-4. Importing work orders is for admins.
+
+The file is UTF-8 (a byte-order mark is fine). A CSV that Excel on Chinese
+Windows saves is GBK: import it with --encoding gbk, or save it as "CSV UTF-8".`,
 		Example: `  switchboard import contacts customers.csv --dry-run
   switchboard import work-orders old-system.csv`,
 		Args: exactArgs("contacts|work-orders", "FILE.csv"),
@@ -46,7 +52,14 @@ and their external owner by R-WO-4. Importing work orders is for admins.`,
 			if err := a.open(); err != nil {
 				return err
 			}
-			r := io.LimitReader(f, maxImportFile)
+			var r io.Reader = io.LimitReader(f, maxImportFile)
+			switch strings.ToLower(encoding) {
+			case "utf-8", "utf8":
+			case "gbk", "gb18030", "gb2312":
+				r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
+			default:
+				return core.Invalid("encoding", "--encoding takes utf-8 or gbk, not %q.", encoding)
+			}
 			var rep core.ImportReport
 			if what == "contacts" {
 				rep, err = a.svc.ImportContactsCSV(a.actor, r, dryRun)
@@ -86,15 +99,16 @@ and their external owner by R-WO-4. Importing work orders is for admins.`,
 		}),
 	}
 	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "check the file and report problems; write nothing")
+	cmd.Flags().StringVar(&encoding, "encoding", "utf-8", "the file's text encoding: utf-8, or gbk (Excel's CSV on Chinese Windows)")
 	cmd.Flags().BoolVar(&asJSON, "json", false, "print the report as JSON")
 	return cmd
 }
 
 func exportCmd(a *app) *cobra.Command {
-	var asCSV bool
+	var asCSV, bom bool
 	var status, node, out string
 	cmd := &cobra.Command{
-		Use:     "export work-orders --csv [--status S] [--node N] [--out FILE]",
+		Use:     "export work-orders --csv [--status S] [--node N] [--out FILE] [--bom]",
 		Short:   "Write work orders as CSV, with the SPEC's keys as the header",
 		Example: `  switchboard export work-orders --csv --status completed --out done.csv`,
 		Args:    exactArgs("work-orders"),
@@ -121,6 +135,11 @@ func exportCmd(a *app) *cobra.Command {
 				}
 				w = f
 			}
+			if bom {
+				if _, err := io.WriteString(w, "\ufeff"); err != nil {
+					return err
+				}
+			}
 			n, err := a.svc.ExportWorkOrdersCSV(w, q)
 			if f != nil {
 				if cerr := f.Close(); err == nil {
@@ -140,6 +159,7 @@ func exportCmd(a *app) *cobra.Command {
 			return nil
 		}),
 	}
+	cmd.Flags().BoolVar(&bom, "bom", false, "start with a UTF-8 byte-order mark, so that Excel shows Chinese text (import reads it either way)")
 	cmd.Flags().BoolVar(&asCSV, "csv", false, "write CSV")
 	cmd.Flags().StringVar(&status, "status", "", "only this STATUS")
 	cmd.Flags().StringVar(&node, "node", "", "only this process NODE")

@@ -228,6 +228,10 @@ func (m *Model) exportKey(msg tea.KeyMsg) tea.Cmd {
 	c, q := m.c, m.query()
 	return func() tea.Msg {
 		var b bytes.Buffer
+		// A person opens the file in a spreadsheet: the byte-order mark makes
+		// Excel read it as UTF-8 (Chinese text came out garbled); import
+		// reads it either way.
+		b.WriteString("\ufeff")
 		n, err := c.Svc.ExportWorkOrdersCSV(&b, q)
 		if err != nil {
 			return common.ErrorMsg{Err: err}
