@@ -32,6 +32,18 @@ func TestDevicesScreen(t *testing.T) {
 	h.waitFor("work-order list", func(v string) bool { return !strings.Contains(v, "/d/") })
 }
 
+// TestDevicesScreenEmpty: with no device yet the screen starts at its title,
+// under the tabs, not two blank lines (for a link and a card) down.
+func TestDevicesScreenEmpty(t *testing.T) {
+	f := newFixture(t)
+	h := newHarness(t, f, f.admin, 80, 24)
+	h.key("7")
+	v := h.waitView("No devices yet")
+	if lines := strings.Split(v, "\n"); len(lines) < 2 || !strings.HasPrefix(lines[1], "Devices (R-IN-4)") {
+		t.Fatalf("the screen's first lines:\n%s", strings.Join(lines[:min(4, len(lines))], "\n"))
+	}
+}
+
 // TestDevicesScreenActions (issue 17): a device added elsewhere shows at once;
 // n registers one in the form (core's refusal under its field); enter edits;
 // p saves the selected sticker as a PNG where the person is, and it scans to

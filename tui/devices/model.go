@@ -463,13 +463,21 @@ func (m *Model) View() string {
 		}
 		card = st.Value.Render(common.Truncate(strings.Join(parts, " · "), m.width))
 	}
-	listH := m.height - 2
+	// The link and the card lines only when there is something to show: an
+	// empty list started two blank lines down.
+	var head []string
+	for _, l := range []string{linkLine, card} {
+		if l != "" {
+			head = append(head, l)
+		}
+	}
+	listH := m.height - len(head)
 	qr := ""
 	if d := m.selected(); d != nil && m.qr.code == d.Code && m.qr.err == nil {
 		qr = strings.TrimRight(m.qr.qr, "\n")
 	}
 	if !m.side() && qr != "" {
-		listH = max(4, m.height-2-lipgloss.Height(qr))
+		listH = max(4, m.height-len(head)-lipgloss.Height(qr))
 	}
 	m.list.SetSize(m.listWidth(), listH)
 	list := m.list.View(title, "", func(i int) common.Row {
@@ -485,5 +493,5 @@ func (m *Model) View() string {
 	default:
 		body = list + "\n" + qr
 	}
-	return linkLine + "\n" + card + "\n" + body
+	return strings.Join(append(head, body), "\n")
 }
