@@ -63,8 +63,11 @@ type Model struct {
 	live live
 
 	// web is the listener's URL for the header; webProblem, why it is not running
-	// (a busy port), stays in the footer while no other message shows.
+	// (a busy port), shows in the footer while no other message does, until
+	// the first key — then the header says "web off" and the footer's two
+	// lines (at 80 columns) are the screen's again.
 	web, webProblem string
+	webProblemRead  bool
 
 	// palette is the ":" command palette; helpOpen shows every key over the
 	// screen ("?"), scrolled by helpTop.
@@ -161,6 +164,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.layout()
 		return m, nil
 	case tea.KeyMsg:
+		if m.webProblem != "" && !m.webProblemRead {
+			m.webProblemRead = true
+			m.headerGen++ // "web off" goes up there
+			m.layout()
+		}
 		if msg.Type == tea.KeyRunes && len(msg.Runes) > 1 && !msg.Paste && !msg.Alt {
 			// Keys typed faster than the console reads them — a burst in one
 			// SSH packet, a fast typist — arrive as one message of several
@@ -492,7 +500,8 @@ func (m *Model) drawHeader() string {
 	// one of them, and the widest of those that fits beside the tabs.
 	right, chosen, fitted := "", tabLevels-1, false
 	for g, group := range m.headerRights() {
-		// The listener is not worth the product's name and the user's roles.
+		// The listener is not worth the product's name and the user's roles;
+		// that it is off (customers' links do not open) is.
 		levels := tabLevels
 		if g == 0 && m.web != "" {
 			levels = tabsMinimal
@@ -549,6 +558,9 @@ func (m *Model) headerRights() [][]string {
 		short = "…/" + dir + "/" + base
 	}
 	var out [][]string
+	if m.web == "" && m.webProblem != "" && m.webProblemRead {
+		out = append(out, []string{"web off  db " + db + " ", "web off  db " + short + " ", "web off  db " + base + " "})
+	}
 	if m.web != "" {
 		host := strings.TrimPrefix(strings.TrimPrefix(m.web, "http://"), "https://")
 		out = append(out, []string{
@@ -629,7 +641,7 @@ func (m *Model) footerLines() []string {
 	if m.footerErr {
 		st = m.c.Styles.StatusErr
 	}
-	if text == "" && m.webProblem != "" {
+	if text == "" && m.webProblem != "" && !m.webProblemRead {
 		text, st = m.webProblem, m.c.Styles.StatusErr
 	}
 	if text == "" {
