@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -187,12 +188,69 @@ func conditionError(err error, fields []string) error {
 	var fe *file.Error
 	if errors.As(err, &fe) {
 		hint := ""
-		if strings.HasPrefix(fe.Message, "unknown name") {
-			hint = " Fields: " + strings.Join(fields, ", ") + "."
+		switch {
+		case strings.HasPrefix(fe.Message, "unknown name "):
+			name := strings.TrimSpace(strings.TrimPrefix(fe.Message, "unknown name "))
+			switch near := nearestField(name, fields); {
+			case near != "":
+				hint = " Did you mean " + near + "?"
+			case slices.Contains(RuleFields(), name) || slices.Contains(MailFields(), name):
+				hint = " " + name + " is a field of other rules, not of these."
+			default:
+				hint = fmt.Sprintf(" To compare with the text %s, put it in quotes: \"%s\".", name, name)
+			}
+			hint += " Fields: " + strings.Join(fields, ", ") + "."
+		case fe.Message == `unexpected token Operator("=")`:
+			hint = " Compare with == (one = is not an operator), e.g. region == \"East\"."
 		}
 		return Invalid("when", "Condition error at %d:%d: %s.%s", fe.Line, fe.Column+1, fe.Message, hint)
 	}
 	return Invalid("when", "Condition error: %v; a condition must be true or false, e.g. priority == \"urgent\".", err)
+}
+
+// nearestField is the field a mistyped name most likely meant: the same but
+// for case, or at most two letters off (one for short names); "" if none is.
+func nearestField(name string, fields []string) string {
+	best, bestD := "", 3
+	if len([]rune(name)) <= 4 {
+		bestD = 2
+	}
+	for _, f := range fields {
+		if strings.EqualFold(f, name) {
+			return f
+		}
+		if d := editDistance(strings.ToLower(name), strings.ToLower(f)); d < bestD {
+			best, bestD = f, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, counting a swap
+// of two neighbouring letters as one edit ("regoin" is one from "region").
+func editDistance(a, b string) int {
+	x, y := []rune(a), []rune(b)
+	d := make([][]int, len(x)+1)
+	for i := range d {
+		d[i] = make([]int, len(y)+1)
+		d[i][0] = i
+	}
+	for j := range y {
+		d[0][j+1] = j + 1
+	}
+	for i := 1; i <= len(x); i++ {
+		for j := 1; j <= len(y); j++ {
+			cost := 1
+			if x[i-1] == y[j-1] {
+				cost = 0
+			}
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && x[i-1] == y[j-2] && x[i-2] == y[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
+		}
+	}
+	return d[len(x)][len(y)]
 }
 
 // conjuncts splits a && b && c into its parts.

@@ -69,7 +69,7 @@ func TestCleanMailText(t *testing.T) {
 // TestMailConditions: mail rules compile against the message's fields only and
 // explain a miss part by part.
 func TestMailConditions(t *testing.T) {
-	if _, err := core.CompileMailCondition(`record_type == "Repair"`); err == nil || !strings.Contains(err.Error(), "unknown name record_type") || !strings.Contains(err.Error(), "from_domain") {
+	if _, err := core.CompileMailCondition(`record_type == "Repair"`); err == nil || !strings.Contains(err.Error(), "unknown name record_type. record_type is a field of other rules, not of these.") || !strings.Contains(err.Error(), "from_domain") {
 		t.Errorf("a work-order field: %v", err)
 	}
 	c, err := core.CompileMailCondition(`"support@example.com" in to && subject contains "泵" && attachments > 0`)

@@ -88,7 +88,7 @@ func TestIntakeMailRules(t *testing.T) {
 	h.typeText("VIP")
 	h.key("tab")
 	h.typeText(`region == "East"`)
-	h.waitView("unknown name region", "Fields: from, from_name")
+	h.waitView("unknown name region", "region is a field of other rules", "from, from_name")
 	h.key("ctrl+u")
 	h.typeText(`from_domain == "vip.example.com"`)
 	h.waitView("✓ the condition compiles")
