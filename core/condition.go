@@ -196,6 +196,8 @@ func conditionError(err error, fields []string) error {
 				hint = " Did you mean " + near + "?"
 			case slices.Contains(RuleFields(), name) || slices.Contains(MailFields(), name):
 				hint = " " + name + " is a field of other rules, not of these."
+			case nearestField(name, append(RuleFields(), MailFields()...)) != "":
+				hint = " It is no field of these rules."
 			default:
 				hint = fmt.Sprintf(" To compare with the text %s, put it in quotes: \"%s\".", name, name)
 			}
