@@ -447,3 +447,21 @@ func TestHeaderNamesDatabaseAndWeb(t *testing.T) {
 		m.Close()
 	}
 }
+
+// TestQuickEntryPrivateCustomer: a caller whose contact belongs to no
+// account (a private customer) is not shown as an account of their own name.
+func TestQuickEntryPrivateCustomer(t *testing.T) {
+	f := newFixture(t)
+	if _, err := f.svc.AddContact(f.admin, core.NewContact{Name: "赵六", Phone: "13700137000"}); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, f, f.admin, 120, 30)
+	h.waitView("1 of 12\n")
+	h.key("n")
+	h.waitView("New work order")
+	h.typeText("137 0013 7000")
+	v := h.waitView("● 赵六")
+	if got := line(v, "Account"); !strings.Contains(got, "赵六 belongs to no account") {
+		t.Errorf("the account line of a private customer: %q", got)
+	}
+}

@@ -155,7 +155,7 @@ func (m *Model) fillFromContact() {
 	c := m.caller.contact()
 	account := "— (filled in from the caller's contact)"
 	if c != nil {
-		account = c.Contact.Name
+		account = "— (" + c.Contact.Name + " belongs to no account)" // a private customer
 		if c.Account != nil {
 			account = c.Account.Name + " · contact " + c.Contact.Name
 		}
