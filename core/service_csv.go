@@ -129,21 +129,31 @@ func readCSV(r io.Reader, known []string, required string) (*csvFile, []ImportPr
 	return f, probs
 }
 
+// InvalidUTF8At is where b stops being UTF-8: the offset of its first byte
+// that is not, or -1 when all of b is UTF-8.
+func InvalidUTF8At(b []byte) int {
+	if utf8.Valid(b) {
+		return -1
+	}
+	at := 0
+	for at < len(b) {
+		r, n := utf8.DecodeRune(b[at:])
+		if r == utf8.RuneError && n <= 1 {
+			break
+		}
+		at += n
+	}
+	return at
+}
+
 // notUTF8 is the one problem of a file that is not UTF-8 text: where it
 // stops being UTF-8 and, when the whole file reads as GBK (what Excel on
 // Chinese Windows saves as "CSV"), how to bring it in. Every row's every cell
 // failing on its own said nothing of the cause.
 func notUTF8(data []byte) *ImportProblem {
-	if utf8.Valid(data) {
+	at := InvalidUTF8At(data)
+	if at < 0 {
 		return nil
-	}
-	at := 0
-	for at < len(data) {
-		r, n := utf8.DecodeRune(data[at:])
-		if r == utf8.RuneError && n <= 1 {
-			break
-		}
-		at += n
 	}
 	line := 1 + bytes.Count(data[:at], []byte("\n"))
 	if gbk, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && !bytes.ContainsRune(gbk, utf8.RuneError) {

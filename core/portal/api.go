@@ -13,7 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/time/rate"
 
@@ -270,17 +269,9 @@ func decodeStrict(body []byte, v any, allowed []string) *apiError {
 	if len(bytes.TrimSpace(body)) == 0 {
 		return &apiError{Error: "The body is empty: send a JSON object."}
 	}
-	if !utf8.Valid(body) {
+	if n := core.InvalidUTF8At(body); n >= 0 {
 		// encoding/json would take each bad byte as U+FFFD: the text stored
 		// would not be the text sent.
-		n := 0
-		for n < len(body) {
-			r, size := utf8.DecodeRune(body[n:])
-			if r == utf8.RuneError && size <= 1 {
-				break
-			}
-			n += size
-		}
 		return &apiError{Error: fmt.Sprintf("The body is not valid UTF-8 (at byte %d): send JSON in UTF-8.", n)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
