@@ -29,7 +29,14 @@ demo make theirs themselves). A database already there is left as it is.`,
 				return err
 			}
 			shown := displayDB(p)
-			if _, err := os.Stat(p); err == nil && !isPGHandle(p) {
+			if isPGHandle(p) { // made with createdb; opening it brings its tables up to date
+				if err := a.openAt(p); err != nil {
+					return err
+				}
+				fmt.Fprintf(a.stdout, "The PostgreSQL database %s is ready: its tables are up to date.\n", shown)
+				return nil
+			}
+			if _, err := os.Stat(p); err == nil {
 				fmt.Fprintf(a.stdout, "There is a database at %s already: left as it is.\n", shown)
 				return nil
 			} else if err != nil && !errors.Is(err, os.ErrNotExist) {
