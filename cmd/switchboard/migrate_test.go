@@ -49,6 +49,9 @@ func TestMigrateToPostgres(t *testing.T) {
 			t.Errorf("%s differs between the file and PostgreSQL:\n%.400s\n---\n%.400s", strings.Join(args, " "), a, b)
 		}
 	}
+	if r := sb(dsn, "init"); !strings.Contains(r.stdout, "is ready: its tables are up to date") {
+		t.Errorf("init on the PostgreSQL database said %q", r.stdout)
+	}
 	if r := sb(dsn, "wo", "create", "--subject", "after the move"); !strings.Contains(r.stdout, "WO-000401") {
 		t.Errorf("the next work order after the copy: %s", r.stdout)
 	}
