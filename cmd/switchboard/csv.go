@@ -82,6 +82,9 @@ Windows saves is GBK: import it with --encoding gbk, or save it as "CSV UTF-8".`
 						fmt.Fprintf(a.stderr, "%s: %s\n", args[1], p)
 					}
 				}
+				if rep.Rows == 0 { // the file itself, or its header
+					return core.Invalid("file", "%s has %d problem(s); nothing was imported. Fix them and run the import again.", args[1], n)
+				}
 				return core.Invalid("file", "%s has %d problem(s) in %d row(s); nothing was imported. Fix them and run the import again.", args[1], n, rep.Rows)
 			}
 			if asJSON {
