@@ -157,7 +157,7 @@ func forward(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int
 	defer c.Close()
 	cwd, _ := os.Getwd()
 	code = runRemote(c, wire.HelloMsg{
-		Version: wire.Version, Kind: wire.KindCLI, Args: args, Cwd: cwd,
+		Version: wire.Version, Kind: wire.KindCLI, Args: args, Cwd: cwd, Build: buildID(),
 		Env: clientEnvironment(), StdoutWidth: stdoutWidth(stdout),
 	}, stdin, stdout, stderr)
 	if code == 0 && cmd.Name() == "stop" && cmd.Parent() != nil && cmd.Parent().Name() == "server" {

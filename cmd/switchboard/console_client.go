@@ -52,7 +52,7 @@ func (a *app) console(db string, web webFlags, cf consoleFlags) error {
 	defer c.Close()
 	cwd, _ := os.Getwd()
 	h := wire.HelloMsg{
-		Version: wire.Version, Kind: wire.KindConsole, Args: a.args, Cwd: cwd, Env: clientEnvironment(),
+		Version: wire.Version, Kind: wire.KindConsole, Args: a.args, Cwd: cwd, Build: buildID(), Env: clientEnvironment(),
 		Term: a.getenv("TERM"), As: a.requestedLogin(), Theme: theme, NoMouse: cf.noMouse,
 	}
 	if !started && (web.listen != core.DefaultListen || web.publicURL != "" || web.ssh != "") {

@@ -37,6 +37,7 @@ type server struct {
 	ln      *net.UnixListener
 	uid     int
 	started time.Time
+	build   string // buildID of the server's executable
 
 	webURL, webProblem string
 	sshAddr            string // the SSH console's address, when --ssh
@@ -92,7 +93,7 @@ func (a *app) runServer(ctx context.Context, opt serverOptions) error {
 			defer func() { pprof.StopCPUProfile(); f.Close() }()
 		}
 	}
-	s := &server{a: a, dbPath: a.dbPath, svc: a.svc, log: a.log, uid: os.Geteuid(), started: time.Now(),
+	s := &server{a: a, dbPath: a.dbPath, svc: a.svc, log: a.log, uid: os.Geteuid(), started: time.Now(), build: buildID(),
 		sessions: map[int64]*session{}, stopping: make(chan struct{})}
 	if err := s.listen(); err != nil {
 		return err
@@ -326,6 +327,10 @@ func (s *server) serveConn(c *net.UnixConn) {
 		_ = w.WriteExit(2, "switchboard: "+err.Error())
 		return
 	}
+	if note := s.otherBuild(h); note != "" && h.Kind == wire.KindCLI {
+		// A new flag would be "unknown", a fix would not be there: say why.
+		_, _ = fmt.Fprintf(w.Stream(wire.Stderr), "switchboard: %s, then run the command again.\n", note)
+	}
 	select {
 	case <-s.stopping:
 		_ = w.WriteExit(1, "switchboard: the server is stopping; run the command again in a moment")
@@ -340,6 +345,17 @@ func (s *server) serveConn(c *net.UnixConn) {
 		return
 	}
 	s.runCLI(c, w, h, peer, ss)
+}
+
+// otherBuild says, when the client is another build of switchboard than the
+// server (upgraded while the server ran), that the server runs it with its
+// own code and how to restart it; "" when they are the same.
+func (s *server) otherBuild(h wire.HelloMsg) string {
+	if h.Build == "" || s.build == "" || h.Build == s.build {
+		return ""
+	}
+	return fmt.Sprintf("the server for %s is another build of switchboard than this command (it started %s, before an upgrade?): it runs the command with its own code. Restart it to use this one: `switchboard --db %s server stop`",
+		s.dbPath, s.started.Format("2006-01-02 15:04"), quoteArg(s.dbPath))
 }
 
 func (s *server) add(ss *session) {

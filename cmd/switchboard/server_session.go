@@ -128,6 +128,9 @@ func (s *server) runConsole(c net.Conn, w *wire.Writer, h wire.HelloMsg, peer pe
 		}
 		problem = strings.TrimSpace(problem + fmt.Sprintf(" Listener flags ignored: the server already runs (web %s); `switchboard server stop` first to change them.", web))
 	}
+	if s.otherBuild(h) != "" {
+		problem = strings.TrimSpace(problem + fmt.Sprintf(" This console is served by another build of switchboard (server started %s): `switchboard server stop`, then start the console again.", s.started.Format("15:04")))
+	}
 	p, done := tui.Program(s.svc, actor, tui.Options{
 		DBPath: displayDB(s.dbPath), WebURL: s.webURL, WebProblem: problem,
 		Input: in, Output: out, Renderer: r, Files: consoleFiles{files, h.Cwd}, Theme: h.Theme, Mouse: !h.NoMouse,

@@ -381,3 +381,33 @@ func TestServerWebURLIsTheRealAddress(t *testing.T) {
 		t.Errorf("device link %q does not start with the listener's address %s", link, st.WebURL)
 	}
 }
+
+// TestServerOfAnotherBuildSaysSo: switchboard upgraded while its server runs
+// — a command of the new build is run by the old server with the old code (a
+// new flag was "unknown"); it still runs, and says why on stderr, with how
+// to restart the server. A command of the server's own build says nothing.
+func TestServerOfAnotherBuildSaysSo(t *testing.T) {
+	other := filepath.Join(t.TempDir(), "switchboard-other")
+	build := exec.Command("go", "build", "-ldflags", "-X main.version=other-build", "-o", other, ".")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("building another switchboard: %v\n%s", err, out)
+	}
+	d := newDB(t)
+	start := exec.Command(other, "--db", d.path, "server", "start", "--listen", "127.0.0.1:0")
+	start.Env = env(t, d.home)
+	if out, err := start.CombinedOutput(); err != nil {
+		t.Fatalf("server start (the other build): %v\n%s", err, out)
+	}
+	t.Cleanup(func() { _ = exec.Command(other, "--db", d.path, "server", "stop").Run() })
+	r := d.run("wo", "create", "--subject", "run by the old server")
+	if r.code != 0 || !strings.Contains(r.stderr, "is another build of switchboard than this command") || !strings.Contains(r.stderr, "server stop") {
+		t.Fatalf("a command of another build: exit %d, stderr %q", r.code, r.stderr)
+	}
+	same := exec.Command(other, "--db", d.path, "wo", "list")
+	same.Env = env(t, d.home)
+	var stderr strings.Builder
+	same.Stderr = &stderr
+	if err := same.Run(); err != nil || stderr.Len() != 0 {
+		t.Fatalf("a command of the server's own build: %v, stderr %q", err, stderr.String())
+	}
+}

@@ -58,6 +58,10 @@ type HelloMsg struct {
 	Args []string `json:"args"`
 	// Cwd is the client's working directory: relative paths resolve against it.
 	Cwd string `json:"cwd"`
+	// Build identifies the client's executable: a server of another build
+	// (switchboard was upgraded while it ran) still runs the command, with its
+	// own code, and says so.
+	Build string `json:"build,omitempty"`
 	// Env is the subset of the client's environment commands read.
 	Env map[string]string `json:"env"`
 	// StdoutWidth is the client's terminal width when stdout is a terminal, else 0.
