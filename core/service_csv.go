@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/simplifiedchinese"
+	"golang.org/x/text/transform"
 )
 
 // WorkOrderCSVColumns are the columns of a work-order CSV file: the SPEC's JSON
@@ -129,6 +130,22 @@ func readCSV(r io.Reader, known []string, required string) (*csvFile, []ImportPr
 	return f, probs
 }
 
+// CSVEncodings are the text encodings an import reads: UTF-8, and GBK
+// (read as GB18030, which holds GBK and GB2312) — what Excel on Chinese
+// Windows saves as "CSV".
+var CSVEncodings = []string{"utf-8", "gbk"}
+
+// CSVReader reads r in encoding (one of CSVEncodings; "" is UTF-8) as UTF-8.
+func CSVReader(r io.Reader, encoding string) (io.Reader, error) {
+	switch strings.ToLower(encoding) {
+	case "", "utf-8", "utf8":
+		return r, nil
+	case "gbk", "gb18030", "gb2312":
+		return transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder()), nil
+	}
+	return nil, Invalid("encoding", "The encoding is utf-8 or gbk, not %q.", encoding)
+}
+
 // InvalidUTF8At is where b stops being UTF-8: the offset of its first byte
 // that is not, or -1 when all of b is UTF-8.
 func InvalidUTF8At(b []byte) int {
@@ -157,7 +174,7 @@ func notUTF8(data []byte) *ImportProblem {
 	}
 	line := 1 + bytes.Count(data[:at], []byte("\n"))
 	if gbk, err := simplifiedchinese.GB18030.NewDecoder().Bytes(data); err == nil && !bytes.ContainsRune(gbk, utf8.RuneError) {
-		return &ImportProblem{Line: line, Reason: "the file is not UTF-8 text; it reads as GBK, which Excel on Chinese Windows saves as \"CSV\": save it from Excel as \"CSV UTF-8\", or import it with `switchboard import … --encoding gbk`"}
+		return &ImportProblem{Line: line, Reason: "the file is not UTF-8 text; it reads as GBK, which Excel on Chinese Windows saves as \"CSV\": save it from Excel as \"CSV UTF-8\", or import it as GBK (`switchboard import … --encoding gbk`; in the console's import, e)"}
 	}
 	return &ImportProblem{Line: line, Reason: "the file is not UTF-8 text (nor GBK): save it as UTF-8 (in Excel: \"CSV UTF-8\") and import it again"}
 }

@@ -11,6 +11,7 @@ import (
 	tea "github.com/charmbracelet/bubbletea"
 	"github.com/charmbracelet/lipgloss"
 	"github.com/charmbracelet/x/exp/teatest"
+	"golang.org/x/text/encoding/simplifiedchinese"
 
 	"switchboard/core"
 	"switchboard/core/mailin"
@@ -331,6 +332,37 @@ func TestIntakeImportWizard(t *testing.T) {
 	v = h.waitView("[work-orders]", "Dry run of customers.csv (work-orders)")
 	if !strings.Contains(v, "subject") {
 		t.Errorf("a contacts file read as work orders:\n%s", v)
+	}
+}
+
+// TestIntakeImportGBK: a CSV that Excel on Chinese Windows saved (GBK) is
+// named as such in one problem; e reads it as GBK, and it imports with its
+// names whole — a console user (over SSH, say) has no shell for --encoding.
+func TestIntakeImportGBK(t *testing.T) {
+	f := newFixture(t)
+	gbk, err := simplifiedchinese.GBK.NewEncoder().String("name,phone,email,account,terminal_user\n王芳,138 0013 8001,,上海浦东仓储,yes\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "excel.csv")
+	if err := os.WriteFile(file, []byte(gbk), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	h := newHarness(t, f, f.admin, 120, 30)
+	h.key("9")
+	h.key("shift+tab")
+	h.waitView("[Import CSV]", "[UTF-8]")
+	h.key("enter")
+	h.typeText(file)
+	h.key("enter")
+	h.waitView("1 problems", "it reads as GBK")
+	h.key("e")
+	h.waitView("[GBK (Excel's CSV on Chinese Windows)]", "1 rows, 0 problems", "The file is clean")
+	h.key("ctrl+s")
+	h.key("y")
+	h.waitView("Imported 1 contacts.")
+	if cs, _ := f.svc.LookupCaller("13800138001"); len(cs) != 1 || cs[0].Contact.Name != "王芳" || cs[0].Account == nil || cs[0].Account.Name != "上海浦东仓储" {
+		t.Fatalf("the GBK contact came in as %+v", cs)
 	}
 }
 

@@ -8,8 +8,6 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/text/encoding/simplifiedchinese"
-	"golang.org/x/text/transform"
 
 	"switchboard/core"
 )
@@ -52,12 +50,8 @@ Windows saves is GBK: import it with --encoding gbk, or save it as "CSV UTF-8".`
 			if err := a.open(); err != nil {
 				return err
 			}
-			var r io.Reader = io.LimitReader(f, maxImportFile)
-			switch strings.ToLower(encoding) {
-			case "utf-8", "utf8":
-			case "gbk", "gb18030", "gb2312":
-				r = transform.NewReader(r, simplifiedchinese.GB18030.NewDecoder())
-			default:
+			r, err := core.CSVReader(io.LimitReader(f, maxImportFile), encoding)
+			if err != nil {
 				return core.Invalid("encoding", "--encoding takes utf-8 or gbk, not %q.", encoding)
 			}
 			var rep core.ImportReport

@@ -30,21 +30,26 @@ type importedMsg struct {
 	seq    int
 	kind   string
 	path   string
+	enc    string
 	dryRun bool
 	rep    core.ImportReport
 	err    error
 }
 
-func importCmd(svc *core.Service, as core.Actor, seq int, kind, path string, dryRun bool) tea.Cmd {
+func importCmd(svc *core.Service, as core.Actor, seq int, kind, path, enc string, dryRun bool) tea.Cmd {
 	return func() tea.Msg {
-		out := importedMsg{seq: seq, kind: kind, path: path, dryRun: dryRun}
+		out := importedMsg{seq: seq, kind: kind, path: path, enc: enc, dryRun: dryRun}
 		f, err := os.Open(path)
 		if err != nil {
 			out.err = common.Sentence(fmt.Sprintf("Cannot read %s: %v.", path, unwrapPath(err)))
 			return out
 		}
 		defer f.Close()
-		r := io.LimitReader(f, maxImportFile)
+		r, err := core.CSVReader(io.LimitReader(f, maxImportFile), enc)
+		if err != nil {
+			out.err = err
+			return out
+		}
 		if kind == "contacts" {
 			out.rep, out.err = svc.ImportContactsCSV(as, r, dryRun)
 		} else {
@@ -64,6 +69,7 @@ func unwrapPath(err error) error {
 // importer is the wizard's state.
 type importer struct {
 	kind    int
+	enc     int // core.CSVEncodings: e switches
 	path    textinput.Model
 	editing bool
 	seq     int
@@ -102,7 +108,7 @@ func cleanPath(p string) string {
 func (im *importer) ready() bool {
 	r := im.report
 	return r != nil && r.err == nil && r.dryRun && len(r.rep.Problems) == 0 && r.rep.Rows > 0 &&
-		r.kind == importKinds[im.kind] && r.path == cleanPath(im.path.Value())
+		r.kind == importKinds[im.kind] && r.path == cleanPath(im.path.Value()) && r.enc == core.CSVEncodings[im.enc]
 }
 
 func (m *Model) runImportCmd(dryRun bool) tea.Cmd {
@@ -113,7 +119,7 @@ func (m *Model) runImportCmd(dryRun bool) tea.Cmd {
 	}
 	im.seq++
 	im.running, im.confirm, im.scroll = true, false, 0
-	return tea.Batch(importCmd(m.c.Svc, m.c.Actor, im.seq, importKinds[im.kind], path, dryRun), m.busy.StartCmd())
+	return tea.Batch(importCmd(m.c.Svc, m.c.Actor, im.seq, importKinds[im.kind], path, core.CSVEncodings[im.enc], dryRun), m.busy.StartCmd())
 }
 
 // importKeyCmd handles a key in the import view.
@@ -149,6 +155,11 @@ func (m *Model) importKeyCmd(msg tea.KeyMsg) tea.Cmd {
 		return im.path.Focus()
 	case key.Matches(msg, k.left), key.Matches(msg, k.right):
 		im.kind = 1 - im.kind
+		if strings.TrimSpace(im.path.Value()) != "" {
+			return m.runImportCmd(true)
+		}
+	case key.Matches(msg, k.encoding):
+		im.enc = (im.enc + 1) % len(core.CSVEncodings)
 		if strings.TrimSpace(im.path.Value()) != "" {
 			return m.runImportCmd(true)
 		}
@@ -210,6 +221,16 @@ func (m *Model) importLines(h int) []string {
 	}
 	add(label("Import") + strings.Join(kinds, ""))
 	add(label("File") + common.InputView(&im.path, st))
+	var encs []string
+	for i, e := range core.CSVEncodings {
+		name := map[string]string{"utf-8": "UTF-8", "gbk": "GBK (Excel's CSV on Chinese Windows)"}[e]
+		if i == im.enc {
+			encs = append(encs, st.SelectedChoice.Render("["+name+"]"))
+		} else {
+			encs = append(encs, st.Muted.Render(" "+name+" "))
+		}
+	}
+	add(label("Text") + strings.Join(encs, ""))
 	cols := core.ContactCSVColumns
 	if im.kind == 1 {
 		cols = core.WorkOrderCSVColumns

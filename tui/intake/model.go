@@ -49,7 +49,7 @@ type keyMap struct {
 	create, edit, toggle, moveUp, moveDown    key.Binding
 	save, nextField, prevField, left, right   key.Binding
 	keyName, confirmKeyName, closeSecret, raw key.Binding
-	dryRun, editPath                          key.Binding
+	dryRun, editPath, encoding                key.Binding
 	settings, keyRate                         key.Binding
 }
 
@@ -140,7 +140,8 @@ func New(c *common.Common) *Model {
 			save: km.Save, nextField: km.NextField, prevField: km.PrevField, left: km.PrevChoice, right: common.Without(km.NextChoice, " "),
 			keyName: keyName, confirmKeyName: keyName, closeSecret: closeSecret, raw: raw,
 			dryRun: km.DryRun, editPath: editPath, settings: km.MailSettings,
-			keyRate: key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "set rate")),
+			keyRate:  key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "set rate")),
+			encoding: key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "UTF-8 / GBK")),
 		},
 		busy:    common.NewBusy(c.Styles),
 		keyName: in,
@@ -630,7 +631,7 @@ func (m *Model) ShortHelp() []key.Binding {
 			c.SetHelp("y", "import")
 			return []key.Binding{c, key.NewBinding(key.WithHelp("any other key", "cancel"))}
 		}
-		return []key.Binding{k.nextView, k.editPath, k.left, k.dryRun, k.save, k.down}
+		return []key.Binding{k.nextView, k.editPath, k.left, k.encoding, k.dryRun, k.save, k.down}
 	}
 	return append([]key.Binding{k.nextView, k.create, k.keyRate, k.del, k.reload}, filter...)
 }
