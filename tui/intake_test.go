@@ -280,6 +280,18 @@ func TestIntakeFitsSmallTerminal(t *testing.T) {
 	check("rule form")
 }
 
+// importFile opens Intake's Import CSV as the admin and dry-runs file.
+func importFile(t *testing.T, f *fixture, file string) *harness {
+	h := newHarness(t, f, f.admin, 120, 30)
+	h.key("9")
+	h.key("shift+tab")
+	h.waitView("[Import CSV]", "enter types the path")
+	h.key("enter")
+	h.typeText(file)
+	h.key("enter")
+	return h
+}
+
 // TestIntakeImportWizard (issue 8 item 4): the console's CSV import runs a dry
 // run that lists every bad cell and writes nothing; once the file is fixed,
 // ctrl+s and y import it, all at once.
@@ -296,13 +308,7 @@ func TestIntakeImportWizard(t *testing.T) {
 		b, _ := f.svc.LookupCaller("13900000001")
 		return len(a) + len(b)
 	}
-	h := newHarness(t, f, f.admin, 120, 30)
-	h.key("9")
-	h.key("shift+tab")
-	h.waitView("[Import CSV]", "enter types the path")
-	h.key("enter")
-	h.typeText(file)
-	h.key("enter")
+	h := importFile(t, f, file)
 	v := h.waitView("Dry run of customers.csv (contacts): 3 rows", "nothing was imported")
 	for _, want := range []string{"line 3, column name", "line 4, column phone", "line 4, column terminal_user", "nothing was imported"} {
 		if !strings.Contains(v, want) {
@@ -348,14 +354,8 @@ func TestIntakeImportGBK(t *testing.T) {
 	if err := os.WriteFile(file, []byte(gbk), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	h := newHarness(t, f, f.admin, 120, 30)
-	h.key("9")
-	h.key("shift+tab")
-	h.waitView("[Import CSV]", "[UTF-8]")
-	h.key("enter")
-	h.typeText(file)
-	h.key("enter")
-	h.waitView("1 problems", "it reads as GBK")
+	h := importFile(t, f, file)
+	h.waitView("[UTF-8]", "1 problems", "it reads as GBK")
 	h.key("e")
 	h.waitView("[GBK (Excel's CSV on Chinese Windows)]", "1 rows, 0 problems", "The file is clean")
 	h.key("ctrl+s")
