@@ -77,7 +77,7 @@ func newEditForm(c *common.Common, title string) *editForm {
 func (f *editForm) text(k, label, value, placeholder string, limit int, hint func(string) string) *editField {
 	in := textinput.New()
 	in.Prompt = ""
-	in.TextStyle, in.PlaceholderStyle = f.c.Styles.InputText, f.c.Styles.InputPlaceholder
+	common.StyleInput(&in, f.c.Styles)
 	in.Placeholder = placeholder
 	in.CharLimit = limit
 	in.Width = 60

@@ -43,7 +43,7 @@ func newForm(c *common.Common, t core.EvaluationType) *form {
 			v.text = textinput.New()
 			v.text.Prompt = ""
 			v.text.CharLimit = 2000
-			v.text.TextStyle, v.text.PlaceholderStyle = c.Styles.InputText, c.Styles.InputPlaceholder
+			common.StyleInput(&v.text, c.Styles)
 			v.text.Placeholder = "type the customer's words"
 		}
 		f.values[i] = v

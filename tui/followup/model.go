@@ -193,7 +193,7 @@ func New(c *common.Common) *Model {
 	}
 	m.input = textinput.New()
 	m.input.Prompt = ""
-	m.input.PromptStyle, m.input.TextStyle, m.input.PlaceholderStyle = c.Styles.InputPrompt, c.Styles.InputText, c.Styles.InputPlaceholder
+	common.StyleInput(&m.input, c.Styles)
 	m.list = common.NewList(c, m.columns())
 	m.list.KeyMap.PageUp = common.Without(m.list.KeyMap.PageUp, "b")     // b: busy
 	m.list.KeyMap.PageDown = common.Without(m.list.KeyMap.PageDown, " ") // space ticks

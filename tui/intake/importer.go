@@ -84,8 +84,7 @@ func newImporter(c *common.Common) importer {
 	in := textinput.New()
 	in.Prompt = ""
 	in.Placeholder = "the CSV file's path, e.g. ~/customers.csv"
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	in.CharLimit = 1000
 	return importer{path: in}
 }

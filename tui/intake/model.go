@@ -126,9 +126,7 @@ func New(c *common.Common) *Model {
 	in := textinput.New()
 	in.Prompt = "integration name: "
 	in.Placeholder = "e.g. ERP"
-	in.PromptStyle = c.Styles.InputPrompt
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	in.CharLimit = 60
 	m := &Model{
 		c: c,

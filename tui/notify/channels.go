@@ -65,7 +65,7 @@ func NewChannels(c *common.Common) *Channels {
 	m.keys.credits = key.NewBinding(key.WithKeys("+"), key.WithHelp("+", "add SMS credits"))
 	m.keys.verify = key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "phone verification"))
 	m.input = textinput.New()
-	m.input.PromptStyle, m.input.TextStyle = c.Styles.InputPrompt, c.Styles.InputText
+	common.StyleInput(&m.input, c.Styles)
 	return m
 }
 

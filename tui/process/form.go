@@ -228,8 +228,7 @@ func (f *form) input(field, value, placeholder string, limit int) *textinput.Mod
 	}
 	in := textinput.New()
 	in.Prompt = ""
-	in.TextStyle = f.c.Styles.InputText
-	in.PlaceholderStyle = f.c.Styles.InputPlaceholder
+	common.StyleInput(&in, f.c.Styles)
 	in.Placeholder = placeholder
 	in.CharLimit = limit
 	in.Width = max(10, min(40, f.width-labelWidth-6))

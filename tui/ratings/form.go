@@ -46,8 +46,7 @@ func newFieldForm(c *common.Common, typeName string, index int, f *core.EvalFiel
 	for i := range inCount {
 		in := textinput.New()
 		in.Prompt = ""
-		in.TextStyle = st.InputText
-		in.PlaceholderStyle = st.InputPlaceholder
+		common.StyleInput(&in, st)
 		in.CharLimit = 200
 		ff.inputs[i] = in
 	}
@@ -313,8 +312,7 @@ func newNameForm(c *common.Common) *nameForm {
 	in.Prompt = ""
 	in.CharLimit = 40
 	in.Placeholder = "e.g. Installation survey"
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	return &nameForm{input: in}
 }
 

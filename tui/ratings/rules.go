@@ -235,8 +235,7 @@ func newRuleForm(c *common.Common, r *core.Rule, types []core.EvaluationType, wi
 		in.Prompt = ""
 		in.CharLimit = limit
 		in.Placeholder = ph
-		in.TextStyle = c.Styles.InputText
-		in.PlaceholderStyle = c.Styles.InputPlaceholder
+		common.StyleInput(&in, c.Styles)
 		in.Width = max(10, width-20)
 		return in
 	}

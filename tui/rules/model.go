@@ -196,9 +196,7 @@ func New(c *common.Common) *Model {
 	in := textinput.New()
 	in.Prompt = "work order: "
 	in.Placeholder = "number, e.g. WO-000123 or 123"
-	in.PromptStyle = c.Styles.InputPrompt
-	in.TextStyle = c.Styles.InputText
-	in.PlaceholderStyle = c.Styles.InputPlaceholder
+	common.StyleInput(&in, c.Styles)
 	in.CharLimit = 20
 	l := common.NewList(c, columns)
 	l.KeyMap.PageDown = common.Without(l.KeyMap.PageDown, " ") // space switches a rule
